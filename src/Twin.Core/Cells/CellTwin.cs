@@ -1,0 +1,199 @@
+using Twin.Core.Cutoff;
+using Twin.Core.Lattice;
+using Twin.Core.Lithium;
+using Twin.Core.Safety;
+using Twin.Core.Samples;
+using Twin.Core.Strain;
+
+namespace Twin.Core.Cells;
+
+/// <summary>
+/// The digital twin of one cell: lithium content from charge, reduced lattice and strain, safety zone
+/// with hysteresis, per-cycle metrics and the cut-off-by-lithium decision, updated sample by sample.
+/// </summary>
+/// <remarks>
+/// <see cref="Update"/> allocates nothing except when a new cycle begins (one <see cref="CycleMetrics"/>).
+/// Not thread-safe: one twin is fed by one consumer.
+/// </remarks>
+public sealed class CellTwin
+{
+    /// <summary>Time constant of the smoothed dc_Li/dt used for time-to-critical, s.</summary>
+    public const double RateTimeConstantS = 120.0;
+
+    /// <summary>Current magnitude under which a sample of unknown kind counts as rest, A.</summary>
+    public const double RestCurrentA = 1e-6;
+
+    private readonly LithiumEstimator _estimator;
+    private readonly SafetyWindow _window;
+    private readonly List<CycleMetrics> _cycles;
+    private bool _chargeSeen;
+    private bool _dischargeSeen;
+    private double _rate;
+    private double _lastCLi = double.NaN;
+    private double _lastEpsAniso;
+    private double _lastTime = double.NaN;
+
+    /// <summary>Creates a fresh twin.</summary>
+    /// <param name="config">The cell; validated.</param>
+    /// <exception cref="ArgumentException">When the configuration is invalid.</exception>
+    public CellTwin(CellConfig config)
+    {
+        config.Validate();
+        Config = config;
+        Lattice = new LatticeModel(config.Material);
+        _estimator = new LithiumEstimator(config.CLi0, config.QLiAh);
+        _window = new SafetyWindow(config.Limits);
+        _cycles = [new CycleMetrics { Cycle = 0 }];
+    }
+
+    /// <summary>Resumes a twin from a checkpoint taken with <see cref="Checkpoint"/>.</summary>
+    /// <param name="config">The cell; must name the checkpoint's cell and material.</param>
+    /// <param name="checkpoint">Saved state.</param>
+    /// <exception cref="ArgumentException">When the checkpoint belongs to another cell or material, or has no cycles.</exception>
+    public CellTwin(CellConfig config, TwinCheckpoint checkpoint) : this(config)
+    {
+        if (checkpoint.CellId != config.CellId || !string.Equals(checkpoint.Material, config.Material.Name, StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException($"checkpoint is for cell '{checkpoint.CellId}' ({checkpoint.Material}), not '{config.CellId}' ({config.Material.Name})");
+        if (checkpoint.Cycles.Count == 0) throw new ArgumentException("checkpoint has no cycle metrics");
+        _estimator = new LithiumEstimator(checkpoint.Estimator);
+        _window = new SafetyWindow(config.Limits, checkpoint.Zone);
+        _cycles = [.. checkpoint.Cycles.Select(c => c.Clone())];
+        _chargeSeen = checkpoint.ChargeSeenInCycle;
+        _dischargeSeen = checkpoint.DischargeSeenInCycle;
+        _rate = checkpoint.RateCLiPerS;
+        _lastCLi = checkpoint.LastCLi;
+        _lastEpsAniso = checkpoint.LastEpsAniso;
+        _lastTime = checkpoint.Estimator.LastTimeS;
+    }
+
+    /// <summary>The cell's configuration.</summary>
+    public CellConfig Config { get; }
+
+    /// <summary>The material's lattice model.</summary>
+    public LatticeModel Lattice { get; }
+
+    /// <summary>Present c_Li.</summary>
+    public double CLi => _estimator.CLi;
+
+    /// <summary>Present zone.</summary>
+    public Zone Zone => _window.Zone;
+
+    /// <summary>Metrics of every cycle so far; the last is the open cycle.</summary>
+    public IReadOnlyList<CycleMetrics> Cycles => _cycles;
+
+    /// <summary>The open cycle.</summary>
+    public CycleMetrics CurrentCycle => _cycles[^1];
+
+    /// <summary>
+    /// Recommended voltage cut-off learned from the last cycle that reached c_Li,min (DESIGN §2.6), V;
+    /// NaN until some charge has reached c_Li,min.
+    /// </summary>
+    public double RecommendedCutoffV
+    {
+        get
+        {
+            for (int i = _cycles.Count - 1; i >= 0; i--)
+                if (!double.IsNaN(_cycles[i].CutoffReachedVoltageV)) return _cycles[i].CutoffReachedVoltageV;
+            return double.NaN;
+        }
+    }
+
+    /// <summary>Consumes one sample.</summary>
+    /// <param name="s">The sample (current positive on charge).</param>
+    /// <returns>The twin's state after the sample.</returns>
+    public TwinOutput Update(in CyclerSample s)
+    {
+        bool charging = s.Kind == StepKind.Charge || (s.Kind == StepKind.Unknown && s.CurrentA > RestCurrentA);
+        bool discharging = s.Kind == StepKind.Discharge || (s.Kind == StepKind.Unknown && s.CurrentA < -RestCurrentA);
+
+        bool newCycle = false;
+        if (charging && (_dischargeSeen && _chargeSeen || _cycles[^1].Cycle == 0 && !_chargeSeen))
+        {
+            var done = _cycles[^1];
+            int next = done.Cycle + 1;
+            if (done.Cycle == 0 && done.Samples == 0) _cycles.RemoveAt(_cycles.Count - 1);
+            _cycles.Add(new CycleMetrics { Cycle = next });
+            _chargeSeen = false;
+            _dischargeSeen = false;
+            newCycle = true;
+        }
+        _chargeSeen |= charging;
+        _dischargeSeen |= discharging;
+
+        double cLi = _estimator.Update(s);
+        double dq = _estimator.LastDeltaAh;
+        var lattice = Lattice.Evaluate(cLi);
+        double epsA = HeterogeneityStrain.EpsA(Lattice, cLi, Config.HeterogeneityDeltaCLi);
+        double epsC = HeterogeneityStrain.EpsC(Lattice, cLi, Config.HeterogeneityDeltaCLi);
+        double epsAniso = Config.Strain.Evaluate(cLi);
+        var previous = _window.Zone;
+        _window.Update(cLi);
+        var zone = _window.Zone;
+
+        double dt = double.IsNaN(_lastTime) ? 0 : s.TimeS - _lastTime;
+        if (dt > 0 && !double.IsNaN(_lastCLi))
+        {
+            double alpha = 1 - Math.Exp(-dt / RateTimeConstantS);
+            _rate += alpha * ((cLi - _lastCLi) / dt - _rate);
+        }
+        double crit = Config.Limits.CriticalCLi;
+        double ttc = cLi < crit ? 0 : _rate < 0 ? (cLi - crit) / -_rate : double.PositiveInfinity;
+
+        var m = _cycles[^1];
+        Accumulate(m, s, cLi, dq, dt, zone, charging, epsAniso);
+        var decision = Config.Cutoff.Decide(cLi, s.VoltageV, charging);
+
+        _lastCLi = cLi;
+        _lastEpsAniso = epsAniso;
+        _lastTime = s.TimeS;
+        return new TwinOutput(s.TimeS, s.VoltageV, s.CurrentA, _estimator.ChargeAh, cLi,
+            lattice.AA, lattice.CA, lattice.VolumeA3, epsA, epsC, epsAniso,
+            zone, previous, m.Cycle, s.Step, charging, newCycle, ttc, decision);
+    }
+
+    private void Accumulate(CycleMetrics m, in CyclerSample s, double cLi, double dq, double dt, Zone zone, bool charging, double epsAniso)
+    {
+        double crit = Config.Limits.CriticalCLi;
+        if (m.Samples == 0) m.StartTimeS = s.TimeS;
+        m.Samples++;
+        m.EndTimeS = s.TimeS;
+        if (cLi < m.MinCLi)
+        {
+            m.MinCLi = cLi;
+            m.MinCLiTimeS = s.TimeS;
+            m.MinCLiVoltageV = s.VoltageV;
+        }
+        if (zone > m.WorstZone) m.WorstZone = zone;
+        if (dq > 0) m.ChargedAh += dq; else m.DischargedAh -= dq;
+
+        if (dt > 0 && !double.IsNaN(_lastCLi))
+        {
+            bool prevBelow = _lastCLi < crit, nowBelow = cLi < crit;
+            if (prevBelow && nowBelow) m.TimeBelowCriticalS += dt;
+            else if (prevBelow != nowBelow)
+            {
+                double f = (crit - _lastCLi) / (cLi - _lastCLi);
+                m.TimeBelowCriticalS += nowBelow ? dt * (1 - f) : dt * f;
+            }
+            if (zone >= Zone.Critical)
+                m.StrainDoseS += 0.5 * (epsAniso + _lastEpsAniso) * dt;
+        }
+        if (cLi < crit && double.IsNaN(m.FirstCrossingTimeS))
+        {
+            m.FirstCrossingTimeS = s.TimeS;
+            m.FirstCrossingStep = s.Step;
+            m.FirstCrossingVoltageV = s.VoltageV;
+        }
+        if (charging && cLi <= Config.Cutoff.CLiMin && double.IsNaN(m.CutoffReachedTimeS))
+        {
+            m.CutoffReachedTimeS = s.TimeS;
+            m.CutoffReachedVoltageV = s.VoltageV;
+            m.CutoffReachedStep = s.Step;
+        }
+    }
+
+    /// <summary>Captures the complete state; <see cref="CellTwin(CellConfig, TwinCheckpoint)"/> resumes it exactly.</summary>
+    /// <returns>An independent snapshot: later updates do not change it.</returns>
+    public TwinCheckpoint Checkpoint() => new(Config.CellId, Config.Material.Name, _estimator.State, _window.Zone,
+        _chargeSeen, _dischargeSeen, _rate, _lastCLi, _lastEpsAniso, [.. _cycles.Select(c => c.Clone())]);
+}

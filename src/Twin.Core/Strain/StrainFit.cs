@@ -1,0 +1,18 @@
+namespace Twin.Core.Strain;
+
+/// <summary>Result of fitting the anisotropic-strain master curve to measured (c_Li, ε) points.</summary>
+/// <param name="Curve">Best-fit ε0, λ and c_crit.</param>
+/// <param name="Eps0StdErr">Standard error of ε0 (same units as ε).</param>
+/// <param name="LambdaStdErr">Standard error of λ (units of c_Li).</param>
+/// <param name="CCritStdErr">Standard error of c_crit (units of c_Li).</param>
+/// <param name="RmsResidual">Root-mean-square residual of ε (same units as ε).</param>
+/// <param name="Points">Number of points fitted.</param>
+/// <param name="PointsBelowCrit">Number of points with c_Li below the fitted c_crit (the exponential branch).</param>
+public sealed record StrainFit(
+    AnisotropicStrainCurve Curve,
+    double Eps0StdErr,
+    double LambdaStdErr,
+    double CCritStdErr,
+    double RmsResidual,
+    int Points,
+    int PointsBelowCrit);
