@@ -1,1 +1,14 @@
-﻿Console.WriteLine("Hello, World!");
+using System.CommandLine;
+using Spectre.Console;
+using Twin.Cli.Commands;
+
+// Logs and pipes get full-width tables instead of an assumed 80-column terminal.
+if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 200;
+
+var root = new RootCommand("twin — operando battery twin: lithium content, lattice, strain and the safe window of layered-oxide cathodes")
+{
+    ReplayCommand.Create(),
+    MaterialsCommand.Create(),
+    CalibrateCommand.Create(),
+};
+return root.Parse(args).Invoke();

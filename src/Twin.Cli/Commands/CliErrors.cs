@@ -1,0 +1,20 @@
+using Spectre.Console;
+
+namespace Twin.Cli.Commands;
+
+/// <summary>How the CLI reports a failure: one line on standard error naming the input and what was expected.</summary>
+internal static class CliErrors
+{
+    /// <summary>Exit code for bad input (file content, option values).</summary>
+    public const int BadInput = 2;
+
+    /// <summary>Prints <c>error: message</c> to standard error.</summary>
+    /// <param name="message">What was wrong and what was expected.</param>
+    /// <returns><see cref="BadInput"/>.</returns>
+    public static int Fail(string message)
+    {
+        var err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        err.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
+        return BadInput;
+    }
+}

@@ -1,0 +1,151 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using Twin.Cli.Replay;
+using Twin.Core.Cells;
+using Twin.Core.Cutoff;
+using Twin.Core.Materials;
+using Twin.Core.Safety;
+using Twin.Core.Strain;
+using Twin.Data.Readers;
+
+namespace Twin.Cli.Commands;
+
+/// <summary>
+/// <c>twin replay FILE --material M (--q-li-ah X | --active-mass-mg M) --c-li0 C [--format F] [--out DIR]</c>:
+/// runs a cycler export through the cell twin and reports lithium content, zones and per-cycle metrics.
+/// </summary>
+internal static class ReplayCommand
+{
+    /// <summary>Builds the command.</summary>
+    /// <returns>The command.</returns>
+    public static Command Create()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "Cycler export: BioLogic .mpt, Maccor text, Neware CSV, Arbin CSV or Battery Data Format CSV" };
+        var material = new Option<string>("--material") { Description = "Cathode material: NMC622, NMC811 or LNO", Required = true };
+        var qLi = new Option<double?>("--q-li-ah") { Description = "Charge per unit c_Li in A·h (e.g. 8.732 for the LG M50 cathode)" };
+        var mass = new Option<double?>("--active-mass-mg") { Description = "Active cathode mass in mg; Q_Li = m·q_theo of the material" };
+        var cLi0 = new Option<double>("--c-li0") { Description = "c_Li at the first sample of the file", Required = true };
+        var format = new Option<string?>("--format") { Description = $"Override format detection: {string.Join(", ", CyclerFormatNames.Accepted)}" };
+        var outDir = new Option<DirectoryInfo?>("--out") { Description = "Directory for samples.csv, events.json, summary.json and report.html (default: out/<file name>)" };
+        var lenient = new Option<bool>("--lenient") { Description = "Skip and count malformed rows instead of stopping at the first" };
+        var cell = new Option<string?>("--cell") { Description = "Cell id (default: derived from the file name)" };
+        var cLiMin = new Option<double>("--c-li-min") { Description = "Lithium cut-off c_Li,min", DefaultValueFactory = _ => LithiumCutoffPolicy.Default.CLiMin };
+        var vMax = new Option<double>("--v-max") { Description = "Hard voltage limit, V", DefaultValueFactory = _ => LithiumCutoffPolicy.Default.HardVoltageLimitV };
+        var caution = new Option<double>("--caution") { Description = "Caution limit on c_Li", DefaultValueFactory = _ => SafetyLimits.Default.CautionCLi };
+        var critical = new Option<double>("--critical") { Description = "Critical limit on c_Li", DefaultValueFactory = _ => SafetyLimits.Default.CriticalCLi };
+        var deep = new Option<double>("--deep") { Description = "Deep limit on c_Li", DefaultValueFactory = _ => SafetyLimits.Default.DeepCLi };
+        var hysteresis = new Option<double>("--hysteresis") { Description = "Zone hysteresis on c_Li", DefaultValueFactory = _ => SafetyLimits.Default.Hysteresis };
+        var delta = new Option<double>("--delta-c-li") { Description = "Local heterogeneity Δc_Li for the eqn (1) strains", DefaultValueFactory = _ => 0.05 };
+        var eps0 = new Option<double>("--eps0") { Description = "Anisotropic strain plateau ε0", DefaultValueFactory = _ => AnisotropicStrainCurve.Default.Eps0 };
+        var lambda = new Option<double>("--lambda") { Description = "Anisotropic strain decay length λ", DefaultValueFactory = _ => AnisotropicStrainCurve.Default.Lambda };
+        var cCrit = new Option<double>("--c-crit") { Description = "Anisotropic strain onset c_crit", DefaultValueFactory = _ => AnisotropicStrainCurve.Default.CCrit };
+        var noProgress = new Option<bool>("--no-progress") { Description = "No progress bar even on a terminal" };
+
+        var cmd = new Command("replay", "Run a cycler export through the cell twin: c_Li, lattice, strain, zones, per-cycle summary and an offline report")
+        {
+            file, material, qLi, mass, cLi0, format, outDir, lenient, cell, cLiMin, vMax, caution, critical, deep, hysteresis, delta, eps0, lambda, cCrit, noProgress,
+        };
+        cmd.SetAction(r =>
+        {
+            var f = r.GetValue(file)!;
+            if (!f.Exists) return CliErrors.Fail($"{f.FullName}: no such file; expected a cycler export");
+            Material m;
+            CellConfig config;
+            ReaderOptions readerOptions;
+            try
+            {
+                m = MaterialCatalog.Default.Get(r.GetValue(material)!);
+                double? q = r.GetValue(qLi), mg = r.GetValue(mass);
+                if (q.HasValue == mg.HasValue)
+                    return CliErrors.Fail("give exactly one of --q-li-ah (A·h per unit c_Li) and --active-mass-mg (mg of active material)");
+                double qAh = q ?? m.QLiFromActiveMass(mg!.Value);
+                string id = r.GetValue(cell) ?? CellIdFrom(f.Name);
+                config = new CellConfig(id, m, qAh, r.GetValue(cLi0),
+                    new SafetyLimits(r.GetValue(caution), r.GetValue(critical), r.GetValue(deep), r.GetValue(hysteresis)),
+                    new LithiumCutoffPolicy(r.GetValue(cLiMin), r.GetValue(vMax)),
+                    new AnisotropicStrainCurve(r.GetValue(eps0), r.GetValue(lambda), r.GetValue(cCrit)),
+                    r.GetValue(delta));
+                config.Validate();
+                string? fmt = r.GetValue(format);
+                readerOptions = new ReaderOptions { Format = fmt is null ? null : CyclerFormatNames.Parse(fmt), Lenient = r.GetValue(lenient) };
+            }
+            catch (ArgumentException e)
+            {
+                return CliErrors.Fail(e.Message);
+            }
+            string dir = r.GetValue(outDir)?.FullName ?? Path.Combine("out", Path.GetFileNameWithoutExtension(f.Name));
+            return Run(new ReplayRequest(f.FullName, config, readerOptions, dir), !r.GetValue(noProgress));
+        });
+        return cmd;
+    }
+
+    private static int Run(ReplayRequest request, bool progressBar)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var c = request.Cell;
+        AnsiConsole.MarkupLine(string.Create(inv,
+            $"[bold]twin replay[/] {Markup.Escape(Path.GetFileName(request.File))}: cell {Markup.Escape(c.CellId)}, {c.Material.Name}, Q_Li = {c.QLiAh:0.####} A·h, c_Li0 = {c.CLi0:0.###}"));
+        ReplayResult result;
+        try
+        {
+            bool interactive = progressBar && AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
+            if (interactive)
+            {
+                ReplayResult? inner = null;
+                AnsiConsole.Progress().AutoClear(true).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                    .Start(ctx =>
+                    {
+                        var task = ctx.AddTask("replaying", maxValue: 1.0);
+                        inner = ReplayRunner.Run(request, fraction => task.Value = fraction);
+                    });
+                result = inner!;
+            }
+            else
+            {
+                result = ReplayRunner.Run(request);
+            }
+        }
+        catch (CyclerDataException e)
+        {
+            return CliErrors.Fail(e.Message + (request.Reader.Lenient ? "" : " (use --lenient to skip malformed rows)"));
+        }
+        catch (IOException e)
+        {
+            return CliErrors.Fail(e.Message);
+        }
+
+        var d = result.Diagnostics;
+        string skipped = d.RowsSkipped > 0 ? string.Create(inv, $", [yellow]{d.RowsSkipped:N0} malformed rows skipped[/]") : "";
+        AnsiConsole.MarkupLine(string.Create(inv,
+            $"{CyclerFormatNames.ToName(d.Format)} format{(d.FormatDetected ? " (detected)" : "")}: {result.Samples:N0} samples in {result.Elapsed.TotalSeconds:0.00} s{skipped}"));
+        foreach (var reason in d.SkipReasons) AnsiConsole.MarkupLine($"  [yellow]skipped:[/] {Markup.Escape(reason)}");
+
+        var rows = CycleTable.Rows(result.Cycles, c, compact: true);
+        var table = new Table().Title("per-cycle summary").Border(TableBorder.Simple);
+        foreach (var h in rows[0]) table.AddColumn(new TableColumn(Markup.Escape(h)).RightAligned().NoWrap().PadLeft(0));
+        foreach (var row in rows.Skip(1)) table.AddRow(row.Select(Markup.Escape).ToArray());
+        AnsiConsole.Write(table);
+
+        int crossing = result.Cycles.Count(x => x.Cycle > 0 && x.CrossedCritical);
+        int charges = result.Cycles.Count(x => x.Cycle > 0);
+        string cutoff = double.IsNaN(result.RecommendedCutoffV) ? ""
+            : string.Create(inv, $"; recommended voltage cut-off {result.RecommendedCutoffV:0.000} V (c_Li,min = {c.Cutoff.CLiMin:0.00})");
+        AnsiConsole.MarkupLine(string.Create(inv,
+            $"{(crossing > 0 ? "[red]" : "[green]")}{crossing} of {charges} charges went below c_Li = {c.Limits.CriticalCLi:0.00}[/]; {result.Transitions} zone transitions; final c_Li = {result.FinalCLi:0.000}{cutoff}"));
+        int inCv = result.Cycles.Count(x => x.Cycle > 0 && x.CutoffReachedVoltageV >= c.Cutoff.HardVoltageLimitV - 0.01);
+        if (inCv > 0)
+            AnsiConsole.MarkupLine(string.Create(inv,
+                $"[yellow]note:[/] in {inCv} charge(s) c_Li,min = {c.Cutoff.CLiMin:0.00} was reached during the hold at the voltage limit: a lower voltage cut-off alone will not keep this cell above it — end the CV hold by lithium content."));
+        if (request.OutDir is not null)
+            AnsiConsole.MarkupLine($"wrote samples.csv, events.json, summary.json, report.html to [blue]{Markup.Escape(Path.GetFullPath(request.OutDir))}[/]");
+        return 0;
+    }
+
+    private static string CellIdFrom(string fileName)
+    {
+        var chars = Path.GetFileNameWithoutExtension(fileName).Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '_' or '-' ? ch : '-').ToArray();
+        var id = new string(chars).Trim('-');
+        return id.Length == 0 ? "cell" : id;
+    }
+}

@@ -1,0 +1,11 @@
+using Twin.Core.Cells;
+using Twin.Data.Readers;
+
+namespace Twin.Cli.Replay;
+
+/// <summary>What <c>twin replay</c> was asked to do.</summary>
+/// <param name="File">The cycler export.</param>
+/// <param name="Cell">The cell's twin configuration.</param>
+/// <param name="Reader">Format override and lenient mode.</param>
+/// <param name="OutDir">Directory for samples.csv, events.json, summary.json and report.html; null writes nothing.</param>
+internal sealed record ReplayRequest(string File, CellConfig Cell, ReaderOptions Reader, string? OutDir);

@@ -1,0 +1,21 @@
+using Twin.Core.Safety;
+using Twin.Data.Readers;
+
+namespace Twin.Cli.Replay;
+
+/// <summary>What a replay produced.</summary>
+/// <param name="Samples">Samples fed to the twin.</param>
+/// <param name="Cycles">Per-cycle metrics.</param>
+/// <param name="Transitions">Zone transitions.</param>
+/// <param name="Diagnostics">The reader's counts and metadata.</param>
+/// <param name="Elapsed">Wall time.</param>
+/// <param name="FinalCLi">c_Li after the last sample.</param>
+/// <param name="RecommendedCutoffV">Learned voltage cut-off (NaN when no charge reached c_Li,min).</param>
+internal sealed record ReplayResult(
+    long Samples,
+    IReadOnlyList<CycleMetrics> Cycles,
+    int Transitions,
+    ReadDiagnostics Diagnostics,
+    TimeSpan Elapsed,
+    double FinalCLi,
+    double RecommendedCutoffV);
