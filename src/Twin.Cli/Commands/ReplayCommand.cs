@@ -123,8 +123,9 @@ internal static class ReplayCommand
 
         var rows = CycleTable.Rows(result.Cycles, c, compact: true);
         var table = new Table().Title("per-cycle summary").Border(TableBorder.Simple);
-        foreach (var h in rows[0]) table.AddColumn(new TableColumn(Markup.Escape(h)).RightAligned().NoWrap().PadLeft(0));
-        foreach (var row in rows.Skip(1)) table.AddRow(row.Select(Markup.Escape).ToArray());
+        // The start time is in summary.json and the report; the terminal table leaves it out to fit 80 columns.
+        foreach (var h in rows[0].Where((_, i) => i != 1)) table.AddColumn(new TableColumn(Markup.Escape(h)).RightAligned().NoWrap().PadLeft(0).PadRight(0));
+        foreach (var row in rows.Skip(1)) table.AddRow(row.Where((_, i) => i != 1).Select(Markup.Escape).ToArray());
         AnsiConsole.Write(table);
 
         int crossing = result.Cycles.Count(x => x.Cycle > 0 && x.CrossedCritical);

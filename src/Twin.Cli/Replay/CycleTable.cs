@@ -20,7 +20,7 @@ internal static class CycleTable
         var rows = new List<IReadOnlyList<string>>
         {
             compact
-                ? new[] { "cycle", "start h", "min c_Li", $"h<{crit}", $"1st<{crit} h", "step", $"V@{min}", "cut-off V", "zone", "dose %h" }
+                ? new[] { "cycle", "start h", "min c_Li", $"h<{crit}", $"1st<{crit} h", "step", $"V@{min}", "cut-off V", "zone", "dose%h" }
                 : new[] { "cycle", "start (h)", "min c_Li", $"time below {crit} (h)", $"first below {crit} (h)", "step of first crossing",
                           $"V when c_Li = {min} reached", "recommended cut-off (V)", "worst zone", "strain dose (%·h)" },
         };
