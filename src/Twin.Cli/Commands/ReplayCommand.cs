@@ -41,10 +41,11 @@ internal static class ReplayCommand
         var lambda = new Option<double>("--lambda") { Description = "Anisotropic strain decay length λ", DefaultValueFactory = _ => AnisotropicStrainCurve.Default.Lambda };
         var cCrit = new Option<double>("--c-crit") { Description = "Anisotropic strain onset c_crit", DefaultValueFactory = _ => AnisotropicStrainCurve.Default.CCrit };
         var noProgress = new Option<bool>("--no-progress") { Description = "No progress bar even on a terminal" };
+        var stats = new Option<bool>("--stats") { Description = "Print throughput and the process's peak memory at the end" };
 
         var cmd = new Command("replay", "Run a cycler export through the cell twin: c_Li, lattice, strain, zones, per-cycle summary and an offline report")
         {
-            file, material, qLi, mass, cLi0, format, outDir, lenient, cell, cLiMin, vMax, caution, critical, deep, hysteresis, delta, eps0, lambda, cCrit, noProgress,
+            file, material, qLi, mass, cLi0, format, outDir, lenient, cell, cLiMin, vMax, caution, critical, deep, hysteresis, delta, eps0, lambda, cCrit, noProgress, stats,
         };
         cmd.SetAction(r =>
         {
@@ -75,12 +76,12 @@ internal static class ReplayCommand
                 return CliErrors.Fail(e.Message);
             }
             string dir = r.GetValue(outDir)?.FullName ?? Path.Combine("out", Path.GetFileNameWithoutExtension(f.Name));
-            return Run(new ReplayRequest(f.FullName, config, readerOptions, dir), !r.GetValue(noProgress));
+            return Run(new ReplayRequest(f.FullName, config, readerOptions, dir), !r.GetValue(noProgress), r.GetValue(stats));
         });
         return cmd;
     }
 
-    private static int Run(ReplayRequest request, bool progressBar)
+    private static int Run(ReplayRequest request, bool progressBar, bool stats)
     {
         var inv = CultureInfo.InvariantCulture;
         var c = request.Cell;
@@ -121,7 +122,7 @@ internal static class ReplayCommand
             $"{CyclerFormatNames.ToName(d.Format)} format{(d.FormatDetected ? " (detected)" : "")}: {result.Samples:N0} samples in {result.Elapsed.TotalSeconds:0.00} s{skipped}"));
         foreach (var reason in d.SkipReasons) AnsiConsole.MarkupLine($"  [yellow]skipped:[/] {Markup.Escape(reason)}");
 
-        var rows = CycleTable.Rows(result.Cycles, c, compact: true);
+        var rows = CycleTable.Rows(result.Cycles, c, compact: true, maxCycles: 20);
         var table = new Table().Title("per-cycle summary").Border(TableBorder.Simple);
         // The start time is in summary.json and the report; the terminal table leaves it out to fit 80 columns.
         foreach (var h in rows[0].Where((_, i) => i != 1)) table.AddColumn(new TableColumn(Markup.Escape(h)).RightAligned().NoWrap().PadLeft(0).PadRight(0));
@@ -138,6 +139,12 @@ internal static class ReplayCommand
         if (inCv > 0)
             AnsiConsole.MarkupLine(string.Create(inv,
                 $"[yellow]note:[/] in {inCv} charge(s) c_Li,min = {c.Cutoff.CLiMin:0.00} was reached during the hold at the voltage limit: a lower voltage cut-off alone will not keep this cell above it — end the CV hold by lithium content."));
+        if (stats)
+        {
+            using var self = System.Diagnostics.Process.GetCurrentProcess();
+            AnsiConsole.WriteLine(string.Create(inv,
+                $"stats: {result.Samples / result.Elapsed.TotalSeconds:0} samples/s, peak working set {self.PeakWorkingSet64 / 1048576.0:0.0} MiB, file {new FileInfo(request.File).Length / 1048576.0:0.0} MiB, allocated {GC.GetTotalAllocatedBytes() / 1048576.0:0.0} MiB, GC heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:0.0} MiB"));
+        }
         if (request.OutDir is not null)
             AnsiConsole.MarkupLine($"wrote samples.csv, events.json, summary.json, report.html to [blue]{Markup.Escape(Path.GetFullPath(request.OutDir))}[/]");
         return 0;
