@@ -1,0 +1,181 @@
+using System.Collections;
+using Twin.Core.Samples;
+using Twin.Data.Readers.Arbin;
+using Twin.Data.Readers.Bdf;
+using Twin.Data.Readers.BioLogic;
+using Twin.Data.Readers.Formats;
+using Twin.Data.Readers.Maccor;
+using Twin.Data.Readers.Neware;
+using Twin.Data.Readers.Text;
+
+namespace Twin.Data.Readers;
+
+/// <summary>
+/// Reads a cycler export as a stream of <see cref="CyclerSample"/>s, normalised to this product's
+/// conventions (current and charge positive on charge, time in seconds since the first sample).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Opening reads only the file's header (format detection, column lookup, metadata); samples are parsed
+/// lazily while enumerating, one row at a time, from a fixed-size buffer: memory stays constant whatever
+/// the file size, and no memory is allocated per row. The samples can be enumerated once.
+/// </para>
+/// <example>
+/// <code>
+/// using var reader = CyclerFileReader.Open("cell.txt", new ReaderOptions { Lenient = true });
+/// foreach (CyclerSample sample in reader) { ... }
+/// Console.WriteLine($"{reader.Diagnostics.RowsRead} rows, {reader.Diagnostics.RowsSkipped} skipped");
+/// </code>
+/// </example>
+/// </remarks>
+public sealed class CyclerFileReader : IEnumerable<CyclerSample>, IDisposable
+{
+    private readonly ByteLineReader _lines;
+    private readonly FormatParser _parser;
+    private readonly bool _lenient;
+    private bool _enumerated;
+    private bool _disposed;
+
+    private CyclerFileReader(ByteLineReader lines, FormatParser parser, ReadDiagnostics diagnostics, bool lenient)
+    {
+        _lines = lines;
+        _parser = parser;
+        Diagnostics = diagnostics;
+        _lenient = lenient;
+    }
+
+    /// <summary>The file path or stream source name.</summary>
+    public string SourceName => Diagnostics.Source;
+
+    /// <summary>The format being read.</summary>
+    public CyclerFormat Format => Diagnostics.Format;
+
+    /// <summary>Metadata and row counts; the counts grow while enumerating.</summary>
+    public ReadDiagnostics Diagnostics { get; }
+
+    /// <summary>Opens a cycler file and reads its header.</summary>
+    /// <param name="path">The file to read.</param>
+    /// <param name="options">Format override and lenient mode; null for the defaults.</param>
+    /// <exception cref="CyclerDataException">The format cannot be detected or the header lacks a required column.</exception>
+    /// <exception cref="IOException">The file cannot be opened.</exception>
+    public static CyclerFileReader Open(string path, ReaderOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        return Open(stream, path, options, leaveOpen: false);
+    }
+
+    /// <summary>Opens a cycler export from a stream (read forward only; need not be seekable) and reads its header.</summary>
+    /// <param name="stream">The bytes of the export.</param>
+    /// <param name="sourceName">A name for messages, usually the file name.</param>
+    /// <param name="options">Format override and lenient mode; null for the defaults.</param>
+    /// <param name="leaveOpen">True to leave <paramref name="stream"/> open when the reader is disposed.</param>
+    /// <exception cref="CyclerDataException">The format cannot be detected or the header lacks a required column.</exception>
+    public static CyclerFileReader Open(Stream stream, string sourceName, ReaderOptions? options = null, bool leaveOpen = false)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        options ??= ReaderOptions.Default;
+        var lines = new ByteLineReader(stream, sourceName, leaveOpen);
+        try
+        {
+            CyclerFormat format = options.Format
+                ?? CyclerFormatDetector.Detect(lines.PeekHead(CyclerFormatDetector.HeadLength), sourceName);
+            var diagnostics = new ReadDiagnostics(sourceName, format) { FormatDetected = options.Format is null };
+            FormatParser parser = CreateParser(format, sourceName, diagnostics);
+            parser.ReadHeader(lines);
+            return new CyclerFileReader(lines, parser, diagnostics, options.Lenient);
+        }
+        catch
+        {
+            lines.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Enumerates the samples, parsing rows as they are requested. A malformed row throws
+    /// <see cref="CyclerDataException"/> unless <see cref="ReaderOptions.Lenient"/> is set.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The samples were already enumerated (they can be read once).</exception>
+    public IEnumerator<CyclerSample> GetEnumerator()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_enumerated)
+        {
+            throw new InvalidOperationException(
+                $"The samples of '{SourceName}' were already enumerated; open the file again to read it again.");
+        }
+
+        _enumerated = true;
+        return new Enumerator(this);
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>Releases the read buffer and closes the file (or the stream, unless left open).</summary>
+    public void Dispose()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            _lines.Dispose();
+        }
+    }
+
+    private static FormatParser CreateParser(CyclerFormat format, string source, ReadDiagnostics diagnostics) => format switch
+    {
+        CyclerFormat.BioLogicMpt => new MptParser(source, diagnostics),
+        CyclerFormat.Maccor => new MaccorParser(source, diagnostics),
+        CyclerFormat.Neware => new NewareParser(source, diagnostics),
+        CyclerFormat.Arbin => new ArbinParser(source, diagnostics),
+        CyclerFormat.Bdf => new BdfParser(source, diagnostics),
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "not a cycler format"),
+    };
+
+    private bool MoveNext(out CyclerSample sample)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        while (_lines.TryReadLine(out ReadOnlySpan<byte> line))
+        {
+            if (_parser.IsBlank(line))
+            {
+                continue;
+            }
+
+            long lineNumber = _lines.LineNumber;
+            if (_parser.TryParseRow(line, lineNumber, out sample, out RowError error))
+            {
+                Diagnostics.RowsRead++;
+                return true;
+            }
+
+            if (!_lenient)
+            {
+                throw new CyclerDataException(SourceName, lineNumber, error.Column, error.Detail);
+            }
+
+            Diagnostics.RecordSkip(CyclerDataException.Compose(SourceName, lineNumber, error.Column, error.Detail));
+        }
+
+        sample = default;
+        return false;
+    }
+
+    private sealed class Enumerator(CyclerFileReader reader) : IEnumerator<CyclerSample>
+    {
+        private CyclerSample _current;
+
+        public CyclerSample Current => _current;
+
+        object IEnumerator.Current => _current;
+
+        public bool MoveNext() => reader.MoveNext(out _current);
+
+        public void Reset() => throw new NotSupportedException("The samples can be enumerated once; open the file again.");
+
+        public void Dispose()
+        {
+        }
+    }
+}
