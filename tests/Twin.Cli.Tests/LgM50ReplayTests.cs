@@ -25,7 +25,7 @@ public sealed class LgM50ReplayTests : IClassFixture<LgM50ReplayTests.Replayed>
 
         public string Dir { get; }
 
-        public ReplayResult Result { get; }
+        internal ReplayResult Result { get; }
 
         public void Dispose() => Directory.Delete(Dir, recursive: true);
     }

@@ -1,5 +1,3 @@
-using Spectre.Console;
-
 namespace Twin.Cli.Commands;
 
 /// <summary>How the CLI reports a failure: one line on standard error naming the input and what was expected.</summary>
@@ -13,8 +11,8 @@ internal static class CliErrors
     /// <returns><see cref="BadInput"/>.</returns>
     public static int Fail(string message)
     {
-        var err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        err.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
+        // Plain text, never wrapped: the line is meant to be read by people and by scripts alike.
+        Console.Error.WriteLine("error: " + message);
         return BadInput;
     }
 }

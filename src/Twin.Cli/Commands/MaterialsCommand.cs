@@ -63,7 +63,7 @@ internal static class MaterialsCommand
         {
             var s = model.Evaluate(k.CLi);
             t.AddRow(F(k.CLi, 2), F(k.AA, 5), F(k.CA, 5), F(s.DIlA, 5), F(s.VolumeA3, 3), (s.RelativeVolume * 100).ToString("+0.00;-0.00", CultureInfo.InvariantCulture) + " %",
-                $"[{Id(k.ASource)}]", $"[{Id(k.CSource)}]");
+                $"[[{Id(k.ASource)}]]", $"[[{Id(k.CSource)}]]");
         }
         AnsiConsole.Write(t);
         foreach (var (text, i) in ids.OrderBy(p => p.Value)) AnsiConsole.MarkupLine($"[grey][[{i}]][/] {Markup.Escape(text)}");

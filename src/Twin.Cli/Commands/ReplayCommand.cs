@@ -71,7 +71,7 @@ internal static class ReplayCommand
                 string? fmt = r.GetValue(format);
                 readerOptions = new ReaderOptions { Format = fmt is null ? null : CyclerFormatNames.Parse(fmt), Lenient = r.GetValue(lenient) };
             }
-            catch (ArgumentException e)
+            catch (Exception e) when (e is ArgumentException or FormatException)
             {
                 return CliErrors.Fail(e.Message);
             }
