@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building and running the product needs on a fresh Debian machine with the .NET SDK:
 # Node.js and npm (the offline report inlines uPlot from npm at build time).
-# Usage: scripts/setup.sh [--test]   (--test also installs what the tests need: Debian chromium)
+# Usage: scripts/setup.sh [--test]   (--test also installs what the tests need: Debian chromium, the
+# Mosquitto broker and clients, InfluxDB 1.x, socat and openssl; the tests start their own instances on
+# 127.0.0.1 with ports and data directories of their own, so the packaged services are stopped.)
 set -euo pipefail
 
 need=()
@@ -9,6 +11,11 @@ command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 if [[ "${1:-}" == "--test" ]]; then
   [[ -x /usr/bin/chromium ]] || need+=(chromium)
+  [[ -x /usr/sbin/mosquitto ]] || need+=(mosquitto)
+  command -v mosquitto_pub >/dev/null 2>&1 || need+=(mosquitto-clients)
+  command -v influxd >/dev/null 2>&1 || need+=(influxdb)
+  command -v socat >/dev/null 2>&1 || need+=(socat)
+  command -v openssl >/dev/null 2>&1 || need+=(openssl)
 fi
 
 if ((${#need[@]})); then
@@ -19,7 +26,11 @@ if ((${#need[@]})); then
   fi
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
+  # No service is started by the packages: tests run their own brokers and databases.
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+  chmod +x /usr/sbin/policy-rc.d
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  rm -f /usr/sbin/policy-rc.d
 fi
 
 # uPlot for the report, from the committed lock file.
