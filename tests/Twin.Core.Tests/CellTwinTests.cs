@@ -94,6 +94,20 @@ public class CellTwinTests
     }
 
     [Fact]
+    public void A_trimmed_checkpoint_keeps_the_recent_cycles_and_still_resumes_exactly()
+    {
+        var samples = TwoCycles().ToArray();
+        var straight = new CellTwin(Config());
+        var outStraight = samples.Select(s => straight.Update(s)).ToArray();
+        var first = new CellTwin(Config());
+        foreach (var s in samples.Take(600)) first.Update(s);
+        var ckpt = first.Checkpoint(keepCycles: 1);
+        Assert.Equal([2], ckpt.Cycles.Select(c => c.Cycle));
+        var resumed = new CellTwin(Config(), ckpt);
+        Assert.Equal(outStraight.Skip(600), samples.Skip(600).Select(s => resumed.Update(s)));
+    }
+
+    [Fact]
     public void A_checkpoint_of_another_cell_is_refused()
     {
         var twin = new CellTwin(Config());

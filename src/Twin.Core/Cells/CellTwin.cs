@@ -193,7 +193,14 @@ public sealed class CellTwin
     }
 
     /// <summary>Captures the complete state; <see cref="CellTwin(CellConfig, TwinCheckpoint)"/> resumes it exactly.</summary>
+    /// <param name="keepCycles">Keep the metrics of at most this many most recent cycles (the open one
+    /// included); older cycles are left out of the snapshot. The default keeps every cycle.</param>
     /// <returns>An independent snapshot: later updates do not change it.</returns>
-    public TwinCheckpoint Checkpoint() => new(Config.CellId, Config.Material.Name, _estimator.State, _window.Zone,
-        _chargeSeen, _dischargeSeen, _rate, _lastCLi, _lastEpsAniso, [.. _cycles.Select(c => c.Clone())]);
+    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="keepCycles"/> is below 1.</exception>
+    public TwinCheckpoint Checkpoint(int keepCycles = int.MaxValue)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(keepCycles, 1);
+        return new(Config.CellId, Config.Material.Name, _estimator.State, _window.Zone,
+            _chargeSeen, _dischargeSeen, _rate, _lastCLi, _lastEpsAniso, [.. _cycles.Skip(Math.Max(0, _cycles.Count - keepCycles)).Select(c => c.Clone())]);
+    }
 }

@@ -1,0 +1,133 @@
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+using Twin.Core.Cells;
+using Twin.Core.Cutoff;
+using Twin.Core.Materials;
+using Twin.Core.Safety;
+using Twin.Core.Strain;
+using Twin.Messaging.Contracts;
+
+namespace Twin.Service.Config;
+
+/// <summary>A cell of an experiment: its site and its twin configuration.</summary>
+/// <param name="Site">Site (lab or beamline) id.</param>
+/// <param name="Config">The twin configuration.</param>
+public sealed record ExperimentCell(string Site, CellConfig Config);
+
+/// <summary>
+/// The experiment file of <c>twin serve --config</c> (YAML). Example:
+/// <code>
+/// site: id31
+/// cells:
+///   - id: lg-m50
+///     material: NMC811
+///     q_li_Ah: 8.732          # or active_mass_mg: 31694
+///     c_li0: 0.80
+///     limits: { caution: 0.45, critical: 0.40, deep: 0.32, hysteresis: 0.005 }
+///     cutoff: { c_li_min: 0.42, v_max: 4.2, enabled: true }
+///     strain: { eps0: 5.0e-4, lambda: 0.08, c_crit: 0.40, delta_c_li: 0.05 }
+/// </code>
+/// Only id, material, c_li0 and one of q_li_Ah / active_mass_mg are required; the rest default to DESIGN §2.5–2.6.
+/// </summary>
+public static class ExperimentFile
+{
+    /// <summary>Reads and validates an experiment file.</summary>
+    /// <param name="path">YAML file.</param>
+    /// <returns>The cells, in file order.</returns>
+    /// <exception cref="FormatException">Malformed YAML or an invalid value; the message names the file, the cell and the field.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static IReadOnlyList<ExperimentCell> Load(string path) => Parse(File.ReadAllText(path), path);
+
+    /// <summary>Parses and validates experiment YAML.</summary>
+    /// <param name="yaml">The text.</param>
+    /// <param name="origin">Name for messages.</param>
+    /// <returns>The cells.</returns>
+    /// <exception cref="FormatException">Malformed YAML or an invalid value.</exception>
+    public static IReadOnlyList<ExperimentCell> Parse(string yaml, string origin)
+    {
+        ExperimentDto? dto;
+        try
+        {
+            dto = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build().Deserialize<ExperimentDto>(yaml);
+        }
+        catch (YamlException e)
+        {
+            throw new FormatException($"{origin} line {e.Start.Line}: {e.InnerException?.Message ?? e.Message}", e);
+        }
+        if (dto?.Cells is null || dto.Cells.Count == 0) throw new FormatException($"{origin}: expected a 'cells:' list with at least one cell");
+        var cells = new List<ExperimentCell>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < dto.Cells.Count; i++)
+        {
+            var c = dto.Cells[i];
+            string where = $"{origin}: cell {i + 1}" + (c.Id is null ? "" : $" '{c.Id}'");
+            string site = c.Site ?? dto.Site ?? throw new FormatException($"{where}: no site (give 'site:' at the top or per cell)");
+            if (!TwinTopics.IsId(site)) throw new FormatException($"{where}: site '{site}' must match [A-Za-z0-9_-]+");
+            if (c.Id is null || !TwinTopics.IsId(c.Id)) throw new FormatException($"{where}: 'id' is required and must match [A-Za-z0-9_-]+");
+            if (!seen.Add(site + "/" + c.Id)) throw new FormatException($"{where}: cell id '{c.Id}' appears twice in site '{site}'");
+            try
+            {
+                var material = MaterialCatalog.Default.Get(c.Material ?? throw new ArgumentException("'material' is required"));
+                if (c.QLiAh.HasValue == c.ActiveMassMg.HasValue) throw new ArgumentException("give exactly one of 'q_li_Ah' and 'active_mass_mg'");
+                double qLi = c.QLiAh ?? material.QLiFromActiveMass(c.ActiveMassMg!.Value);
+                var d = SafetyLimits.Default;
+                var limits = new SafetyLimits(c.Limits?.Caution ?? d.CautionCLi, c.Limits?.Critical ?? d.CriticalCLi, c.Limits?.Deep ?? d.DeepCLi, c.Limits?.Hysteresis ?? d.Hysteresis);
+                var p = LithiumCutoffPolicy.Default;
+                var cutoff = new LithiumCutoffPolicy(c.Cutoff?.CLiMin ?? p.CLiMin, c.Cutoff?.VMax ?? p.HardVoltageLimitV, c.Cutoff?.Enabled ?? p.Enabled);
+                var s = AnisotropicStrainCurve.Default;
+                var strain = new AnisotropicStrainCurve(c.Strain?.Eps0 ?? s.Eps0, c.Strain?.Lambda ?? s.Lambda, c.Strain?.CCrit ?? s.CCrit);
+                var config = new CellConfig(c.Id, material, qLi, c.CLi0 ?? throw new ArgumentException("'c_li0' is required"), limits, cutoff, strain, c.Strain?.DeltaCLi ?? 0.05);
+                config.Validate();
+                cells.Add(new ExperimentCell(site, config));
+            }
+            catch (ArgumentException e)
+            {
+                throw new FormatException($"{where}: {e.Message}", e);
+            }
+        }
+        return cells;
+    }
+
+    private sealed class ExperimentDto
+    {
+        public string? Site { get; set; }
+        public List<CellDto>? Cells { get; set; }
+    }
+
+    private sealed class CellDto
+    {
+        public string? Id { get; set; }
+        public string? Site { get; set; }
+        public string? Material { get; set; }
+        [YamlMember(Alias = "q_li_Ah", ApplyNamingConventions = false)] public double? QLiAh { get; set; }
+        public double? ActiveMassMg { get; set; }
+        [YamlMember(Alias = "c_li0", ApplyNamingConventions = false)] public double? CLi0 { get; set; }
+        public LimitsDto? Limits { get; set; }
+        public CutoffDto? Cutoff { get; set; }
+        public StrainDto? Strain { get; set; }
+    }
+
+    private sealed class LimitsDto
+    {
+        public double? Caution { get; set; }
+        public double? Critical { get; set; }
+        public double? Deep { get; set; }
+        public double? Hysteresis { get; set; }
+    }
+
+    private sealed class CutoffDto
+    {
+        [YamlMember(Alias = "c_li_min", ApplyNamingConventions = false)] public double? CLiMin { get; set; }
+        [YamlMember(Alias = "v_max", ApplyNamingConventions = false)] public double? VMax { get; set; }
+        public bool? Enabled { get; set; }
+    }
+
+    private sealed class StrainDto
+    {
+        public double? Eps0 { get; set; }
+        public double? Lambda { get; set; }
+        [YamlMember(Alias = "c_crit", ApplyNamingConventions = false)] public double? CCrit { get; set; }
+        [YamlMember(Alias = "delta_c_li", ApplyNamingConventions = false)] public double? DeltaCLi { get; set; }
+    }
+}

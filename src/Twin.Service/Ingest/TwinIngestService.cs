@@ -1,0 +1,227 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Twin.Messaging.Bus;
+using Twin.Messaging.Contracts;
+using Twin.Service.Config;
+using Twin.Service.Metrics;
+using Twin.Service.State;
+
+namespace Twin.Service.Ingest;
+
+/// <summary>
+/// Feeds every configured cell's twin from its telemetry topic and publishes its state (retained) and
+/// alarm transitions (retained). Each cell has its own subscription, so cells are processed in parallel
+/// and each cell's samples in order. A message counts as handled — and is acknowledged to the broker —
+/// only after its samples and the cell's checkpoint are durable, so a crash loses nothing: the broker
+/// redelivers what was not acknowledged and the checkpoint's sequence number drops what was already applied.
+/// </summary>
+public sealed class TwinIngestService : IHostedService, IAsyncDisposable
+{
+    private readonly IMessageBus _bus;
+    private readonly ITwinStore _store;
+    private readonly CheckpointStore _checkpoints;
+    private readonly ServiceMetrics _metrics;
+    private readonly ILogger _log;
+    private readonly Dictionary<string, CellRuntime> _cells = new(StringComparer.Ordinal);
+    private readonly List<IAsyncDisposable> _subscriptions = [];
+    private readonly string _clientId;
+
+    /// <summary>Creates the service for an experiment.</summary>
+    /// <param name="cells">The experiment's cells.</param>
+    /// <param name="bus">The bus (MQTT or in-process).</param>
+    /// <param name="store">Telemetry/twin storage.</param>
+    /// <param name="checkpoints">Durable per-cell state; cells found there resume.</param>
+    /// <param name="metrics">Metrics sink.</param>
+    /// <param name="log">Logger.</param>
+    /// <param name="clientId">Client id for the status topic.</param>
+    public TwinIngestService(IReadOnlyList<ExperimentCell> cells, IMessageBus bus, ITwinStore store, CheckpointStore checkpoints,
+        ServiceMetrics metrics, ILogger<TwinIngestService> log, string clientId = "twin-service")
+    {
+        _bus = bus;
+        _store = store;
+        _checkpoints = checkpoints;
+        _metrics = metrics;
+        _log = log;
+        _clientId = clientId;
+        foreach (var c in cells)
+        {
+            var rt = new CellRuntime(c, checkpoints.Get(c.Site, c.Config.CellId));
+            _cells[Key(c.Site, c.Config.CellId)] = rt;
+            if (rt.Resumed) log.LogInformation("cell {Site}/{Cell} resumed at c_Li = {CLi:0.0000} after seq {Seq}", c.Site, c.Config.CellId, rt.Twin.CLi, rt.Sequence.LastSeq);
+        }
+    }
+
+    /// <summary>The cells, keyed "site/cell".</summary>
+    public IReadOnlyDictionary<string, CellRuntime> Cells => _cells;
+
+    /// <summary>Finds a cell by id (any site) or by "site/cell".</summary>
+    /// <param name="id">Cell id or "site/cell".</param>
+    /// <returns>The runtime, or null.</returns>
+    public CellRuntime? Find(string id) =>
+        _cells.GetValueOrDefault(id) ?? _cells.Values.FirstOrDefault(c => c.Cell.Config.CellId == id);
+
+    /// <summary>Subscribes to every cell's telemetry and pattern topics and announces the service online.</summary>
+    /// <param name="cancellationToken">Cancels start-up.</param>
+    /// <returns>A task that completes when subscribed.</returns>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var rt in _cells.Values)
+        {
+            var c = rt.Cell;
+            _subscriptions.Add(await _bus.SubscribeAsync(TwinTopics.Telemetry(c.Site, c.Config.CellId), QualityOfService.AtLeastOnce,
+                (m, ct) => OnTelemetryAsync(rt, m, ct), cancellationToken).ConfigureAwait(false));
+            _subscriptions.Add(await _bus.SubscribeAsync(TwinTopics.Pattern(c.Site, c.Config.CellId), QualityOfService.AtLeastOnce,
+                (m, ct) => OnPatternAsync(rt, m, ct), cancellationToken).ConfigureAwait(false));
+        }
+        foreach (var site in _cells.Values.Select(c => c.Cell.Site).Distinct())
+        {
+            var status = new StatusPayload { Client = _clientId, State = "online", TimeUnixNs = NowNs() };
+            await _bus.PublishAsync(new BusMessage(TwinTopics.Status(site, _clientId), TwinPayloads.Serialize(status), QualityOfService.AtLeastOnce, Retain: true), cancellationToken).ConfigureAwait(false);
+        }
+        _log.LogInformation("twin service watching {Count} cell(s)", _cells.Count);
+    }
+
+    /// <summary>Unsubscribes (pending messages finish first) and announces the service offline.</summary>
+    /// <param name="cancellationToken">Cancels the graceful part.</param>
+    /// <returns>A task that completes when stopped.</returns>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach (var s in _subscriptions) await s.DisposeAsync().ConfigureAwait(false);
+        _subscriptions.Clear();
+        foreach (var site in _cells.Values.Select(c => c.Cell.Site).Distinct())
+        {
+            try
+            {
+                var status = new StatusPayload { Client = _clientId, State = "offline", TimeUnixNs = NowNs() };
+                await _bus.PublishAsync(new BusMessage(TwinTopics.Status(site, _clientId), TwinPayloads.Serialize(status), QualityOfService.AtLeastOnce, Retain: true), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
+            {
+                _log.LogWarning("could not announce offline status: {Error}", e.Message);
+            }
+        }
+    }
+
+    /// <summary>Same as <see cref="StopAsync"/> without a token.</summary>
+    /// <returns>A task that completes when stopped.</returns>
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
+
+    private async ValueTask OnTelemetryAsync(CellRuntime rt, BusMessage m, CancellationToken ct)
+    {
+        _metrics.Message();
+        TelemetryMessage msg;
+        try
+        {
+            msg = TwinPayloads.ParseTelemetry(m.Payload.Span, m.Topic);
+        }
+        catch (PayloadException e)
+        {
+            _metrics.Reject();
+            _log.LogWarning("rejected telemetry: {Error}", e.Message);
+            return;
+        }
+
+        await rt.Lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            long dup0 = rt.Sequence.Duplicates, gap0 = rt.Sequence.Gaps;
+            var batch = rt.Apply(msg);
+            _metrics.Sequence(rt.Sequence.Duplicates - dup0, rt.Sequence.Gaps - gap0);
+            if (rt.Sequence.Gaps > gap0) _log.LogWarning("cell {Cell}: {Missing} sample(s) missing before seq {Seq}", rt.Cell.Config.CellId, rt.Sequence.Missing, rt.Sequence.LastSeq);
+            if (batch.Samples.Count == 0) return;
+            _metrics.Applied(batch.Samples.Count, batch.Samples[^1].Sample.TimeUnixNs);
+
+            var c = rt.Cell;
+            var publishState = _bus.PublishAsync(new BusMessage(TwinTopics.State(c.Site, c.Config.CellId), TwinPayloads.Serialize(rt.LastState!), QualityOfService.AtLeastOnce, Retain: true)
+            { ContentType = "application/json" }, ct).AsTask();
+            Task publishAlarm = Task.CompletedTask;
+            if (batch.Transitions.Count > 0)
+            {
+                foreach (var t in batch.Transitions)
+                    _log.LogInformation("cell {Cell}: {From} → {To} at c_Li = {CLi:0.0000}, {V:0.000} V, step {Step}", c.Config.CellId, t.From, t.To, t.CLi, t.VoltageV, t.Step);
+                publishAlarm = _bus.PublishAsync(new BusMessage(TwinTopics.Alarm(c.Site, c.Config.CellId), TwinPayloads.Serialize(rt.Alarm()), QualityOfService.AtLeastOnce, Retain: true)
+                { ContentType = "application/json" }, ct).AsTask();
+            }
+            // Samples first, then the checkpoint that claims them: a checkpoint never runs ahead of storage.
+            try
+            {
+                await StoreAsync(batch, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException)
+            {
+                // Not stored, so not applied: go back to the last durable state; the broker redelivers.
+                rt.Reset(_checkpoints.Get(c.Site, c.Config.CellId));
+                _log.LogError("cell {Cell}: storing {Count} sample(s) failed, twin reset to its last checkpoint: {Error}", c.Config.CellId, batch.Samples.Count, e.Message);
+                throw;
+            }
+            await _checkpoints.SaveAsync(rt.Checkpoint(), ct).ConfigureAwait(false);
+            await publishState.ConfigureAwait(false);
+            _metrics.State();
+            await publishAlarm.ConfigureAwait(false);
+            if (batch.Transitions.Count > 0) _metrics.Alarm();
+        }
+        finally
+        {
+            rt.Lock.Release();
+        }
+    }
+
+    private async Task StoreAsync(IngestBatch batch, CancellationToken ct)
+    {
+        try
+        {
+            await _store.StoreAsync(batch, ct).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            _metrics.StoreError();
+            throw;
+        }
+    }
+
+    private async ValueTask OnPatternAsync(CellRuntime rt, BusMessage m, CancellationToken ct)
+    {
+        PatternRecord p;
+        try
+        {
+            p = TwinPayloads.ParsePattern(m.Payload.Span, m.Topic);
+        }
+        catch (PayloadException e)
+        {
+            _metrics.Reject();
+            _log.LogWarning("rejected pattern record: {Error}", e.Message);
+            return;
+        }
+        await rt.Lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (p.CLiMid is null) p = p with { CLiMid = CLiAt(rt, (p.StartUnixNs + p.EndUnixNs) / 2) };
+            await _store.StorePatternAsync(rt.Cell, p, ct).ConfigureAwait(false);
+            _metrics.Pattern();
+        }
+        finally
+        {
+            rt.Lock.Release();
+        }
+    }
+
+    /// <summary>c_Li at a time: interpolated from the recent history, else the present value.</summary>
+    private static double CLiAt(CellRuntime rt, long timeUnixNs)
+    {
+        var h = rt.History.Snapshot();
+        for (int i = h.Length - 1; i > 0; i--)
+        {
+            if (h[i - 1].TimeUnixNs <= timeUnixNs && timeUnixNs <= h[i].TimeUnixNs)
+            {
+                double span = h[i].TimeUnixNs - h[i - 1].TimeUnixNs;
+                double f = span <= 0 ? 1 : (timeUnixNs - h[i - 1].TimeUnixNs) / span;
+                return h[i - 1].CLi + f * (h[i].CLi - h[i - 1].CLi);
+            }
+        }
+        return rt.Twin.CLi;
+    }
+
+    private static string Key(string site, string cell) => site + "/" + cell;
+
+    private static long NowNs() => (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
+}

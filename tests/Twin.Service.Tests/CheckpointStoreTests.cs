@@ -1,0 +1,71 @@
+using Twin.Core.Cells;
+using Twin.Core.Materials;
+using Twin.Core.Samples;
+using Twin.Service.State;
+
+namespace Twin.Service.Tests;
+
+public sealed class CheckpointStoreTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "twin-ckpt-" + Guid.NewGuid().ToString("N"));
+
+    private static CellStateRecord Record(string cell, long seq, int samples)
+    {
+        var twin = new CellTwin(CellConfig.WithDefaults(cell, MaterialCatalog.Default.Get("NMC811"), 1.0, 0.9));
+        for (int i = 0; i < samples; i++) twin.Update(new CyclerSample(i, 3.8, 0.5, double.NaN, 0, 1, 0, StepKind.Charge));
+        return new CellStateRecord("lab", cell, seq, 1_700_000_000_000_000_000 + seq, twin.Checkpoint());
+    }
+
+    [Fact]
+    public async Task Saved_state_survives_reopening()
+    {
+        await using (var store = new CheckpointStore(_dir))
+        {
+            await store.SaveAsync(Record("c1", 10, 5));
+            await store.SaveAsync(Record("c1", 20, 9));
+            await store.SaveAsync(Record("c2", 3, 1));
+        }
+        await using var again = new CheckpointStore(_dir);
+        Assert.Equal(20, again.Get("lab", "c1")!.LastSeq);
+        Assert.Equal(9, again.Get("lab", "c1")!.Checkpoint.Estimator.Samples);
+        Assert.Equal(3, again.Get("lab", "c2")!.LastSeq);
+        Assert.Null(again.Get("lab", "c3"));
+    }
+
+    [Fact]
+    public async Task Concurrent_saves_share_fsyncs()
+    {
+        await using var store = new CheckpointStore(_dir);
+        await Task.WhenAll(Enumerable.Range(0, 500).Select(i => store.SaveAsync(Record("c" + (i % 50), i, 1))));
+        Assert.True(store.Flushes < 500, $"{store.Flushes} flushes for 500 saves");
+        Assert.Equal(50, Enumerable.Range(0, 50).Count(i => store.Get("lab", "c" + i) is not null));
+    }
+
+    [Fact]
+    public async Task A_torn_last_line_is_ignored_and_earlier_records_kept()
+    {
+        await using (var store = new CheckpointStore(_dir)) await store.SaveAsync(Record("c1", 10, 5));
+        await File.AppendAllTextAsync(Path.Combine(_dir, "checkpoints.log"), "{\"site\":\"lab\",\"cell\":\"c1\",\"last_seq\":99,\"chec");
+        await using var again = new CheckpointStore(_dir);
+        Assert.Equal(1, again.UnreadableLines);
+        Assert.Equal(10, again.Get("lab", "c1")!.LastSeq);
+    }
+
+    [Fact]
+    public async Task Compaction_keeps_the_latest_record_of_each_cell()
+    {
+        await using (var store = new CheckpointStore(_dir, compactBytes: 4096))
+        {
+            for (int i = 0; i < 200; i++) await store.SaveAsync(Record("c" + (i % 3), i, 2));
+        }
+        Assert.True(new FileInfo(Path.Combine(_dir, "checkpoints.log")).Length < 8192);
+        Assert.True(File.Exists(Path.Combine(_dir, "checkpoints.snapshot")));
+        await using var again = new CheckpointStore(_dir);
+        Assert.Equal([197L, 198L, 199L], new[] { "c2", "c0", "c1" }.Select(c => again.Get("lab", c)!.LastSeq!.Value).Order());
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, true);
+    }
+}
