@@ -15,5 +15,7 @@ var root = new RootCommand("twin — operando battery twin: lithium content, lat
     ReplayCommand.Create(),
     MaterialsCommand.Create(),
     CalibrateCommand.Create(),
+    ServeCommand.Create(),
+    PublishCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -22,13 +22,17 @@ internal static class FilePublisher
 {
     /// <summary>Publishes every sample of the file at QoS 1.</summary>
     /// <param name="request">File, cell, pacing.</param>
-    /// <param name="bus">The bus (MQTT client or in-process).</param>
+    /// <param name="send">Sends one message (MQTT publish at QoS 1, or an HTTP post); may return before the
+    /// message is acknowledged — up to <paramref name="window"/> sends are outstanding at once, in order.</param>
+    /// <param name="window">Messages in flight at most.</param>
     /// <param name="progress">Called with samples published so far after each message; may be null.</param>
     /// <param name="cancellationToken">Stops publishing.</param>
-    /// <returns>Samples and messages published.</returns>
+    /// <returns>Samples and messages published (all acknowledged when the task completes).</returns>
     /// <exception cref="CyclerDataException">A malformed row (without lenient mode).</exception>
-    public static async Task<(long Samples, long Messages)> RunAsync(PublishRequest request, IMessageBus bus, Action<long>? progress, CancellationToken cancellationToken)
+    public static async Task<(long Samples, long Messages)> RunAsync(PublishRequest request, Func<BusMessage, CancellationToken, ValueTask> send,
+        int window, Action<long>? progress, CancellationToken cancellationToken)
     {
+        var inFlight = new Queue<Task>();
         string topic = TwinTopics.Telemetry(request.Site, request.Cell);
         string instrument = Path.GetFileNameWithoutExtension(request.File);
         using var reader = CyclerFileReader.Open(request.File, request.Reader);
@@ -45,12 +49,14 @@ internal static class FilePublisher
             await SendAsync().ConfigureAwait(false);
         }
         if (batch.Count > 0) await SendAsync().ConfigureAwait(false);
+        while (inFlight.Count > 0) await inFlight.Dequeue().ConfigureAwait(false);
         return (samples, messages);
 
         async Task SendAsync()
         {
             var message = new TelemetryMessage { Instrument = instrument, Samples = [.. batch] };
-            await bus.PublishAsync(new BusMessage(topic, TwinPayloads.Serialize(message), QualityOfService.AtLeastOnce) { ContentType = "application/json" }, cancellationToken).ConfigureAwait(false);
+            inFlight.Enqueue(send(new BusMessage(topic, TwinPayloads.Serialize(message), QualityOfService.AtLeastOnce) { ContentType = "application/json" }, cancellationToken).AsTask());
+            while (inFlight.Count >= window) await inFlight.Dequeue().ConfigureAwait(false);
             samples += batch.Count;
             messages++;
             batch.Clear();

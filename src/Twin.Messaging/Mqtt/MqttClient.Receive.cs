@@ -86,13 +86,21 @@ public sealed partial class MqttClient
                 await connection.SendAsync(new PubAckPacket { PacketId = publish.PacketId }, token).ConfigureAwait(false);
                 break;
             default:
-                bool isNew;
+                bool isNew, exceeded;
                 lock (_gate)
                 {
                     isNew = _inboundQos2.Add(publish.PacketId);
-                    if (isNew && _inboundQos2.Count > _options.ReceiveMaximum)
-                        throw new MqttProtocolException(MqttReasonCode.ReceiveMaximumExceeded,
-                            $"broker has more than Receive Maximum = {_options.ReceiveMaximum} QoS 2 messages unreleased (MQTT 5.0 §3.3.4)");
+                    exceeded = isNew && _inboundQos2.Count > _options.ReceiveMaximum;
+                }
+                if (exceeded)
+                {
+                    string what = $"broker has more than Receive Maximum = {_options.ReceiveMaximum} QoS 2 messages unreleased (MQTT 5.0 §3.3.4)";
+                    if (_options.StrictReceiveMaximum) throw new MqttProtocolException(MqttReasonCode.ReceiveMaximumExceeded, what);
+                    if (!connection.ReceiveMaximumWarned)
+                    {
+                        connection.ReceiveMaximumWarned = true;
+                        Log(what + "; tolerated (StrictReceiveMaximum is off)");
+                    }
                 }
                 if (isNew)
                     await DispatchAsync(connection, topic, publish, token).ConfigureAwait(false);

@@ -79,6 +79,14 @@ public sealed record MqttClientOptions
     /// </summary>
     public bool AcknowledgeAfterHandling { get; init; }
 
+    /// <summary>
+    /// When true, more than <see cref="ReceiveMaximum"/> QoS 2 messages awaiting PUBREL is a protocol error
+    /// (DISCONNECT 0x93, MQTT 5.0 §3.3.4). Default false: the excess is logged once per connection and the
+    /// messages are handled, because Mosquitto 2.0 returns a send-quota slot on PUBREC instead of PUBCOMP and
+    /// so legitimately-looking streams exceed the count (observed with Mosquitto 2.0.11 in this project's tests).
+    /// </summary>
+    public bool StrictReceiveMaximum { get; init; }
+
     /// <summary>Receive Maximum sent to the broker: unacknowledged QoS 1/2 messages it may send us at once (MQTT 5.0 §3.1.2.11.3).</summary>
     public ushort ReceiveMaximum { get; init; } = 100;
 

@@ -241,6 +241,9 @@ internal sealed class MqttConnection : IAsyncDisposable
 
     private InboundAckSequencer? _acks;
 
+    /// <summary>True once this connection logged a tolerated Receive Maximum excess.</summary>
+    public bool ReceiveMaximumWarned { get; set; }
+
     /// <summary>The connection's in-order PUBACK sequencer (created on first use).</summary>
     public InboundAckSequencer AckSequencer(Action<string> log, CancellationToken lifetime) =>
         _acks ??= new InboundAckSequencer(this, log, lifetime);

@@ -25,6 +25,7 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
     private readonly Dictionary<string, CellRuntime> _cells = new(StringComparer.Ordinal);
     private readonly List<IAsyncDisposable> _subscriptions = [];
     private readonly string _clientId;
+    private readonly Func<CancellationToken, Task>? _connectBus;
 
     /// <summary>Creates the service for an experiment.</summary>
     /// <param name="cells">The experiment's cells.</param>
@@ -34,9 +35,11 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
     /// <param name="metrics">Metrics sink.</param>
     /// <param name="log">Logger.</param>
     /// <param name="clientId">Client id for the status topic.</param>
+    /// <param name="connectBus">Connects the bus after the subscriptions are registered, or null.</param>
     public TwinIngestService(IReadOnlyList<ExperimentCell> cells, IMessageBus bus, ITwinStore store, CheckpointStore checkpoints,
-        ServiceMetrics metrics, ILogger<TwinIngestService> log, string clientId = "twin-service")
+        ServiceMetrics metrics, ILogger<TwinIngestService> log, string clientId = "twin-service", Func<CancellationToken, Task>? connectBus = null)
     {
+        _connectBus = connectBus;
         _bus = bus;
         _store = store;
         _checkpoints = checkpoints;
@@ -65,14 +68,19 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
     /// <returns>A task that completes when subscribed.</returns>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Register every subscription first, then connect: messages the broker kept for our persistent session
+        // arrive right after CONNACK and must find their handlers.
+        var subscribing = new List<Task<IAsyncDisposable>>();
         foreach (var rt in _cells.Values)
         {
             var c = rt.Cell;
-            _subscriptions.Add(await _bus.SubscribeAsync(TwinTopics.Telemetry(c.Site, c.Config.CellId), QualityOfService.AtLeastOnce,
-                (m, ct) => OnTelemetryAsync(rt, m, ct), cancellationToken).ConfigureAwait(false));
-            _subscriptions.Add(await _bus.SubscribeAsync(TwinTopics.Pattern(c.Site, c.Config.CellId), QualityOfService.AtLeastOnce,
-                (m, ct) => OnPatternAsync(rt, m, ct), cancellationToken).ConfigureAwait(false));
+            subscribing.Add(_bus.SubscribeAsync(TwinTopics.Telemetry(c.Site, c.Config.CellId), QualityOfService.AtLeastOnce,
+                (m, ct) => OnTelemetryAsync(rt, m, ct), cancellationToken).AsTask());
+            subscribing.Add(_bus.SubscribeAsync(TwinTopics.Pattern(c.Site, c.Config.CellId), QualityOfService.AtLeastOnce,
+                (m, ct) => OnPatternAsync(rt, m, ct), cancellationToken).AsTask());
         }
+        if (_connectBus is not null) await _connectBus(cancellationToken).ConfigureAwait(false);
+        _subscriptions.AddRange(await Task.WhenAll(subscribing).ConfigureAwait(false));
         foreach (var site in _cells.Values.Select(c => c.Cell.Site).Distinct())
         {
             var status = new StatusPayload { Client = _clientId, State = "online", TimeUnixNs = NowNs() };

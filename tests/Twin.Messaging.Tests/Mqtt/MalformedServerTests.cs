@@ -53,7 +53,7 @@ public sealed class MalformedServerTests(ITestOutputHelper output)
         var options = new MqttClientOptions
         {
             Host = "127.0.0.1", Port = server.Port, ClientId = "victim", AutoReconnect = false,
-            MaximumPacketSize = 1024, ReceiveMaximum = 2, TopicAliasMaximum = 16, Log = TestClients.LogTo(output),
+            MaximumPacketSize = 1024, ReceiveMaximum = 2, StrictReceiveMaximum = true, TopicAliasMaximum = 16, Log = TestClients.LogTo(output),
         };
         await using var client = new MqttClient(options);
         client.ConnectionStateChanged += (_, e) => { if (e.Error is not null) error.TrySetResult(e.Error); };

@@ -1,0 +1,121 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net.Http.Headers;
+using Spectre.Console;
+using Twin.Cli.Publish;
+using Twin.Data.Readers;
+using Twin.Messaging.Bus;
+using Twin.Messaging.Contracts;
+using Twin.Messaging.Mqtt;
+
+namespace Twin.Cli.Commands;
+
+/// <summary>
+/// <c>twin publish FILE --cell ID [--site S] [--speed N|max] [--mqtt URL | --url http://twin-service]</c>:
+/// plays a cycler file onto the telemetry topic as a live instrument would.
+/// </summary>
+internal static class PublishCommand
+{
+    /// <summary>Builds the command.</summary>
+    /// <returns>The command.</returns>
+    public static Command Create()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "Cycler export (any format twin replay reads)" };
+        var cell = new Option<string>("--cell") { Description = "Cell id", Required = true };
+        var site = new Option<string>("--site") { Description = "Site id", DefaultValueFactory = _ => "lab" };
+        var speed = new Option<string>("--speed") { Description = "Real time × N, or 'max' for as fast as possible", DefaultValueFactory = _ => "1" };
+        var mqtt = new Option<string>("--mqtt") { Description = "MQTT broker URL", DefaultValueFactory = _ => "mqtt://127.0.0.1:1883" };
+        var url = new Option<string?>("--url") { Description = "Post to a twin service's HTTP ingest instead of MQTT (embedded default), e.g. http://127.0.0.1:5080" };
+        var batch = new Option<int>("--batch") { Description = "Samples per message", DefaultValueFactory = _ => 1 };
+        var start = new Option<string>("--start") { Description = "Wire time of the file's first sample: 'file' (its recorded start, else now), 'now', or an ISO 8601 UTC time", DefaultValueFactory = _ => "file" };
+        var firstSeq = new Option<long>("--first-seq") { Description = "Sequence number of the first sample", DefaultValueFactory = _ => 0 };
+        var format = new Option<string?>("--format") { Description = $"Override format detection: {string.Join(", ", CyclerFormatNames.Accepted)}" };
+        var lenient = new Option<bool>("--lenient") { Description = "Skip malformed rows" };
+        var cmd = new Command("publish", "Play a cycler file onto MQTT (or a twin service's HTTP ingest) as a live instrument would")
+        {
+            file, cell, site, speed, mqtt, url, batch, start, firstSeq, format, lenient,
+        };
+        cmd.SetAction(async (r, ct) =>
+        {
+            var f = r.GetValue(file)!;
+            if (!f.Exists) return CliErrors.Fail($"{f.FullName}: no such file; expected a cycler export");
+            string cellId = r.GetValue(cell)!, siteId = r.GetValue(site)!;
+            if (!TwinTopics.IsId(cellId) || !TwinTopics.IsId(siteId)) return CliErrors.Fail($"--cell '{cellId}' and --site '{siteId}' must match [A-Za-z0-9_-]+");
+            string sp = r.GetValue(speed)!;
+            double speedFactor;
+            if (sp == "max") speedFactor = 0;
+            else if (!double.TryParse(sp, NumberStyles.Float, CultureInfo.InvariantCulture, out speedFactor) || !(speedFactor > 0))
+                return CliErrors.Fail($"--speed '{sp}': expected a positive number or 'max'");
+            int batchSize = r.GetValue(batch);
+            if (batchSize is < 1 or > TwinPayloads.MaxSamplesPerMessage) return CliErrors.Fail($"--batch {batchSize}: expected 1 to {TwinPayloads.MaxSamplesPerMessage}");
+            ReaderOptions readerOptions;
+            long startNs;
+            try
+            {
+                string? fmt = r.GetValue(format);
+                readerOptions = new ReaderOptions { Format = fmt is null ? null : CyclerFormatNames.Parse(fmt), Lenient = r.GetValue(lenient) };
+                startNs = StartTime(r.GetValue(start)!, f.FullName, readerOptions);
+            }
+            catch (Exception e) when (e is FormatException or CyclerDataException)
+            {
+                return CliErrors.Fail(e.Message);
+            }
+            var request = new PublishRequest(f.FullName, siteId, cellId, speedFactor, batchSize, startNs, r.GetValue(firstSeq), readerOptions);
+            string? http = r.GetValue(url);
+            try
+            {
+                (long samples, long messages) = http is null
+                    ? await ViaMqttAsync(request, r.GetValue(mqtt)!, ct).ConfigureAwait(false)
+                    : await ViaHttpAsync(request, http, ct).ConfigureAwait(false);
+                AnsiConsole.WriteLine(string.Create(CultureInfo.InvariantCulture, $"published {samples:N0} samples in {messages:N0} messages to {TwinTopics.Telemetry(siteId, cellId)}"));
+                return 0;
+            }
+            catch (Exception e) when (e is CyclerDataException or MqttException or HttpRequestException or ArgumentException)
+            {
+                return CliErrors.Fail(e.Message);
+            }
+        });
+        return cmd;
+    }
+
+    private static async Task<(long, long)> ViaMqttAsync(PublishRequest request, string url, CancellationToken ct)
+    {
+        var options = MqttClientOptions.Parse(url);
+        await using var client = new MqttClient(options with
+        {
+            ClientId = $"twin-publish-{request.Cell}",
+            CleanStart = false,
+            SessionExpiryInterval = 3_600,
+        });
+        await client.ConnectAsync(ct).ConfigureAwait(false);
+        return await FilePublisher.RunAsync(request, client.PublishAsync, 256, null, ct).ConfigureAwait(false);
+    }
+
+    private static async Task<(long, long)> ViaHttpAsync(PublishRequest request, string baseUrl, CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        string path = $"/api/cells/{request.Cell}/telemetry";
+        return await FilePublisher.RunAsync(request, async (m, c) =>
+        {
+            using var content = new ByteArrayContent(m.Payload.ToArray());
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var response = await http.PostAsync(path, content, c).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+                throw new HttpRequestException($"{baseUrl}{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(c).ConfigureAwait(false)}");
+        }, 1, null, ct).ConfigureAwait(false);
+    }
+
+    private static long StartTime(string start, string file, ReaderOptions options)
+    {
+        var now = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
+        if (start == "now") return now;
+        if (start == "file")
+        {
+            using var reader = CyclerFileReader.Open(file, options);
+            return reader.Diagnostics.StartTime is { } t ? (t.UtcDateTime - DateTime.UnixEpoch).Ticks * 100 : now;
+        }
+        if (DateTimeOffset.TryParse(start, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+            return (at.UtcDateTime - DateTime.UnixEpoch).Ticks * 100;
+        throw new FormatException($"--start '{start}': expected 'file', 'now' or an ISO 8601 time such as 2024-05-01T12:00:00Z");
+    }
+}

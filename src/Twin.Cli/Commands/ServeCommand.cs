@@ -1,0 +1,74 @@
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using Twin.Service.Hosting;
+using Twin.Storage.Influx;
+
+namespace Twin.Cli.Commands;
+
+/// <summary>
+/// <c>twin serve --config experiment.yaml [--mqtt mqtt://host:1883] [--influx http://host:8086 --db twin]</c>:
+/// runs the twin service. Without <c>--mqtt</c>/<c>--influx</c> it runs on the embedded default: the
+/// in-process bus (telemetry posted to <c>/api/cells/{id}/telemetry</c>) and the local durable spool.
+/// </summary>
+internal static class ServeCommand
+{
+    /// <summary>Builds the command.</summary>
+    /// <returns>The command.</returns>
+    public static Command Create()
+    {
+        var config = new Option<FileInfo>("--config") { Description = "Experiment file (YAML): site, cells, materials, Q_Li, c_Li0, limits", Required = true };
+        var mqtt = new Option<string?>("--mqtt") { Description = "MQTT broker URL, e.g. mqtt://user:pass@127.0.0.1:1883 or mqtts://host:8883?ca=ca.crt" };
+        var influx = new Option<string?>("--influx") { Description = "InfluxDB URL, e.g. http://127.0.0.1:8086 (with --db) or .../api/v2/write?org=o&bucket=b (with --token)" };
+        var db = new Option<string?>("--db") { Description = "InfluxDB database for /write (1.x, 2.x compatibility, 3.x, VictoriaMetrics)" };
+        var token = new Option<string?>("--token") { Description = "InfluxDB token (or set TWIN_INFLUX_TOKEN)" };
+        var dataDir = new Option<DirectoryInfo>("--data-dir") { Description = "Spool and checkpoints", DefaultValueFactory = _ => new DirectoryInfo("twin-data") };
+        var urls = new Option<string>("--urls") { Description = "REST API address", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var clientId = new Option<string>("--client-id") { Description = "MQTT client id and status-topic name", DefaultValueFactory = _ => "twin-service" };
+        var cmd = new Command("serve", "Run the twin service: one twin per cell, state and alarms published, telemetry and twin outputs stored")
+        {
+            config, mqtt, influx, db, token, dataDir, urls, clientId,
+        };
+        cmd.SetAction(async (r, ct) =>
+        {
+            var file = r.GetValue(config)!;
+            if (!file.Exists) return CliErrors.Fail($"{file.FullName}: no such file; expected an experiment file (YAML)");
+            ServeOptions options;
+            try
+            {
+                options = new ServeOptions(file.FullName, r.GetValue(dataDir)!.FullName, r.GetValue(urls)!) { ClientId = r.GetValue(clientId)! };
+                string? influxUrl = r.GetValue(influx);
+                if (influxUrl is not null)
+                {
+                    string? t = r.GetValue(token) ?? Environment.GetEnvironmentVariable("TWIN_INFLUX_TOKEN");
+                    string? database = r.GetValue(db);
+                    options = options with
+                    {
+                        Influx = InfluxEndpoint.FromOptions(new InfluxOptions { Url = influxUrl, Database = database, Token = t }),
+                    };
+                }
+                string? mqttUrl = r.GetValue(mqtt);
+                if (mqttUrl is not null)
+                {
+                    string site = Twin.Service.Config.ExperimentFile.Load(file.FullName)[0].Site;
+                    options = MqttServiceBus.Configure(options, mqttUrl, site);
+                }
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException)
+            {
+                return CliErrors.Fail(e.Message);
+            }
+            try
+            {
+                await using var app = TwinServer.Build(options);
+                await app.StartAsync(ct).ConfigureAwait(false);
+                await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
+                return 0;
+            }
+            catch (Exception e) when (e is FormatException or IOException)
+            {
+                return CliErrors.Fail(e.Message);
+            }
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,42 @@
+using Twin.Messaging.Bus;
+using Twin.Messaging.Contracts;
+using Twin.Messaging.Mqtt;
+
+namespace Twin.Service.Hosting;
+
+/// <summary>
+/// The MQTT client as the twin service uses it: a persistent session (clean start off, one-day session
+/// expiry) so that a restarted service receives what was published while it was away; acknowledgement
+/// after handling, so a message counts as received only once its samples and checkpoint are on disk; a
+/// retained "offline" last will on the status topic.
+/// </summary>
+public static class MqttServiceBus
+{
+    /// <summary>Adds an MQTT bus to serve options.</summary>
+    /// <param name="options">Options without a bus.</param>
+    /// <param name="url">Broker URL, e.g. <c>mqtt://user:pass@127.0.0.1:1883</c> or <c>mqtts://host:8883?ca=ca.crt</c>.</param>
+    /// <param name="site">Site whose status topic carries the last will.</param>
+    /// <returns>The options with <see cref="ServeOptions.Bus"/>, its status and its connect step set.</returns>
+    /// <exception cref="ArgumentException">The URL is not a valid MQTT URL.</exception>
+    public static ServeOptions Configure(ServeOptions options, string url, string site)
+    {
+        var parsed = MqttClientOptions.Parse(url);
+        var will = new StatusPayload { Client = options.ClientId, State = "offline" };
+        var client = new MqttClient(parsed with
+        {
+            ClientId = options.ClientId,
+            CleanStart = false,
+            SessionExpiryInterval = 86_400,
+            AcknowledgeAfterHandling = true,
+            ReceiveMaximum = 2_000,
+            Will = new BusMessage(TwinTopics.Status(site, options.ClientId), TwinPayloads.Serialize(will), QualityOfService.AtLeastOnce, Retain: true),
+        });
+        return options with
+        {
+            Bus = client,
+            ConnectBus = async ct => await client.ConnectAsync(ct).ConfigureAwait(false),
+            BusStatus = () => (client.IsConnected ? $"mqtt connected to {parsed.Host}:{parsed.Port}" : $"mqtt {client.State.ToString().ToLowerInvariant()}: {client.LastError?.Message}", client.IsConnected),
+            BusReconnects = () => client.Reconnects,
+        };
+    }
+}

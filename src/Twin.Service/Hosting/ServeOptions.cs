@@ -1,0 +1,33 @@
+using Twin.Messaging.Bus;
+using Twin.Storage.Influx;
+
+namespace Twin.Service.Hosting;
+
+/// <summary>How <c>twin serve</c> runs.</summary>
+/// <param name="ConfigPath">Experiment file (YAML).</param>
+/// <param name="DataDir">Directory for the spool and the checkpoints (created when missing).</param>
+/// <param name="Urls">Kestrel URLs for the REST API, e.g. <c>http://127.0.0.1:5080</c>.</param>
+public sealed record ServeOptions(string ConfigPath, string DataDir, string Urls = "http://127.0.0.1:5080")
+{
+    /// <summary>The bus to use (an MQTT client); null runs the embedded in-process bus.</summary>
+    public IMessageBus? Bus { get; init; }
+
+    /// <summary>Connects <see cref="Bus"/> once the service's subscriptions are registered (so messages the
+    /// broker kept for a persistent session find their handlers); null when the bus needs no connect step.</summary>
+    public Func<CancellationToken, Task>? ConnectBus { get; init; }
+
+    /// <summary>Describes <see cref="Bus"/> for /health, e.g. "mqtt://127.0.0.1:1883"; null for the in-process bus.</summary>
+    public Func<(string State, bool Connected)>? BusStatus { get; init; }
+
+    /// <summary>Reconnects of the bus so far (for /metrics), or null.</summary>
+    public Func<long>? BusReconnects { get; init; }
+
+    /// <summary>InfluxDB to drain the spool to; null keeps the data in the spool (embedded store).</summary>
+    public InfluxEndpoint? Influx { get; init; }
+
+    /// <summary>Maximum spool size on disk, bytes (default 1 GiB).</summary>
+    public long SpoolMaxBytes { get; init; } = 1L << 30;
+
+    /// <summary>Client id announced on the status topic.</summary>
+    public string ClientId { get; init; } = "twin-service";
+}

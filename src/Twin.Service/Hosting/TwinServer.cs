@@ -1,0 +1,106 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Twin.Messaging.Bus;
+using Twin.Service.Api;
+using Twin.Service.Config;
+using Twin.Service.Ingest;
+using Twin.Service.Metrics;
+using Twin.Service.State;
+using Twin.Service.Storage;
+using Twin.Storage.Influx;
+using Twin.Storage.Spool;
+
+namespace Twin.Service.Hosting;
+
+/// <summary>
+/// Composes the twin service: experiment cells, the bus (MQTT or in-process), the durable spool (drained
+/// to InfluxDB when configured), the checkpoint store, the ingest service and the REST API, in one
+/// ASP.NET Core host.
+/// </summary>
+public static class TwinServer
+{
+    /// <summary>Builds the host; run it with <c>RunAsync</c> or <c>StartAsync</c>.</summary>
+    /// <param name="options">What to run.</param>
+    /// <param name="configureLogging">Adjusts logging (tests silence it), or null.</param>
+    /// <returns>The application, not yet started. Disposing it stops everything in order.</returns>
+    /// <exception cref="FormatException">The experiment file is invalid.</exception>
+    /// <exception cref="IOException">The data directory cannot be used.</exception>
+    public static WebApplication Build(ServeOptions options, Action<ILoggingBuilder>? configureLogging = null)
+    {
+        var cells = ExperimentFile.Load(options.ConfigPath);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(options.Urls);
+        builder.Logging.ClearProviders().AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        configureLogging?.Invoke(builder.Logging);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+
+        Directory.CreateDirectory(options.DataDir);
+        var metrics = new ServiceMetrics();
+        var bus = options.Bus ?? new InProcessBus();
+        var checkpoints = new CheckpointStore(Path.Combine(options.DataDir, "state"));
+        var loggerFactory = LoggerFactory.Create(l => { l.AddSimpleConsole(o => o.SingleLine = true); configureLogging?.Invoke(l); });
+        InfluxWriter? writer = options.Influx is null ? null : new InfluxWriter(options.Influx, logger: loggerFactory.CreateLogger<InfluxWriter>());
+        var spool = PointSpool.Open(new SpoolOptions { Directory = Path.Combine(options.DataDir, "spool"), MaxBytes = options.SpoolMaxBytes },
+            writer, loggerFactory.CreateLogger<PointSpool>());
+
+        metrics.Gauge("twin_spool_pending_records", "points accepted but not yet confirmed by the database", () => spool.GetMetrics().PendingRecords);
+        metrics.Gauge("twin_spool_disk_bytes", "bytes of the spool on disk", () => spool.GetMetrics().DiskBytes);
+        metrics.Gauge("twin_spool_full", "1 while the spool refuses points for lack of space", () => spool.GetMetrics().IsFull ? 1 : 0);
+        metrics.Gauge("twin_spool_points_written_total", "points confirmed by the database", () => spool.GetMetrics().PointsWritten);
+        metrics.Gauge("twin_spool_quarantined_lines_total", "lines the database refused (kept in the quarantine file)", () => spool.GetMetrics().QuarantinedLines);
+        metrics.Gauge("twin_checkpoint_flushes_total", "fsyncs of the checkpoint store", () => checkpoints.Flushes);
+        if (options.BusReconnects is not null) metrics.Gauge("twin_bus_reconnects_total", "reconnects of the MQTT client", () => options.BusReconnects());
+
+        var checks = new List<HealthCheck>
+        {
+            new("bus", () => options.BusStatus is null ? ("in-process", HealthLevel.Healthy)
+                : options.BusStatus() is var (state, up) && up ? (state, HealthLevel.Healthy) : (options.BusStatus().State, HealthLevel.Degraded)),
+            new("store", () =>
+            {
+                var m = spool.GetMetrics();
+                if (m.IsFull) return ("spool full", HealthLevel.Unhealthy);
+                if (!m.HasWriter) return ($"embedded spool, {m.PendingRecords} points", HealthLevel.Healthy);
+                return m.Circuit == Polly.CircuitBreaker.CircuitState.Closed
+                    ? ($"influxdb ok, {m.PendingRecords} points pending", HealthLevel.Healthy)
+                    : ($"influxdb {m.Circuit.ToString().ToLowerInvariant()}: {m.LastWriterError}, {m.PendingRecords} points held in the spool", HealthLevel.Degraded);
+            }),
+        };
+
+        builder.Services.AddSingleton(metrics);
+        builder.Services.AddSingleton(checkpoints);
+        builder.Services.AddSingleton(spool);
+        builder.Services.AddSingleton(bus);
+        builder.Services.AddSingleton<ITwinStore>(new SpoolTwinStore(spool));
+        builder.Services.AddSingleton(sp => new TwinIngestService(cells, bus, sp.GetRequiredService<ITwinStore>(), checkpoints, metrics,
+            sp.GetRequiredService<ILogger<TwinIngestService>>(), options.ClientId, options.ConnectBus));
+        builder.Services.AddHostedService(sp => new Lifecycle(spool, sp.GetRequiredService<TwinIngestService>(), checkpoints, bus, writer, loggerFactory));
+
+        var app = builder.Build();
+        app.MapTwinApi(app.Services.GetRequiredService<TwinIngestService>(), bus, metrics, checks);
+        return app;
+    }
+
+    /// <summary>Starts the spool drainer, then ingestion; stops them in the reverse order and closes the stores.</summary>
+    private sealed class Lifecycle(PointSpool spool, TwinIngestService ingest, CheckpointStore checkpoints, IMessageBus bus, InfluxWriter? writer, ILoggerFactory loggers) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            await spool.StartAsync(cancellationToken).ConfigureAwait(false);
+            await ingest.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        public async Task StopAsync(CancellationToken cancellationToken)
+        {
+            await ingest.StopAsync(cancellationToken).ConfigureAwait(false);
+            await checkpoints.DisposeAsync().ConfigureAwait(false);
+            await spool.StopAsync(cancellationToken).ConfigureAwait(false);
+            await spool.DisposeAsync().ConfigureAwait(false);
+            await bus.DisposeAsync().ConfigureAwait(false);
+            writer?.Dispose();
+            loggers.Dispose();
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using Twin.Messaging.Contracts;
+using Twin.Service.Config;
+using Twin.Service.Ingest;
+using Twin.Storage;
+using Twin.Storage.LineProtocol;
+
+namespace Twin.Service.Storage;
+
+/// <summary>
+/// Stores batches as line-protocol points in the durable spool: on disk before the call completes, then
+/// drained to InfluxDB in order when a database is configured (the spool alone is the embedded store).
+/// </summary>
+/// <param name="sink">The spool (or any durable point sink).</param>
+public sealed class SpoolTwinStore(IPointSink sink) : ITwinStore
+{
+    /// <inheritdoc />
+    public async ValueTask StoreAsync(IngestBatch batch, CancellationToken cancellationToken)
+    {
+        var points = new List<LinePoint>(batch.Samples.Count * 2 + batch.Transitions.Count);
+        TwinPoints.Append(batch, points);
+        await sink.WriteAsync(points, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask StorePatternAsync(ExperimentCell cell, PatternRecord pattern, CancellationToken cancellationToken) =>
+        await sink.WriteAsync([TwinPoints.Pattern(cell, pattern)], cancellationToken).ConfigureAwait(false);
+}

@@ -1,0 +1,188 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+using Twin.Core.Cells;
+using Twin.Core.Materials;
+using Twin.Core.Safety;
+using Twin.Core.Samples;
+using Twin.Data.Readers;
+using Twin.Messaging.Bus;
+using Twin.Messaging.Contracts;
+using Twin.Service.Hosting;
+
+namespace Twin.Service.Tests;
+
+/// <summary>The service on its embedded default (in-process bus, local spool) behind real Kestrel on loopback.</summary>
+public sealed class EmbeddedServiceTests : IAsyncLifetime
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "twin-svc-" + Guid.NewGuid().ToString("N"));
+    private string _config = "";
+
+    public Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_dir);
+        _config = Path.Combine(_dir, "experiment.yaml");
+        File.WriteAllText(_config, """
+            site: lab
+            cells:
+              - id: lg-m50
+                material: NMC811
+                q_li_Ah: 8.732
+                c_li0: 0.80
+            """);
+        return Task.CompletedTask;
+    }
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(_dir, true);
+        return Task.CompletedTask;
+    }
+
+    internal static string RepoFile(string name)
+    {
+        var d = new DirectoryInfo(AppContext.BaseDirectory);
+        while (d is not null && !File.Exists(Path.Combine(d.FullName, "Twin.sln"))) d = d.Parent;
+        return Path.Combine(d!.FullName, "samples", name);
+    }
+
+    internal static List<TelemetrySample> LgM50Wire()
+    {
+        const long start = 1_607_689_332_000_000_000; // 2020-12-11 12:22:12 UTC
+        using var reader = CyclerFileReader.Open(RepoFile("lg-m50-nmc811-maccor.txt"));
+        long seq = 0;
+        return reader.Select(s => new TelemetrySample
+        {
+            Seq = seq++,
+            TimeUnixNs = start + (long)Math.Round(s.TimeS * 1e9),
+            VoltageV = s.VoltageV,
+            CurrentA = s.CurrentA,
+            ChargeAh = s.HasChargeCounter ? s.ChargeCounterAh : null,
+            CounterSegment = s.CounterSegment,
+            Step = s.Step,
+            Kind = s.Kind switch { StepKind.Charge => "charge", StepKind.Discharge => "discharge", StepKind.Rest => "rest", StepKind.Other => "other", _ => null },
+        }).ToList();
+    }
+
+    internal static List<(string From, string To, int Step)> ReplayTransitions()
+    {
+        var twin = new CellTwin(CellConfig.WithDefaults("lg-m50", MaterialCatalog.Default.Get("NMC811"), 8.732, 0.80));
+        using var reader = CyclerFileReader.Open(RepoFile("lg-m50-nmc811-maccor.txt"));
+        var list = new List<(string, string, int)>();
+        foreach (var s in reader)
+        {
+            var o = twin.Update(s);
+            if (o.ZoneChanged) list.Add((o.PreviousZone.Name(), o.Zone.Name(), o.Step));
+        }
+        return list;
+    }
+
+    private async Task<(WebApplication App, InProcessBus Bus, HttpClient Http)> StartAsync()
+    {
+        var bus = new InProcessBus();
+        var app = TwinServer.Build(new ServeOptions(_config, Path.Combine(_dir, "data"), "http://127.0.0.1:0") { Bus = bus },
+            l => l.SetMinimumLevel(LogLevel.Warning));
+        await app.StartAsync();
+        var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        return (app, bus, http);
+    }
+
+    private static async Task WaitForSeqAsync(HttpClient http, long seq)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            using var doc = JsonDocument.Parse(await http.GetStringAsync("/api/cells/lg-m50"));
+            var last = doc.RootElement.GetProperty("sequence").GetProperty("last_seq");
+            if (last.ValueKind == JsonValueKind.Number && last.GetInt64() >= seq) return;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"seq {seq} not applied within 60 s");
+    }
+
+    [Fact]
+    public async Task Live_ingest_matches_replay_and_a_restart_resumes_exactly()
+    {
+        var wire = LgM50Wire();
+        int half = wire.Count / 2;
+        var (app, bus, http) = await StartAsync();
+        var transitions = new List<ZoneTransitionPayload>();
+        await using (await bus.SubscribeAsync("twin/v1/lab/lg-m50/alarm", QualityOfService.AtLeastOnce, (m, _) =>
+        {
+            Collect(JsonSerializer.Deserialize(m.Payload.Span, TwinJsonContracts.Default.AlarmPayload)!, transitions);
+            return ValueTask.CompletedTask;
+        }))
+        {
+            foreach (var chunk in wire.Take(half).Chunk(10))
+                await bus.PublishAsync(new BusMessage("twin/v1/lab/lg-m50/telemetry", TwinPayloads.Serialize(new TelemetryMessage { Samples = [.. chunk] })));
+            await WaitForSeqAsync(http, half - 1);
+            var before = await http.GetFromJsonAsync<JsonElement>("/api/cells/lg-m50");
+            double cLiAtHalf = before.GetProperty("summary").GetProperty("c_li").GetDouble();
+            await app.StopAsync();
+            await app.DisposeAsync();
+
+            // A new process on the same data directory resumes; redelivered samples are dropped.
+            (app, bus, http) = await StartAsync();
+            var resumed = await http.GetFromJsonAsync<JsonElement>("/api/cells/lg-m50");
+            Assert.Equal(cLiAtHalf, resumed.GetProperty("summary").GetProperty("c_li").GetDouble());
+            Assert.Equal(half - 1, resumed.GetProperty("sequence").GetProperty("last_seq").GetInt64());
+            await using var sub2 = await bus.SubscribeAsync("twin/v1/lab/lg-m50/alarm", QualityOfService.AtLeastOnce, (m, _) =>
+            {
+                Collect(JsonSerializer.Deserialize(m.Payload.Span, TwinJsonContracts.Default.AlarmPayload)!, transitions);
+                return ValueTask.CompletedTask;
+            });
+            foreach (var chunk in wire.Skip(half - 100).Chunk(10))
+                await bus.PublishAsync(new BusMessage("twin/v1/lab/lg-m50/telemetry", TwinPayloads.Serialize(new TelemetryMessage { Samples = [.. chunk] })));
+            await WaitForSeqAsync(http, wire.Count - 1);
+            var detail = await http.GetFromJsonAsync<JsonElement>("/api/cells/lg-m50");
+            Assert.Equal(100, detail.GetProperty("sequence").GetProperty("duplicates").GetInt64());
+        }
+        await Task.Delay(200);
+        var expected = ReplayTransitions();
+        lock (transitions) Assert.Equal(expected, transitions.OrderBy(t => t.TimeUnixNs).Select(t => (t.From, t.To, t.Step)));
+
+        var history = await http.GetFromJsonAsync<JsonElement>("/api/cells/lg-m50/history");
+        Assert.Equal(4, history.GetProperty("cycles").EnumerateArray().Count(c => c.GetProperty("first_crossing_step").GetInt32() > 0));
+        var health = await http.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        string metrics = await http.GetStringAsync("/metrics");
+        Assert.Contains("twin_samples_total", metrics);
+        Assert.Contains("twin_spool_pending_records " + (2 * wire.Count + expected.Count), metrics);
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+
+    /// <summary>Every alarm message carries the recent transitions; gathers them without repeats.</summary>
+    internal static void Collect(AlarmPayload alarm, List<ZoneTransitionPayload> into)
+    {
+        lock (into)
+        {
+            foreach (var t in alarm.Recent)
+                if (!into.Contains(t)) into.Add(t);
+        }
+    }
+
+    [Fact]
+    public async Task Bad_telemetry_is_refused_with_the_field_named_and_unknown_cells_are_404()
+    {
+        var (app, _, http) = await StartAsync();
+        try
+        {
+            var bad = await http.PostAsync("/api/cells/lg-m50/telemetry", new StringContent("""{"schema":1,"samples":[{"seq":1,"time_unix_ns":5,"current_A":1}]}"""));
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.Contains("voltage_V is missing", await bad.Content.ReadAsStringAsync());
+            var ok = await http.PostAsync("/api/cells/lg-m50/telemetry", new StringContent("""{"schema":1,"samples":[{"seq":1,"time_unix_ns":5,"voltage_V":3.5,"current_A":1}]}"""));
+            Assert.Equal(HttpStatusCode.Accepted, ok.StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/cells/nope")).StatusCode);
+            string metrics = await http.GetStringAsync("/metrics");
+            Assert.Contains("twin_rejected_messages_total 1", metrics);
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+}
