@@ -62,7 +62,7 @@ public sealed class CellRuntime
     /// <summary>True when the runtime resumed from a checkpoint.</summary>
     public bool Resumed { get; }
 
-    /// <summary>Time of the last sample applied, ns since the Unix epoch (0 before any).</summary>
+    /// <summary>Stored time of the last sample applied, ns since the Unix epoch (0 before any); strictly increasing.</summary>
     public long LastTimeUnixNs { get; private set; }
 
     /// <summary>Transitions since the service started watching the cell.</summary>
@@ -90,9 +90,10 @@ public sealed class CellRuntime
             var sample = new CyclerSample(s.TimeUnixNs / 1e9, s.VoltageV!.Value, s.CurrentA!.Value, s.ChargeAh ?? double.NaN,
                 s.CounterSegment, s.Step, s.Cycle, Kind(s.Kind), s.TemperatureC ?? double.NaN);
             var o = Twin.Update(sample);
-            accepted.Add(new IngestedSample(s, o));
+            long storeNs = Math.Max(s.TimeUnixNs, LastTimeUnixNs + 1);
+            accepted.Add(new IngestedSample(s, o, storeNs));
             _history.Add(s.TimeUnixNs, o);
-            LastTimeUnixNs = s.TimeUnixNs;
+            LastTimeUnixNs = storeNs;
             if (o.ZoneChanged)
             {
                 var t = new ZoneTransitionPayload { TimeUnixNs = s.TimeUnixNs, From = o.PreviousZone.Name(), To = o.Zone.Name(), CLi = o.CLi, VoltageV = o.VoltageV, Step = o.Step };

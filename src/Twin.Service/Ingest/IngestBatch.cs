@@ -7,7 +7,10 @@ namespace Twin.Service.Ingest;
 /// <summary>One sample as received and the twin's answer to it.</summary>
 /// <param name="Sample">The sample on the wire.</param>
 /// <param name="Output">The twin's output.</param>
-public readonly record struct IngestedSample(TelemetrySample Sample, TwinOutput Output);
+/// <param name="StoreTimeUnixNs">Timestamp to store the sample at: its own time, or 1 ns after the cell's
+/// previous sample when the source repeats (or steps back in) time, because InfluxDB keeps one point per
+/// series and timestamp and would otherwise overwrite a sample.</param>
+public readonly record struct IngestedSample(TelemetrySample Sample, TwinOutput Output, long StoreTimeUnixNs);
 
 /// <summary>What one telemetry message produced for one cell, handed to storage.</summary>
 /// <param name="Cell">The cell.</param>

@@ -20,9 +20,9 @@ public static class TwinPoints
     public static void Append(IngestBatch batch, List<LinePoint> into)
     {
         var c = batch.Cell;
-        foreach (var (s, o) in batch.Samples)
+        foreach (var (s, o, at) in batch.Samples)
         {
-            var t = Tagged("telemetry", c).Timestamp(s.TimeUnixNs);
+            var t = Tagged("telemetry", c).Timestamp(at);
             if (!string.IsNullOrEmpty(batch.Instrument)) t.Tag("instrument", batch.Instrument);
             t.Field("voltage_V", s.VoltageV!.Value).Field("current_A", s.CurrentA!.Value).Field("seq", s.Seq)
              .Field("step", (long)s.Step).Field("cycle", (long)s.Cycle).Field("counter_segment", (long)s.CounterSegment);
@@ -31,7 +31,7 @@ public static class TwinPoints
             if (s.Kind is not null) t.Field("kind", s.Kind);
             into.Add(t.Build());
 
-            var w = Tagged("twin", c).Timestamp(s.TimeUnixNs)
+            var w = Tagged("twin", c).Timestamp(at)
                 .Field("c_li", o.CLi).Field("charge_Ah", o.ChargeAh).Field("a_A", o.AA).Field("c_A", o.CA)
                 .Field("d_il_A", o.DIlA).Field("d_tm_A", o.DTmA).Field("volume_A3", o.VolumeA3)
                 .Field("eps_a", o.EpsA).Field("eps_c", o.EpsC).Field("eps_aniso", o.EpsAniso)

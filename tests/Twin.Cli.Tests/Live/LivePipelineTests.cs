@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Twin.Core.Cells;
+using Twin.Core.Materials;
+using Twin.Core.Safety;
+using Twin.Data.Readers;
+using Twin.Testing.Influx;
+using Twin.Testing.Mosquitto;
+using Xunit.Abstractions;
+
+namespace Twin.Cli.Tests.Live;
+
+/// <summary>
+/// The whole live path with real parts: <c>twin publish</c> plays the LG M50 file through a real Mosquitto
+/// into <c>twin serve</c> (a separate process), which stores into a real InfluxDB. The service is killed
+/// with SIGKILL halfway and started again.
+/// </summary>
+public sealed class LivePipelineTests(ITestOutputHelper output)
+{
+    private const int Samples = 6704;
+
+    [Fact]
+    public async Task Publish_through_mosquitto_into_serve_and_influxdb_survives_kill_9()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var influx = await InfluxServer.LaunchAsync("twin");
+        string dir = Repo.TempDir("live");
+        Process? serve = null;
+        try
+        {
+            string config = Path.Combine(dir, "experiment.yaml");
+            File.WriteAllText(config, "site: id31\ncells:\n  - id: lg-m50\n    material: NMC811\n    q_li_Ah: 8.732\n    c_li0: 0.80\n");
+            int apiPort = MosquittoBroker.FreePort();
+            string api = $"http://127.0.0.1:{apiPort}";
+            string[] serveArgs = ["serve", "--config", config, "--mqtt", broker.Url, "--influx", influx.BaseUri.ToString(), "--db", "twin",
+                "--data-dir", Path.Combine(dir, "data"), "--urls", api];
+            using var http = new HttpClient { BaseAddress = new Uri(api) };
+
+            serve = Start(serveArgs, "serve-1");
+            await WaitUntilAsync(async () => await TryGetAsync(http, "/health") is not null, "service up", 60);
+
+            // About 50 h of data in about 25 s.
+            var publish = Start(["publish", Repo.LgM50, "--cell", "lg-m50", "--site", "id31", "--speed", "7500", "--mqtt", broker.Url], "publish");
+            await WaitUntilAsync(async () => (await LastSeqAsync(http)) >= Samples / 2, "half the file applied", 120);
+            long seqAtKill = await LastSeqAsync(http);
+            serve.Kill(); // SIGKILL: no shutdown code runs
+            await serve.WaitForExitAsync();
+            output.WriteLine($"killed the service at seq {seqAtKill}");
+            await Task.Delay(1000); // the publisher keeps going; the broker queues for the service's session
+
+            serve = Start(serveArgs, "serve-2");
+            await WaitUntilAsync(async () => await TryGetAsync(http, "/health") is not null, "service up again", 60);
+            await publish.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+            Assert.Equal(0, publish.ExitCode);
+            await WaitUntilAsync(async () => (await LastSeqAsync(http)) >= Samples - 1, "whole file applied", 120);
+            try
+            {
+                await WaitUntilAsync(async () => await CountAsync(influx, "SELECT count(c_li) FROM twin") >= Samples, "spool drained to InfluxDB", 120);
+            }
+            catch (TimeoutException)
+            {
+                output.WriteLine("health: " + await TryGetAsync(http, "/health"));
+                foreach (var row in await influx.QueryRowsAsync("SELECT count(*) FROM twin"))
+                    output.WriteLine("count: " + string.Join(", ", row.Values.Select(kv => kv.Key + "=" + kv.Value)));
+                throw;
+            }
+
+            // Every sample stored once per measurement (a point written twice overwrites itself).
+            Assert.Equal(Samples, await CountAsync(influx, "SELECT count(voltage_V) FROM telemetry"));
+            Assert.Equal(Samples, await CountAsync(influx, "SELECT count(c_li) FROM twin"));
+
+            // The same zone transitions as twin replay.
+            var expected = ReplayTransitions();
+            var alarms = await influx.QueryRowsAsync("SELECT \"from\", \"to\", step, c_li FROM alarm");
+            Assert.Equal(expected, alarms.Select(a => (a.GetString("from")!, a.GetString("to")!, (int)a.GetInt64("step")!.Value)).ToList());
+
+            // c_Li continues without a jump across the kill: identical to the replay sample by sample.
+            var cLi = (await influx.QueryRowsAsync("SELECT c_li FROM twin")).Select(r => r.GetDouble("c_li")!.Value).ToList();
+            var replay = ReplayCLi();
+            Assert.Equal(replay.Count, cLi.Count);
+            double worst = replay.Zip(cLi, (a, b) => Math.Abs(a - b)).Max();
+            output.WriteLine($"largest |c_Li(live) − c_Li(replay)| = {worst:G3}");
+            Assert.True(worst < 1e-9, $"c_Li differs from the replay by up to {worst}");
+
+            var detail = await http.GetFromJsonAsync<JsonElement>("/api/cells/lg-m50");
+            output.WriteLine(detail.GetProperty("sequence").ToString());
+            Assert.Equal(0, detail.GetProperty("sequence").GetProperty("gaps").GetInt64());
+        }
+        finally
+        {
+            if (serve is { HasExited: false })
+            {
+                serve.Kill();
+                await serve.WaitForExitAsync();
+            }
+            Directory.Delete(dir, true);
+        }
+    }
+
+    private Process Start(string[] args, string name)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "twin.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["NO_COLOR"] = "1";
+        var p = Process.Start(psi)!;
+        p.OutputDataReceived += (_, e) => { if (e.Data is not null) Log($"[{name}] {e.Data}"); };
+        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) Log($"[{name}!] {e.Data}"); };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        return p;
+    }
+
+    private void Log(string line)
+    {
+        try { output.WriteLine(line); } catch (InvalidOperationException) { }
+    }
+
+    private static async Task<string?> TryGetAsync(HttpClient http, string path)
+    {
+        try
+        {
+            return await http.GetStringAsync(path);
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<long> LastSeqAsync(HttpClient http)
+    {
+        string? json = await TryGetAsync(http, "/api/cells/lg-m50");
+        if (json is null) return -1;
+        using var doc = JsonDocument.Parse(json);
+        return doc.RootElement.GetProperty("sequence").TryGetProperty("last_seq", out var last) ? last.GetInt64() : -1;
+    }
+
+    private static async Task<long> CountAsync(InfluxServer influx, string query)
+    {
+        var rows = await influx.QueryRowsAsync(query);
+        return rows.Count == 0 ? 0 : rows[0].GetInt64("count") ?? 0;
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, int seconds)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition()) return;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"{what}: not reached within {seconds} s");
+    }
+
+    private static CellTwin NewTwin() => new(CellConfig.WithDefaults("lg-m50", MaterialCatalog.Default.Get("NMC811"), 8.732, 0.80));
+
+    private static List<(string, string, int)> ReplayTransitions()
+    {
+        var twin = NewTwin();
+        using var reader = CyclerFileReader.Open(Repo.LgM50);
+        var list = new List<(string, string, int)>();
+        foreach (var s in reader)
+        {
+            var o = twin.Update(s);
+            if (o.ZoneChanged) list.Add((o.PreviousZone.Name(), o.Zone.Name(), o.Step));
+        }
+        return list;
+    }
+
+    private static List<double> ReplayCLi()
+    {
+        var twin = NewTwin();
+        using var reader = CyclerFileReader.Open(Repo.LgM50);
+        return reader.Select(s => twin.Update(s).CLi).ToList();
+    }
+}
