@@ -3,6 +3,10 @@ using Twin.Benchmarks;
 
 // dotnet run -c Release --project tests/Twin.Benchmarks -- memory      → replay peak memory vs file size
 // dotnet run -c Release --project tests/Twin.Benchmarks -- --filter '*' → BenchmarkDotNet suites
+// dotnet run -c Release --project tests/Twin.Benchmarks -- live [cells] [hz] [seconds] → Mosquitto → twin serve → InfluxDB
+// dotnet run -c Release --project tests/Twin.Benchmarks -- live-ramp [cells] [seconds]  → highest sustained rate
 if (args.Length > 0 && args[0] == "memory") return MemoryScaling.Run();
+if (args.Length > 0 && args[0] == "live") return await Twin.Benchmarks.Live.LiveLoad.RunAsync(args);
+if (args.Length > 0 && args[0] == "live-ramp") return await Twin.Benchmarks.Live.LiveLoad.RampAsync(args);
 BenchmarkSwitcher.FromAssembly(typeof(ReaderTwinBenchmark).Assembly).Run(args);
 return 0;

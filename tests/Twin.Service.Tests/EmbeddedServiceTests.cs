@@ -79,10 +79,10 @@ public sealed class EmbeddedServiceTests : IAsyncLifetime
         return list;
     }
 
-    private async Task<(WebApplication App, InProcessBus Bus, HttpClient Http)> StartAsync()
+    private async Task<(WebApplication App, InProcessBus Bus, HttpClient Http)> StartAsync(long spoolMaxBytes = 1L << 30)
     {
         var bus = new InProcessBus();
-        var app = TwinServer.Build(new ServeOptions(_config, Path.Combine(_dir, "data"), "http://127.0.0.1:0") { Bus = bus },
+        var app = TwinServer.Build(new ServeOptions(_config, Path.Combine(_dir, "data"), "http://127.0.0.1:0") { Bus = bus, SpoolMaxBytes = spoolMaxBytes },
             l => l.SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync();
         var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
@@ -161,6 +161,46 @@ public sealed class EmbeddedServiceTests : IAsyncLifetime
         {
             foreach (var t in alarm.Recent)
                 if (!into.Contains(t)) into.Add(t);
+        }
+    }
+
+    [Fact]
+    public async Task A_full_spool_stops_ingest_without_dropping_and_health_says_so()
+    {
+        var (app, bus, http) = await StartAsync(spoolMaxBytes: 256 * 1024);
+        try
+        {
+            var wire = LgM50Wire();
+            // Publishing waits once the cell's queue is full: the bus applies back-pressure, nothing is dropped.
+            var publishing = Task.Run(async () =>
+            {
+                foreach (var chunk in wire.Chunk(20))
+                    await bus.PublishAsync(new BusMessage("twin/v1/lab/lg-m50/telemetry", TwinPayloads.Serialize(new TelemetryMessage { Samples = [.. chunk] })));
+            });
+            HttpResponseMessage health;
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            do
+            {
+                await Task.Delay(100);
+                health = await http.GetAsync("/health");
+            }
+            while (health.StatusCode != HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+            Assert.Contains("spool full", await health.Content.ReadAsStringAsync());
+            var first = await http.GetFromJsonAsync<JsonElement>("/api/cells/lg-m50");
+            long seq = first.GetProperty("sequence").GetProperty("last_seq").GetInt64();
+            await Task.Delay(1500);
+            var later = await http.GetFromJsonAsync<JsonElement>("/api/cells/lg-m50");
+            // The cell waits on the batch it could not store: it does not move on past it.
+            Assert.Equal(seq, later.GetProperty("sequence").GetProperty("last_seq").GetInt64());
+            Assert.True(seq < wire.Count - 1);
+            Assert.Contains("twin_store_errors_total", await http.GetStringAsync("/metrics"));
+            Assert.False(publishing.IsCompleted);
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
         }
     }
 

@@ -116,6 +116,9 @@ public sealed class InProcessBus : IMessageBus
         lock (_gate) _subscriptions.Remove(s);
     }
 
+    /// <summary>How long disposing a subscription waits for its queued messages to be handled.</summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+
     private sealed class Subscription(InProcessBus bus, string filter, Func<BusMessage, CancellationToken, ValueTask> handler, int capacity) : IAsyncDisposable
     {
         private readonly CancellationTokenSource _stop = new();
@@ -135,6 +138,7 @@ public sealed class InProcessBus : IMessageBus
         {
             await foreach (var m in Queue.Reader.ReadAllAsync().ConfigureAwait(false))
             {
+                if (_stop.IsCancellationRequested) return;
                 try
                 {
                     await handler(m, _stop.Token).ConfigureAwait(false);
@@ -146,11 +150,21 @@ public sealed class InProcessBus : IMessageBus
             }
         }
 
+        /// <summary>Stops delivery: queued messages get up to <see cref="DrainTimeout"/> to be handled, then the
+        /// handler's token is cancelled and what is left is dropped (the in-process bus keeps nothing across runs).</summary>
         public async ValueTask DisposeAsync()
         {
             bus.Remove(this);
             Queue.Writer.TryComplete();
-            await _loop.ConfigureAwait(false);
+            await Task.WhenAny(_loop, Task.Delay(DrainTimeout)).ConfigureAwait(false);
+            _stop.Cancel();
+            try
+            {
+                await _loop.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
             _stop.Dispose();
         }
     }

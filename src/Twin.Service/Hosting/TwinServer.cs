@@ -53,6 +53,12 @@ public static class TwinServer
         metrics.Gauge("twin_spool_points_written_total", "points confirmed by the database", () => spool.GetMetrics().PointsWritten);
         metrics.Gauge("twin_spool_quarantined_lines_total", "lines the database refused (kept in the quarantine file)", () => spool.GetMetrics().QuarantinedLines);
         metrics.Gauge("twin_checkpoint_flushes_total", "fsyncs of the checkpoint store", () => checkpoints.Flushes);
+        metrics.Gauge("twin_process_resident_bytes", "resident memory of the service process", () => Environment.WorkingSet);
+        metrics.Gauge("twin_gc_heap_bytes", "managed heap size after the last GC", () => GC.GetGCMemoryInfo().HeapSizeBytes);
+        metrics.Gauge("twin_gc_committed_bytes", "memory committed by the GC", () => GC.GetGCMemoryInfo().TotalCommittedBytes);
+        metrics.Gauge("twin_gc_allocated_bytes_total", "bytes allocated since start", () => GC.GetTotalAllocatedBytes());
+        metrics.Gauge("twin_gc_collections_gen0_total", "gen0 collections", () => GC.CollectionCount(0));
+        metrics.Gauge("twin_gc_collections_gen2_total", "gen2 collections", () => GC.CollectionCount(2));
         if (options.BusReconnects is not null) metrics.Gauge("twin_bus_reconnects_total", "reconnects of the MQTT client", () => options.BusReconnects());
 
         var checks = new List<HealthCheck>

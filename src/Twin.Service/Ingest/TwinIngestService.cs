@@ -14,6 +14,7 @@ namespace Twin.Service.Ingest;
 /// and each cell's samples in order. A message counts as handled — and is acknowledged to the broker —
 /// only after its samples and the cell's checkpoint are durable, so a crash loses nothing: the broker
 /// redelivers what was not acknowledged and the checkpoint's sequence number drops what was already applied.
+/// When the store refuses a batch (spool full) the cell waits and retries, leaving its messages unacknowledged.
 /// </summary>
 public sealed class TwinIngestService : IHostedService, IAsyncDisposable
 {
@@ -153,13 +154,13 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
             // Samples first, then the checkpoint that claims them: a checkpoint never runs ahead of storage.
             try
             {
-                await StoreAsync(batch, ct).ConfigureAwait(false);
+                await StoreWithRetryAsync(batch, ct).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is IOException or OperationCanceledException)
+            catch (OperationCanceledException)
             {
-                // Not stored, so not applied: go back to the last durable state; the broker redelivers.
+                // Shutting down with the batch not stored: forget it (the message stays unacknowledged and is
+                // redelivered to the next run, which resumes from the last checkpoint).
                 rt.Reset(_checkpoints.Get(c.Site, c.Config.CellId));
-                _log.LogError("cell {Cell}: storing {Count} sample(s) failed, twin reset to its last checkpoint: {Error}", c.Config.CellId, batch.Samples.Count, e.Message);
                 throw;
             }
             await _checkpoints.SaveAsync(rt.Checkpoint(), ct).ConfigureAwait(false);
@@ -174,16 +175,28 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         }
     }
 
-    private async Task StoreAsync(IngestBatch batch, CancellationToken ct)
+    /// <summary>
+    /// Stores a batch, waiting and retrying while the store refuses it (spool full, disk error): the cell's
+    /// messages stay unacknowledged meanwhile, so the broker holds them (back-pressure, nothing dropped).
+    /// </summary>
+    private async Task StoreWithRetryAsync(IngestBatch batch, CancellationToken ct)
     {
-        try
+        var delay = TimeSpan.FromMilliseconds(100);
+        while (true)
         {
-            await _store.StoreAsync(batch, ct).ConfigureAwait(false);
-        }
-        catch (IOException)
-        {
-            _metrics.StoreError();
-            throw;
+            try
+            {
+                await _store.StoreAsync(batch, ct).ConfigureAwait(false);
+                return;
+            }
+            catch (IOException e)
+            {
+                _metrics.StoreError();
+                _log.LogError("cell {Cell}: storing {Count} sample(s) failed, retrying in {Delay} ms: {Error}",
+                    batch.Cell.Config.CellId, batch.Samples.Count, (int)delay.TotalMilliseconds, e.Message);
+                await Task.Delay(delay, ct).ConfigureAwait(false);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
+            }
         }
     }
 
