@@ -205,6 +205,43 @@ public sealed class EmbeddedServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pattern_record_is_stored_with_c_li_at_mid_exposure()
+    {
+        var (app, bus, http) = await StartAsync();
+        var wire = LgM50Wire().Take(600).ToList();
+        try
+        {
+            await bus.PublishAsync(new BusMessage("twin/v1/lab/lg-m50/telemetry", TwinPayloads.Serialize(new TelemetryMessage { Samples = wire })));
+            await WaitForSeqAsync(http, 599);
+            // Mid-exposure between samples 500 and 501: c_Li interpolated between theirs.
+            long mid = (wire[500].TimeUnixNs + wire[501].TimeUnixNs) / 2;
+            var pattern = new PatternRecord
+            {
+                PatternId = "xrd-0001", Seq = 1, StartUnixNs = mid - 5_000_000_000, EndUnixNs = mid + 5_000_000_000, ExposureS = 10,
+                WavelengthA = 0.1771, TwoThetaMinDeg = 1, TwoThetaMaxDeg = 12, Detector = "pilatus", Uri = "file:///data/xrd-0001.xy",
+            };
+            await bus.PublishAsync(new BusMessage("twin/v1/lab/lg-m50/pattern", TwinPayloads.Serialize(pattern)));
+            await bus.PublishAsync(new BusMessage("twin/v1/lab/lg-m50/pattern", System.Text.Encoding.UTF8.GetBytes("{\"schema\":1}")));
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (!(await http.GetStringAsync("/metrics")).Contains("twin_patterns_total 1") && DateTime.UtcNow < deadline) await Task.Delay(50);
+            Assert.Contains("twin_rejected_messages_total 1", await http.GetStringAsync("/metrics"));
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+        var point = Twin.Storage.Spool.SpoolReader.ReadPoints(Path.Combine(_dir, "data", "spool")).Single(p => p.Measurement == "pattern");
+        var fields = point.Fields.ToDictionary(f => f.Key);
+        var twin = new CellTwin(CellConfig.WithDefaults("lg-m50", MaterialCatalog.Default.Get("NMC811"), 8.732, 0.80));
+        using var reader = CyclerFileReader.Open(RepoFile("lg-m50-nmc811-maccor.txt"));
+        var cli = reader.Take(502).Select(s => twin.Update(s).CLi).ToList();
+        double expected = (cli[500] + cli[501]) / 2;
+        Assert.Equal(expected, fields["c_li_mid"].FloatValue, 9);
+        Assert.Equal("xrd-0001", fields["pattern_id"].StringValue);
+    }
+
+    [Fact]
     public async Task Bad_telemetry_is_refused_with_the_field_named_and_unknown_cells_are_404()
     {
         var (app, _, http) = await StartAsync();
