@@ -123,6 +123,7 @@ public sealed class InProcessBus : IMessageBus
     {
         private readonly CancellationTokenSource _stop = new();
         private Task _loop = Task.CompletedTask;
+        private int _disposed;
 
         public string Filter { get; } = filter;
 
@@ -154,6 +155,7 @@ public sealed class InProcessBus : IMessageBus
         /// handler's token is cancelled and what is left is dropped (the in-process bus keeps nothing across runs).</summary>
         public async ValueTask DisposeAsync()
         {
+            if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
             bus.Remove(this);
             Queue.Writer.TryComplete();
             await Task.WhenAny(_loop, Task.Delay(DrainTimeout)).ConfigureAwait(false);
