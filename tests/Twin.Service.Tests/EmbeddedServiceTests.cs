@@ -62,7 +62,7 @@ public sealed class EmbeddedServiceTests : IAsyncLifetime
             ChargeAh = s.HasChargeCounter ? s.ChargeCounterAh : null,
             CounterSegment = s.CounterSegment,
             Step = s.Step,
-            Kind = s.Kind switch { StepKind.Charge => "charge", StepKind.Discharge => "discharge", StepKind.Rest => "rest", StepKind.Other => "other", _ => null },
+            Kind = s.Kind.Name(),
         }).ToList();
     }
 

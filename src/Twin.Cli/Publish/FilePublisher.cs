@@ -79,14 +79,7 @@ internal static class FilePublisher
         CounterSegment = s.CounterSegment,
         Step = s.Step,
         Cycle = s.SourceCycle,
-        Kind = s.Kind switch
-        {
-            StepKind.Charge => "charge",
-            StepKind.Discharge => "discharge",
-            StepKind.Rest => "rest",
-            StepKind.Other => "other",
-            _ => null,
-        },
+        Kind = s.Kind.Name(),
         TemperatureC = double.IsFinite(s.TemperatureC) ? s.TemperatureC : null,
     };
 

@@ -88,7 +88,7 @@ public sealed class CellRuntime
         {
             if (Sequence.Observe(s.Seq) == SequenceVerdict.Duplicate) continue;
             var sample = new CyclerSample(s.TimeUnixNs / 1e9, s.VoltageV!.Value, s.CurrentA!.Value, s.ChargeAh ?? double.NaN,
-                s.CounterSegment, s.Step, s.Cycle, Kind(s.Kind), s.TemperatureC ?? double.NaN);
+                s.CounterSegment, s.Step, s.Cycle, StepKindNames.Parse(s.Kind), s.TemperatureC ?? double.NaN);
             var o = Twin.Update(sample);
             long storeNs = Math.Max(s.TimeUnixNs, LastTimeUnixNs + 1);
             accepted.Add(new IngestedSample(s, o, storeNs));
@@ -151,20 +151,11 @@ public sealed class CellRuntime
             Cycle = o.Cycle,
             Step = o.Step,
             TimeToCriticalS = double.IsFinite(o.TimeToCriticalS) ? o.TimeToCriticalS : null,
-            Cutoff = o.Decision switch { CutoffDecision.StopLithium => "stop_lithium", CutoffDecision.StopVoltage => "stop_voltage", _ => "continue" },
+            Cutoff = o.Decision.Name(),
             RecommendedCutoffV = double.IsNaN(cut) ? null : cut,
             CycleMinCLi = double.IsFinite(cycle.MinCLi) ? cycle.MinCLi : o.CLi,
             CycleTimeBelowCriticalS = cycle.TimeBelowCriticalS,
             CycleStrainDoseS = cycle.StrainDoseS,
         };
     }
-
-    private static StepKind Kind(string? kind) => kind switch
-    {
-        "charge" => StepKind.Charge,
-        "discharge" => StepKind.Discharge,
-        "rest" => StepKind.Rest,
-        "other" => StepKind.Other,
-        _ => StepKind.Unknown,
-    };
 }

@@ -36,7 +36,7 @@ public static class TwinPoints
                 .Field("d_il_A", o.DIlA).Field("d_tm_A", o.DTmA).Field("volume_A3", o.VolumeA3)
                 .Field("eps_a", o.EpsA).Field("eps_c", o.EpsC).Field("eps_aniso", o.EpsAniso)
                 .Field("zone", o.Zone.Name()).Field("zone_level", (long)o.Zone).Field("cycle", (long)o.Cycle).Field("seq", s.Seq)
-                .Field("cutoff", o.Decision switch { CutoffDecision.StopLithium => "stop_lithium", CutoffDecision.StopVoltage => "stop_voltage", _ => "continue" });
+                .Field("cutoff", o.Decision.Name());
             if (double.IsFinite(o.TimeToCriticalS)) w.Field("time_to_critical_s", o.TimeToCriticalS);
             into.Add(w.Build());
         }

@@ -69,7 +69,7 @@ internal static class LiveLoad
         string dir = Path.Combine(Path.GetTempPath(), $"twin-live-bench-{Environment.ProcessId}-{hz}");
         Directory.CreateDirectory(dir);
         // The deployment setting of the README: Mosquitto lets a client have 20 unacknowledged QoS 1 messages by default.
-        await using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Persistence = false, ExtraConfig = ["max_inflight_messages 1000"] });
+        await using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Persistence = false, ExtraConfig = ["max_inflight_messages 1000", "max_queued_messages 2000000"] });
         await using var influx = await InfluxServer.LaunchAsync("twin");
         var yaml = new StringBuilder("site: bench\ncells:\n");
         for (int c = 0; c < cells; c++) yaml.Append(CultureInfo.InvariantCulture, $"  - {{ id: c{c:D4}, material: NMC811, q_li_Ah: 100, c_li0: 0.95 }}\n");
@@ -156,12 +156,13 @@ internal static class LiveLoad
 
         // Every sample applied?
         long lost = 0;
-        await WaitAsync(async () =>
+        bool caughtUp = await TryWaitAsync(async () =>
         {
             using var doc = JsonDocument.Parse(await http.GetStringAsync("/api/cells"));
             lost = doc.RootElement.EnumerateArray().Sum(c => perCell - c.GetProperty("samples").GetInt64());
             return lost == 0;
         }, 120);
+        if (!caughtUp) Console.WriteLine($"the service had not applied {lost:N0} samples 120 s after the load ended");
         string metrics = await http.GetStringAsync("/metrics");
         await Task.Delay(500);
         stopRss.Cancel();
@@ -174,7 +175,7 @@ internal static class LiveLoad
         if (verifyInflux)
         {
             long expected = (long)cells * perCell;
-            await WaitAsync(async () =>
+            await TryWaitAsync(async () =>
             {
                 var rows = await influx.QueryRowsAsync("SELECT count(c_li) FROM twin");
                 influxMissing = expected - (rows.Count == 0 ? 0 : rows[0].GetInt64("count") ?? 0);
@@ -213,6 +214,17 @@ internal static class LiveLoad
         {
         }
         return 0;
+    }
+
+    private static async Task<bool> TryWaitAsync(Func<Task<bool>> condition, int seconds)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition()) return true;
+            await Task.Delay(250);
+        }
+        return false;
     }
 
     private static async Task WaitAsync(Func<Task<bool>> condition, int seconds)
