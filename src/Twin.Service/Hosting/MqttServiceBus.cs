@@ -28,7 +28,7 @@ public static class MqttServiceBus
             CleanStart = false,
             SessionExpiryInterval = 86_400,
             AcknowledgeAfterHandling = true,
-            ReceiveMaximum = 4_096,
+            ReceiveMaximum = 1_024,
             Will = new BusMessage(TwinTopics.Status(site, options.ClientId), TwinPayloads.Serialize(will), QualityOfService.AtLeastOnce, Retain: true),
         });
         return options with

@@ -29,7 +29,7 @@ public sealed class CellRuntime
     /// <param name="saved">The last durable state of the cell, or null for a fresh start.</param>
     /// <param name="historyCapacity">Recent outputs kept for <c>/api/cells/{id}/history</c>.</param>
     /// <exception cref="ArgumentException">The saved state belongs to another cell or material.</exception>
-    public CellRuntime(ExperimentCell cell, CellStateRecord? saved, int historyCapacity = 300)
+    public CellRuntime(ExperimentCell cell, CellStateRecord? saved, int historyCapacity = 120)
     {
         Cell = cell;
         _history = new RecentHistory(historyCapacity);

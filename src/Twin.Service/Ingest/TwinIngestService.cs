@@ -133,10 +133,11 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         await rt.Lock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            long dup0 = rt.Sequence.Duplicates, gap0 = rt.Sequence.Gaps;
+            long dup0 = rt.Sequence.Duplicates, gap0 = rt.Sequence.Gaps, missing0 = rt.Sequence.Missing;
             var batch = rt.Apply(msg);
             _metrics.Sequence(rt.Sequence.Duplicates - dup0, rt.Sequence.Gaps - gap0);
-            if (rt.Sequence.Gaps > gap0) _log.LogWarning("cell {Cell}: {Missing} sample(s) missing before seq {Seq}", rt.Cell.Config.CellId, rt.Sequence.Missing, rt.Sequence.LastSeq);
+            if (rt.Sequence.Gaps > gap0)
+                _log.LogWarning("cell {Cell}: {Missing} sample(s) missing in the sequence up to seq {Seq}", rt.Cell.Config.CellId, rt.Sequence.Missing - missing0, rt.Sequence.LastSeq);
             if (batch.Samples.Count == 0) return;
             _metrics.Applied(batch.Samples.Count, batch.Samples[^1].Sample.TimeUnixNs);
 

@@ -36,7 +36,7 @@ internal static class LiveLoad
     {
         int cells = Arg(args, 1, 1000), seconds = Arg(args, 2, 30);
         var results = new List<Result>();
-        foreach (int hz in new[] { 10, 15, 20, 25, 30, 40 })
+        foreach (int hz in new[] { 10, 11, 12, 13, 14, 15, 20, 25, 30 })
         {
             var r = await RunOnceAsync(cells, hz, seconds, verifyInflux: false);
             results.Add(r);
