@@ -27,6 +27,7 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
     private readonly List<IAsyncDisposable> _subscriptions = [];
     private readonly string _clientId;
     private readonly Func<CancellationToken, Task>? _connectBus;
+    private int _stopped;
 
     /// <summary>Creates the service for an experiment.</summary>
     /// <param name="cells">The experiment's cells.</param>
@@ -90,11 +91,12 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         _log.LogInformation("twin service watching {Count} cell(s)", _cells.Count);
     }
 
-    /// <summary>Unsubscribes (pending messages finish first) and announces the service offline.</summary>
+    /// <summary>Unsubscribes (pending messages finish first) and announces the service offline; later calls do nothing.</summary>
     /// <param name="cancellationToken">Cancels the graceful part.</param>
     /// <returns>A task that completes when stopped.</returns>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
         foreach (var s in _subscriptions) await s.DisposeAsync().ConfigureAwait(false);
         _subscriptions.Clear();
         foreach (var site in _cells.Values.Select(c => c.Cell.Site).Distinct())
