@@ -81,6 +81,8 @@ internal static class LiveLoad
             "--data-dir", Path.Combine(dir, "data"), "--urls", $"http://127.0.0.1:{apiPort}", "--client-id", "twin-bench-service" })
             psi.ArgumentList.Add(a);
         using var serve = Process.Start(psi)!;
+        // Whatever happens below, the service process does not outlive the benchmark.
+        using var reaper = new ProcessReaper(serve);
         serve.OutputDataReceived += (_, _) => { };
         serve.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("[serve] " + e.Data); };
         serve.BeginOutputReadLine();
@@ -236,5 +238,20 @@ internal static class LiveLoad
             await Task.Delay(250);
         }
         throw new TimeoutException($"condition not met within {seconds} s");
+    }
+
+    /// <summary>Kills a child process on dispose if it is still running.</summary>
+    private sealed class ProcessReaper(Process process) : IDisposable
+    {
+        public void Dispose()
+        {
+            try
+            {
+                if (!process.HasExited) process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
     }
 }
