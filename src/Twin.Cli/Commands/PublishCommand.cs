@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using Spectre.Console;
 using Twin.Cli.Publish;
+using Twin.Core.Samples;
 using Twin.Data.Readers;
 using Twin.Messaging.Bus;
 using Twin.Messaging.Contracts;
@@ -107,15 +108,15 @@ internal static class PublishCommand
 
     private static long StartTime(string start, string file, ReaderOptions options)
     {
-        var now = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
+        var now = UnixTime.NowNs();
         if (start == "now") return now;
         if (start == "file")
         {
             using var reader = CyclerFileReader.Open(file, options);
-            return reader.Diagnostics.StartTime is { } t ? (t.UtcDateTime - DateTime.UnixEpoch).Ticks * 100 : now;
+            return reader.Diagnostics.StartTime is { } t ? UnixTime.ToUnixNs(t) : now;
         }
         if (DateTimeOffset.TryParse(start, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
-            return (at.UtcDateTime - DateTime.UnixEpoch).Ticks * 100;
+            return UnixTime.ToUnixNs(at);
         throw new FormatException($"--start '{start}': expected 'file', 'now' or an ISO 8601 time such as 2024-05-01T12:00:00Z");
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Twin.Core.Samples;
 using Twin.Messaging.Bus;
 using Twin.Messaging.Contracts;
 using Twin.Service.Config;
@@ -85,7 +86,7 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         _subscriptions.AddRange(await Task.WhenAll(subscribing).ConfigureAwait(false));
         foreach (var site in _cells.Values.Select(c => c.Cell.Site).Distinct())
         {
-            var status = new StatusPayload { Client = _clientId, State = "online", TimeUnixNs = NowNs() };
+            var status = new StatusPayload { Client = _clientId, State = "online", TimeUnixNs = UnixTime.NowNs() };
             await _bus.PublishAsync(new BusMessage(TwinTopics.Status(site, _clientId), TwinPayloads.Serialize(status), QualityOfService.AtLeastOnce, Retain: true), cancellationToken).ConfigureAwait(false);
         }
         _log.LogInformation("twin service watching {Count} cell(s)", _cells.Count);
@@ -103,7 +104,7 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         {
             try
             {
-                var status = new StatusPayload { Client = _clientId, State = "offline", TimeUnixNs = NowNs() };
+                var status = new StatusPayload { Client = _clientId, State = "offline", TimeUnixNs = UnixTime.NowNs() };
                 await _bus.PublishAsync(new BusMessage(TwinTopics.Status(site, _clientId), TwinPayloads.Serialize(status), QualityOfService.AtLeastOnce, Retain: true), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
@@ -247,5 +248,4 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
 
     private static string Key(string site, string cell) => site + "/" + cell;
 
-    private static long NowNs() => (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
 }

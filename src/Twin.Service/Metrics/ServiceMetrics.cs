@@ -45,7 +45,7 @@ public sealed class ServiceMetrics
     public void Applied(int count, long lastSampleUnixNs)
     {
         Interlocked.Add(ref _samples, count);
-        if (count > 0) Interlocked.Exchange(ref _lastLagNs, (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100 - lastSampleUnixNs);
+        if (count > 0) Interlocked.Exchange(ref _lastLagNs, Twin.Core.Samples.UnixTime.NowNs() - lastSampleUnixNs);
     }
     /// <summary>Records duplicates dropped and gaps seen in one message.</summary>
     /// <param name="duplicates">Duplicates.</param>
