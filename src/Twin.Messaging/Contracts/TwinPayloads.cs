@@ -71,6 +71,21 @@ public static class TwinPayloads
         return p;
     }
 
+    /// <summary>Parses and validates a command payload.</summary>
+    /// <param name="utf8">Payload bytes.</param>
+    /// <param name="topic">Topic, for messages.</param>
+    /// <returns>The command, with issuer and role present and a finite value when one is given.</returns>
+    /// <exception cref="PayloadException">Malformed JSON, wrong schema, missing issuer/role, non-finite value.</exception>
+    public static CommandPayload ParseCommand(ReadOnlySpan<byte> utf8, string topic)
+    {
+        var c = Deserialize(utf8, topic, TwinJsonContracts.Default.CommandPayload);
+        CheckSchema(c.Schema, topic);
+        if (string.IsNullOrWhiteSpace(c.Issuer)) throw new PayloadException(topic, "issuer is missing");
+        if (string.IsNullOrWhiteSpace(c.Role)) throw new PayloadException(topic, "role is missing");
+        Finite(topic, "command", "value", c.Value, required: false);
+        return c;
+    }
+
     private static T Deserialize<T>(ReadOnlySpan<byte> utf8, string topic, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info)
     {
         try
@@ -106,4 +121,7 @@ public static class TwinPayloads
 [JsonSerializable(typeof(AlarmPayload))]
 [JsonSerializable(typeof(StatusPayload))]
 [JsonSerializable(typeof(PatternRecord))]
+[JsonSerializable(typeof(CommandPayload))]
+[JsonSerializable(typeof(CommandReply))]
+[JsonSerializable(typeof(DriverEventPayload))]
 public sealed partial class TwinJsonContracts : JsonSerializerContext;

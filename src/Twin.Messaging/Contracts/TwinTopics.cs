@@ -15,6 +15,8 @@ public enum TopicKind : byte
     Command,
     /// <summary><c>twin/v1/{site}/status/{client}</c>: online/offline of a client (last will), retained.</summary>
     Status,
+    /// <summary><c>twin/v1/{site}/{cell}/event</c>: driver events (steps, watchdog, interlock), QoS 1, not retained.</summary>
+    Event,
 }
 
 /// <summary>A parsed topic of the <c>twin/v1/…</c> tree.</summary>
@@ -57,6 +59,13 @@ public static class TwinTopics
     /// <returns>The topic.</returns>
     /// <exception cref="ArgumentException">An id is invalid.</exception>
     public static string Alarm(string site, string cell) => CellTopic(site, cell, "alarm");
+
+    /// <summary><c>twin/v1/{site}/{cell}/event</c>.</summary>
+    /// <param name="site">Site id.</param>
+    /// <param name="cell">Cell id.</param>
+    /// <returns>The topic.</returns>
+    /// <exception cref="ArgumentException">An id is invalid.</exception>
+    public static string Event(string site, string cell) => CellTopic(site, cell, "event");
 
     /// <summary><c>twin/v1/{site}/{cell}/cmd/{verb}</c>.</summary>
     /// <param name="site">Site id.</param>
@@ -112,6 +121,7 @@ public static class TwinTopics
             ("pattern", 5) => TopicKind.Pattern,
             ("state", 5) => TopicKind.State,
             ("alarm", 5) => TopicKind.Alarm,
+            ("event", 5) => TopicKind.Event,
             ("cmd", 6) when IsId(p[5]) => TopicKind.Command,
             _ => null,
         };

@@ -13,7 +13,8 @@ namespace Twin.Service.Config;
 /// <summary>A cell of an experiment: its site and its twin configuration.</summary>
 /// <param name="Site">Site (lab or beamline) id.</param>
 /// <param name="Config">The twin configuration.</param>
-public sealed record ExperimentCell(string Site, CellConfig Config);
+/// <param name="Instrument">The instrument driving the cell (its <c>instrument:</c> section), if any.</param>
+public sealed record ExperimentCell(string Site, CellConfig Config, InstrumentConfig? Instrument = null);
 
 /// <summary>
 /// The experiment file of <c>twin serve --config</c> (YAML). Example:
@@ -79,7 +80,8 @@ public static class ExperimentFile
                 var strain = new AnisotropicStrainCurve(c.Strain?.Eps0 ?? s.Eps0, c.Strain?.Lambda ?? s.Lambda, c.Strain?.CCrit ?? s.CCrit);
                 var config = new CellConfig(c.Id, material, qLi, c.CLi0 ?? throw new ArgumentException("'c_li0' is required"), limits, cutoff, strain, c.Strain?.DeltaCLi ?? 0.05);
                 config.Validate();
-                cells.Add(new ExperimentCell(site, config));
+                var instrument = c.Instrument is null ? null : InstrumentSection.Parse(c.Instrument, origin, where);
+                cells.Add(new ExperimentCell(site, config, instrument));
             }
             catch (ArgumentException e)
             {
@@ -106,6 +108,7 @@ public static class ExperimentFile
         public LimitsDto? Limits { get; set; }
         public CutoffDto? Cutoff { get; set; }
         public StrainDto? Strain { get; set; }
+        public InstrumentDto? Instrument { get; set; }
     }
 
     private sealed class LimitsDto

@@ -21,16 +21,7 @@ public static class MqttServiceBus
     public static ServeOptions Configure(ServeOptions options, string url, string site)
     {
         var parsed = MqttClientOptions.Parse(url);
-        var will = new StatusPayload { Client = options.ClientId, State = "offline" };
-        var client = new MqttClient(parsed with
-        {
-            ClientId = options.ClientId,
-            CleanStart = false,
-            SessionExpiryInterval = 86_400,
-            AcknowledgeAfterHandling = true,
-            ReceiveMaximum = 1_024,
-            Will = new BusMessage(TwinTopics.Status(site, options.ClientId), TwinPayloads.Serialize(will), QualityOfService.AtLeastOnce, Retain: true),
-        });
+        var client = CreateClient(parsed, options.ClientId, site);
         return options with
         {
             Bus = client,
@@ -38,5 +29,30 @@ public static class MqttServiceBus
             BusStatus = () => (client.IsConnected ? $"mqtt connected to {parsed.Host}:{parsed.Port}" : $"mqtt {client.State.ToString().ToLowerInvariant()}: {client.LastError?.Message}", client.IsConnected),
             BusReconnects = () => client.Reconnects,
         };
+    }
+
+    /// <summary>
+    /// Creates an MQTT client for a long-running product process (twin service or driver): persistent session
+    /// (clean start off, session expiry one day) so subscriptions and queued QoS 1 messages survive reconnects,
+    /// acknowledgement after handling, receive maximum 1,024, and a retained <c>offline</c> status as last will on
+    /// <c>twin/v1/{site}/status/{clientId}</c>.
+    /// </summary>
+    /// <param name="parsed">Broker options parsed from the URL.</param>
+    /// <param name="clientId">Client id (also the status-topic name).</param>
+    /// <param name="site">Site id for the status topic.</param>
+    /// <returns>The client, not yet connected.</returns>
+    /// <exception cref="ArgumentException">An id is invalid.</exception>
+    public static MqttClient CreateClient(MqttClientOptions parsed, string clientId, string site)
+    {
+        var will = new StatusPayload { Client = clientId, State = "offline" };
+        return new MqttClient(parsed with
+        {
+            ClientId = clientId,
+            CleanStart = false,
+            SessionExpiryInterval = 86_400,
+            AcknowledgeAfterHandling = true,
+            ReceiveMaximum = 1_024,
+            Will = new BusMessage(TwinTopics.Status(site, clientId), TwinPayloads.Serialize(will), QualityOfService.AtLeastOnce, Retain: true),
+        });
     }
 }

@@ -1,0 +1,55 @@
+using Twin.Drivers.Interlocks;
+
+namespace Twin.Drivers.Experiment;
+
+/// <summary>Settings of one experiment run on one channel.</summary>
+public sealed record RunnerOptions
+{
+    /// <summary>Nominal cell capacity, A·h: 1C = this many amperes (for C-rate setpoints and terminations).</summary>
+    public required double NominalCapacityAh { get; init; }
+
+    /// <summary>Hard limits, enforced on every setpoint and every reading.</summary>
+    public required HardLimits Limits { get; init; }
+
+    /// <summary>
+    /// Safe voltage cut-off for charges, V: when the watchdog fires during a charge, the charge ends at this voltage
+    /// (or at the twin's last recommended cut-off, if lower) instead of by lithium content. ≤ <see cref="HardLimits.MaxVoltageV"/>.
+    /// </summary>
+    public required double SafeCutoffV { get; init; }
+
+    /// <summary>Sampling period for steps without their own "(… period)", experiment seconds (default 10 s).</summary>
+    public double DefaultSamplePeriodS { get; init; } = 10;
+
+    /// <summary>
+    /// Experiment seconds per wall-clock second: 1 for a real instrument; a simulator running accelerated uses its
+    /// speed so sampling periods and watchdog remain meaningful. Step durations are always measured with the
+    /// instrument's timestamps.
+    /// </summary>
+    public double TimeScale { get; init; } = 1;
+
+    /// <summary>Longest silence of the twin (wall-clock) during a charge before falling back to <see cref="SafeCutoffV"/>.</summary>
+    public TimeSpan WatchdogTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>End charge steps (CC and CV hold) when the twin decides <c>stop_lithium</c> (cut-off by lithium content, DESIGN §2.6).</summary>
+    public bool LithiumCutoff { get; init; } = true;
+
+    /// <summary>Consecutive failed readings tolerated before the run stops (each failure is retried at the next sample time).</summary>
+    public int MaxConsecutiveReadFailures { get; init; } = 5;
+
+    /// <summary>Diffraction acquisitions, if any.</summary>
+    public PatternPlan? Patterns { get; init; }
+
+    /// <summary>Checks the settings.</summary>
+    /// <exception cref="ArgumentException">A value is out of range; the message names it.</exception>
+    public void Validate()
+    {
+        Limits.Validate();
+        if (!(NominalCapacityAh > 0) || !double.IsFinite(NominalCapacityAh)) throw new ArgumentException($"nominal capacity must be a positive number of A·h, got {NominalCapacityAh}");
+        if (!(SafeCutoffV > Limits.MinVoltageV && SafeCutoffV <= Limits.MaxVoltageV))
+            throw new ArgumentException($"safe cut-off {SafeCutoffV} V must lie within the hard window {Limits.MinVoltageV}–{Limits.MaxVoltageV} V");
+        if (!(DefaultSamplePeriodS > 0) || !double.IsFinite(DefaultSamplePeriodS)) throw new ArgumentException($"default sample period must be positive, got {DefaultSamplePeriodS} s");
+        if (!(TimeScale >= 1) || !double.IsFinite(TimeScale)) throw new ArgumentException($"time scale must be ≥ 1, got {TimeScale}");
+        if (WatchdogTimeout <= TimeSpan.Zero) throw new ArgumentException($"watchdog timeout must be positive, got {WatchdogTimeout}");
+        if (MaxConsecutiveReadFailures < 1) throw new ArgumentException($"max consecutive read failures must be ≥ 1, got {MaxConsecutiveReadFailures}");
+    }
+}

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+
+namespace Twin.Drivers.Experiment;
+
+/// <summary>
+/// Schedules samples on absolute wall-clock deadlines (start + k·period, so delays do not accumulate) and records
+/// how late each sample started. Not thread-safe: one runner loop uses it.
+/// </summary>
+public sealed class SamplingClock
+{
+    private const int MaxRecorded = 1 << 20;
+    private readonly List<float> _lateness = [];
+    private readonly List<float> _intervalDeviation = [];
+    private long _startTicks;
+    private long _periodTicks;
+    private long _k;
+    private long _lastStartTicks = -1;
+    private long _missed;
+
+    /// <summary>Starts a new schedule (a new step or a new period); the first sample is due now.</summary>
+    /// <param name="wallPeriod">Sampling period in wall-clock time, &gt; 0.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The period is not positive.</exception>
+    public void Restart(TimeSpan wallPeriod)
+    {
+        if (wallPeriod <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(wallPeriod), wallPeriod, "sampling period must be positive");
+        _periodTicks = (long)(wallPeriod.TotalSeconds * Stopwatch.Frequency);
+        _startTicks = Stopwatch.GetTimestamp();
+        _k = 0;
+        _lastStartTicks = -1;
+    }
+
+    /// <summary>Waits for the next deadline and records the lateness of the moment it returns.</summary>
+    public async Task WaitNextAsync(CancellationToken cancellationToken)
+    {
+        long due = _startTicks + _k * _periodTicks;
+        long now = Stopwatch.GetTimestamp();
+        if (now > due + _periodTicks)
+        {
+            // Overran by more than a period: skip the missed slots instead of bursting.
+            long skip = (now - due) / _periodTicks;
+            _missed += skip;
+            _k += skip;
+            due = _startTicks + _k * _periodTicks;
+        }
+        long wait = due - now;
+        if (wait > 0)
+        {
+            // Task.Delay has ~1 ms granularity: sleep to just before the deadline, then yield until it passes.
+            long coarse = wait - Stopwatch.Frequency / 500;
+            if (coarse > 0) await Task.Delay(TimeSpan.FromSeconds((double)coarse / Stopwatch.Frequency), cancellationToken).ConfigureAwait(false);
+            while (Stopwatch.GetTimestamp() < due)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                await Task.Yield();
+            }
+        }
+        long started = Stopwatch.GetTimestamp();
+        if (_lateness.Count < MaxRecorded)
+        {
+            _lateness.Add((float)((started - due) * 1000.0 / Stopwatch.Frequency));
+            if (_lastStartTicks >= 0)
+                _intervalDeviation.Add((float)(Math.Abs(started - _lastStartTicks - _periodTicks) * 1000.0 / Stopwatch.Frequency));
+        }
+        _lastStartTicks = started;
+        _k++;
+    }
+
+    /// <summary>Statistics so far.</summary>
+    public SamplingStats Stats()
+    {
+        var late = _lateness.ToArray();
+        var dev = _intervalDeviation.ToArray();
+        Array.Sort(late);
+        Array.Sort(dev);
+        return new SamplingStats(late.Length, _missed, Quantile(late, 0.5), Quantile(late, 0.99), late.Length == 0 ? 0 : late[^1], Quantile(dev, 0.99));
+    }
+
+    private static double Quantile(float[] sorted, double q) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+}

@@ -1,0 +1,41 @@
+using Twin.Drivers.Interlocks;
+
+namespace Twin.Drivers.Tests.Interlocks;
+
+public class WatchdogTests
+{
+    private sealed class ManualTime : TimeProvider
+    {
+        public long Ticks;
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+        public override long GetTimestamp() => Ticks;
+    }
+
+    [Fact]
+    public void Expires_after_the_timeout_of_silence_and_feeding_resets_it()
+    {
+        var time = new ManualTime();
+        var w = new Watchdog(TimeSpan.FromSeconds(2), time);
+        time.Ticks += TimeSpan.FromSeconds(1.9).Ticks;
+        Assert.False(w.IsExpired(out _));
+        time.Ticks += TimeSpan.FromSeconds(0.2).Ticks;
+        Assert.True(w.IsExpired(out string why));
+        Assert.Contains("no twin heartbeat for 2.1 s (watchdog 2.0 s)", why);
+        w.Feed();
+        Assert.False(w.IsExpired(out _));
+    }
+
+    [Fact]
+    public void A_reported_loss_expires_at_once_until_the_next_heartbeat()
+    {
+        var w = new Watchdog(TimeSpan.FromMinutes(1), new ManualTime());
+        w.ReportLost("twin service 'twin-service' reported offline");
+        Assert.True(w.IsExpired(out string why));
+        Assert.Equal("twin service 'twin-service' reported offline", why);
+        w.Feed();
+        Assert.False(w.IsExpired(out _));
+    }
+
+    [Fact]
+    public void Timeout_must_be_positive() => Assert.Throws<ArgumentOutOfRangeException>(() => new Watchdog(TimeSpan.Zero));
+}
