@@ -17,5 +17,7 @@ var root = new RootCommand("twin — operando battery twin: lithium content, lat
     CalibrateCommand.Create(),
     ServeCommand.Create(),
     PublishCommand.Create(),
+    DriveCommand.Create(),
+    DemoCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -15,6 +15,9 @@ public sealed class CommandPermissions
 
     private readonly Dictionary<string, HashSet<string>> _roles;
 
+    /// <summary>Every verb a driver understands.</summary>
+    public static IReadOnlyList<string> Verbs { get; } = [EndStep, Abort, SetSafeCutoff];
+
     /// <summary>Default permissions: <c>end-step</c> for operator and twin, <c>abort</c> and <c>set-safe-cutoff</c> for operator only.</summary>
     public static CommandPermissions Default { get; } = new(new Dictionary<string, IReadOnlyCollection<string>>
     {
@@ -35,9 +38,6 @@ public sealed class CommandPermissions
             _roles[verb] = new HashSet<string>(roles, StringComparer.Ordinal);
         }
     }
-
-    /// <summary>Every verb a driver understands.</summary>
-    public static IReadOnlyList<string> Verbs { get; } = [EndStep, Abort, SetSafeCutoff];
 
     /// <summary>Checks that <paramref name="role"/> may send <paramref name="verb"/>.</summary>
     /// <exception cref="InterlockException">Unknown verb, or the role is not allowed; the message says which roles are.</exception>

@@ -21,7 +21,7 @@ public sealed class BusRunnerSink : IRunnerSink, IAsyncDisposable
     private readonly string _cell;
     private readonly string _instrument;
     private readonly ILogger _log;
-    private readonly Channel<BusMessage> _queue = Channel.CreateUnbounded<BusMessage>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+    private readonly Channel<BusMessage> _queue = Channel.CreateUnbounded<BusMessage>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
     private readonly Task _publisher;
     private long _patternSeq;
 

@@ -1,0 +1,38 @@
+using Twin.FirmwareSim.Cell;
+using Twin.FirmwareSim.Diffraction;
+
+namespace Twin.FirmwareSim;
+
+/// <summary>What the firmware simulator runs: one cell on a Keithley-2450-speaking SMU and a diffractometer trigger box.</summary>
+public sealed record SimulatorOptions
+{
+    /// <summary>Simulated seconds per wall-clock second (≥ 1).</summary>
+    public double Speed { get; init; } = 1;
+
+    /// <summary>The cell (default: the NMC811‖graphite coin cell).</summary>
+    public CellParameters Cell { get; init; } = CellParameters.CoinCell;
+
+    /// <summary>Cathode material id for the diffractometer's lattice model (NMC622, NMC811, LNO).</summary>
+    public string Material { get; init; } = "NMC811";
+
+    /// <summary>Address to listen on (loopback by default: instruments are not exposed to the network unless asked).</summary>
+    public string ListenAddress { get; init; } = "127.0.0.1";
+
+    /// <summary>TCP port of the SMU's SCPI socket; 0 = a free port (see <see cref="SimulatorHost.SmuPort"/>).</summary>
+    public int SmuPort { get; init; }
+
+    /// <summary>TCP port of the trigger box; 0 = a free port.</summary>
+    public int TriggerPort { get; init; }
+
+    /// <summary>When set, the SMU is also reachable as a pseudo-terminal at this path (through socat).</summary>
+    public string? SmuPtyPath { get; init; }
+
+    /// <summary>When set, the trigger box is also reachable as a pseudo-terminal at this path (through socat).</summary>
+    public string? TriggerPtyPath { get; init; }
+
+    /// <summary>Folder where the diffractometer writes integrated patterns (<c>.xy</c>).</summary>
+    public string PatternFolder { get; init; } = "patterns";
+
+    /// <summary>Diffractometer settings (wavelength, 2θ range, detector name).</summary>
+    public DiffractometerSettings Diffractometer { get; init; } = new();
+}

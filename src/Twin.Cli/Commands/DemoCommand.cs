@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Twin.Cli.Demo;
+using Twin.Drivers.Experiment;
+
+namespace Twin.Cli.Commands;
+
+/// <summary>
+/// <c>twin demo [--out out/demo] [--speed 1200] [--cycles 2] [--cutoff lithium|voltage]</c>: simulator + driver + twin
+/// on the embedded default, a CC-CV experiment in accelerated time with the cut-off by lithium content on.
+/// </summary>
+internal static class DemoCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var outDir = new Option<DirectoryInfo>("--out") { Description = "Output folder", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("out", "demo")) };
+        var speed = new Option<double>("--speed") { Description = "Simulated seconds per wall-clock second", DefaultValueFactory = _ => 1200 };
+        var cycles = new Option<int>("--cycles") { Description = "CC-CV cycles", DefaultValueFactory = _ => 2 };
+        var cutoff = new Option<string>("--cutoff") { Description = "lithium (c_Li,min 0.42 or 4.2 V, whichever first) or voltage (4.2 V only)", DefaultValueFactory = _ => "lithium" };
+        var urls = new Option<string>("--urls") { Description = "REST API address of the embedded twin", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var cmd = new Command("demo", "Simulated coin cell + Keithley 2450 + diffractometer, driven with the cut-off by lithium content, twin on the embedded default")
+        {
+            outDir, speed, cycles, cutoff, urls,
+        };
+        cmd.SetAction(async (r, ct) =>
+        {
+            string mode = r.GetValue(cutoff)!;
+            if (mode is not ("lithium" or "voltage")) return CliErrors.Fail($"--cutoff '{mode}': expected lithium or voltage");
+            double s = r.GetValue(speed);
+            if (!(s >= 1 && s <= 100_000)) return CliErrors.Fail($"--speed {s}: expected a number from 1 to 100000");
+            int n = r.GetValue(cycles);
+            if (n is < 1 or > 50) return CliErrors.Fail($"--cycles {n}: expected 1 to 50");
+            try
+            {
+                var result = await DemoRunner.RunAsync(new DemoOptions(r.GetValue(outDir)!.FullName, s, n, mode == "lithium", r.GetValue(urls)!), Console.Out, ct).ConfigureAwait(false);
+                return result.Run.Outcome == RunOutcome.Completed ? 0 : 3;
+            }
+            catch (Exception e) when (e is IOException or FormatException or ArgumentException)
+            {
+                return CliErrors.Fail(e.Message);
+            }
+        });
+        return cmd;
+    }
+}

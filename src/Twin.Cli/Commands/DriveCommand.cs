@@ -1,0 +1,81 @@
+using System.CommandLine;
+using Twin.Cli.Drive;
+using Twin.Drivers.Experiment;
+using Twin.Messaging.Bus;
+using Twin.Messaging.Mqtt;
+using Twin.Service.Config;
+using Twin.Service.Hosting;
+
+namespace Twin.Cli.Commands;
+
+/// <summary>
+/// <c>twin drive --config experiment.yaml [--cell id] [--mqtt url]</c>: runs the cycling protocol of each cell that has
+/// an <c>instrument:</c> section on its potentiostat/SMU, publishing telemetry and pattern records and obeying the
+/// twin's lithium cut-off. Without <c>--mqtt</c> the twin runs in-process (embedded default).
+/// </summary>
+internal static class DriveCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var config = new Option<FileInfo>("--config") { Description = "Experiment file (YAML) with an instrument: section per driven cell", Required = true };
+        var cellOpt = new Option<string?>("--cell") { Description = "Drive only this cell (default: every cell with an instrument section)" };
+        var mqtt = new Option<string?>("--mqtt") { Description = "MQTT broker URL; the twin is then a separate `twin serve` on that broker" };
+        var clientId = new Option<string>("--client-id") { Description = "MQTT client id of this driver", DefaultValueFactory = _ => "twin-driver" };
+        var dataDir = new Option<DirectoryInfo>("--data-dir") { Description = "Spool and checkpoints of the embedded twin", DefaultValueFactory = _ => new DirectoryInfo("twin-data") };
+        var urls = new Option<string>("--urls") { Description = "REST API address of the embedded twin", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var cmd = new Command("drive", "Run the cycling protocol on the instruments, with hard limits, watchdog and the cut-off by lithium content")
+        {
+            config, cellOpt, mqtt, clientId, dataDir, urls,
+        };
+        cmd.SetAction(async (r, ct) =>
+        {
+            var file = r.GetValue(config)!;
+            if (!file.Exists) return CliErrors.Fail($"{file.FullName}: no such file; expected an experiment file (YAML)");
+            IReadOnlyList<ExperimentCell> cells;
+            try
+            {
+                cells = ExperimentFile.Load(file.FullName);
+            }
+            catch (FormatException e)
+            {
+                return CliErrors.Fail(e.Message);
+            }
+            string? only = r.GetValue(cellOpt);
+            var driven = cells.Where(c => c.Instrument is not null && (only is null || c.Config.CellId == only)).ToList();
+            if (driven.Count == 0)
+                return CliErrors.Fail(only is null ? $"{file.FullName}: no cell has an 'instrument:' section" : $"{file.FullName}: cell '{only}' not found or has no 'instrument:' section");
+            string? mqttUrl = r.GetValue(mqtt);
+            IMessageBus bus;
+            MqttClient? client = null;
+            try
+            {
+                if (mqttUrl is null) bus = new InProcessBus();
+                else bus = client = MqttServiceBus.CreateClient(MqttClientOptions.Parse(mqttUrl), r.GetValue(clientId)!, driven[0].Site);
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException)
+            {
+                return CliErrors.Fail(e.Message);
+            }
+            await using (bus.ConfigureAwait(false))
+            {
+                var session = new DriveSession(file.FullName, driven, bus, EmbeddedTwin: client is null, r.GetValue(dataDir)!.FullName, r.GetValue(urls)!);
+                Task<IReadOnlyList<CellRun>> running;
+                try
+                {
+                    // Subscriptions are made before the connection so the persistent session finds their handlers.
+                    running = session.RunAsync(Console.Out, ct);
+                    if (client is not null) await client.ConnectAsync(ct).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or MqttConnectException)
+                {
+                    return CliErrors.Fail(e.Message);
+                }
+                var results = await running.ConfigureAwait(false);
+                foreach (var run in results) Console.WriteLine($"{run.Cell.Config.CellId}: {run.Result.Outcome}: {run.Result.Message}");
+                return results.All(x => x.Result.Outcome == RunOutcome.Completed) ? 0 : 3;
+            }
+        });
+        return cmd;
+    }
+}

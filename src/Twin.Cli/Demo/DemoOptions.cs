@@ -1,0 +1,10 @@
+namespace Twin.Cli.Demo;
+
+/// <summary>Settings of <c>twin demo</c>.</summary>
+/// <param name="OutDir">Output folder (experiment file, twin data, patterns, CSV, events).</param>
+/// <param name="Speed">Simulated seconds per wall-clock second.</param>
+/// <param name="Cycles">CC-CV cycles.</param>
+/// <param name="LithiumCutoff">End charges by lithium content (the twin's cut-off) — else by the 4.2 V cut-off only.</param>
+/// <param name="Urls">Address of the embedded twin's REST API.</param>
+/// <param name="StatusPeriodS">Console status-line period, s.</param>
+internal sealed record DemoOptions(string OutDir, double Speed = 1200, int Cycles = 2, bool LithiumCutoff = true, string Urls = "http://127.0.0.1:5080", double StatusPeriodS = 5);
