@@ -115,6 +115,8 @@ public sealed class ExperimentRunner
         RunOutcome outcome;
         string message;
         int steps = 0;
+        Action<string> onLink = text => _ = _sink.OnEventAsync(new RunnerEvent(UnixTime.NowNs(), RunnerEventKinds.Link, _status.Step, text), CancellationToken.None).AsTask();
+        _smu.LinkEvent += onLink;
         try
         {
             await _smu.ConnectAsync(ct).ConfigureAwait(false);
@@ -152,6 +154,7 @@ public sealed class ExperimentRunner
             message = "instrument failure: " + e.Message;
         }
         bool off = await TurnOutputOffAsync().ConfigureAwait(false);
+        _smu.LinkEvent -= onLink;
         if (_patterns is not null) await _patterns.DisposeAsync().ConfigureAwait(false);
         message += off ? "; output off" : "; output-off NOT confirmed by the instrument";
         if (outcome != RunOutcome.Completed) _log.LogWarning("run ended: {Message}", message);

@@ -19,10 +19,13 @@ public interface ISourceMeter : IAsyncDisposable
     /// <summary>Endpoint of the instrument link, e.g. <c>tcp://192.168.1.20:5025</c>.</summary>
     string Endpoint { get; }
 
+    /// <summary>Raised when the link to the instrument is lost, re-established or given up (text for the event log).</summary>
+    event Action<string>? LinkEvent;
+
     /// <summary>Whether the output is on (as last commanded).</summary>
     bool OutputOn { get; }
 
-    /// <summary>Opens the link, identifies and resets the instrument, configures it and leaves the output off.</summary>
+    /// <summary>Opens the link, identifies and configures the instrument, and leaves the output off (high impedance where supported, without a reset that would load the cell).</summary>
     /// <exception cref="ScpiException">The instrument does not answer, reports an error or is not the expected model.</exception>
     Task ConnectAsync(CancellationToken cancellationToken = default);
 

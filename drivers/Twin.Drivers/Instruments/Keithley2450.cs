@@ -47,6 +47,13 @@ public sealed class Keithley2450 : ISourceMeter
     /// <inheritdoc />
     public bool OutputOn { get; private set; }
 
+    /// <inheritdoc />
+    public event Action<string>? LinkEvent
+    {
+        add => _session.LinkEvent += value;
+        remove => _session.LinkEvent -= value;
+    }
+
     /// <summary>The SCPI session (its command log is useful when something went wrong).</summary>
     public ScpiSession Session => _session;
 
@@ -59,10 +66,11 @@ public sealed class Keithley2450 : ISourceMeter
         if (!id.Model.Contains("2450", StringComparison.Ordinal))
             throw new InstrumentException(Endpoint, $"expected a Keithley model 2450, *IDN? reports '{id.Manufacturer},{id.Model}'");
         Identity = id;
+        // No *RST: it returns the output-off mode to NORMal, in which an "off" 2450 holds 0 V across its terminals
+        // and would discharge the connected cell. High impedance first, output off, then configure.
         await _session.RunGroupAsync(
         [
-            "*RST", "*CLS",
-            ":OUTP:SMOD HIMP",
+            ":OUTP:SMOD HIMP", ":OUTP OFF", "*CLS",
             ":SOUR:FUNC CURR", ":SOUR:CURR:RANG:AUTO ON", ":SOUR:CURR:READ:BACK ON", ":SOUR:CURR 0",
             ":SENS:FUNC \"VOLT\"", ":SENS:VOLT:RANG:AUTO ON", ":SENS:VOLT:RSEN " + (_fourWire ? "ON" : "OFF"),
             ":SENS:VOLT:NPLC " + ScpiNumbers.Format(_nplc),

@@ -36,6 +36,13 @@ public sealed class ProfiledSourceMeter : ISourceMeter
     public bool OutputOn { get; private set; }
 
     /// <inheritdoc />
+    public event Action<string>? LinkEvent
+    {
+        add => _session.LinkEvent += value;
+        remove => _session.LinkEvent -= value;
+    }
+
+    /// <inheritdoc />
     /// <exception cref="InstrumentException">The model does not match the profile's <c>model_contains</c>.</exception>
     public async Task ConnectAsync(CancellationToken cancellationToken = default)
     {

@@ -13,7 +13,7 @@ public sealed record ProfileQuery(string Query, IReadOnlyList<ProfileField> Fiel
 /// </summary>
 /// <param name="Name">Display name.</param>
 /// <param name="ModelContains">When set, the <c>*IDN?</c> model field must contain this text.</param>
-/// <param name="Reset">Send <c>*RST</c> and <c>*CLS</c> on connect.</param>
+/// <param name="Reset">Send <c>*RST</c> and <c>*CLS</c> on connect (default false: on many SMUs <c>*RST</c> restores an output-off mode that loads a connected cell).</param>
 /// <param name="Connect">Commands sent once after connecting (output must end off).</param>
 /// <param name="SourceCurrent">Commands that source a current with a voltage limit and turn the output on.</param>
 /// <param name="SourceVoltage">Commands that source a voltage with a current limit and turn the output on; empty if unsupported.</param>

@@ -65,7 +65,7 @@ public static partial class ScpiProfileLoader
             throw new FormatException($"{origin}: 'temperature.fields' must contain temperature_C");
         int sign = d.CurrentSign ?? 1;
         if (sign is not (1 or -1)) throw new FormatException($"{origin}: 'current_sign' must be 1 or -1, got {sign}");
-        return new ScpiProfile(name, d.ModelContains, d.Reset ?? true, Commands(d.Connect, "connect", origin, [], required: []),
+        return new ScpiProfile(name, d.ModelContains, d.Reset ?? false, Commands(d.Connect, "connect", origin, [], required: []),
             sourceCurrent, sourceVoltage, outputOff, measure, measureV, temperature, sign);
     }
 

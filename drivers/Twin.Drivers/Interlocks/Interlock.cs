@@ -52,6 +52,8 @@ public sealed class Interlock
     public InterlockTrip? Check(in SmuReading reading)
     {
         if (reading.VoltageV > Limits.MaxVoltageV) return new InterlockTrip("voltage", reading.VoltageV, Limits.MaxVoltageV);
+        // Sourcing current in compliance at the hard maximum: the instrument is holding the cell at the limit.
+        if (reading.InCompliance && reading.VoltageV >= Limits.MaxVoltageV - 1e-3) return new InterlockTrip("voltage", reading.VoltageV, Limits.MaxVoltageV);
         if (reading.VoltageV < Limits.MinVoltageV) return new InterlockTrip("voltage", reading.VoltageV, Limits.MinVoltageV);
         // A small tolerance for measurement noise at a setpoint equal to the limit (0.5 %).
         if (Math.Abs(reading.CurrentA) > Limits.MaxCurrentA * 1.005) return new InterlockTrip("current", reading.CurrentA, Limits.MaxCurrentA);

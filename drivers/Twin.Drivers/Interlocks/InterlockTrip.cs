@@ -10,6 +10,8 @@ public sealed record InterlockTrip(string Quantity, double Value, double Limit)
     public override string ToString()
     {
         string unit = Quantity switch { "voltage" => "V", "current" => "A", _ => "°C" };
+        if (Quantity == "voltage" && Value <= Limit && Limit - Value <= 1e-3)
+            return $"voltage {Value:0.000} V held at the hard limit {Limit:0.000} V (instrument in compliance)";
         string dir = Quantity == "voltage" && Value < Limit ? "below" : "above";
         return $"{Quantity} {Value:0.000} {unit} {dir} the hard limit {Limit:0.000} {unit}";
     }

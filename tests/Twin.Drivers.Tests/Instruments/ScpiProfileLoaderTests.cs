@@ -20,7 +20,7 @@ public class ScpiProfileLoaderTests
     {
         var p = ScpiProfileLoader.Parse(Keithley, "k2450.yaml");
         Assert.Equal("Keithley 2450 as a profile", p.Name);
-        Assert.True(p.Reset);
+        Assert.False(p.Reset);
         Assert.Equal(6, p.SourceCurrent.Count);
         Assert.Equal([ProfileField.VoltageV, ProfileField.CurrentA, ProfileField.TimeUnixS, ProfileField.TimeFracS], p.Measure.Fields);
         Assert.Equal(1, p.CurrentSign);

@@ -1,0 +1,84 @@
+namespace Twin.FirmwareSim.Cell;
+
+/// <summary>
+/// Parameters of <see cref="EquivalentCircuitCell"/>: electrode capacities (the lithium bookkeeping), initial
+/// stoichiometries, a one-RC-pair equivalent circuit, lithium loss to the SEI and a lumped thermal model.
+/// Presets: <see cref="LgM50"/> and <see cref="CoinCell"/>; derive variants with <c>with</c>.
+/// </summary>
+public sealed partial record CellParameters
+{
+    /// <summary>Positive-electrode charge per unit cathode c_Li, A·h: Q_p = F·c_max·L·ε·A/3600. This is the
+    /// twin's Q_Li (8.732 A·h for the LG M50).</summary>
+    public required double PositiveCapacityAh { get; init; }
+
+    /// <summary>Negative-electrode charge per unit anode stoichiometry, A·h (Q_n, same formula).</summary>
+    public required double NegativeCapacityAh { get; init; }
+
+    /// <summary>Nominal cell capacity, A·h: the capacity a C-rate refers to (1C = this many amperes). Also sets
+    /// the current below which the cycle counter ignores the current direction (C/10000).</summary>
+    public required double NominalCapacityAh { get; init; }
+
+    /// <summary>Initial cathode lithium content c_Li (1 = fully lithiated), within the positive OCV table.</summary>
+    public required double InitialCathodeCLi { get; init; }
+
+    /// <summary>Initial anode lithium stoichiometry x (0 = empty), within the negative OCV table.</summary>
+    public required double InitialAnodeStoichiometry { get; init; }
+
+    /// <summary>Ohmic resistance R0, Ω (&gt; 0).</summary>
+    public required double R0Ohm { get; init; }
+
+    /// <summary>Resistance of the RC pair R1, Ω (&gt; 0).</summary>
+    public required double R1Ohm { get; init; }
+
+    /// <summary>Capacitance of the RC pair C1, F (&gt; 0); time constant R1·C1.</summary>
+    public required double C1Farad { get; init; }
+
+    /// <summary>
+    /// Lithium lost to the SEI: the fraction f of the charge passed during a charge that is consumed at the anode
+    /// instead of intercalated (0 ≤ f &lt; 1). A full charge then loses about f of the cyclable lithium
+    /// (f = 0.005: 0.5 % of the inventory per cycle).
+    /// </summary>
+    public required double SeiLossFraction { get; init; }
+
+    /// <summary>Ambient (and initial cell) temperature, °C.</summary>
+    public required double AmbientTemperatureC { get; init; }
+
+    /// <summary>Thermal resistance cell → ambient, K/W (&gt; 0).</summary>
+    public required double ThermalResistanceKPerW { get; init; }
+
+    /// <summary>Lumped heat capacity of the cell, J/K (&gt; 0).</summary>
+    public required double HeatCapacityJPerK { get; init; }
+
+    /// <summary>Checks every value.</summary>
+    /// <exception cref="ArgumentException">A value is not finite or out of its range; the message names the
+    /// parameter, its value and the allowed range.</exception>
+    public void Validate()
+    {
+        Positive(PositiveCapacityAh, nameof(PositiveCapacityAh), "A·h");
+        Positive(NegativeCapacityAh, nameof(NegativeCapacityAh), "A·h");
+        Positive(NominalCapacityAh, nameof(NominalCapacityAh), "A·h");
+        UnitInterval(InitialCathodeCLi, nameof(InitialCathodeCLi));
+        UnitInterval(InitialAnodeStoichiometry, nameof(InitialAnodeStoichiometry));
+        Positive(R0Ohm, nameof(R0Ohm), "Ω");
+        Positive(R1Ohm, nameof(R1Ohm), "Ω");
+        Positive(C1Farad, nameof(C1Farad), "F");
+        if (!(SeiLossFraction >= 0 && SeiLossFraction < 1))
+            throw new ArgumentException($"{nameof(SeiLossFraction)} must lie in [0, 1), got {SeiLossFraction}", nameof(SeiLossFraction));
+        if (!(AmbientTemperatureC >= -273.15 && double.IsFinite(AmbientTemperatureC)))
+            throw new ArgumentException($"{nameof(AmbientTemperatureC)} must be a finite temperature above absolute zero, got {AmbientTemperatureC} °C", nameof(AmbientTemperatureC));
+        Positive(ThermalResistanceKPerW, nameof(ThermalResistanceKPerW), "K/W");
+        Positive(HeatCapacityJPerK, nameof(HeatCapacityJPerK), "J/K");
+    }
+
+    private static void Positive(double value, string name, string unit)
+    {
+        if (!(value > 0 && double.IsFinite(value)))
+            throw new ArgumentException($"{name} must be positive and finite, got {value} {unit}", name);
+    }
+
+    private static void UnitInterval(double value, string name)
+    {
+        if (!(value >= 0 && value <= 1))
+            throw new ArgumentException($"{name} must lie in [0, 1], got {value}", name);
+    }
+}

@@ -1,0 +1,127 @@
+using Twin.Drivers.Experiment;
+using Twin.Drivers.Scpi;
+using Twin.FirmwareSim.Cell;
+
+namespace Twin.Drivers.Tests.Experiment;
+
+/// <summary>The experiment runner against the firmware simulator over real TCP and a real pseudo-terminal.</summary>
+public class RunnerTests
+{
+    private const string Cycle = """
+        Rest for 2 minutes (20 second period)
+        Charge at 1C for 20 minutes (30 second period)
+        Hold at 4.0 V for 10 minutes (5 second period)
+        Discharge at 1C until 3.6 V (30 second period)
+        """;
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Runs_a_protocol_over_tcp_and_over_a_pty_counting_the_charge_the_cell_saw(bool pty)
+    {
+        string? path = pty ? Path.Combine(Path.GetTempPath(), $"twin-k2450-{Guid.NewGuid():N}") : null;
+        await using var sim = await SimulatorFixture.StartAsync(600, path);
+        string address = pty ? $"serial://{sim.SmuPtyPath}?baud=115200" : sim.SmuAddress;
+        await using var smu = SimulatorFixture.Keithley(address);
+        var (runner, sink) = SimulatorFixture.Runner(smu, Cycle, SimulatorFixture.Options(600));
+        var result = await runner.RunAsync();
+        Assert.True(result.Outcome == RunOutcome.Completed, result.Message + "\n" + sink.EventText);
+        Assert.True(result.OutputOffConfirmed);
+        Assert.Equal(SourceMode.Off, sim.Bench.Setting.Mode);
+        Assert.Equal(4, result.StepsRun);
+        var samples = sink.Samples.ToArray();
+        Assert.Equal(Enumerable.Range(1, samples.Length).Select(i => (long)i), samples.Select(s => s.Seq));
+        Assert.All(samples.Zip(samples.Skip(1)), p => Assert.True(p.Second.TimeUnixNs > p.First.TimeUnixNs));
+        // The charge the driver counted (trapezoid over instrument timestamps) matches what the cell model passed, within
+        // 2 % of the capacity: at 600× a step change's command group (~20 ms over a pty) lasts ~12 simulated seconds
+        // in which the current switches at an unknown instant; at real time the same error is 600 times smaller.
+        double cellCharge = sim.Bench.Read(c => c.ChargeAh);
+        double tol = 0.02 * SimulatorFixture.Cell.NominalCapacityAh;
+        Assert.InRange(samples[^1].ChargeAh, cellCharge - tol, cellCharge + tol);
+        Assert.Contains(sink.Events, e => e.Kind == RunnerEventKinds.StepEnd && e.Message.StartsWith("voltage") && e.Message.Contains("≤ 3.6 V"));
+    }
+
+    [Fact]
+    public async Task Ends_a_charge_at_the_requested_lithium_content()
+    {
+        await using var sim = await SimulatorFixture.StartAsync(900);
+        await using var smu = SimulatorFixture.Keithley(sim.SmuAddress);
+        var (runner, sink) = SimulatorFixture.Runner(smu, "Charge at C/2 until c_Li 0.6 (20 second period)\nRest for 1 minute (20 second period)",
+            SimulatorFixture.Options(900) with { LithiumCutoff = false });
+        var result = await runner.RunAsync();
+        Assert.Equal(RunOutcome.Completed, result.Outcome);
+        double cell = sim.Bench.Read(c => c.CathodeCLi);
+        Assert.InRange(cell, 0.59, 0.61);
+        Assert.Contains(sink.Events, e => e.Kind == RunnerEventKinds.StepEnd && e.Message.Contains("reached 0.6"));
+    }
+
+    [Fact]
+    public async Task The_twins_lithium_cutoff_ends_cc_and_skips_the_cv_hold()
+    {
+        await using var sim = await SimulatorFixture.StartAsync(1200);
+        await using var smu = SimulatorFixture.Keithley(sim.SmuAddress);
+        var (runner, sink) = SimulatorFixture.Runner(smu, "Charge at C/5 until 4.2 V (30 second period)\nHold at 4.2 V until C/50 (30 second period)\nRest for 5 minutes (1 minute period)",
+            SimulatorFixture.Options(1200));
+        var result = await runner.RunAsync();
+        Assert.Equal(RunOutcome.Completed, result.Outcome);
+        double cell = sim.Bench.Read(c => c.CathodeCLi);
+        Assert.True(cell is >= 0.41 and <= 0.43, $"cell c_Li {cell}, twin {sink.TwinCLi.Last()}\n{sink.EventText}");
+        Assert.Contains(sink.Events, e => e.Kind == RunnerEventKinds.StepSkipped && e.Message.Contains("Hold at 4.2 V"));
+    }
+
+    [Fact]
+    public async Task A_silent_twin_during_a_charge_makes_the_runner_fall_back_to_the_safe_cutoff_within_the_watchdog_time()
+    {
+        await using var sim = await SimulatorFixture.StartAsync(300);
+        await using var smu = SimulatorFixture.Keithley(sim.SmuAddress);
+        var sink = new TwinLoopSink(SimulatorFixture.Cell.PositiveCapacityAh, SimulatorFixture.Cell.InitialCathodeCLi) { FeedUntilSeq = 40 };
+        DateTime? lastFeed = null, fired = null;
+        sink.OnEvent = e => { if (e.Kind == RunnerEventKinds.Watchdog) fired = DateTime.UtcNow; };
+        var options = SimulatorFixture.Options(300) with { WatchdogTimeout = TimeSpan.FromSeconds(1.5) };
+        var (runner, _) = SimulatorFixture.Runner(smu, "Charge at C/2 until c_Li 0.3 (10 second period)", options, sink);
+        var run = runner.RunAsync();
+        while (!run.IsCompleted)
+        {
+            if (lastFeed is null && sink.Samples.Count >= 40) lastFeed = DateTime.UtcNow;
+            await Task.Delay(5);
+        }
+        var result = await run;
+        Assert.Equal(RunOutcome.Completed, result.Outcome);
+        Assert.NotNull(fired);
+        // Detected within the watchdog time plus one sampling period (10 s simulated = 33 ms) and scheduling slack.
+        Assert.InRange((fired!.Value - lastFeed!.Value).TotalSeconds, 1.3, 1.5 + 0.3);
+        var end = sink.Events.Last(e => e.Kind == RunnerEventKinds.StepEnd);
+        Assert.Contains("watchdog: voltage", end.Message);
+        Assert.Contains("safe cut-off 4.150 V", end.Message);
+        Assert.InRange(sink.Samples.Last().VoltageV, 4.15, 4.2);
+    }
+
+    [Fact]
+    public async Task A_hard_limit_trips_turns_the_output_off_and_says_which()
+    {
+        await using var sim = await SimulatorFixture.StartAsync(900);
+        await using var smu = SimulatorFixture.Keithley(sim.SmuAddress);
+        var (runner, sink) = SimulatorFixture.Runner(smu, "Rest for 1 minute (20 second period)\nDischarge at 1C until 2.5 V (20 second period)",
+            SimulatorFixture.Options(900, minV: 3.3));
+        var result = await runner.RunAsync();
+        Assert.Equal(RunOutcome.Interlock, result.Outcome);
+        Assert.Contains("below the hard limit 3.300 V", result.Message);
+        Assert.True(result.OutputOffConfirmed);
+        Assert.Equal(SourceMode.Off, sim.Bench.Setting.Mode);
+    }
+
+    [Fact]
+    public async Task Setpoints_beyond_the_hard_limits_are_never_sent()
+    {
+        await using var sim = await SimulatorFixture.StartAsync(600);
+        await using var smu = SimulatorFixture.Keithley(sim.SmuAddress);
+        var (runner, _) = SimulatorFixture.Runner(smu, "Charge at 5C until 4.2 V", SimulatorFixture.Options(600));
+        var result = await runner.RunAsync();
+        Assert.Equal(RunOutcome.InstrumentFailure, result.Outcome);
+        Assert.Contains("exceeds the hard limit", result.Message);
+        Assert.Equal(SourceMode.Off, sim.Bench.Setting.Mode);
+        // Nothing was sourced: the only charge is the simulated 2450's power-on output-off mode (NORMal = 0 V) loading
+        // the cell for the moments before the driver switched it to high impedance.
+        Assert.InRange(sim.Bench.Read(c => c.ChargeAh), -1e-7, 0);
+    }
+}

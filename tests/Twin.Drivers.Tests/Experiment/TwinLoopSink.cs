@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using Twin.Core.Cells;
+using Twin.Core.Cutoff;
+using Twin.Core.Materials;
+using Twin.Core.Samples;
+using Twin.Drivers.Experiment;
+using Twin.Drivers.Triggers;
+
+namespace Twin.Drivers.Tests.Experiment;
+
+/// <summary>
+/// Closes the loop in-process: every sample goes through a real <see cref="CellTwin"/> (the Twin.Core model) and its
+/// output is fed back to the runner as the twin's state, as the twin service does over the bus. Records everything.
+/// </summary>
+internal sealed class TwinLoopSink : IRunnerSink
+{
+    private readonly CellTwin? _twin;
+
+    public TwinLoopSink(double qLiAh, double cLi0, bool lithiumCutoff = true, double cLiMin = 0.42)
+    {
+        var config = CellConfig.WithDefaults("cell", MaterialCatalog.Default.Get("NMC811"), qLiAh, cLi0) with
+        {
+            Cutoff = new LithiumCutoffPolicy(cLiMin, 4.2, lithiumCutoff),
+        };
+        _twin = new CellTwin(config);
+    }
+
+    public TwinLoopSink() { }
+
+    public ExperimentRunner? Runner { get; set; }
+
+    /// <summary>Stop feeding the runner after this many samples (the twin "dies").</summary>
+    public long FeedUntilSeq { get; set; } = long.MaxValue;
+
+    public ConcurrentQueue<RunnerSample> Samples { get; } = new();
+    public ConcurrentQueue<RunnerEvent> Events { get; } = new();
+    public ConcurrentQueue<AcquiredPattern> Patterns { get; } = new();
+    public ConcurrentQueue<(long Seq, double CLi)> TwinCLi { get; } = new();
+    public Action<RunnerEvent>? OnEvent { get; set; }
+
+    public ValueTask OnSampleAsync(RunnerSample s, CancellationToken cancellationToken)
+    {
+        Samples.Enqueue(s);
+        if (_twin is not null)
+        {
+            var o = _twin.Update(new CyclerSample(s.TimeUnixNs / 1e9, s.VoltageV, s.CurrentA, s.ChargeAh, 0, s.Step, s.Cycle, s.Kind));
+            TwinCLi.Enqueue((s.Seq, o.CLi));
+            if (s.Seq <= FeedUntilSeq) Runner?.OnTwinState(new TwinFeedback(o.CLi, s.TimeUnixNs, o.Decision.Name(), null));
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask OnEventAsync(RunnerEvent e, CancellationToken cancellationToken)
+    {
+        Events.Enqueue(e);
+        OnEvent?.Invoke(e);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask OnPatternAsync(AcquiredPattern p, CancellationToken cancellationToken)
+    {
+        Patterns.Enqueue(p);
+        return ValueTask.CompletedTask;
+    }
+
+    public string EventText => string.Join("\n", Events.Select(e => $"[{e.Kind}] {e.Message}"));
+}
