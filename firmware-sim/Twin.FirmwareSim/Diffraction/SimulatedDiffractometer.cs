@@ -1,0 +1,161 @@
+using Twin.Core.Lattice;
+using Twin.FirmwareSim.Cell;
+
+namespace Twin.FirmwareSim.Diffraction;
+
+/// <summary>
+/// A simulated powder diffractometer looking at the cathode of the cell on the bench. An exposure starts at the
+/// simulator clock's now, samples the cathode lithium content at mid-exposure (interpolated between the bench readings
+/// that bracket the exact middle), ends after the exposure (waiting in wall
+/// time = simulated seconds / <see cref="Timing.SimClock.Speed"/>), places (003), (101), (104) from a(c_Li), c(c_Li) of
+/// the material's lattice model and writes an integrated <c>.xy</c> file (<see cref="IntegratedPatternWriter"/>)
+/// named <c>&lt;pattern id&gt;.xy</c> into the output folder.
+/// </summary>
+/// <remarks>One exposure at a time; thread-safe.</remarks>
+public sealed class SimulatedDiffractometer
+{
+    private static readonly TimeSpan s_spinWindow = TimeSpan.FromMilliseconds(15);
+    private readonly CellBench _bench;
+    private readonly LatticeModel _lattice;
+    private int _busy;
+
+    /// <summary>Creates the diffractometer.</summary>
+    /// <param name="bench">The bench holding the cell and the simulator clock.</param>
+    /// <param name="lattice">Lattice model of the cell's cathode material (e.g. <c>new LatticeModel(MaterialCatalog.Default.Get("NMC811"))</c>).</param>
+    /// <param name="outputFolder">Folder the pattern files go to (created when missing).</param>
+    /// <param name="settings">Beam, range and profile; defaults (60 keV, 1.5–7°, 800 points) when null.</param>
+    /// <exception cref="ArgumentException">Invalid settings.</exception>
+    public SimulatedDiffractometer(CellBench bench, LatticeModel lattice, string outputFolder, DiffractometerSettings? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(bench);
+        ArgumentNullException.ThrowIfNull(lattice);
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputFolder);
+        _bench = bench;
+        _lattice = lattice;
+        Settings = settings ?? new DiffractometerSettings();
+        Settings.Validate();
+        OutputFolder = Path.GetFullPath(outputFolder);
+        Directory.CreateDirectory(OutputFolder);
+    }
+
+    /// <summary>The settings.</summary>
+    public DiffractometerSettings Settings { get; }
+
+    /// <summary>Absolute output folder.</summary>
+    public string OutputFolder { get; }
+
+    /// <summary>The lattice model used.</summary>
+    public LatticeModel Lattice => _lattice;
+
+    /// <summary>Whether an exposure is running.</summary>
+    public bool IsBusy => Volatile.Read(ref _busy) != 0;
+
+    /// <summary>Reflection positions the diffractometer would draw at a lithium content.</summary>
+    /// <param name="cLi">Lithium content.</param>
+    /// <returns>(003), (101), (104) with d and 2θ at the configured wavelength.</returns>
+    public IReadOnlyList<SimulatedPeak> PeaksAt(double cLi) => PatternSynthesizer.Peaks(_lattice, cLi, Settings.WavelengthA);
+
+    /// <summary>Runs one exposure and writes its pattern file.</summary>
+    /// <param name="patternId">Pattern id: 1–64 of <c>[A-Za-z0-9_.-]</c>, not starting with '.'; the file is <c>&lt;id&gt;.xy</c>.</param>
+    /// <param name="exposureS">Exposure in simulated seconds, (0, 86400].</param>
+    /// <param name="cancellationToken">Aborts the exposure (no file is written).</param>
+    /// <returns>The exposure record with c_Li at mid-exposure and the peak positions.</returns>
+    /// <exception cref="ArgumentException">Invalid id or exposure.</exception>
+    /// <exception cref="InvalidOperationException">An exposure is already running ("busy").</exception>
+    /// <exception cref="IOException">The file exists already or cannot be written.</exception>
+    public async Task<DiffractionExposure> ExposeAsync(string patternId, double exposureS, CancellationToken cancellationToken = default)
+    {
+        if (!IsValidId(patternId))
+            throw new ArgumentException($"invalid pattern id '{patternId}': expected 1–64 characters of [A-Za-z0-9_.-], not starting with '.'", nameof(patternId));
+        if (!(exposureS > 0 && exposureS <= 86400))
+            throw new ArgumentOutOfRangeException(nameof(exposureS), exposureS, "exposure must be in (0, 86400] s");
+        if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0) throw new InvalidOperationException("busy: an exposure is running");
+        try
+        {
+            string path = Path.Combine(OutputFolder, patternId + ".xy");
+            if (File.Exists(path)) throw new IOException($"{path}: a pattern with id '{patternId}' exists already");
+            var clock = _bench.Clock;
+            double startS = clock.ElapsedS;
+            long startNs = clock.NowUnixNs;
+            long endNs = startNs + (long)Math.Round(exposureS * 1e9);
+
+            // c_Li at the exact middle: the last bench reading at or before it and the first at or after it,
+            // interpolated linearly (the readings are microseconds to milliseconds apart, so even a late wake-up on a
+            // busy machine does not move the value off the middle).
+            double midS = startS + exposureS / 2;
+            var before = Sample();
+            await WaitUntilAsync(midS, s_spinWindow, cancellationToken).ConfigureAwait(false);
+            var near = Sample();
+            if (near.S <= midS) before = near;
+            await WaitUntilAsync(midS, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            var after = Sample();
+            if (near.S >= midS && near.S < after.S) after = near;
+            double cLi = after.S - before.S > 0
+                ? before.CLi + (after.CLi - before.CLi) * (midS - before.S) / (after.S - before.S)
+                : after.CLi;
+            long midNs = startNs + (endNs - startNs) / 2;
+            await WaitUntilAsync(startS + exposureS, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+
+            var peaks = PeaksAt(cLi);
+            var exposure = new DiffractionExposure(
+                patternId, startNs, endNs, exposureS, Settings.WavelengthA, Settings.TwoThetaMinDeg, Settings.TwoThetaMaxDeg,
+                Settings.Detector, path, cLi, midNs, _lattice.A(cLi), _lattice.C(cLi), peaks);
+            var noise = Settings.NoiseSeed is { } seed ? new Random(seed ^ StableHash(patternId)) : null;
+            var (x, y, s) = PatternSynthesizer.Profile(Settings, peaks, exposureS, noise);
+            IntegratedPatternWriter.Write(path, exposure, _lattice.Material.Name, Settings.DistanceM, x, y, s);
+            return exposure;
+        }
+        finally
+        {
+            Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    /// <summary>Reads the cathode c_Li through the bench (which first advances the cell to now) with the simulator time of the reading.</summary>
+    private (double S, double CLi) Sample()
+    {
+        var clock = _bench.Clock;
+        return _bench.Read(cell => (clock.ElapsedS, cell.CathodeCLi));
+    }
+
+    /// <summary>
+    /// Waits until the simulator clock is within <paramref name="lead"/> (wall time) of <paramref name="targetS"/>:
+    /// a timer for most of the wait, then (for a zero lead) a short spin for precision.
+    /// </summary>
+    private async Task WaitUntilAsync(double targetS, TimeSpan lead, CancellationToken ct)
+    {
+        var clock = _bench.Clock;
+        while (true)
+        {
+            var remaining = TimeSpan.FromSeconds((targetS - clock.ElapsedS) / clock.Speed) - lead;
+            if (remaining <= TimeSpan.Zero) return;
+            if (remaining > s_spinWindow)
+            {
+                await Task.Delay(remaining - s_spinWindow, ct).ConfigureAwait(false);
+                continue;
+            }
+            ct.ThrowIfCancellationRequested();
+            var spin = new SpinWait();
+            while (TimeSpan.FromSeconds((targetS - clock.ElapsedS) / clock.Speed) > lead) spin.SpinOnce(sleep1Threshold: -1);
+            return;
+        }
+    }
+
+    internal static bool IsValidId(string? id)
+    {
+        if (string.IsNullOrEmpty(id) || id.Length > 64 || id[0] == '.') return false;
+        foreach (char ch in id)
+            if (!(char.IsAsciiLetterOrDigit(ch) || ch is '_' or '.' or '-')) return false;
+        return true;
+    }
+
+    private static int StableHash(string s)
+    {
+        unchecked
+        {
+            uint h = 2166136261; // FNV-1a
+            foreach (char ch in s) h = (h ^ ch) * 16777619;
+            return (int)h;
+        }
+    }
+}

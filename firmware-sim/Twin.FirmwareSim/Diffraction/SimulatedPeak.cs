@@ -1,0 +1,7 @@
+namespace Twin.FirmwareSim.Diffraction;
+
+/// <summary>Where a reflection sits in a simulated pattern.</summary>
+/// <param name="Reflection">The reflection.</param>
+/// <param name="DSpacingA">Interplanar spacing d, Å.</param>
+/// <param name="TwoThetaDeg">Bragg angle 2θ, degrees (NaN when λ &gt; 2d).</param>
+public readonly record struct SimulatedPeak(LayeredOxideReflection Reflection, double DSpacingA, double TwoThetaDeg);

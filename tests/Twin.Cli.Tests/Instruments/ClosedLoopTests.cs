@@ -1,0 +1,65 @@
+using Twin.Cli.Demo;
+using Twin.Drivers.Experiment;
+using Twin.Testing.Mosquitto;
+using Xunit.Abstractions;
+
+namespace Twin.Cli.Tests.Instruments;
+
+/// <summary>
+/// The closed loop in one process (as <c>twin demo</c> runs it): firmware simulator over TCP, Keithley 2450 driver,
+/// experiment runner and the embedded twin on the in-process bus.
+/// </summary>
+public sealed class ClosedLoopTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task With_the_lithium_cutoff_every_charge_ends_at_c_li_0_42()
+    {
+        var result = await DemoRunner.RunAsync(new DemoOptions(Repo.TempDir("demo-li"), Speed: 2400, Cycles: 2, LithiumCutoff: true,
+            Urls: $"http://127.0.0.1:{MosquittoBroker.FreePort()}", StatusPeriodS: 60), new TestWriter(output), CancellationToken.None);
+        Assert.Equal(RunOutcome.Completed, result.Run.Outcome);
+        Assert.Equal([1, 2], result.Charges.Select(c => c.Cycle));
+        foreach (var c in result.Charges)
+        {
+            Assert.InRange(c.TwinCLi, 0.41, 0.43);
+            Assert.InRange(c.CellCLi, 0.41, 0.43);
+            Assert.Contains("lithium cut-off", c.EndedBy);
+        }
+        Assert.True(result.MinTwinCLi >= 0.40, $"lowest c_Li {result.MinTwinCLi}");
+        Assert.NotEmpty(result.Patterns);
+        Assert.All(result.Patterns, p => Assert.NotNull(p.CLiMid));
+        Assert.True(File.Exists(Path.Combine(result.OutDir, "twin-states.csv")));
+    }
+
+    [Fact]
+    public async Task With_only_the_4_2_V_cutoff_the_same_cell_goes_below_c_li_0_40()
+    {
+        var result = await DemoRunner.RunAsync(new DemoOptions(Repo.TempDir("demo-v"), Speed: 2400, Cycles: 1, LithiumCutoff: false,
+            Urls: $"http://127.0.0.1:{MosquittoBroker.FreePort()}", StatusPeriodS: 60), new TestWriter(output), CancellationToken.None);
+        Assert.Equal(RunOutcome.Completed, result.Run.Outcome);
+        var charge = Assert.Single(result.Charges);
+        Assert.True(charge.CellCLi < 0.40, $"cell c_Li {charge.CellCLi}");
+        Assert.True(result.MinTwinCLi < 0.40, $"lowest c_Li {result.MinTwinCLi}");
+        Assert.Contains("C/50", charge.EndedBy);
+    }
+}
+
+/// <summary>Routes a TextWriter into the xunit output.</summary>
+internal sealed class TestWriter(ITestOutputHelper output) : TextWriter
+{
+    private readonly System.Text.StringBuilder _line = new();
+
+    public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
+
+    public override void Write(char value)
+    {
+        if (value == '\n')
+        {
+            lock (_line)
+            {
+                try { output.WriteLine(_line.ToString()); } catch (InvalidOperationException) { }
+                _line.Clear();
+            }
+        }
+        else lock (_line) _line.Append(value);
+    }
+}

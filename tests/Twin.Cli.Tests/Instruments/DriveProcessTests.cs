@@ -1,0 +1,162 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using Twin.Cli.Demo;
+using Twin.FirmwareSim;
+using Twin.Messaging.Bus;
+using Twin.Messaging.Contracts;
+using Twin.Messaging.Mqtt;
+using Twin.Testing.Influx;
+using Twin.Testing.Mosquitto;
+using Xunit.Abstractions;
+
+namespace Twin.Cli.Tests.Instruments;
+
+/// <summary>
+/// <c>twin drive</c> and <c>twin serve</c> as separate processes on a real Mosquitto (and InfluxDB), the firmware
+/// simulator on real TCP sockets: the twin is killed mid-charge; pattern records land in InfluxDB next to telemetry.
+/// </summary>
+public sealed class DriveProcessTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Killing_the_twin_mid_charge_makes_the_driver_fall_back_to_its_safe_cutoff_within_the_watchdog_time()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        string dir = Repo.TempDir("kill-twin");
+        await using var sim = await SimulatorHost.StartAsync(new SimulatorOptions { Speed = 600, PatternFolder = Path.Combine(dir, "patterns") });
+        string config = DemoExperiment.Write(dir, sim, new DemoOptions(dir, Speed: 600, Cycles: 1));
+        string api = $"http://127.0.0.1:{MosquittoBroker.FreePort()}";
+        var events = new ConcurrentQueue<(DateTime At, DriverEventPayload E)>();
+        TwinStatePayload? state = null;
+        await using var watcher = new MqttClient(MqttClientOptions.Parse(broker.Url) with { ClientId = "test-watcher" });
+        // Subscribe before connecting, then connect: the SUBACKs arrive once the connection is up.
+        var subEvents = watcher.SubscribeAsync(TwinTopics.Event("demo", "coin-1"), QualityOfService.AtLeastOnce, (m, _) =>
+        {
+            events.Enqueue((DateTime.UtcNow, JsonSerializer.Deserialize(m.Payload.Span, TwinJsonContracts.Default.DriverEventPayload)!));
+            return ValueTask.CompletedTask;
+        });
+        var subState = watcher.SubscribeAsync(TwinTopics.State("demo", "coin-1"), QualityOfService.AtLeastOnce, (m, _) =>
+        {
+            state = JsonSerializer.Deserialize(m.Payload.Span, TwinJsonContracts.Default.TwinStatePayload);
+            return ValueTask.CompletedTask;
+        });
+        await watcher.ConnectAsync();
+        await subEvents;
+        await subState;
+
+        var serve = Start(["serve", "--config", config, "--mqtt", broker.Url, "--data-dir", Path.Combine(dir, "data"), "--urls", api], "serve");
+        Process? drive = null;
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(api) };
+            await WaitUntilAsync(async () => await TryGetAsync(http, "/health"), "service up", 60);
+            drive = Start(["drive", "--config", config, "--mqtt", broker.Url], "drive");
+            await WaitUntilAsync(() => Task.FromResult(state is { Step: 2, CLi: < 0.6 }), "charge under way below c_Li 0.6", 120);
+            double cLiAtKill = state!.CLi;
+            var killedAt = DateTime.UtcNow;
+            serve.Kill(); // SIGKILL: the broker publishes the service's last will (offline)
+            await WaitUntilAsync(() => Task.FromResult(events.Any(e => e.E.Kind == "watchdog")), "watchdog fallback", 30);
+            var (firedAt, fired) = events.First(e => e.E.Kind == "watchdog");
+            output.WriteLine($"killed at c_Li {cLiAtKill:0.0000}; watchdog after {(firedAt - killedAt).TotalSeconds:0.000} s: {fired.Message}");
+            Assert.True((firedAt - killedAt).TotalSeconds <= 2.0, "fell back within the watchdog time (2 s)");
+            Assert.Contains("falling back to the safe voltage cut-off 4.150 V", fired.Message);
+            await WaitUntilAsync(() => Task.FromResult(events.Any(e => e.E.Kind == "step_end" && e.E.Step == 2)), "charge ended", 60);
+            var end = events.First(e => e.E.Kind == "step_end" && e.E.Step == 2).E;
+            Assert.Contains("reached the safe cut-off 4.150 V", end.Message);
+            Assert.Contains(events, e => e.E.Kind == "step_skipped" && e.E.Message.Contains("Hold at 4.2 V"));
+            await drive.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+            Assert.Equal(0, drive.ExitCode);
+            Assert.Equal(Twin.FirmwareSim.Cell.SourceMode.Off, sim.Bench.Setting.Mode);
+        }
+        finally
+        {
+            if (!serve.HasExited) serve.Kill();
+            if (drive is { HasExited: false }) drive.Kill();
+        }
+    }
+
+    [Fact]
+    public async Task Pattern_records_reach_influxdb_with_c_li_at_mid_exposure_aligned_with_the_twin()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var influx = await InfluxServer.LaunchAsync("twin");
+        string dir = Repo.TempDir("patterns-influx");
+        await using var sim = await SimulatorHost.StartAsync(new SimulatorOptions { Speed = 1200, PatternFolder = Path.Combine(dir, "patterns") });
+        string config = DemoExperiment.Write(dir, sim, new DemoOptions(dir, Speed: 1200, Cycles: 1));
+        string api = $"http://127.0.0.1:{MosquittoBroker.FreePort()}";
+        var serve = Start(["serve", "--config", config, "--mqtt", broker.Url, "--influx", influx.BaseUri.ToString(), "--db", "twin",
+            "--data-dir", Path.Combine(dir, "data"), "--urls", api], "serve");
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(api) };
+            await WaitUntilAsync(async () => await TryGetAsync(http, "/health"), "service up", 60);
+            var drive = Start(["drive", "--config", config, "--mqtt", broker.Url], "drive");
+            await drive.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(180));
+            Assert.Equal(0, drive.ExitCode);
+            int files = Directory.GetFiles(Path.Combine(dir, "patterns"), "*.xy").Length;
+            await WaitUntilAsync(async () => (await influx.QueryRowsAsync("SELECT count(c_li_mid) FROM pattern")) is [var r] && r.GetInt64("count") == files,
+                $"{files} pattern records in InfluxDB", 60);
+
+            var twin = (await influx.QueryRowsAsync("SELECT c_li FROM twin")).Select(r => (r.TimeNs, CLi: r.GetDouble("c_li")!.Value)).ToArray();
+            var patterns = await influx.QueryRowsAsync("SELECT c_li_mid, start_unix_ns, end_unix_ns FROM pattern");
+            Assert.True(patterns.Count >= 10, $"{patterns.Count} patterns");
+            foreach (var p in patterns)
+            {
+                // Stamped at mid-exposure, inside the telemetry's time span, and c_Li there agrees with the twin's own series.
+                Assert.Equal((p.GetInt64("start_unix_ns")!.Value + p.GetInt64("end_unix_ns")!.Value) / 2, p.TimeNs);
+                int i = Array.FindIndex(twin, t => t.TimeNs >= p.TimeNs);
+                Assert.True(i > 0, "pattern inside the telemetry time span");
+                var (t0, c0) = twin[i - 1];
+                var (t1, c1) = twin[i];
+                double expected = c0 + (c1 - c0) * (p.TimeNs - t0) / (double)(t1 - t0);
+                Assert.InRange(p.GetDouble("c_li_mid")!.Value, expected - 0.002, expected + 0.002);
+            }
+        }
+        finally
+        {
+            if (!serve.HasExited) serve.Kill();
+        }
+    }
+
+    private Process Start(string[] args, string name)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "twin.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        var p = Process.Start(psi)!;
+        p.OutputDataReceived += (_, e) => { if (e.Data is not null) Log($"[{name}] {e.Data}"); };
+        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) Log($"[{name}!] {e.Data}"); };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        return p;
+    }
+
+    private void Log(string line)
+    {
+        try { output.WriteLine(line); } catch (InvalidOperationException) { }
+    }
+
+    private static async Task<bool> TryGetAsync(HttpClient http, string path)
+    {
+        try
+        {
+            await http.GetStringAsync(path);
+            return true;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, int seconds)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition()) return;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"{what}: not reached within {seconds} s");
+    }
+}

@@ -1,0 +1,215 @@
+using Twin.Drivers.Transports;
+using Twin.Drivers.Triggers;
+using Twin.FirmwareSim.Net;
+
+namespace Twin.Drivers.Tests.Triggers;
+
+public sealed class TcpLineTriggerTests
+{
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(30);
+    private static readonly TcpLineTriggerOptions Fast = new() { AckTimeout = TimeSpan.FromSeconds(2), DoneMargin = TimeSpan.FromSeconds(5) };
+
+    [Fact]
+    public async Task AcquiresFromTheSimulatedBoxOverTcp()
+    {
+        await using var rig = new SimulatedBoxRig(speed: 100, cLi: 0.62);
+        await using var trigger = new TcpLineTrigger(rig.NewTransport(), Fast);
+        await trigger.OpenAsync();
+        Assert.Equal("Twin,SimTriggerBox,0,1.0", trigger.Identification);
+        Assert.Equal($"trigger-box tcp://127.0.0.1:{rig.Server.Port}", trigger.Name);
+
+        var r = await trigger.AcquireAsync("NMC811-c1-0001", 10).WaitAsync(Guard); // 10 simulated s = 0.1 s wall
+        Assert.Equal("NMC811-c1-0001", r.PatternId);
+        Assert.Equal(10_000_000_000, r.EndUnixNs - r.StartUnixNs);
+        Assert.Equal(10, r.ExposureS);
+        Assert.Equal(12.398419843320026 / 60, r.WavelengthA!.Value, 12);
+        Assert.Equal(60, r.EnergyKeV!.Value, 9);
+        Assert.Equal((1.5, 7.0), (r.TwoThetaMinDeg, r.TwoThetaMaxDeg));
+        Assert.Equal("sim-detector", r.Detector);
+        Assert.Equal(0.62, r.CLiMid);
+
+        string path = new Uri(r.Uri).LocalPath;
+        var file = IntegratedPatternFile.Read(path);
+        Assert.Equal(r.StartUnixNs, file.Header.StartUnixNs);
+        Assert.Equal(r.EndUnixNs, file.Header.EndUnixNs);
+        Assert.Equal("NMC811-c1-0001", file.Header.PatternId);
+
+        var second = await trigger.AcquireAsync("NMC811-c1-0002", 5).WaitAsync(Guard);
+        Assert.True(second.StartUnixNs >= r.EndUnixNs);
+        Assert.Equal("Twin,SimTriggerBox,0,1.0", await trigger.IdentifyAsync());
+    }
+
+    [Fact]
+    public async Task ATriggerWhileBusyIsRefusedWithBusy()
+    {
+        await using var rig = new SimulatedBoxRig(speed: 100);
+        await using var first = new TcpLineTrigger(rig.NewTransport(), Fast);
+        await using var second = new TcpLineTrigger(rig.NewTransport(), Fast);
+        await first.OpenAsync();
+        await second.OpenAsync();
+        var running = first.AcquireAsync("long", 150); // 1.5 s wall
+        await Task.Delay(200);
+        var e = await Assert.ThrowsAsync<TriggerException>(() => second.AcquireAsync("other", 1));
+        Assert.Contains("pattern 'other'", e.Message);
+        Assert.Contains("trigger box reported an error: busy", e.Message);
+        Assert.Equal("long", (await running.WaitAsync(Guard)).PatternId);
+        // a clean refusal keeps the session usable
+        Assert.Equal("other", (await second.AcquireAsync("other", 1).WaitAsync(Guard)).PatternId);
+    }
+
+    private static async Task<(LineServer Server, TcpLineTrigger Trigger)> Scripted(Func<string[], ILineReplySink, ValueTask> trig, TcpLineTriggerOptions? options = null)
+    {
+        var server = new LineServer(ScriptedBox.OnTrig(trig)).Start();
+        var trigger = new TcpLineTrigger(new TcpTransport("127.0.0.1", server.Port), options ?? Fast);
+        await trigger.OpenAsync();
+        return (server, trigger);
+    }
+
+    private static async Task<TriggerException> Fails(Func<string[], ILineReplySink, ValueTask> trig, string id = "P9")
+    {
+        var (server, trigger) = await Scripted(trig);
+        await using (server)
+        await using (trigger)
+        {
+            var e = await Assert.ThrowsAsync<TriggerException>(() => trigger.AcquireAsync(id, 0.1).WaitAsync(Guard));
+            Assert.Contains($"tcp://127.0.0.1:{server.Port}", e.Message);
+            Assert.Contains($"pattern '{id}'", e.Message);
+            Assert.Equal(id, e.PatternId);
+            return e;
+        }
+    }
+
+    private const string GoodKeys = "wavelength_A=1.5406 tth_min=10 tth_max=80 detector=D uri=file:///x.xy";
+
+    [Fact]
+    public async Task MissingAckTimesOut()
+    {
+        var e = await Fails((_, _) => ValueTask.CompletedTask);
+        Assert.Contains("no ACK within 2 s", e.Message);
+    }
+
+    [Fact]
+    public async Task AnErrReplyIsReported()
+    {
+        var e = await Fails(async (t, r) => await r.SendLineAsync($"ERR {t[1]} shutter closed"));
+        Assert.Contains("trigger box reported an error: shutter closed", e.Message);
+    }
+
+    [Fact]
+    public async Task AnErrAfterTheAckIsReported()
+    {
+        var e = await Fails(async (t, r) => { await r.SendLineAsync($"ACK {t[1]}"); await r.SendLineAsync($"ERR {t[1]} detector readout failed"); });
+        Assert.Contains("detector readout failed", e.Message);
+    }
+
+    [Fact]
+    public async Task AMalformedDoneIsReported()
+    {
+        var e = await Fails(async (t, r) => { await r.SendLineAsync($"ACK {t[1]}"); await r.SendLineAsync($"DONE {t[1]} 200 100 {GoodKeys}"); });
+        Assert.Contains("malformed DONE line (end time '100' is not an integer of ns since the Unix epoch at or after the start)", e.Message);
+    }
+
+    [Fact]
+    public async Task ADoneWithoutRequiredKeysIsReported()
+    {
+        var e = await Fails(async (t, r) => { await r.SendLineAsync($"ACK {t[1]}"); await r.SendLineAsync($"DONE {t[1]} 100 200 tth_min=1 tth_max=2 detector=D uri=u"); });
+        Assert.Contains("missing wavelength_A= or energy_keV=", e.Message);
+    }
+
+    [Fact]
+    public async Task ADoneForAnotherPatternIsReported()
+    {
+        var e = await Fails(async (t, r) => { await r.SendLineAsync($"ACK {t[1]}"); await r.SendLineAsync($"DONE OTHER 100 200 {GoodKeys}"); });
+        Assert.Contains("completion for the wrong pattern", e.Message);
+        Assert.Contains("DONE OTHER", e.Message);
+    }
+
+    [Fact]
+    public async Task AnAckForAnotherPatternIsReported()
+    {
+        var e = await Fails(async (_, r) => await r.SendLineAsync("ACK OTHER"));
+        Assert.Contains("acknowledgement for the wrong pattern", e.Message);
+    }
+
+    [Fact]
+    public async Task ALostLinkIsReportedAndTheNextCallReconnects()
+    {
+        int calls = 0;
+        LineServer? server = null;
+        var (s, trigger) = await Scripted(async (t, r) =>
+        {
+            await r.SendLineAsync($"ACK {t[1]}");
+            if (Interlocked.Increment(ref calls) == 1) server!.DropConnections();
+            else await r.SendLineAsync($"DONE {t[1]} 100 200 {GoodKeys} c_li_mid=0.5");
+        });
+        server = s;
+        await using (server)
+        await using (trigger)
+        {
+            var e = await Assert.ThrowsAsync<TriggerException>(() => trigger.AcquireAsync("P1", 0.1).WaitAsync(Guard));
+            Assert.Contains("pattern 'P1'", e.Message);
+            Assert.Matches("link (closed|lost)", e.Message);
+            var ok = await trigger.AcquireAsync("P2", 0.1).WaitAsync(Guard);
+            Assert.Equal(("P2", 100L, 200L, 1.5406, 0.5), (ok.PatternId, ok.StartUnixNs, ok.EndUnixNs, ok.WavelengthA!.Value, ok.CLiMid!.Value));
+            Assert.Equal(0.1, ok.ExposureS); // defaults to the requested exposure
+            Assert.Equal(2, server.ConnectionsAccepted);
+        }
+    }
+
+    [Fact]
+    public async Task ABoxThatDoesNotIdentifyFailsOnOpen()
+    {
+        await using var server = new LineServer(new ScriptedBox((_, _) => ValueTask.CompletedTask)).Start();
+        await using var trigger = new TcpLineTrigger(new TcpTransport("127.0.0.1", server.Port), Fast);
+        var e = await Assert.ThrowsAsync<TriggerException>(() => trigger.OpenAsync());
+        Assert.Contains("no answer to *IDN? within 2 s", e.Message);
+        Assert.Contains($"tcp://127.0.0.1:{server.Port}", e.Message);
+    }
+
+    [Fact]
+    public async Task InvalidRequestsAreRejectedBeforeSending()
+    {
+        await using var rig = new SimulatedBoxRig();
+        await using var trigger = new TcpLineTrigger(rig.NewTransport(), Fast);
+        await Assert.ThrowsAsync<ArgumentException>(() => trigger.AcquireAsync("has space", 1));
+        await Assert.ThrowsAsync<ArgumentException>(() => trigger.AcquireAsync(".hidden", 1));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => trigger.AcquireAsync("ok", 0));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => trigger.AcquireAsync("ok", double.NaN));
+    }
+
+    [Fact]
+    public async Task InjectedFaultsOnTheSimulatedBoxSurfaceAsClearErrors()
+    {
+        await using var rig = new SimulatedBoxRig(speed: 100);
+        await using var trigger = new TcpLineTrigger(rig.NewTransport(), Fast);
+        await trigger.OpenAsync();
+
+        rig.Server.Faults.Garbage(1); // the ACK arrives corrupted
+        var garbled = await Assert.ThrowsAsync<TriggerException>(() => trigger.AcquireAsync("F1", 1).WaitAsync(Guard));
+        Assert.Contains("pattern 'F1'", garbled.Message);
+        Assert.Contains("expected 'ACK F1'", garbled.Message);
+        await rig.Box.CurrentExposure.WaitAsync(Guard); // the box still ran that exposure
+
+        rig.Server.Faults.DropLinkAfter(0); // the box hangs up when the TRIG arrives
+        var dropped = await Assert.ThrowsAsync<TriggerException>(() => trigger.AcquireAsync("F2", 1).WaitAsync(Guard));
+        Assert.Contains("pattern 'F2'", dropped.Message);
+        Assert.Matches("link (closed|lost)", dropped.Message);
+
+        var ok = await trigger.AcquireAsync("F3", 1).WaitAsync(Guard); // reconnects and works again
+        Assert.Equal("F3", ok.PatternId);
+    }
+
+    [SocatFact]
+    public async Task AcquiresFromTheSimulatedBoxOverAPseudoTerminal()
+    {
+        await using var rig = new SimulatedBoxRig(speed: 100, cLi: 0.55);
+        await using var bridge = await PtyBridge.StartAsync(rig.Server);
+        await using var trigger = new TcpLineTrigger(new SerialTransport(new SerialSettings(bridge.LinkPath) { BaudRate = 115200 }), Fast);
+        await trigger.OpenAsync();
+        Assert.StartsWith("trigger-box serial://", trigger.Name);
+        var r = await trigger.AcquireAsync("pty-0001", 10).WaitAsync(Guard);
+        Assert.Equal("pty-0001", r.PatternId);
+        Assert.Equal(0.55, r.CLiMid);
+        Assert.True(File.Exists(new Uri(r.Uri).LocalPath));
+    }
+}

@@ -1,0 +1,128 @@
+using Twin.Core.Lattice;
+using Twin.Drivers.Triggers;
+using Twin.FirmwareSim.Cell;
+using Twin.FirmwareSim.Diffraction;
+
+namespace Twin.FirmwareSim.Tests.Diffraction;
+
+public sealed class SimulatedDiffractometerTests
+{
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(60);
+
+    /// <summary>Position of the maximum within ±window of a guess, refined by a parabola through the top three points.</summary>
+    private static double PeakPosition(IntegratedPattern p, double guess, double window = 0.08)
+    {
+        int best = -1;
+        for (int i = 1; i < p.TwoThetaDeg.Count - 1; i++)
+            if (Math.Abs(p.TwoThetaDeg[i] - guess) <= window && (best < 0 || p.Intensity[i] > p.Intensity[best])) best = i;
+        double y0 = p.Intensity[best - 1], y1 = p.Intensity[best], y2 = p.Intensity[best + 1];
+        double step = p.TwoThetaDeg[best + 1] - p.TwoThetaDeg[best];
+        return p.TwoThetaDeg[best] + 0.5 * (y0 - y2) / (y0 - 2 * y1 + y2) * step;
+    }
+
+    [Fact]
+    public async Task TheWrittenFileParsesBackWithTheDriversParser()
+    {
+        using var rig = new DiffractionRig(new ResistiveLoad(cathodeCLi: 0.70), speed: 1000, new DiffractometerSettings { NoiseSeed = null });
+        var e = await rig.Diffractometer.ExposeAsync("NMC811-0001", 30).WaitAsync(Guard);
+
+        Assert.Equal(Path.Combine(rig.Folder, "NMC811-0001.xy"), e.FilePath);
+        Assert.Equal([Path.GetFileName(e.FilePath)], Directory.GetFiles(rig.Folder).Select(Path.GetFileName)); // no temp file left
+        var p = IntegratedPatternFile.Read(e.FilePath);
+        var h = p.Header;
+        Assert.Equal(("NMC811-0001", "sim-detector", 30.0), (h.PatternId, h.Detector, h.ExposureS!.Value));
+        Assert.Equal((e.StartUnixNs, e.EndUnixNs), (h.StartUnixNs!.Value, h.EndUnixNs!.Value));
+        Assert.Equal(30_000_000_000, e.EndUnixNs - e.StartUnixNs);
+        Assert.Equal(XRay.WavelengthFromEnergy(60), h.WavelengthA!.Value, 12);
+        Assert.Equal(60, h.EnergyKeV!.Value, 9);
+        Assert.Equal(0.70, h.CLiMid);
+        Assert.Equal(0.5, h.DistanceM);
+        Assert.Equal("2th_deg", h.RadialUnit);
+        Assert.True(h.RadialUnitDeclared);
+        Assert.Equal("NMC811", h.Keys["material"]);
+        Assert.Equal(800, p.TwoThetaDeg.Count);
+        Assert.NotNull(p.Sigma);
+        Assert.Equal((1.5, 7.0), (p.TwoThetaMinDeg, Math.Round(p.TwoThetaMaxDeg, 9)));
+
+        double step = 5.5 / 799;
+        foreach (var peak in e.Peaks)
+            Assert.Equal(peak.TwoThetaDeg, PeakPosition(p, peak.TwoThetaDeg), 0.15 * step);
+        double i003 = p.Intensity.Max();
+        double i104 = p.Intensity[p.TwoThetaDeg.Select((x, i) => (x, i)).MinBy(t => Math.Abs(t.x - e.Peaks[2].TwoThetaDeg)).i];
+        Assert.InRange(i003 / i104, 1.2, 1.4); // I(003)/I(104) ≈ 1.3
+        Assert.InRange(p.Intensity.Min(), 0.9 * 5 * 30, 1.5 * 5 * 30); // background 5 counts/s over 30 s
+    }
+
+    [Fact]
+    public async Task The003InTheFileMovesWithLithiumContent()
+    {
+        async Task<double> Measure(double cLi)
+        {
+            using var rig = new DiffractionRig(new ResistiveLoad(cathodeCLi: cLi), speed: 1000);
+            var e = await rig.Diffractometer.ExposeAsync("p", 10).WaitAsync(Guard);
+            return PeakPosition(IntegratedPatternFile.Read(e.FilePath), e.Peaks[0].TwoThetaDeg);
+        }
+        double at100 = await Measure(1.0), at040 = await Measure(0.40), at030 = await Measure(0.30);
+        Assert.True(at040 < at100 - 0.02, $"(003) at c_Li 0.40 ({at040:F4}°) should sit well below c_Li 1.0 ({at100:F4}°)");
+        Assert.True(at030 > at040, $"(003) at c_Li 0.30 ({at030:F4}°) should move back up from 0.40 ({at040:F4}°)");
+    }
+
+    [Fact]
+    public async Task CLiIsSampledAtMidExposureWhileTheCellCharges()
+    {
+        var parameters = CellParameters.CoinCell;
+        var cell = new EquivalentCircuitCell(parameters);
+        using var rig = new DiffractionRig(cell, speed: 200);
+        const double current = 0.005; // A, charge (delithiates the cathode): dc_Li/dt = −I/(3600·Q_p)
+        rig.Bench.Apply(new SourceSetting(SourceMode.Current, current, 4.6));
+        var (t0, c0) = rig.Bench.Read(c => (rig.Clock.ElapsedS, c.CathodeCLi));
+        double rate = current / (3600 * parameters.PositiveCapacityAh);
+
+        await Task.Delay(50);
+        var e = await rig.Diffractometer.ExposeAsync("mid", 200).WaitAsync(Guard); // 200 simulated s = 1 s wall
+
+        Assert.False(cell.StoichiometryLimited);
+        Assert.Equal(e.StartUnixNs + 100_000_000_000, e.MidUnixNs);
+        double midS = rig.ElapsedAt(e.MidUnixNs);
+        // the bench value at the middle of the exposure (to within 0.5 simulated s = 2.5 ms wall of timing between
+        // the bench sync and its time stamp)
+        Assert.InRange(Math.Abs(c0 - rate * (midS - t0) - e.CLiMid), 0, rate * 0.5);
+        Assert.True(e.CLiMid < c0 && c0 - e.CLiMid > 0.5 * rate * 200, "the cell was charging during the exposure");
+        Assert.Equal(rig.Lattice.C(e.CLiMid), e.CA, 12);
+        Assert.Equal(rig.Lattice.A(e.CLiMid), e.AA, 12);
+    }
+
+    [Fact]
+    public async Task OneExposureAtATimeAndIdsAreNotReused()
+    {
+        using var rig = new DiffractionRig(new ResistiveLoad(), speed: 100);
+        var first = rig.Diffractometer.ExposeAsync("a", 50); // 0.5 s wall
+        Assert.True(rig.Diffractometer.IsBusy);
+        var busy = await Assert.ThrowsAsync<InvalidOperationException>(() => rig.Diffractometer.ExposeAsync("b", 1));
+        Assert.Contains("busy", busy.Message);
+        await first.WaitAsync(Guard);
+        Assert.False(rig.Diffractometer.IsBusy);
+        var again = await Assert.ThrowsAsync<IOException>(() => rig.Diffractometer.ExposeAsync("a", 1));
+        Assert.Contains("exists already", again.Message);
+        await Assert.ThrowsAsync<ArgumentException>(() => rig.Diffractometer.ExposeAsync("../escape", 1));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => rig.Diffractometer.ExposeAsync("ok", -1));
+    }
+
+    [Fact]
+    public async Task CancellingAnExposureWritesNoFile()
+    {
+        using var rig = new DiffractionRig(new ResistiveLoad(), speed: 1);
+        using var cts = new CancellationTokenSource(100);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => rig.Diffractometer.ExposeAsync("c", 60, cts.Token));
+        Assert.Empty(Directory.GetFiles(rig.Folder));
+        Assert.False(rig.Diffractometer.IsBusy);
+    }
+
+    [Fact]
+    public void InvalidSettingsAreRejected()
+    {
+        using var rig = new DiffractionRig(new ResistiveLoad(), speed: 1);
+        Assert.Throws<ArgumentException>(() => new SimulatedDiffractometer(rig.Bench, rig.Lattice, rig.Folder, new DiffractometerSettings { TwoThetaMinDeg = 10, TwoThetaMaxDeg = 5 }));
+        Assert.Throws<ArgumentException>(() => new SimulatedDiffractometer(rig.Bench, rig.Lattice, rig.Folder, new DiffractometerSettings { Points = 3 }));
+    }
+}
