@@ -19,5 +19,6 @@ var root = new RootCommand("twin — operando battery twin: lithium content, lat
     PublishCommand.Create(),
     DriveCommand.Create(),
     DemoCommand.Create(),
+    SimCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Twin.FirmwareSim;
+
+namespace Twin.Cli.Commands;
+
+/// <summary>
+/// <c>twin sim [--smu-port 5025] [--trigger-port 5026] [--smu-pty path] [--trigger-pty path] [--speed 1]</c>: runs the
+/// firmware simulator (a coin cell on a Keithley-2450-speaking SMU, a diffractometer trigger box) until Ctrl+C, so a
+/// driver — <c>twin drive</c>, or any SCPI client — can be pointed at it over TCP or a pseudo-terminal.
+/// </summary>
+internal static class SimCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var smuPort = new Option<int>("--smu-port") { Description = "TCP port of the SMU's SCPI socket (0 = any free port)", DefaultValueFactory = _ => 5025 };
+        var triggerPort = new Option<int>("--trigger-port") { Description = "TCP port of the trigger box (0 = any free port)", DefaultValueFactory = _ => 5026 };
+        var smuPty = new Option<string?>("--smu-pty") { Description = "Also expose the SMU as a pseudo-terminal at this path (needs socat)" };
+        var triggerPty = new Option<string?>("--trigger-pty") { Description = "Also expose the trigger box as a pseudo-terminal at this path (needs socat)" };
+        var speed = new Option<double>("--speed") { Description = "Simulated seconds per wall-clock second", DefaultValueFactory = _ => 1 };
+        var patterns = new Option<DirectoryInfo>("--patterns") { Description = "Folder for the integrated patterns (.xy)", DefaultValueFactory = _ => new DirectoryInfo("sim-patterns") };
+        var listen = new Option<string>("--listen") { Description = "Address to listen on", DefaultValueFactory = _ => "127.0.0.1" };
+        var cmd = new Command("sim", "Run the firmware simulator: Keithley 2450 SMU with a simulated NMC811‖graphite cell, and a diffractometer trigger box")
+        {
+            smuPort, triggerPort, smuPty, triggerPty, speed, patterns, listen,
+        };
+        cmd.SetAction(async (r, ct) =>
+        {
+            double s = r.GetValue(speed);
+            if (!(s >= 1 && s <= 100_000)) return CliErrors.Fail($"--speed {s}: expected a number from 1 to 100000");
+            SimulatorHost sim;
+            try
+            {
+                sim = await SimulatorHost.StartAsync(new SimulatorOptions
+                {
+                    Speed = s, SmuPort = r.GetValue(smuPort), TriggerPort = r.GetValue(triggerPort), SmuPtyPath = r.GetValue(smuPty),
+                    TriggerPtyPath = r.GetValue(triggerPty), PatternFolder = r.GetValue(patterns)!.FullName, ListenAddress = r.GetValue(listen)!,
+                }, cancellationToken: ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or ArgumentException or FormatException or System.Net.Sockets.SocketException)
+            {
+                return CliErrors.Fail(e.Message);
+            }
+            await using (sim.ConfigureAwait(false))
+            {
+                var c = sim.Options.Cell;
+                Console.WriteLine($"Keithley 2450 (simulated) at {sim.SmuAddress}{(sim.SmuPtyPath is { } p ? $" and {p}" : "")}");
+                Console.WriteLine($"trigger box at {sim.TriggerAddress}{(sim.TriggerPtyPath is { } t ? $" and {t}" : "")}; patterns in {sim.Options.PatternFolder}");
+                Console.WriteLine($"cell: NMC811‖graphite coin cell, {c.NominalCapacityAh * 1e3:0.00} mA·h, q_li_Ah {c.PositiveCapacityAh:R}, c_li0 {c.InitialCathodeCLi:R}; {s:0.#}× real time. Ctrl+C stops.");
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+            return 0;
+        });
+        return cmd;
+    }
+}
