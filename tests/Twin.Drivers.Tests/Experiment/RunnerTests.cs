@@ -42,6 +42,26 @@ public class RunnerTests
     }
 
     [Fact]
+    public async Task A_yaml_profile_drives_the_instrument_without_code()
+    {
+        await using var sim = await SimulatorFixture.StartAsync(600);
+        var profile = Twin.Drivers.Instruments.ScpiProfileLoader.Parse(Instruments.ScpiProfileLoaderTests.Keithley, "k2450-profile.yaml");
+        await using var smu = new Twin.Drivers.Instruments.ProfiledSourceMeter(
+            new ScpiSession(Twin.Drivers.Transports.TransportAddress.Parse(sim.SmuAddress)), profile);
+        var (runner, sink) = SimulatorFixture.Runner(smu, Cycle, SimulatorFixture.Options(600));
+        var result = await runner.RunAsync();
+        Assert.True(result.Outcome == RunOutcome.Completed, result.Message + "\n" + sink.EventText);
+        Assert.Equal("MODEL 2450", smu.Identity!.Model);
+        var samples = sink.Samples.ToArray();
+        // Charge at 1C: positive current of the programmed size; hold: voltage at 4.0 V; discharge negative.
+        Assert.Contains(samples, s => s.Step == 2 && Math.Abs(s.CurrentA - SimulatorFixture.Cell.NominalCapacityAh) < 1e-6);
+        Assert.Contains(samples, s => s.Step == 3 && Math.Abs(s.VoltageV - 4.0) < 1e-3);
+        Assert.Contains(samples, s => s.Step == 4 && s.CurrentA < 0);
+        Assert.All(samples, s => Assert.True(Math.Abs(s.TimeUnixNs - sim.Bench.Clock.NowUnixNs) < 86_400L * 1_000_000_000, "timestamps from the instrument's clock"));
+        Assert.Equal(SourceMode.Off, sim.Bench.Setting.Mode);
+    }
+
+    [Fact]
     public async Task Ends_a_charge_at_the_requested_lithium_content()
     {
         await using var sim = await SimulatorFixture.StartAsync(900);
