@@ -277,7 +277,7 @@ public sealed partial class Keithley2450Simulator : ILineDevice
     private ReadingBuffer Buffer(string name) =>
         _buffers.TryGetValue(ScpiProgramParser.Unquote(name.Trim()), out var b) ? b : throw new ScpiCommandError(-224, "Illegal parameter value");
 
-    private static string Nr3(double v) => v.ToString("+0.000000000E+00;-0.000000000E+00", CultureInfo.InvariantCulture);
+    private static string Nr3(double v) => (v + 0.0).ToString("+0.000000000E+00;-0.000000000E+00", CultureInfo.InvariantCulture);
 
     private readonly record struct Response(string? Text, byte[]? Binary);
 

@@ -94,7 +94,7 @@ public sealed class ReadingBuffer
         {
             BufferElement.Seconds => ((long)v).ToString(CultureInfo.InvariantCulture),
             BufferElement.Fractional => v.ToString("0.000000000", CultureInfo.InvariantCulture),
-            _ => v.ToString("+0.000000000E+00;-0.000000000E+00", CultureInfo.InvariantCulture),
+            _ => (v + 0.0).ToString("+0.000000000E+00;-0.000000000E+00", CultureInfo.InvariantCulture),
         };
     }
 

@@ -13,7 +13,7 @@ internal static class DemoExperiment
             Charge at C/5 until 4.2 V (30 second period)
             Hold at 4.2 V until C/50 or 2 hours (30 second period)
             Rest for 30 minutes (1 minute period)
-            Discharge at C/5 until 2.75 V (30 second period)
+            Discharge at C/5 until 2.75 V (10 second period)
             Rest for 30 minutes (1 minute period)
         """;
 

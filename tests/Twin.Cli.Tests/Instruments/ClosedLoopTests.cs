@@ -9,12 +9,13 @@ namespace Twin.Cli.Tests.Instruments;
 /// The closed loop in one process (as <c>twin demo</c> runs it): firmware simulator over TCP, Keithley 2450 driver,
 /// experiment runner and the embedded twin on the in-process bus.
 /// </summary>
+[Collection(TimingSensitive.Name)]
 public sealed class ClosedLoopTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task With_the_lithium_cutoff_every_charge_ends_at_c_li_0_42()
     {
-        var result = await DemoRunner.RunAsync(new DemoOptions(Repo.TempDir("demo-li"), Speed: 2400, Cycles: 2, LithiumCutoff: true,
+        var result = await DemoRunner.RunAsync(new DemoOptions(Repo.TempDir("demo-li"), Speed: 1200, Cycles: 2, LithiumCutoff: true,
             Urls: $"http://127.0.0.1:{MosquittoBroker.FreePort()}", StatusPeriodS: 60), new TestWriter(output), CancellationToken.None);
         Assert.Equal(RunOutcome.Completed, result.Run.Outcome);
         Assert.Equal([1, 2], result.Charges.Select(c => c.Cycle));
@@ -33,7 +34,7 @@ public sealed class ClosedLoopTests(ITestOutputHelper output)
     [Fact]
     public async Task With_only_the_4_2_V_cutoff_the_same_cell_goes_below_c_li_0_40()
     {
-        var result = await DemoRunner.RunAsync(new DemoOptions(Repo.TempDir("demo-v"), Speed: 2400, Cycles: 1, LithiumCutoff: false,
+        var result = await DemoRunner.RunAsync(new DemoOptions(Repo.TempDir("demo-v"), Speed: 1200, Cycles: 1, LithiumCutoff: false,
             Urls: $"http://127.0.0.1:{MosquittoBroker.FreePort()}", StatusPeriodS: 60), new TestWriter(output), CancellationToken.None);
         Assert.Equal(RunOutcome.Completed, result.Run.Outcome);
         var charge = Assert.Single(result.Charges);

@@ -16,6 +16,7 @@ namespace Twin.Cli.Tests.Instruments;
 /// <c>twin drive</c> and <c>twin serve</c> as separate processes on a real Mosquitto (and InfluxDB), the firmware
 /// simulator on real TCP sockets: the twin is killed mid-charge; pattern records land in InfluxDB next to telemetry.
 /// </summary>
+[Collection(TimingSensitive.Name)]
 public sealed class DriveProcessTests(ITestOutputHelper output)
 {
     [Fact]

@@ -16,6 +16,7 @@ namespace Twin.Cli.Tests.Live;
 /// into <c>twin serve</c> (a separate process), which stores into a real InfluxDB. The service is killed
 /// with SIGKILL halfway and started again.
 /// </summary>
+[Collection(TimingSensitive.Name)]
 public sealed class LivePipelineTests(ITestOutputHelper output)
 {
     private const int Samples = 6704;
