@@ -19,6 +19,8 @@ namespace Twin.Cli.Tests.Instruments;
 [Collection(TimingSensitive.Name)]
 public sealed class DriveProcessTests(ITestOutputHelper output)
 {
+    private readonly TwinProcesses _twin = new(output);
+
     [Fact]
     public async Task Killing_the_twin_mid_charge_makes_the_driver_fall_back_to_its_safe_cutoff_within_the_watchdog_time()
     {
@@ -45,23 +47,23 @@ public sealed class DriveProcessTests(ITestOutputHelper output)
         await subEvents;
         await subState;
 
-        var serve = Start(["serve", "--config", config, "--mqtt", broker.Url, "--data-dir", Path.Combine(dir, "data"), "--urls", api], "serve");
+        var serve = _twin.Start(["serve", "--config", config, "--mqtt", broker.Url, "--data-dir", Path.Combine(dir, "data"), "--urls", api], "serve");
         Process? drive = null;
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri(api) };
-            await WaitUntilAsync(async () => await TryGetAsync(http, "/health"), "service up", 60);
-            drive = Start(["drive", "--config", config, "--mqtt", broker.Url], "drive");
-            await WaitUntilAsync(() => Task.FromResult(state is { Step: 2, CLi: < 0.6 }), "charge under way below c_Li 0.6", 120);
+            await TwinProcesses.WaitUntilAsync(async () => await TwinProcesses.TryGetAsync(http, "/health") is not null, "service up", 60);
+            drive = _twin.Start(["drive", "--config", config, "--mqtt", broker.Url], "drive");
+            await TwinProcesses.WaitUntilAsync(() => Task.FromResult(state is { Step: 2, CLi: < 0.6 }), "charge under way below c_Li 0.6", 120);
             double cLiAtKill = state!.CLi;
             var killedAt = DateTime.UtcNow;
             serve.Kill(); // SIGKILL: the broker publishes the service's last will (offline)
-            await WaitUntilAsync(() => Task.FromResult(events.Any(e => e.E.Kind == "watchdog")), "watchdog fallback", 30);
+            await TwinProcesses.WaitUntilAsync(() => Task.FromResult(events.Any(e => e.E.Kind == "watchdog")), "watchdog fallback", 30);
             var (firedAt, fired) = events.First(e => e.E.Kind == "watchdog");
-            output.WriteLine($"killed at c_Li {cLiAtKill:0.0000}; watchdog after {(firedAt - killedAt).TotalSeconds:0.000} s: {fired.Message}");
+            _twin.Log($"killed at c_Li {cLiAtKill:0.0000}; watchdog after {(firedAt - killedAt).TotalSeconds:0.000} s: {fired.Message}");
             Assert.True((firedAt - killedAt).TotalSeconds <= 2.0, "fell back within the watchdog time (2 s)");
             Assert.Contains("falling back to the safe voltage cut-off 4.150 V", fired.Message);
-            await WaitUntilAsync(() => Task.FromResult(events.Any(e => e.E.Kind == "step_end" && e.E.Step == 2)), "charge ended", 60);
+            await TwinProcesses.WaitUntilAsync(() => Task.FromResult(events.Any(e => e.E.Kind == "step_end" && e.E.Step == 2)), "charge ended", 60);
             var end = events.First(e => e.E.Kind == "step_end" && e.E.Step == 2).E;
             Assert.Contains("reached the safe cut-off 4.150 V", end.Message);
             Assert.Contains(events, e => e.E.Kind == "step_skipped" && e.E.Message.Contains("Hold at 4.2 V"));
@@ -85,17 +87,17 @@ public sealed class DriveProcessTests(ITestOutputHelper output)
         await using var sim = await SimulatorHost.StartAsync(new SimulatorOptions { Speed = 1200, PatternFolder = Path.Combine(dir, "patterns") });
         string config = DemoExperiment.Write(dir, sim, new DemoOptions(dir, Speed: 1200, Cycles: 1));
         string api = $"http://127.0.0.1:{MosquittoBroker.FreePort()}";
-        var serve = Start(["serve", "--config", config, "--mqtt", broker.Url, "--influx", influx.BaseUri.ToString(), "--db", "twin",
+        var serve = _twin.Start(["serve", "--config", config, "--mqtt", broker.Url, "--influx", influx.BaseUri.ToString(), "--db", "twin",
             "--data-dir", Path.Combine(dir, "data"), "--urls", api], "serve");
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri(api) };
-            await WaitUntilAsync(async () => await TryGetAsync(http, "/health"), "service up", 60);
-            var drive = Start(["drive", "--config", config, "--mqtt", broker.Url], "drive");
+            await TwinProcesses.WaitUntilAsync(async () => await TwinProcesses.TryGetAsync(http, "/health") is not null, "service up", 60);
+            var drive = _twin.Start(["drive", "--config", config, "--mqtt", broker.Url], "drive");
             await drive.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(180));
             Assert.Equal(0, drive.ExitCode);
             int files = Directory.GetFiles(Path.Combine(dir, "patterns"), "*.xy").Length;
-            await WaitUntilAsync(async () => (await influx.QueryRowsAsync("SELECT count(c_li_mid) FROM pattern")) is [var r] && r.GetInt64("count") == files,
+            await TwinProcesses.WaitUntilAsync(async () => (await influx.QueryRowsAsync("SELECT count(c_li_mid) FROM pattern")) is [var r] && r.GetInt64("count") == files,
                 $"{files} pattern records in InfluxDB", 60);
 
             var twin = (await influx.QueryRowsAsync("SELECT c_li FROM twin")).Select(r => (r.TimeNs, CLi: r.GetDouble("c_li")!.Value)).ToArray();
@@ -119,45 +121,4 @@ public sealed class DriveProcessTests(ITestOutputHelper output)
         }
     }
 
-    private Process Start(string[] args, string name)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "twin.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        var p = Process.Start(psi)!;
-        p.OutputDataReceived += (_, e) => { if (e.Data is not null) Log($"[{name}] {e.Data}"); };
-        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) Log($"[{name}!] {e.Data}"); };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        return p;
-    }
-
-    private void Log(string line)
-    {
-        try { output.WriteLine(line); } catch (InvalidOperationException) { }
-    }
-
-    private static async Task<bool> TryGetAsync(HttpClient http, string path)
-    {
-        try
-        {
-            await http.GetStringAsync(path);
-            return true;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, int seconds)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition()) return;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"{what}: not reached within {seconds} s");
-    }
 }

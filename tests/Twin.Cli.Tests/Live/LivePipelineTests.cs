@@ -19,6 +19,8 @@ namespace Twin.Cli.Tests.Live;
 [Collection(TimingSensitive.Name)]
 public sealed class LivePipelineTests(ITestOutputHelper output)
 {
+    private readonly TwinProcesses _twin = new(output);
+
     private const int Samples = 6704;
 
     [Fact]
@@ -38,32 +40,32 @@ public sealed class LivePipelineTests(ITestOutputHelper output)
                 "--data-dir", Path.Combine(dir, "data"), "--urls", api];
             using var http = new HttpClient { BaseAddress = new Uri(api) };
 
-            serve = Start(serveArgs, "serve-1");
-            await WaitUntilAsync(async () => await TryGetAsync(http, "/health") is not null, "service up", 60);
+            serve = _twin.Start(serveArgs, "serve-1");
+            await TwinProcesses.WaitUntilAsync(async () => await TwinProcesses.TryGetAsync(http, "/health") is not null, "service up", 60);
 
             // About 50 h of data in about 25 s.
-            var publish = Start(["publish", Repo.LgM50, "--cell", "lg-m50", "--site", "id31", "--speed", "7500", "--mqtt", broker.Url], "publish");
-            await WaitUntilAsync(async () => (await LastSeqAsync(http)) >= Samples / 2, "half the file applied", 120);
+            var publish = _twin.Start(["publish", Repo.LgM50, "--cell", "lg-m50", "--site", "id31", "--speed", "7500", "--mqtt", broker.Url], "publish");
+            await TwinProcesses.WaitUntilAsync(async () => (await LastSeqAsync(http)) >= Samples / 2, "half the file applied", 120);
             long seqAtKill = await LastSeqAsync(http);
             serve.Kill(); // SIGKILL: no shutdown code runs
             await serve.WaitForExitAsync();
-            output.WriteLine($"killed the service at seq {seqAtKill}");
+            _twin.Log($"killed the service at seq {seqAtKill}");
             await Task.Delay(1000); // the publisher keeps going; the broker queues for the service's session
 
-            serve = Start(serveArgs, "serve-2");
-            await WaitUntilAsync(async () => await TryGetAsync(http, "/health") is not null, "service up again", 60);
+            serve = _twin.Start(serveArgs, "serve-2");
+            await TwinProcesses.WaitUntilAsync(async () => await TwinProcesses.TryGetAsync(http, "/health") is not null, "service up again", 60);
             await publish.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
             Assert.Equal(0, publish.ExitCode);
-            await WaitUntilAsync(async () => (await LastSeqAsync(http)) >= Samples - 1, "whole file applied", 120);
+            await TwinProcesses.WaitUntilAsync(async () => (await LastSeqAsync(http)) >= Samples - 1, "whole file applied", 120);
             try
             {
-                await WaitUntilAsync(async () => await CountAsync(influx, "SELECT count(c_li) FROM twin") >= Samples, "spool drained to InfluxDB", 120);
+                await TwinProcesses.WaitUntilAsync(async () => await CountAsync(influx, "SELECT count(c_li) FROM twin") >= Samples, "spool drained to InfluxDB", 120);
             }
             catch (TimeoutException)
             {
-                output.WriteLine("health: " + await TryGetAsync(http, "/health"));
+                _twin.Log("health: " + await TwinProcesses.TryGetAsync(http, "/health"));
                 foreach (var row in await influx.QueryRowsAsync("SELECT count(*) FROM twin"))
-                    output.WriteLine("count: " + string.Join(", ", row.Values.Select(kv => kv.Key + "=" + kv.Value)));
+                    _twin.Log("count: " + string.Join(", ", row.Values.Select(kv => kv.Key + "=" + kv.Value)));
                 throw;
             }
 
@@ -81,11 +83,11 @@ public sealed class LivePipelineTests(ITestOutputHelper output)
             var replay = ReplayCLi();
             Assert.Equal(replay.Count, cLi.Count);
             double worst = replay.Zip(cLi, (a, b) => Math.Abs(a - b)).Max();
-            output.WriteLine($"largest |c_Li(live) − c_Li(replay)| = {worst:G3}");
+            _twin.Log($"largest |c_Li(live) − c_Li(replay)| = {worst:G3}");
             Assert.True(worst < 1e-9, $"c_Li differs from the replay by up to {worst}");
 
             var detail = await http.GetFromJsonAsync<JsonElement>("/api/cells/lg-m50");
-            output.WriteLine(detail.GetProperty("sequence").ToString());
+            _twin.Log(detail.GetProperty("sequence").ToString());
             Assert.Equal(0, detail.GetProperty("sequence").GetProperty("gaps").GetInt64());
         }
         finally
@@ -99,40 +101,9 @@ public sealed class LivePipelineTests(ITestOutputHelper output)
         }
     }
 
-    private Process Start(string[] args, string name)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "twin.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["NO_COLOR"] = "1";
-        var p = Process.Start(psi)!;
-        p.OutputDataReceived += (_, e) => { if (e.Data is not null) Log($"[{name}] {e.Data}"); };
-        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) Log($"[{name}!] {e.Data}"); };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        return p;
-    }
-
-    private void Log(string line)
-    {
-        try { output.WriteLine(line); } catch (InvalidOperationException) { }
-    }
-
-    private static async Task<string?> TryGetAsync(HttpClient http, string path)
-    {
-        try
-        {
-            return await http.GetStringAsync(path);
-        }
-        catch (HttpRequestException)
-        {
-            return null;
-        }
-    }
-
     private static async Task<long> LastSeqAsync(HttpClient http)
     {
-        string? json = await TryGetAsync(http, "/api/cells/lg-m50");
+        string? json = await TwinProcesses.TryGetAsync(http, "/api/cells/lg-m50");
         if (json is null) return -1;
         using var doc = JsonDocument.Parse(json);
         return doc.RootElement.GetProperty("sequence").TryGetProperty("last_seq", out var last) ? last.GetInt64() : -1;
@@ -142,17 +113,6 @@ public sealed class LivePipelineTests(ITestOutputHelper output)
     {
         var rows = await influx.QueryRowsAsync(query);
         return rows.Count == 0 ? 0 : rows[0].GetInt64("count") ?? 0;
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, int seconds)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition()) return;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"{what}: not reached within {seconds} s");
     }
 
     private static CellTwin NewTwin() => new(CellConfig.WithDefaults("lg-m50", MaterialCatalog.Default.Get("NMC811"), 8.732, 0.80));
