@@ -145,20 +145,5 @@ public sealed class Keithley2450 : ISourceMeter
     }
 
     /// <summary>Turns the output off (best effort) and closes the session.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (OutputOn)
-            {
-                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await OutputOffAsync(cts.Token).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e) when (e is ScpiException or OperationCanceledException or IOException)
-        {
-            // The link is gone: the caller already reports that; the instrument's own output-off-on-disconnect applies.
-        }
-        await _session.DisposeAsync().ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => SourceMeterShutdown.DisposeAsync(this, _session);
 }

@@ -126,22 +126,7 @@ public sealed class ProfiledSourceMeter : ISourceMeter
     }
 
     /// <summary>Turns the output off (best effort) and closes the session.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (OutputOn)
-            {
-                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await OutputOffAsync(cts.Token).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e) when (e is ScpiException or OperationCanceledException or IOException)
-        {
-            // Link gone: reported by the caller.
-        }
-        await _session.DisposeAsync().ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => SourceMeterShutdown.DisposeAsync(this, _session);
 
     private sealed class Accumulator
     {

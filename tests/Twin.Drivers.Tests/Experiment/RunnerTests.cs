@@ -5,6 +5,7 @@ using Twin.FirmwareSim.Cell;
 namespace Twin.Drivers.Tests.Experiment;
 
 /// <summary>The experiment runner against the firmware simulator over real TCP and a real pseudo-terminal.</summary>
+[Collection(SimulatorCollection.Name)]
 public class RunnerTests
 {
     private const string Cycle = """
@@ -78,10 +79,10 @@ public class RunnerTests
     [Fact]
     public async Task The_twins_lithium_cutoff_ends_cc_and_skips_the_cv_hold()
     {
-        await using var sim = await SimulatorFixture.StartAsync(1200);
+        await using var sim = await SimulatorFixture.StartAsync(600);
         await using var smu = SimulatorFixture.Keithley(sim.SmuAddress);
         var (runner, sink) = SimulatorFixture.Runner(smu, "Charge at C/5 until 4.2 V (30 second period)\nHold at 4.2 V until C/50 (30 second period)\nRest for 5 minutes (1 minute period)",
-            SimulatorFixture.Options(1200));
+            SimulatorFixture.Options(600));
         var result = await runner.RunAsync();
         Assert.Equal(RunOutcome.Completed, result.Outcome);
         double cell = sim.Bench.Read(c => c.CathodeCLi);
@@ -95,17 +96,12 @@ public class RunnerTests
         await using var sim = await SimulatorFixture.StartAsync(300);
         await using var smu = SimulatorFixture.Keithley(sim.SmuAddress);
         var sink = new TwinLoopSink(SimulatorFixture.Cell.PositiveCapacityAh, SimulatorFixture.Cell.InitialCathodeCLi) { FeedUntilSeq = 40 };
-        DateTime? lastFeed = null, fired = null;
+        DateTime? fired = null;
         sink.OnEvent = e => { if (e.Kind == RunnerEventKinds.Watchdog) fired = DateTime.UtcNow; };
         var options = SimulatorFixture.Options(300) with { WatchdogTimeout = TimeSpan.FromSeconds(1.5) };
         var (runner, _) = SimulatorFixture.Runner(smu, "Charge at C/2 until c_Li 0.3 (10 second period)", options, sink);
-        var run = runner.RunAsync();
-        while (!run.IsCompleted)
-        {
-            if (lastFeed is null && sink.Samples.Count >= 40) lastFeed = DateTime.UtcNow;
-            await Task.Delay(5);
-        }
-        var result = await run;
+        var result = await runner.RunAsync();
+        var lastFeed = sink.LastFedAt;
         Assert.Equal(RunOutcome.Completed, result.Outcome);
         Assert.NotNull(fired);
         // Detected within the watchdog time plus one sampling period (10 s simulated = 33 ms) and scheduling slack.

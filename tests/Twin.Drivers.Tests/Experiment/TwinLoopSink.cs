@@ -32,6 +32,9 @@ internal sealed class TwinLoopSink : IRunnerSink
     /// <summary>Stop feeding the runner after this many samples (the twin "dies").</summary>
     public long FeedUntilSeq { get; set; } = long.MaxValue;
 
+    /// <summary>When the twin's state was last handed to the runner (its last heartbeat).</summary>
+    public DateTime? LastFedAt { get; private set; }
+
     public ConcurrentQueue<RunnerSample> Samples { get; } = new();
     public ConcurrentQueue<RunnerEvent> Events { get; } = new();
     public ConcurrentQueue<AcquiredPattern> Patterns { get; } = new();
@@ -45,7 +48,11 @@ internal sealed class TwinLoopSink : IRunnerSink
         {
             var o = _twin.Update(new CyclerSample(s.TimeUnixNs / 1e9, s.VoltageV, s.CurrentA, s.ChargeAh, 0, s.Step, s.Cycle, s.Kind));
             TwinCLi.Enqueue((s.Seq, o.CLi));
-            if (s.Seq <= FeedUntilSeq) Runner?.OnTwinState(new TwinFeedback(o.CLi, s.TimeUnixNs, o.Decision.Name(), null));
+            if (s.Seq <= FeedUntilSeq)
+            {
+                Runner?.OnTwinState(new TwinFeedback(o.CLi, s.TimeUnixNs, o.Decision.Name(), null));
+                LastFedAt = DateTime.UtcNow;
+            }
         }
         return ValueTask.CompletedTask;
     }
