@@ -121,7 +121,7 @@ public class InfluxWriterFakeTests
             port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
         }
         using var writer = new InfluxWriter(InfluxEndpoint.V1(new Uri($"http://127.0.0.1:{port}"), "twin"), Fast);
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1.5));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(3));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => writer.WriteAsync(Lines(1), 1, TimestampPrecision.Nanoseconds, cts.Token).AsTask());
         Assert.True(writer.Status.Retries >= 3);
         Assert.Contains("unreachable", writer.Status.LastError, StringComparison.Ordinal);
