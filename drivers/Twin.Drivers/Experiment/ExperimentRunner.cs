@@ -122,6 +122,8 @@ public sealed class ExperimentRunner
             await _smu.ConnectAsync(ct).ConfigureAwait(false);
             await EmitAsync(RunnerEventKinds.Link, 0, $"connected to {_smu.Endpoint}: {_smu.Identity}", ct).ConfigureAwait(false);
             if (_patterns is not null) await _patterns.OpenAsync(ct).ConfigureAwait(false);
+            // The twin's silence counts from here: connecting a slow instrument is not the twin falling silent.
+            _watchdog.Restart();
             bool skipHolds = false;
             foreach (var scheduled in _protocol.Flatten())
             {

@@ -33,6 +33,9 @@ public sealed class Watchdog
         Volatile.Write(ref _busLost, 0);
     }
 
+    /// <summary>Starts the silence count afresh (e.g. when the run starts after connecting), keeping a reported loss.</summary>
+    public void Restart() => Interlocked.Exchange(ref _lastFeedTicks, _time.GetTimestamp());
+
     /// <summary>Reports the bus (or the twin's online status) as lost: the watchdog expires at once.</summary>
     /// <param name="reason">What was lost, for the event log.</param>
     public void ReportLost(string reason)

@@ -5,7 +5,6 @@ using Twin.FirmwareSim.Cell;
 namespace Twin.Drivers.Tests.Experiment;
 
 /// <summary>Each fault the simulator injects: the runner recovers or stops safely, and its events say which.</summary>
-[Collection(SimulatorCollection.Name)]
 public class RunnerFaultTests
 {
     private const string Protocol = """

@@ -5,7 +5,6 @@ using Twin.FirmwareSim.Cell;
 namespace Twin.Drivers.Tests.Experiment;
 
 /// <summary>The experiment runner against the firmware simulator over real TCP and a real pseudo-terminal.</summary>
-[Collection(SimulatorCollection.Name)]
 public class RunnerTests
 {
     private const string Cycle = """

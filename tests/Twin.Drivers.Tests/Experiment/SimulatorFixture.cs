@@ -28,7 +28,7 @@ internal static class SimulatorFixture
         Limits = new HardLimits(maxV, minV, Cell.NominalCapacityAh * 2, 45),
         SafeCutoffV = Math.Min(4.15, maxV),
         TimeScale = speed,
-        WatchdogTimeout = TimeSpan.FromSeconds(1),
+        WatchdogTimeout = TimeSpan.FromSeconds(3),
         DefaultSamplePeriodS = 30,
     };
 

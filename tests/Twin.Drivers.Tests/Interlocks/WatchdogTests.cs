@@ -37,5 +37,19 @@ public class WatchdogTests
     }
 
     [Fact]
+    public void Restart_counts_silence_afresh_but_keeps_a_reported_loss()
+    {
+        var time = new ManualTime();
+        var w = new Watchdog(TimeSpan.FromSeconds(2), time);
+        time.Ticks += TimeSpan.FromSeconds(5).Ticks;
+        w.Restart();
+        Assert.False(w.IsExpired(out _));
+        w.ReportLost("bus lost");
+        w.Restart();
+        Assert.True(w.IsExpired(out string why));
+        Assert.Equal("bus lost", why);
+    }
+
+    [Fact]
     public void Timeout_must_be_positive() => Assert.Throws<ArgumentOutOfRangeException>(() => new Watchdog(TimeSpan.Zero));
 }
