@@ -90,8 +90,13 @@ public sealed class TtlPulseTrigger : IDiffractometerTrigger
                 };
             }
 
-            long remainingNs = endNs - UnixTime.ToUnixNs(_time.GetUtcNow());
-            if (remainingNs > 0) await Task.Delay(TimeSpan.FromTicks(remainingNs / 100), _time, cancellationToken).ConfigureAwait(false);
+            // timers may fire early against the wall clock: wait again until the exposure's end has really passed
+            long remainingNs;
+            while ((remainingNs = endNs - UnixTime.ToUnixNs(_time.GetUtcNow())) > 0)
+            {
+                if (remainingNs > 1_000_000) await Task.Delay(TimeSpan.FromTicks(remainingNs / 100), _time, cancellationToken).ConfigureAwait(false);
+                else Thread.Yield();
+            }
             return new AcquiredPattern(
                 patternId, startNs, endNs, exposureS, _options.WavelengthA, _options.EnergyKeV,
                 _options.TwoThetaMinDeg, _options.TwoThetaMaxDeg, _options.Detector,
