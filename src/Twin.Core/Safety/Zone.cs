@@ -32,4 +32,17 @@ public static class ZoneNames
         Zone.Deep => "deep",
         _ => throw new ArgumentOutOfRangeException(nameof(zone), zone, "expected safe, caution, critical or deep"),
     };
+
+    /// <summary>The zone named "safe", "caution", "critical" or "deep" (case-insensitive).</summary>
+    /// <param name="name">The name.</param>
+    /// <returns>The zone.</returns>
+    /// <exception cref="FormatException">Not one of the four names; the message names the value.</exception>
+    public static Zone Parse(string name) => name.ToLowerInvariant() switch
+    {
+        "safe" => Zone.Safe,
+        "caution" => Zone.Caution,
+        "critical" => Zone.Critical,
+        "deep" => Zone.Deep,
+        _ => throw new FormatException($"zone '{name}': expected safe, caution, critical or deep"),
+    };
 }

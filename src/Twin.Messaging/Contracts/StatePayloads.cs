@@ -93,6 +93,12 @@ public sealed record AlarmPayload
     [JsonPropertyName("time_unix_ns")] public long TimeUnixNs { get; init; }
     /// <summary>Transitions since the service started watching the cell.</summary>
     [JsonPropertyName("transitions_total")] public long TransitionsTotal { get; init; }
+    /// <summary>Id of the cell's alarm that needs attention (active, or cleared and not yet acknowledged); null when none.</summary>
+    [JsonPropertyName("alarm_id")] public long? AlarmId { get; init; }
+    /// <summary>True when that alarm was acknowledged; null when there is none.</summary>
+    [JsonPropertyName("acknowledged")] public bool? Acknowledged { get; init; }
+    /// <summary>Who acknowledged it, or null.</summary>
+    [JsonPropertyName("acknowledged_by")] public string? AcknowledgedBy { get; init; }
     /// <summary>The most recent transitions, newest last (at most 20).</summary>
     [JsonPropertyName("recent")] public List<ZoneTransitionPayload> Recent { get; init; } = [];
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Twin.Core.Safety;
 using Twin.Messaging.Bus;
 using Twin.Messaging.Contracts;
+using Twin.Service.Alarms;
 using Twin.Service.Ingest;
 using Twin.Service.Metrics;
 
@@ -12,7 +13,8 @@ namespace Twin.Service.Api;
 /// <summary>
 /// REST endpoints of the twin service: <c>GET /api/cells</c>, <c>GET /api/cells/{id}</c>,
 /// <c>GET /api/cells/{id}/history[?since_unix_ns=]</c>, <c>POST /api/cells/{id}/telemetry</c> (puts a
-/// telemetry payload on the bus, for setups without a broker), <c>GET /health</c> and <c>GET /metrics</c>.
+/// telemetry payload on the bus, for setups without a broker), <c>GET /api/alarms</c> (every alarm, newest
+/// first), <c>GET /health</c> and <c>GET /metrics</c>.
 /// </summary>
 public static class TwinApi
 {
@@ -22,9 +24,12 @@ public static class TwinApi
     /// <param name="bus">The bus, for the telemetry POST.</param>
     /// <param name="metrics">Metrics.</param>
     /// <param name="checks">Components reporting health.</param>
+    /// <param name="alarms">The alarm book, or null.</param>
     /// <returns>The route builder.</returns>
-    public static IEndpointRouteBuilder MapTwinApi(this IEndpointRouteBuilder app, TwinIngestService ingest, IMessageBus bus, ServiceMetrics metrics, IReadOnlyList<HealthCheck> checks)
+    public static IEndpointRouteBuilder MapTwinApi(this IEndpointRouteBuilder app, TwinIngestService ingest, IMessageBus bus, ServiceMetrics metrics, IReadOnlyList<HealthCheck> checks,
+        AlarmBook? alarms = null)
     {
+        if (alarms is not null) app.MapGet("/api/alarms", () => Results.Json(alarms.All().ToList(), AlarmJsonContext.Default.ListAlarmRecord));
         var json = ApiJsonContext.Default;
         app.MapGet("/api/cells", () => Results.Json(ingest.Cells.Values.Select(Summary).ToList(), json.ListCellSummary));
         app.MapGet("/api/cells/{id}", (string id) =>
@@ -34,7 +39,7 @@ public static class TwinApi
             var c = rt.Cell.Config;
             var detail = new CellDetail(Summary(rt),
                 new CellLimits(c.QLiAh, c.CLi0, c.Limits.CautionCLi, c.Limits.CriticalCLi, c.Limits.DeepCLi, c.Cutoff.CLiMin, c.Cutoff.HardVoltageLimitV),
-                rt.Alarm(), rt.Twin.CurrentCycle,
+                alarms?.OpenFor(rt.Cell.Site, c.CellId) is { } open ? rt.Alarm(open.Id, open.AcknowledgedBy) : rt.Alarm(), rt.Twin.CurrentCycle,
                 new SequenceInfo(rt.Sequence.LastSeq, rt.Sequence.Accepted, rt.Sequence.Duplicates, rt.Sequence.Gaps, rt.Sequence.Missing));
             return Results.Json(detail, json.CellDetail);
         });

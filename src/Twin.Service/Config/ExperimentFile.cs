@@ -7,6 +7,7 @@ using Twin.Core.Materials;
 using Twin.Core.Safety;
 using Twin.Core.Strain;
 using Twin.Messaging.Contracts;
+using Twin.Service.Security;
 
 namespace Twin.Service.Config;
 
@@ -15,6 +16,11 @@ namespace Twin.Service.Config;
 /// <param name="Config">The twin configuration.</param>
 /// <param name="Instrument">The instrument driving the cell (its <c>instrument:</c> section), if any.</param>
 public sealed record ExperimentCell(string Site, CellConfig Config, InstrumentConfig? Instrument = null);
+
+/// <summary>A whole experiment file: its cells and who may use the dashboard.</summary>
+/// <param name="Cells">The cells, in file order.</param>
+/// <param name="Access">The <c>dashboard:</c> section (no users and no anonymous access when absent).</param>
+public sealed record Experiment(IReadOnlyList<ExperimentCell> Cells, AccessConfig Access);
 
 /// <summary>
 /// The experiment file of <c>twin serve --config</c> (YAML). Example:
@@ -40,22 +46,65 @@ public static class ExperimentFile
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static IReadOnlyList<ExperimentCell> Load(string path) => Parse(File.ReadAllText(path), path);
 
+    /// <summary>Reads and validates an experiment file with its <c>dashboard:</c> section.</summary>
+    /// <param name="path">YAML file.</param>
+    /// <returns>The experiment.</returns>
+    /// <exception cref="FormatException">Malformed YAML or an invalid value; the message names the file and the field.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static Experiment LoadExperiment(string path) => ParseExperiment(File.ReadAllText(path), path);
+
+    /// <summary>Parses and validates experiment YAML with its <c>dashboard:</c> section.</summary>
+    /// <param name="yaml">The text.</param>
+    /// <param name="origin">Name for messages.</param>
+    /// <returns>The experiment.</returns>
+    /// <exception cref="FormatException">Malformed YAML or an invalid value.</exception>
+    public static Experiment ParseExperiment(string yaml, string origin)
+    {
+        var dto = Deserialize(yaml, origin);
+        return new Experiment(Cells(dto, origin), Access(dto.Dashboard, origin));
+    }
+
     /// <summary>Parses and validates experiment YAML.</summary>
     /// <param name="yaml">The text.</param>
     /// <param name="origin">Name for messages.</param>
     /// <returns>The cells.</returns>
     /// <exception cref="FormatException">Malformed YAML or an invalid value.</exception>
-    public static IReadOnlyList<ExperimentCell> Parse(string yaml, string origin)
+    public static IReadOnlyList<ExperimentCell> Parse(string yaml, string origin) => Cells(Deserialize(yaml, origin), origin);
+
+    private static ExperimentDto Deserialize(string yaml, string origin)
     {
-        ExperimentDto? dto;
         try
         {
-            dto = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build().Deserialize<ExperimentDto>(yaml);
+            return new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build().Deserialize<ExperimentDto>(yaml) ?? new ExperimentDto();
         }
         catch (YamlException e)
         {
             throw new FormatException($"{origin} line {e.Start.Line}: {e.InnerException?.Message ?? e.Message}", e);
         }
+    }
+
+    private static AccessConfig Access(DashboardDto? d, string origin)
+    {
+        if (d is null) return AccessConfig.None;
+        var users = new List<UserAccount>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < (d.Users?.Count ?? 0); i++)
+        {
+            var u = d.Users![i];
+            string where = $"{origin}: dashboard user {i + 1}" + (u.Name is null ? "" : $" '{u.Name}'");
+            if (u.Name is null || u.Name.Length == 0 || !u.Name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '_' or '-' or '.'))
+                throw new FormatException($"{where}: 'name' is required and must match [A-Za-z0-9_.-]+");
+            if (!names.Add(u.Name)) throw new FormatException($"{where}: the name appears twice");
+            if (!TwinRoles.IsRole(u.Role)) throw new FormatException($"{where}: role '{u.Role}' must be '{TwinRoles.Operator}' or '{TwinRoles.Viewer}'");
+            if (u.PasswordHash is null || !PasswordHashing.IsWellFormed(u.PasswordHash))
+                throw new FormatException($"{where}: 'password_hash' must be a hash made by `twin passwd` (never the password itself)");
+            users.Add(new UserAccount(u.Name, u.Role!, u.PasswordHash));
+        }
+        return new AccessConfig(users, d.AnonymousRead ?? false);
+    }
+
+    private static IReadOnlyList<ExperimentCell> Cells(ExperimentDto dto, string origin)
+    {
         if (dto?.Cells is null || dto.Cells.Count == 0) throw new FormatException($"{origin}: expected a 'cells:' list with at least one cell");
         var cells = new List<ExperimentCell>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -95,6 +144,20 @@ public static class ExperimentFile
     {
         public string? Site { get; set; }
         public List<CellDto>? Cells { get; set; }
+        public DashboardDto? Dashboard { get; set; }
+    }
+
+    private sealed class DashboardDto
+    {
+        public bool? AnonymousRead { get; set; }
+        public List<UserDto>? Users { get; set; }
+    }
+
+    private sealed class UserDto
+    {
+        public string? Name { get; set; }
+        public string? Role { get; set; }
+        public string? PasswordHash { get; set; }
     }
 
     private sealed class CellDto

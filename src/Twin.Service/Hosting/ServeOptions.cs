@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Twin.Messaging.Bus;
 using Twin.Storage.Influx;
 
@@ -30,4 +31,10 @@ public sealed record ServeOptions(string ConfigPath, string DataDir, string Urls
 
     /// <summary>Client id announced on the status topic.</summary>
     public string ClientId { get; init; } = "twin-service";
+
+    /// <summary>Adds services to the host before it is built (the dashboard registers itself here), or null.</summary>
+    public Action<WebApplicationBuilder>? ConfigureServices { get; init; }
+
+    /// <summary>Adds middleware and endpoints after the REST API is mapped (the dashboard maps its pages here), or null.</summary>
+    public Action<WebApplication>? ConfigureApp { get; init; }
 }

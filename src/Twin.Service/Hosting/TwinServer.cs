@@ -7,7 +7,10 @@ using Twin.Messaging.Bus;
 using Twin.Service.Api;
 using Twin.Service.Config;
 using Twin.Service.Ingest;
+using Twin.Service.Alarms;
 using Twin.Service.Metrics;
+using Twin.Service.Operations;
+using Twin.Service.Settings;
 using Twin.Service.State;
 using Twin.Service.Storage;
 using Twin.Storage.Influx;
@@ -30,7 +33,7 @@ public static class TwinServer
     /// <exception cref="IOException">The data directory cannot be used.</exception>
     public static WebApplication Build(ServeOptions options, Action<ILoggingBuilder>? configureLogging = null)
     {
-        var cells = ExperimentFile.Load(options.ConfigPath);
+        var experiment = ExperimentFile.LoadExperiment(options.ConfigPath);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(options.Urls);
         builder.Logging.ClearProviders().AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
@@ -42,6 +45,12 @@ public static class TwinServer
         var metrics = new ServiceMetrics();
         var bus = options.Bus ?? new InProcessBus();
         var checkpoints = new CheckpointStore(Path.Combine(options.DataDir, "state"));
+        var alarms = new AlarmBook(options.DataDir);
+        var audit = new AuditLog(options.DataDir);
+        var overrides = new SettingsStore(options.DataDir);
+        // settings changed at run time outlive a restart and take precedence over the experiment file
+        var cells = experiment.Cells.Select(c => overrides.Get(c.Site, c.Config.CellId) is { } o
+            ? c with { Config = c.Config with { Limits = o.Settings.Limits, Cutoff = o.Settings.Cutoff } } : c).ToList();
         var loggerFactory = LoggerFactory.Create(l => { l.AddSimpleConsole(o => o.SingleLine = true); configureLogging?.Invoke(l); });
         InfluxWriter? writer = options.Influx is null ? null : new InfluxWriter(options.Influx, logger: loggerFactory.CreateLogger<InfluxWriter>());
         var spool = PointSpool.Open(new SpoolOptions { Directory = Path.Combine(options.DataDir, "spool"), MaxBytes = options.SpoolMaxBytes },
@@ -81,17 +90,25 @@ public static class TwinServer
         builder.Services.AddSingleton(spool);
         builder.Services.AddSingleton(bus);
         builder.Services.AddSingleton<ITwinStore>(new SpoolTwinStore(spool));
+        builder.Services.AddSingleton(experiment.Access);
+        builder.Services.AddSingleton(alarms);
+        builder.Services.AddSingleton(audit);
         builder.Services.AddSingleton(sp => new TwinIngestService(cells, bus, sp.GetRequiredService<ITwinStore>(), checkpoints, metrics,
-            sp.GetRequiredService<ILogger<TwinIngestService>>(), options.ClientId, options.ConnectBus));
-        builder.Services.AddHostedService(sp => new Lifecycle(spool, sp.GetRequiredService<TwinIngestService>(), checkpoints, bus, writer, loggerFactory));
+            sp.GetRequiredService<ILogger<TwinIngestService>>(), options.ClientId, options.ConnectBus, alarms));
+        builder.Services.AddSingleton(sp => new CellOperations(sp.GetRequiredService<TwinIngestService>(), alarms, overrides, audit));
+        builder.Services.AddHostedService(sp => new Lifecycle(spool, sp.GetRequiredService<TwinIngestService>(), checkpoints, bus, writer, loggerFactory,
+            [alarms, audit, overrides]));
+        options.ConfigureServices?.Invoke(builder);
 
         var app = builder.Build();
-        app.MapTwinApi(app.Services.GetRequiredService<TwinIngestService>(), bus, metrics, checks);
+        app.MapTwinApi(app.Services.GetRequiredService<TwinIngestService>(), bus, metrics, checks, alarms);
+        options.ConfigureApp?.Invoke(app);
         return app;
     }
 
     /// <summary>Starts the spool drainer, then ingestion; stops them in the reverse order and closes the stores.</summary>
-    private sealed class Lifecycle(PointSpool spool, TwinIngestService ingest, CheckpointStore checkpoints, IMessageBus bus, InfluxWriter? writer, ILoggerFactory loggers) : IHostedService
+    private sealed class Lifecycle(PointSpool spool, TwinIngestService ingest, CheckpointStore checkpoints, IMessageBus bus, InfluxWriter? writer, ILoggerFactory loggers,
+        IReadOnlyList<IDisposable> files) : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
@@ -107,6 +124,7 @@ public static class TwinServer
             await spool.DisposeAsync().ConfigureAwait(false);
             await bus.DisposeAsync().ConfigureAwait(false);
             writer?.Dispose();
+            foreach (var f in files) f.Dispose();
             loggers.Dispose();
         }
     }

@@ -47,8 +47,43 @@ public sealed class CellRuntime
         LastTimeUnixNs = saved?.LastTimeUnixNs ?? 0;
     }
 
-    /// <summary>The cell.</summary>
-    public ExperimentCell Cell { get; }
+    /// <summary>The cell, with the settings in force (see <see cref="Reconfigure"/>).</summary>
+    public ExperimentCell Cell { get; private set; }
+
+    /// <summary>Pattern records kept for the dashboard's markers.</summary>
+    public const int RecentPatternCount = 200;
+
+    private readonly Queue<PatternRecord> _patterns = new();
+
+    /// <summary>The most recent pattern records, oldest first.</summary>
+    public IReadOnlyList<PatternRecord> Patterns => [.. _patterns];
+
+    /// <summary>The latest pattern record, or null before the first.</summary>
+    public PatternRecord? LastPattern { get; private set; }
+
+    /// <summary>Keeps a stored pattern record for <see cref="Patterns"/>.</summary>
+    /// <param name="p">The record, with c_Li at mid-exposure filled in.</param>
+    public void RecordPattern(PatternRecord p)
+    {
+        LastPattern = p;
+        _patterns.Enqueue(p);
+        while (_patterns.Count > RecentPatternCount) _patterns.Dequeue();
+    }
+
+    /// <summary>
+    /// Changes the cell's safety-window limits and cut-off policy while it runs: the twin continues from its
+    /// present state (c_Li, cycles, zone) under the new settings, which apply from the next sample on.
+    /// </summary>
+    /// <param name="limits">New limits.</param>
+    /// <param name="cutoff">New cut-off policy.</param>
+    /// <exception cref="ArgumentException">The new configuration is invalid; nothing changes.</exception>
+    public void Reconfigure(SafetyLimits limits, LithiumCutoffPolicy cutoff)
+    {
+        var config = Cell.Config with { Limits = limits, Cutoff = cutoff };
+        var twin = new CellTwin(config, Twin.Checkpoint());
+        Cell = Cell with { Config = config };
+        Twin = twin;
+    }
 
     /// <summary>The twin.</summary>
     public CellTwin Twin { get; private set; } = null!;
@@ -108,8 +143,10 @@ public sealed class CellRuntime
     }
 
     /// <summary>The alarm payload for the present zone and recent transitions.</summary>
+    /// <param name="alarmId">Id of the cell's alarm that needs attention, or null.</param>
+    /// <param name="acknowledgedBy">Who acknowledged that alarm, or null.</param>
     /// <returns>The payload.</returns>
-    public AlarmPayload Alarm() => new()
+    public AlarmPayload Alarm(long? alarmId = null, string? acknowledgedBy = null) => new()
     {
         Site = Cell.Site,
         Cell = Cell.Config.CellId,
@@ -118,6 +155,9 @@ public sealed class CellRuntime
         TimeUnixNs = LastTimeUnixNs,
         TransitionsTotal = TransitionsTotal,
         Recent = [.. _transitions],
+        AlarmId = alarmId,
+        Acknowledged = alarmId is null ? null : acknowledgedBy is not null,
+        AcknowledgedBy = acknowledgedBy,
     };
 
     /// <summary>The durable state record of the cell now.</summary>

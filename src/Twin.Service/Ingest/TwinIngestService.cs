@@ -3,6 +3,9 @@ using Microsoft.Extensions.Logging;
 using Twin.Core.Samples;
 using Twin.Messaging.Bus;
 using Twin.Messaging.Contracts;
+using Twin.Core.Cutoff;
+using Twin.Core.Safety;
+using Twin.Service.Alarms;
 using Twin.Service.Config;
 using Twin.Service.Metrics;
 using Twin.Service.State;
@@ -28,6 +31,7 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
     private readonly List<IAsyncDisposable> _subscriptions = [];
     private readonly string _clientId;
     private readonly Func<CancellationToken, Task>? _connectBus;
+    private readonly AlarmBook? _alarms;
     private int _stopped;
 
     /// <summary>Creates the service for an experiment.</summary>
@@ -39,9 +43,12 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
     /// <param name="log">Logger.</param>
     /// <param name="clientId">Client id for the status topic.</param>
     /// <param name="connectBus">Connects the bus after the subscriptions are registered, or null.</param>
+    /// <param name="alarms">Alarm book raised and cleared from the zone transitions, or null.</param>
     public TwinIngestService(IReadOnlyList<ExperimentCell> cells, IMessageBus bus, ITwinStore store, CheckpointStore checkpoints,
-        ServiceMetrics metrics, ILogger<TwinIngestService> log, string clientId = "twin-service", Func<CancellationToken, Task>? connectBus = null)
+        ServiceMetrics metrics, ILogger<TwinIngestService> log, string clientId = "twin-service", Func<CancellationToken, Task>? connectBus = null,
+        AlarmBook? alarms = null)
     {
+        _alarms = alarms;
         _connectBus = connectBus;
         _bus = bus;
         _store = store;
@@ -56,6 +63,16 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
             if (rt.Resumed) log.LogInformation("cell {Site}/{Cell} resumed at c_Li = {CLi:0.0000} after seq {Seq}", c.Site, c.Config.CellId, rt.Twin.CLi, rt.Sequence.LastSeq);
         }
     }
+
+    /// <summary>
+    /// Raised after each telemetry batch of a cell is stored, checkpointed and its state published, while the
+    /// cell's lock is held (so a handler sees <see cref="CellRuntime.LastState"/> of that batch). Handlers must be
+    /// quick and must not block; an exception from one is logged and ignored.
+    /// </summary>
+    public event Action<CellRuntime, IngestBatch>? Applied;
+
+    /// <summary>Raised after a pattern record is stored (c_Li at mid-exposure filled in), under the cell's lock.</summary>
+    public event Action<CellRuntime, PatternRecord>? PatternStored;
 
     /// <summary>The cells, keyed "site/cell".</summary>
     public IReadOnlyDictionary<string, CellRuntime> Cells => _cells;
@@ -152,8 +169,9 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
             {
                 foreach (var t in batch.Transitions)
                     _log.LogInformation("cell {Cell}: {From} → {To} at c_Li = {CLi:0.0000}, {V:0.000} V, step {Step}", c.Config.CellId, t.From, t.To, t.CLi, t.VoltageV, t.Step);
-                publishAlarm = _bus.PublishAsync(new BusMessage(TwinTopics.Alarm(c.Site, c.Config.CellId), TwinPayloads.Serialize(rt.Alarm()), QualityOfService.AtLeastOnce, Retain: true)
-                { ContentType = "application/json" }, ct).AsTask();
+                foreach (var t in batch.Transitions)
+                    _alarms?.OnTransition(c.Site, c.Config.CellId, ZoneNames.Parse(t.To), t.TimeUnixNs, t.CLi, t.VoltageV, t.Step);
+                publishAlarm = PublishAlarmAsync(rt, ct);
             }
             // Samples first, then the checkpoint that claims them: a checkpoint never runs ahead of storage.
             try
@@ -172,6 +190,7 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
             _metrics.State();
             await publishAlarm.ConfigureAwait(false);
             if (batch.Transitions.Count > 0) _metrics.Alarm();
+            Notify(() => Applied?.Invoke(rt, batch));
         }
         finally
         {
@@ -223,10 +242,60 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
             if (p.CLiMid is null) p = p with { CLiMid = CLiAt(rt, (p.StartUnixNs + p.EndUnixNs) / 2) };
             await _store.StorePatternAsync(rt.Cell, p, ct).ConfigureAwait(false);
             _metrics.Pattern();
+            rt.RecordPattern(p);
+            Notify(() => PatternStored?.Invoke(rt, p));
         }
         finally
         {
             rt.Lock.Release();
+        }
+    }
+
+    /// <summary>Publishes a cell's alarm payload (retained), with its open alarm from the alarm book.</summary>
+    /// <param name="rt">The cell.</param>
+    /// <param name="ct">Cancels the publish.</param>
+    /// <returns>A task that completes when the bus accepted the message.</returns>
+    public Task PublishAlarmAsync(CellRuntime rt, CancellationToken ct)
+    {
+        var c = rt.Cell;
+        var open = _alarms?.OpenFor(c.Site, c.Config.CellId);
+        var payload = rt.Alarm(open?.Id, open?.AcknowledgedBy);
+        return _bus.PublishAsync(new BusMessage(TwinTopics.Alarm(c.Site, c.Config.CellId), TwinPayloads.Serialize(payload), QualityOfService.AtLeastOnce, Retain: true)
+        { ContentType = "application/json" }, ct).AsTask();
+    }
+
+    /// <summary>Changes a cell's limits and cut-off policy between two of its messages (see <see cref="CellRuntime.Reconfigure"/>).</summary>
+    /// <param name="rt">The cell.</param>
+    /// <param name="limits">New limits.</param>
+    /// <param name="cutoff">New policy.</param>
+    /// <param name="ct">Cancels waiting for the cell.</param>
+    /// <returns>A task that completes when the new settings are in force.</returns>
+    /// <exception cref="ArgumentException">The settings are invalid; nothing changes.</exception>
+    public async Task ReconfigureAsync(CellRuntime rt, SafetyLimits limits, LithiumCutoffPolicy cutoff, CancellationToken ct)
+    {
+        await rt.Lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            rt.Reconfigure(limits, cutoff);
+            await _checkpoints.SaveAsync(rt.Checkpoint(), ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            rt.Lock.Release();
+        }
+        _log.LogInformation("cell {Cell}: limits caution {Caution}, critical {Critical}, deep {Deep}; cut-off {Enabled} at c_Li {CLiMin}, {VMax} V",
+            rt.Cell.Config.CellId, limits.CautionCLi, limits.CriticalCLi, limits.DeepCLi, cutoff.Enabled ? "on" : "off", cutoff.CLiMin, cutoff.HardVoltageLimitV);
+    }
+
+    private void Notify(Action raise)
+    {
+        try
+        {
+            raise();
+        }
+        catch (Exception e)
+        {
+            _log.LogError(e, "a live-update handler failed");
         }
     }
 

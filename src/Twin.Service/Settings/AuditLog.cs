@@ -1,0 +1,61 @@
+using Twin.Service.State;
+
+namespace Twin.Service.Settings;
+
+/// <summary>
+/// The audit log (<c>audit.jsonl</c> in the data directory): every settings change, alarm acknowledgement and
+/// login, appended and fsynced before the action is reported done. Keeps the most recent entries in memory for
+/// the dashboard. Thread-safe.
+/// </summary>
+public sealed class AuditLog : IDisposable
+{
+    /// <summary>The file name inside the data directory.</summary>
+    public const string FileName = "audit.jsonl";
+
+    /// <summary>Entries kept in memory.</summary>
+    public const int Recent = 500;
+
+    private readonly JsonLinesFile<AuditEntry> _file;
+    private readonly LinkedList<AuditEntry> _recent = new();
+    private readonly Lock _gate = new();
+
+    /// <summary>Opens the log in a directory.</summary>
+    /// <param name="directory">Data directory (created when missing).</param>
+    /// <exception cref="FormatException">The file holds an unreadable record.</exception>
+    /// <exception cref="IOException">The file cannot be opened.</exception>
+    public AuditLog(string directory)
+    {
+        string path = Path.Combine(directory, FileName);
+        foreach (var e in JsonLinesFile<AuditEntry>.ReadAll(path, SettingsJsonContext.Default.AuditEntry)) Keep(e);
+        _file = new JsonLinesFile<AuditEntry>(path, SettingsJsonContext.Default.AuditEntry);
+    }
+
+    /// <summary>Appends an entry and makes it durable.</summary>
+    /// <param name="entry">The entry.</param>
+    /// <exception cref="IOException">The entry could not be written.</exception>
+    public void Write(AuditEntry entry)
+    {
+        lock (_gate)
+        {
+            _file.Append(entry);
+            Keep(entry);
+        }
+    }
+
+    /// <summary>The most recent entries, newest first.</summary>
+    /// <param name="max">At most this many.</param>
+    /// <returns>A copy.</returns>
+    public IReadOnlyList<AuditEntry> Latest(int max = Recent)
+    {
+        lock (_gate) return [.. _recent.Take(max)];
+    }
+
+    /// <summary>Closes the file.</summary>
+    public void Dispose() => _file.Dispose();
+
+    private void Keep(AuditEntry e)
+    {
+        _recent.AddFirst(e);
+        if (_recent.Count > Recent) _recent.RemoveLast();
+    }
+}
