@@ -20,5 +20,6 @@ var root = new RootCommand("twin — operando battery twin: lithium content, lat
     DriveCommand.Create(),
     DemoCommand.Create(),
     SimCommand.Create(),
+    PasswdCommand.Create(),
 };
 return root.Parse(args).Invoke();

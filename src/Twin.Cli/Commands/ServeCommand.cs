@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
+using Twin.Dashboard;
 using Twin.Service.Hosting;
 using Twin.Storage.Influx;
 
@@ -22,11 +23,12 @@ internal static class ServeCommand
         var db = new Option<string?>("--db") { Description = "InfluxDB database for /write (1.x, 2.x compatibility, 3.x, VictoriaMetrics)" };
         var token = new Option<string?>("--token") { Description = "InfluxDB token (or set TWIN_INFLUX_TOKEN)" };
         var dataDir = new Option<DirectoryInfo>("--data-dir") { Description = "Spool and checkpoints", DefaultValueFactory = _ => new DirectoryInfo("twin-data") };
-        var urls = new Option<string>("--urls") { Description = "REST API address", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var urls = new Option<string>("--urls") { Description = "REST API and dashboard address", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var clientId = new Option<string>("--client-id") { Description = "MQTT client id and status-topic name", DefaultValueFactory = _ => "twin-service" };
+        var noDashboard = new Option<bool>("--no-dashboard") { Description = "Serve only the REST API, not the live dashboard" };
         var cmd = new Command("serve", "Run the twin service: one twin per cell, state and alarms published, telemetry and twin outputs stored")
         {
-            config, mqtt, influx, db, token, dataDir, urls, clientId,
+            config, mqtt, influx, db, token, dataDir, urls, clientId, noDashboard,
         };
         cmd.SetAction(async (r, ct) =>
         {
@@ -36,6 +38,7 @@ internal static class ServeCommand
             try
             {
                 options = new ServeOptions(file.FullName, r.GetValue(dataDir)!.FullName, r.GetValue(urls)!) { ClientId = r.GetValue(clientId)! };
+                if (!r.GetValue(noDashboard)) options = DashboardSetup.With(options);
                 string? influxUrl = r.GetValue(influx);
                 if (influxUrl is not null)
                 {

@@ -1,3 +1,4 @@
+using Twin.Dashboard;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -38,7 +39,7 @@ internal sealed record DriveSession(string ExperimentPath, IReadOnlyList<Experim
         Microsoft.AspNetCore.Builder.WebApplication? app = null;
         if (EmbeddedTwin)
         {
-            app = TwinServer.Build(new ServeOptions(ExperimentPath, DataDir, Urls) { Bus = Bus },
+            app = TwinServer.Build(DashboardSetup.With(new ServeOptions(ExperimentPath, DataDir, Urls) { Bus = Bus }),
                 logging => logging.SetMinimumLevel(LogLevel.Warning));
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             OnTwinStarted?.Invoke(Urls);

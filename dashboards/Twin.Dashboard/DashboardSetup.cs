@@ -1,0 +1,112 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+using Twin.Dashboard.Auth;
+using Twin.Dashboard.Components;
+using Twin.Dashboard.Endpoints;
+using Twin.Dashboard.Live;
+using Twin.Service.Security;
+
+namespace Twin.Dashboard;
+
+/// <summary>
+/// Adds the live dashboard to the twin service's host: server-rendered Razor components (no interactive
+/// render mode, no Blazor script), SignalR push at <c>/hub</c>, browser assets embedded in this assembly
+/// under <c>/assets/</c>, cookie sign-in with the users and roles of the experiment file, and antiforgery on
+/// every form. Pass <see cref="AddTo"/> and <see cref="MapIn"/> as the service's
+/// <c>ServeOptions.ConfigureServices</c> / <c>ConfigureApp</c>.
+/// </summary>
+public static class DashboardSetup
+{
+    /// <summary>Name of the login rate limit.</summary>
+    public const string LoginRateLimit = "twin-login";
+
+    /// <summary>Login attempts allowed per client address and minute.</summary>
+    public const int LoginAttemptsPerMinute = 10;
+
+    /// <summary>How long a sign-in lasts without activity (a beamtime shift).</summary>
+    public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(12);
+
+    /// <summary>The service options with the dashboard added.</summary>
+    /// <param name="options">How the twin service runs.</param>
+    /// <returns>The same options, serving the dashboard on their URLs.</returns>
+    public static Twin.Service.Hosting.ServeOptions With(Twin.Service.Hosting.ServeOptions options) =>
+        options with { ConfigureServices = AddTo, ConfigureApp = MapIn };
+
+    /// <summary>Registers the dashboard's services.</summary>
+    /// <param name="builder">The service's host builder (the <see cref="AccessConfig"/> is already registered).</param>
+    public static void AddTo(WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddRazorComponents();
+        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, DashboardJsonContext.Default));
+        services.AddSingleton<LiveBroadcaster>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveBroadcaster>());
+        services.AddAntiforgery(o => o.Cookie.Name = "twin.af");
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o =>
+        {
+            o.Cookie.Name = "twin.auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.ExpireTimeSpan = SessionLifetime;
+            o.SlidingExpiration = true;
+            o.LoginPath = "/login";
+            o.AccessDeniedPath = "/denied";
+            o.ReturnUrlParameter = "returnUrl";
+            // form posts and the hub get status codes, pages get the login page
+            o.Events.OnRedirectToLogin = ctx => Answer(ctx, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = ctx => Answer(ctx, StatusCodes.Status403Forbidden);
+        });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(DashboardPolicies.Read, p => p.AddRequirements(new ReadRequirement()))
+            .AddPolicy(DashboardPolicies.Operate, p => p.RequireAuthenticatedUser().RequireRole(TwinRoles.Operator));
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(LoginRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = LoginAttemptsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        });
+        services.AddSingleton<IAuthorizationHandler, ReadAccessHandler>();
+    }
+
+    /// <summary>Adds the middleware and maps the pages, the hub, the assets and the form posts.</summary>
+    /// <param name="app">The service's application.</param>
+    public static void MapIn(WebApplication app)
+    {
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = new EmbeddedFileProvider(typeof(DashboardSetup).Assembly, "assets"),
+            RequestPath = "/assets",
+            OnPrepareResponse = ctx => ctx.Context.Response.Headers.CacheControl = "no-cache",
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.UseAntiforgery();
+        app.MapLoginEndpoints();
+        app.MapOperatorEndpoints();
+        app.MapHub<DashboardHub>("/hub");
+        app.MapRazorComponents<App>();
+    }
+
+    private static Task Answer(RedirectContext<CookieAuthenticationOptions> ctx, int status)
+    {
+        var r = ctx.Request;
+        bool page = HttpMethods.IsGet(r.Method) && !r.Path.StartsWithSegments("/hub");
+        if (page)
+        {
+            ctx.Response.Redirect(ctx.RedirectUri);
+            return Task.CompletedTask;
+        }
+        ctx.Response.StatusCode = status;
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,159 @@
+// The cell page's charts (uPlot): c_Li vs time with the zones shaded and diffraction patterns marked,
+// V and I vs time, and a, c, d_IL, anisotropic strain vs c_Li with the model curve and the live point.
+// Starts from the snapshot the server rendered into data-snapshot; grows with the hub's "cell" pushes.
+(function () {
+  "use strict";
+  const root = document.getElementById("cell");
+  if (!root || typeof uPlot === "undefined") return;
+  const snap = JSON.parse(root.dataset.snapshot);
+  let card = snap.card;
+  const model = snap.model;
+  const maxPoints = 8000;
+
+  // timeline columns (uPlot wants seconds on a time axis)
+  const t = [], v = [], i = [], cli = [], a = [], c = [], eps = [];
+  function push(p) { t.push(p.t / 1000); v.push(p.v); i.push(p.i); cli.push(p.cLi); a.push(p.a); c.push(p.c); eps.push(p.eps); }
+  snap.points.forEach(push);
+  const patterns = snap.patterns.slice();
+
+  function compact() {
+    if (t.length <= maxPoints) return;
+    for (const col of [t, v, i, cli, a, c, eps]) {
+      const kept = col.filter((_, k) => k % 2 === 0);
+      col.length = 0;
+      kept.forEach(x => col.push(x));
+    }
+  }
+
+  const width = el => Math.max(300, el.clientWidth || 600);
+  const zoneColours = { deep: "rgba(120,0,40,0.16)", critical: "rgba(220,40,40,0.13)", caution: "rgba(240,160,0,0.13)" };
+
+  function zoneBands(u) {
+    const ctx = u.ctx, left = u.bbox.left, w = u.bbox.width;
+    const y = val => u.valToPos(val, "y", true);
+    const top = u.bbox.top, bottom = u.bbox.top + u.bbox.height;
+    const band = (hi, lo, colour) => {
+      const y0 = Math.max(top, Math.min(bottom, y(hi))), y1 = Math.max(top, Math.min(bottom, y(lo)));
+      if (y1 > y0) { ctx.fillStyle = colour; ctx.fillRect(left, y0, w, y1 - y0); }
+    };
+    band(card.caution, card.critical, zoneColours.caution);
+    band(card.critical, card.deep, zoneColours.critical);
+    band(card.deep, -1, zoneColours.deep);
+    // critical line
+    ctx.strokeStyle = "rgba(200,0,0,0.8)"; ctx.setLineDash([6, 4]); ctx.lineWidth = 1.5;
+    ctx.beginPath(); ctx.moveTo(left, y(card.critical)); ctx.lineTo(left + w, y(card.critical)); ctx.stroke(); ctx.setLineDash([]);
+  }
+
+  function patternMarks(u) {
+    const ctx = u.ctx, top = u.bbox.top, h = u.bbox.height;
+    ctx.strokeStyle = "rgba(60,60,200,0.55)"; ctx.lineWidth = 1;
+    for (const p of patterns) {
+      const x = u.valToPos(p.timeMs / 1000, "x", true);
+      if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
+      ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, top + h); ctx.stroke();
+    }
+  }
+
+  const cliEl = document.getElementById("chart-cli");
+  const cliPlot = new uPlot({
+    width: width(cliEl), height: 260,
+    scales: { x: { time: true }, y: { range: (u, lo, hi) => [Math.min(0.2, lo), Math.max(1.0, hi)] } },
+    series: [{}, { label: "c_Li", stroke: "#1f4e9c", width: 2, value: (u, x) => x == null ? "—" : x.toFixed(4) }],
+    axes: [{}, { label: "c_Li" }],
+    hooks: { drawClear: [zoneBands], draw: [patternMarks] },
+  }, [t, cli], cliEl);
+
+  const viEl = document.getElementById("chart-vi");
+  const viPlot = new uPlot({
+    width: width(viEl), height: 220,
+    scales: { x: { time: true }, V: { auto: true }, A: { auto: true } },
+    series: [{}, { label: "V", scale: "V", stroke: "#333", width: 1.5, value: (u, x) => x == null ? "—" : x.toFixed(3) + " V" },
+      { label: "I", scale: "A", stroke: "#c0392b", width: 1.2, value: (u, x) => x == null ? "—" : (x * 1e3).toFixed(3) + " mA" }],
+    axes: [{}, { scale: "V", label: "voltage (V)" }, { scale: "A", side: 1, label: "current (A)", grid: { show: false } }],
+  }, [t, v, i], viEl);
+
+  // lattice vs c_Li: model curve + live point, on the model's c_Li grid with the live c_Li inserted
+  function latticeData(curve, now) {
+    const xs = model.cLi.slice(), ys = curve.slice(), pt = new Array(xs.length).fill(null);
+    if (card.cLi != null && now != null) {
+      let k = xs.findIndex(x => x >= card.cLi);
+      if (k < 0) k = xs.length;
+      xs.splice(k, 0, card.cLi); ys.splice(k, 0, null); pt.splice(k, 0, now);
+    }
+    return [xs, ys, pt];
+  }
+  function latticePlot(id, curve, label, digits, log) {
+    const el = document.getElementById(id);
+    return new uPlot({
+      width: width(el), height: 200,
+      scales: { x: { time: false }, y: log ? { distr: 3 } : {} },
+      legend: { show: true },
+      series: [{ label: "c_Li", value: (u, x) => x == null ? "—" : x.toFixed(4) },
+        { label: "model", stroke: "#1f4e9c", width: 1.5, spanGaps: true, value: (u, x) => x == null ? "—" : x.toPrecision(digits) },
+        { label: "now", stroke: "#d35400", fill: "#d35400", width: 0, points: { show: true, size: 11, fill: "#d35400" }, paths: () => null,
+          value: (u, x) => x == null ? "—" : x.toPrecision(digits) }],
+      axes: [{ label: "c_Li" }, { label, size: 70 }],
+    }, latticeData(curve, null), el);
+  }
+  const dIl = model.dIl;
+  const lat = [
+    { plot: latticePlot("chart-a", model.a, "a (Å)", 5), curve: model.a, col: a },
+    { plot: latticePlot("chart-c", model.c, "c (Å)", 5), curve: model.c, col: c },
+    { plot: latticePlot("chart-dil", dIl, "d_IL (Å)", 5), curve: dIl, col: c, f: x => x / 3 },
+    { plot: latticePlot("chart-eps", model.eps, "ε_aniso", 3, true), curve: model.eps, col: eps },
+  ];
+
+  let dirty = true;
+  function redraw() {
+    if (!dirty) return;
+    dirty = false;
+    cliPlot.setData([t, cli]);
+    viPlot.setData([t, v, i]);
+    for (const l of lat) {
+      const last = l.col.length ? l.col[l.col.length - 1] : null;
+      l.plot.setData(latticeData(l.curve, last == null ? null : (l.f ? l.f(last) : last)));
+    }
+  }
+  redraw();
+  setInterval(redraw, 250);
+
+  function cycleRow(r) {
+    const f = window.twinDashboard.fmt;
+    const cells = [r.cycle, r.samples, f.cli(r.minCLi), f.volts(r.minCLiVoltageV), f.duration(r.timeBelowCriticalS), f.volts(r.firstCrossingVoltageV),
+      r.worstZone, f.num(r.chargedAh, 6), f.num(r.dischargedAh, 6), f.num(r.strainDoseS, 3), f.volts(r.cutoffVoltageV)];
+    const body = document.querySelector("#cycles tbody");
+    let tr = body.querySelector('tr[data-cycle="' + r.cycle + '"]');
+    if (!tr) { tr = document.createElement("tr"); tr.dataset.cycle = r.cycle; body.appendChild(tr); }
+    tr.className = "zone-" + r.worstZone;
+    tr.innerHTML = "";
+    for (const x of cells) { const td = document.createElement("td"); td.textContent = x; tr.appendChild(td); }
+  }
+
+  function patternRow(p) {
+    const f = window.twinDashboard.fmt;
+    const body = document.querySelector("#patterns tbody");
+    const tr = document.createElement("tr");
+    for (const x of [p.id, f.time(p.timeMs), f.cli(p.cLiMid), f.num(p.exposureS, 3), p.uri]) {
+      const td = document.createElement("td"); td.textContent = x; tr.appendChild(td);
+    }
+    tr.lastChild.className = "uri";
+    body.insertBefore(tr, body.firstChild);
+    while (body.children.length > 50) body.removeChild(body.lastChild);
+  }
+
+  document.addEventListener("twin:cell", e => {
+    const d = e.detail;
+    card = d.card;
+    d.points.forEach(push);
+    d.patterns.forEach(p => { patterns.push(p); patternRow(p); });
+    if (d.cycleRow && d.cycleRow.samples > 0) cycleRow(d.cycleRow);
+    compact();
+    dirty = true;
+  });
+
+  window.addEventListener("resize", () => {
+    cliPlot.setSize({ width: width(cliEl), height: 260 });
+    viPlot.setSize({ width: width(viEl), height: 220 });
+    for (const l of lat) l.plot.setSize({ width: width(l.plot.root.parentElement), height: 200 });
+  });
+})();
