@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and running the product needs on a fresh Debian machine with the .NET SDK:
-# Node.js and npm (the offline report inlines uPlot from npm at build time).
+# Node.js and npm (the offline report and the dashboard embed uPlot and the SignalR client from npm at build time).
 # Usage: scripts/setup.sh [--test]   (--test also installs what the tests need: Debian chromium, the
 # Mosquitto broker and clients, InfluxDB 1.x, socat and openssl; the tests start their own instances on
 # 127.0.0.1 with ports and data directories of their own, so the packaged services are stopped.)
@@ -33,8 +33,11 @@ if ((${#need[@]})); then
   rm -f /usr/sbin/policy-rc.d
 fi
 
-# uPlot for the report, from the committed lock file.
+# uPlot for the report, uPlot and the SignalR client for the dashboard, from the committed lock files.
 here=$(cd "$(dirname "$0")/.." && pwd)
 if [[ ! -f "$here/dashboards/report/node_modules/uplot/package.json" ]]; then
   (cd "$here/dashboards/report" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+if [[ ! -f "$here/dashboards/Twin.Dashboard/web/node_modules/@microsoft/signalr/package.json" ]]; then
+  (cd "$here/dashboards/Twin.Dashboard/web" && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -27,6 +27,8 @@ internal static class DemoExperiment
             # Written by `twin demo`: a simulated NMC811‖graphite coin cell on a simulated Keithley 2450,
             # a diffractometer trigger box, and the twin of the cell. Edit and run with `twin drive --config`.
             site: demo
+            dashboard:
+              anonymous_read: true   # the demo's dashboard is read-only for everyone; add users with `twin passwd`
             cells:
               - id: coin-1
                 material: {{sim.Options.Material}}

@@ -74,7 +74,7 @@ internal static class DemoRunner
         var session = new DriveSession(experiment, cells, bus, EmbeddedTwin: true, Path.Combine(dir, "twin-data"), o.Urls)
         {
             StatusPeriod = TimeSpan.FromSeconds(o.StatusPeriodS),
-            OnTwinStarted = urls => output.WriteLine($"twin: embedded service, REST API at {urls}/api/cells"),
+            OnTwinStarted = urls => output.WriteLine($"twin: embedded service, live dashboard at {urls}/ (read-only), REST API at {urls}/api/cells"),
             OnEvent = (_, e) =>
             {
                 if (e.Kind != RunnerEventKinds.StepEnd || !steps.TryGetValue(e.Step, out var st)) return;
