@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -62,29 +63,32 @@ public static class OperatorEndpoints
         return app;
     }
 
-    /// <summary>The settings form; empty fields keep the present value.</summary>
+    /// <summary>
+    /// The settings form; empty fields keep the present value. Field names come from <see cref="DataMemberAttribute"/>:
+    /// the form mapping of minimal APIs reads that and ignores <c>[FromForm(Name)]</c> on properties.
+    /// </summary>
     public sealed class SettingsForm
     {
         /// <summary>Caution limit, c_Li.</summary>
-        [FromForm(Name = "caution")] public string? Caution { get; set; }
+        [DataMember(Name = "caution")] public string? Caution { get; set; }
 
         /// <summary>Critical limit, c_Li.</summary>
-        [FromForm(Name = "critical")] public string? Critical { get; set; }
+        [DataMember(Name = "critical")] public string? Critical { get; set; }
 
         /// <summary>Deep limit, c_Li.</summary>
-        [FromForm(Name = "deep")] public string? Deep { get; set; }
+        [DataMember(Name = "deep")] public string? Deep { get; set; }
 
         /// <summary>Hysteresis, c_Li.</summary>
-        [FromForm(Name = "hysteresis")] public string? Hysteresis { get; set; }
+        [DataMember(Name = "hysteresis")] public string? Hysteresis { get; set; }
 
         /// <summary>"on" when the cut-off by lithium is enabled (an unchecked box sends nothing).</summary>
-        [FromForm(Name = "cutoff_enabled")] public string? CutoffEnabled { get; set; }
+        [DataMember(Name = "cutoff_enabled")] public string? CutoffEnabled { get; set; }
 
         /// <summary>c_Li,min.</summary>
-        [FromForm(Name = "c_li_min")] public string? CLiMin { get; set; }
+        [DataMember(Name = "c_li_min")] public string? CLiMin { get; set; }
 
         /// <summary>Hard voltage limit, V.</summary>
-        [FromForm(Name = "v_max")] public string? VMax { get; set; }
+        [DataMember(Name = "v_max")] public string? VMax { get; set; }
 
         /// <summary>The settings the form asks for.</summary>
         /// <param name="now">The present settings (for empty fields).</param>
@@ -107,6 +111,6 @@ public static class OperatorEndpoints
     public sealed class AckForm
     {
         /// <summary>Optional note.</summary>
-        [FromForm(Name = "note")] public string? Note { get; set; }
+        [DataMember(Name = "note")] public string? Note { get; set; }
     }
 }

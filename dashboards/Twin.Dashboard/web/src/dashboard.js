@@ -49,7 +49,7 @@
     el.querySelector('[data-f="caution-line"]').style.left = fmt.pct(c.caution);
     const cut = el.querySelector('[data-f="cutoff-line"]');
     if (cut) { cut.style.left = fmt.pct(c.cLiMin); cut.hidden = !c.cutoffEnabled; }
-    set(el, "ttc", fmt.duration(c.timeToCriticalS));
+    set(el, "ttc", c.zone === "critical" || c.zone === "deep" ? "reached" : fmt.duration(c.timeToCriticalS));
     set(el, "v", fmt.volts(c.voltageV));
     set(el, "i", fmt.amps(c.currentA));
     set(el, "step", c.step == null ? "—" : c.step + (c.kind ? " " + c.kind : "") + " · cycle " + c.cycle);
@@ -68,7 +68,9 @@
   setInterval(() => {
     if (!connection || connection.state !== "Connected") return;
     const recent = latencies.slice(-200).sort((a, b) => a - b);
-    showStatus(recent.length ? "live · lag " + recent[Math.floor(recent.length / 2)] + " ms" : "live", "on");
+    const lag = recent.length ? recent[Math.floor(recent.length / 2)] : null;
+    // a lag only means something for samples stamped in real time (a replayed file carries its own clock)
+    showStatus(lag != null && lag >= 0 && lag < 600000 ? "live · lag " + Math.round(lag) + " ms" : "live", "on");
   }, 1000);
 
   let connection = null;
@@ -92,6 +94,8 @@
 
   function start() {
     if (typeof signalR === "undefined") return;
+    // nothing live before signing in (the hub would refuse the visitor)
+    if (location.pathname === "/login") { showStatus("", ""); return; }
     connection = new signalR.HubConnectionBuilder().withUrl("/hub").withAutomaticReconnect({ nextRetryDelayInMilliseconds: () => 2000 }).build();
     connection.on("cells", cards => cards.forEach(applyCard));
     connection.on("cell", delta => {
