@@ -34,6 +34,9 @@ public sealed record Experiment(IReadOnlyList<ExperimentCell> Cells, AccessConfi
 ///     limits: { caution: 0.45, critical: 0.40, deep: 0.32, hysteresis: 0.005 }
 ///     cutoff: { c_li_min: 0.42, v_max: 4.2, enabled: true }
 ///     strain: { eps0: 5.0e-4, lambda: 0.08, c_crit: 0.40, delta_c_li: 0.05 }
+/// dashboard:                  # optional: who may use the dashboard (see AccessConfig)
+///   anonymous_read: false
+///   users: [ { name: olga, role: operator, password_hash: "…" } ]
 /// </code>
 /// Only id, material, c_li0 and one of q_li_Ah / active_mass_mg are required; the rest default to DESIGN §2.5–2.6.
 /// </summary>
