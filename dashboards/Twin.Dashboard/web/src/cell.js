@@ -28,7 +28,7 @@
   // the content width of a chart's box (clientWidth includes its padding)
   const width = el => {
     const cs = getComputedStyle(el);
-    return Math.max(300, (el.clientWidth || 600) - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight));
+    return Math.max(200, (el.clientWidth || 600) - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight));
   };
   const zoneColours = { deep: "rgba(120,0,40,0.16)", critical: "rgba(220,40,40,0.13)", caution: "rgba(240,160,0,0.13)" };
 
