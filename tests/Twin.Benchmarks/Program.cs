@@ -7,10 +7,12 @@ using Twin.Benchmarks;
 // dotnet run -c Release --project tests/Twin.Benchmarks -- live-ramp [cells] [seconds]  → highest sustained rate
 // dotnet run -c Release --project tests/Twin.Benchmarks -- scpi [seconds]           → SCPI round trips/s over TCP and a pty
 // dotnet run -c Release --project tests/Twin.Benchmarks -- jitter [seconds] [hz]     → sampling jitter of the runner
+// dotnet run -c Release --project tests/Twin.Benchmarks -- dashboard [seconds] [sessions] [warmup] → overview latency, first paint, memory
 if (args.Length > 0 && args[0] == "scpi") return await Twin.Benchmarks.Instruments.InstrumentBench.ScpiAsync(args);
 if (args.Length > 0 && args[0] == "jitter") return await Twin.Benchmarks.Instruments.InstrumentBench.JitterAsync(args);
 if (args.Length > 0 && args[0] == "memory") return MemoryScaling.Run();
 if (args.Length > 0 && args[0] == "live") return await Twin.Benchmarks.Live.LiveLoad.RunAsync(args);
+if (args.Length > 0 && args[0] == "dashboard") return await Twin.Benchmarks.Live.DashboardLoad.RunAsync(args);
 if (args.Length > 0 && args[0] == "live-ramp") return await Twin.Benchmarks.Live.LiveLoad.RampAsync(args);
 BenchmarkSwitcher.FromAssembly(typeof(ReaderTwinBenchmark).Assembly).Run(args);
 return 0;

@@ -204,7 +204,7 @@ internal static class LiveLoad
             P(0.50), P(0.99), sorted.Length == 0 ? double.NaN : sorted[^1], peakRss, influxMissing, metrics);
     }
 
-    private static double RssMiB(int pid)
+    internal static double RssMiB(int pid)
     {
         try
         {
@@ -229,7 +229,7 @@ internal static class LiveLoad
         return false;
     }
 
-    private static async Task WaitAsync(Func<Task<bool>> condition, int seconds)
+    internal static async Task WaitAsync(Func<Task<bool>> condition, int seconds)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (DateTime.UtcNow < deadline)
@@ -241,7 +241,7 @@ internal static class LiveLoad
     }
 
     /// <summary>Kills a child process on dispose if it is still running.</summary>
-    private sealed class ProcessReaper(Process process) : IDisposable
+    internal sealed class ProcessReaper(Process process) : IDisposable
     {
         public void Dispose()
         {
