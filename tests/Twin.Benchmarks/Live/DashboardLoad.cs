@@ -36,9 +36,6 @@ internal static class DashboardLoad
     private const double LatencyTargetMs = 250;
     private const double FirstPaintTargetMs = 1000;
 
-    // The telemetry is a 1 C charge of a 5 A·h cell (c_Li falls by 1e-4 every ~0.4 s) with a rising, slightly noisy
-    // voltage, so that the cards change as on a real run: voltage text on most samples, c_Li and its gauge every few.
-
     /// <summary>Seconds measured with no browser open (memory and state latency baseline).</summary>
     private const int BaselineSeconds = 10;
 
@@ -177,7 +174,9 @@ internal static class DashboardLoad
             return ValueTask.CompletedTask;
         });
 
-        // The load: every cell at Hz, spread evenly over each period, sample time = the moment of publishing.
+        // The load: every cell at Hz, spread evenly over each period, sample time = the moment of publishing. Each cell
+        // is on a 1 C charge of 5 A·h (c_Li falls by 1e-4 every ~0.4 s) with a rising, slightly noisy voltage, so that
+        // the cards change as on a real run: the voltage text on most samples, c_Li and its gauge every few.
         using var stop = new CancellationTokenSource();
         long published = 0;
         await using var publisher = await MqttClient.ConnectNewAsync(MqttClientOptions.Parse(broker.Url) with { ClientId = "dashboard-bench-instruments", OutboxCapacity = 100_000 });
@@ -221,14 +220,14 @@ internal static class DashboardLoad
         });
 
         var phases = new List<Phase>();
-        var paints = new List<(string Name, List<Paint> Loads)>();
+        var paints = new List<(string Name, List<Paint?> Loads)>();
         IPlaywright? pw = null;
         IBrowser? browser = null;
         try
         {
             Console.WriteLine($"warm-up: {warmup} s of load, no browser");
             await Task.Delay(TimeSpan.FromSeconds(warmup));
-            phases.Add(await MeasureAsync("no browser", [], null, BaselineSeconds, clock, stateLatency, rss, serve.Id, http, () => Interlocked.Read(ref published)));
+            phases.Add(await MeasureAsync("no browser", [], null, BaselineSeconds, clock, stateLatency, rss, serve, http, () => Interlocked.Read(ref published)));
 
             pw = await Playwright.CreateAsync();
             browser = await pw.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -245,7 +244,7 @@ internal static class DashboardLoad
             await renderer.SendAsync("Performance.enable");
             Console.WriteLine($"1 session open (document.visibilityState: {await pages[0].EvaluateAsync<string>("() => document.visibilityState")}); warm-up {warmup} s");
             await Task.Delay(TimeSpan.FromSeconds(warmup));
-            phases.Add(await MeasureAsync("1 session", pages, renderer, seconds, clock, stateLatency, rss, serve.Id, http, () => Interlocked.Read(ref published)));
+            phases.Add(await MeasureAsync("1 session", pages, renderer, seconds, clock, stateLatency, rss, serve, http, () => Interlocked.Read(ref published)));
             paints.Add(("1 session open", await PaintLoadsAsync(browser, baseUrl)));
 
             if (o.Stall)
@@ -258,7 +257,7 @@ internal static class DashboardLoad
                 _ = debugger.SendAsync("Debugger.pause");
                 Console.WriteLine("a second session open and paused");
                 await Task.Delay(TimeSpan.FromSeconds(5));
-                phases.Add(await MeasureAsync("1 session + 1 stalled", pages, renderer, seconds, clock, stateLatency, rss, serve.Id, http, () => Interlocked.Read(ref published)));
+                phases.Add(await MeasureAsync("1 session + 1 stalled", pages, renderer, seconds, clock, stateLatency, rss, serve, http, () => Interlocked.Read(ref published)));
                 await stalled.Context.CloseAsync();
             }
 
@@ -267,7 +266,7 @@ internal static class DashboardLoad
                 while (pages.Count < sessions) pages.Add(await OpenSessionAsync(browser, baseUrl));
                 Console.WriteLine($"{sessions} sessions open; warm-up {warmup} s");
                 await Task.Delay(TimeSpan.FromSeconds(warmup));
-                phases.Add(await MeasureAsync($"{sessions} sessions", pages, renderer, seconds, clock, stateLatency, rss, serve.Id, http, () => Interlocked.Read(ref published)));
+                phases.Add(await MeasureAsync($"{sessions} sessions", pages, renderer, seconds, clock, stateLatency, rss, serve, http, () => Interlocked.Read(ref published)));
                 paints.Add(($"{sessions} sessions open", await PaintLoadsAsync(browser, baseUrl)));
             }
         }
@@ -305,7 +304,7 @@ internal static class DashboardLoad
 
         var measured = phases.Where(p => p.Pages > 0).ToList();
         bool latencyOk = measured.All(p => p.Dom.Length > 0 && P(p.Dom, 0.95) <= LatencyTargetMs);
-        bool paintOk = paints.All(x => x.Loads.All(l => l.Fcp is > 0 and < FirstPaintTargetMs));
+        bool paintOk = paints.All(x => x.Loads.All(l => l is { Fcp: > 0 and < FirstPaintTargetMs }));
         foreach (var p in measured.Where(p => p.OldestAge.Length > 0 && p.OldestAge[^1] > 1000))
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"NOTE: '{p.Name}': a card showed a sample {p.OldestAge[^1] / 1000:0.0} s old (oldest card's age p95 {P(p.OldestAge, 0.95):0} ms): its updates stalled"));
         Console.WriteLine(latencyOk ? $"PASS: publish → DOM p95 ≤ {LatencyTargetMs:0} ms in every phase" : $"FAIL: publish → DOM p95 > {LatencyTargetMs:0} ms");
@@ -321,10 +320,10 @@ internal static class DashboardLoad
         page.Response += (_, r) => { if (r.Status >= 400) Console.Error.WriteLine($"[page] {r.Status} {r.Url}"); };
         page.PageError += (_, e) => Console.Error.WriteLine("[page] " + e);
         page.Console += (_, m) => { if (m.Type == "error") Console.Error.WriteLine("[console] " + m.Text); };
-        await page.GotoAsync(baseUrl + "/", new PageGotoOptions { WaitUntil = WaitUntilState.Load, Timeout = 30_000 });
+        await page.GotoAsync(baseUrl + "/", new PageGotoOptions { WaitUntil = WaitUntilState.Load, Timeout = 60_000 });
         int cards = await page.Locator("article.card[data-key]").CountAsync();
         if (cards != Cells) throw new InvalidOperationException($"the overview shows {cards} cards, expected {Cells}");
-        await page.WaitForFunctionAsync(ReadyScript, null, new PageWaitForFunctionOptions { Timeout = 30_000, PollingInterval = 100 });
+        await page.WaitForFunctionAsync(ReadyScript, null, new PageWaitForFunctionOptions { Timeout = 60_000, PollingInterval = 100 });
         await page.EvaluateAsync(CollectorScript);
         return page;
     }
@@ -341,8 +340,9 @@ internal static class DashboardLoad
     }
 
     private static async Task<Phase> MeasureAsync(string name, IReadOnlyList<IPage> pages, ICDPSession? renderer, int seconds, Stopwatch clock,
-        ConcurrentQueue<(double At, double Ms)> stateLatency, ConcurrentQueue<(double At, double MiB)> rss, int servicePid, HttpClient http, Func<long> published)
+        ConcurrentQueue<(double At, double Ms)> stateLatency, ConcurrentQueue<(double At, double MiB)> rss, Process serve, HttpClient http, Func<long> published)
     {
+        int servicePid = serve.Id;
         Console.WriteLine($"measuring '{name}' for {seconds} s");
         foreach (var p in pages) await p.EvaluateAsync("() => { window.__bench.poll(); window.__bench.all = []; window.__bench.ages = []; window.__bench.gaps = 0; }");
         var cpu0 = CpuSnapshot.Take(servicePid);
@@ -364,6 +364,7 @@ internal static class DashboardLoad
             ages.AddRange(r.GetProperty("ages").EnumerateArray().Select(x => x.GetDouble()));
             gaps += r.GetProperty("gaps").GetInt32();
         }
+        if (serve.HasExited) throw new InvalidOperationException($"the service exited (code {serve.ExitCode}) during '{name}'");
         string metrics = await http.GetStringAsync("/metrics");
         double[] dom = [.. perPage.SelectMany(x => x).Order()];
         double[] state = [.. stateLatency.Where(x => x.At >= t0 && x.At < t1).Select(x => x.Ms).Order()];
@@ -375,33 +376,48 @@ internal static class DashboardLoad
             r0 is null || r1 is null ? null : r1.Minus(r0, t1 - t0));
     }
 
-    private static async Task<List<Paint>> PaintLoadsAsync(IBrowser browser, string baseUrl)
+    /// <summary>Loads a fresh overview <see cref="PaintLoads"/> times; a load that does not finish within 60 s counts as failed (null).</summary>
+    private static async Task<List<Paint?>> PaintLoadsAsync(IBrowser browser, string baseUrl)
     {
-        var loads = new List<Paint>();
+        var loads = new List<Paint?>();
         for (int i = 0; i < PaintLoads; i++)
         {
             await using var context = await browser.NewContextAsync();
             var page = await context.NewPageAsync();
             await OverrideAssetsAsync(page);
-            await page.GotoAsync(baseUrl + "/", new PageGotoOptions { WaitUntil = WaitUntilState.Load, Timeout = 30_000 });
-            var r = await page.EvaluateAsync<JsonElement>(PaintScript);
-            var p = new Paint(r.GetProperty("fcp").GetDouble(), r.GetProperty("fp").GetDouble(), r.GetProperty("responseStart").GetDouble(),
-                r.GetProperty("responseEnd").GetDouble(), r.GetProperty("dcl").GetDouble(), r.GetProperty("load").GetDouble(),
-                r.GetProperty("live").GetDouble(), r.GetProperty("bytes").GetDouble(), r.GetProperty("cards").GetInt32());
-            if (p.Cards != Cells) throw new InvalidOperationException($"the overview shows {p.Cards} cards, expected {Cells}");
-            loads.Add(p);
+            try
+            {
+                await page.GotoAsync(baseUrl + "/", new PageGotoOptions { WaitUntil = WaitUntilState.Load, Timeout = 60_000 });
+                var r = await page.EvaluateAsync<JsonElement>(PaintScript);
+                var p = new Paint(r.GetProperty("fcp").GetDouble(), r.GetProperty("fp").GetDouble(), r.GetProperty("responseStart").GetDouble(),
+                    r.GetProperty("responseEnd").GetDouble(), r.GetProperty("dcl").GetDouble(), r.GetProperty("load").GetDouble(),
+                    r.GetProperty("live").GetDouble(), r.GetProperty("bytes").GetDouble(), r.GetProperty("cards").GetInt32());
+                if (p.Cards != Cells) throw new InvalidOperationException($"the overview shows {p.Cards} cards, expected {Cells}");
+                loads.Add(p);
+            }
+            catch (TimeoutException e)
+            {
+                Console.Error.WriteLine("[paint] load failed: " + e.Message.Split('\n')[0]);
+                loads.Add(null);
+            }
             await Task.Delay(300);
         }
         return loads;
     }
 
-    private static string PaintRow(string name, List<Paint> loads)
+    private static string PaintRow(string name, List<Paint?> all)
     {
+        var loads = all.OfType<Paint>().ToList();
+        string failed = loads.Count < all.Count ? $" ({all.Count - loads.Count} of {all.Count} loads did not finish within 60 s)" : "";
+        if (loads.Count == 0) return $"| {name} | —{failed} | | | | | | |";
         double Med(Func<Paint, double> f) => P([.. loads.Select(f).Order()], 0.5);
         double Max(Func<Paint, double> f) => loads.Max(f);
+        var seen = loads.Where(l => l.Live > 0).Select(l => l.Live).Order().ToArray();
+        string live = string.Create(CultureInfo.InvariantCulture, $"{P(seen, 0.5):0} / {(seen.Length == 0 ? double.NaN : seen[^1]):0} ms") +
+            (seen.Length < loads.Count ? $" ({loads.Count - seen.Length} of {loads.Count} loads: none within 15 s)" : "");
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {name} | {Med(l => l.Fcp):0} / {Max(l => l.Fcp):0} ms | {Med(l => l.Fp):0} ms | {Med(l => l.ResponseEnd):0} / {Max(l => l.ResponseEnd):0} ms | " +
-            $"{Med(l => l.Dcl):0} / {Max(l => l.Dcl):0} ms | {Med(l => l.Load):0} ms | {Med(l => l.Live):0} / {Max(l => l.Live):0} ms | {loads[0].Bytes / 1024:0} KiB |");
+            $"| {name} | {Med(l => l.Fcp):0} / {Max(l => l.Fcp):0} ms{failed} | {Med(l => l.Fp):0} ms | {Med(l => l.ResponseEnd):0} / {Max(l => l.ResponseEnd):0} ms | " +
+            $"{Med(l => l.Dcl):0} / {Max(l => l.Dcl):0} ms | {Med(l => l.Load):0} ms | {live} | {loads[0].Bytes / 1024:0} KiB |");
     }
 
     private static double P(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
