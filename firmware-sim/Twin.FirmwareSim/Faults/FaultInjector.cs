@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -54,7 +55,10 @@ public sealed class FaultInjector
         Volatile.Write(ref _garbageLines, lines);
     }
 
-    /// <summary>Delay added before every reply; <see cref="TimeSpan.Zero"/> = off.</summary>
+    /// <summary>
+    /// Delay added before every reply (the device is busy: other connections wait too); <see cref="TimeSpan.Zero"/> =
+    /// off. A reply already waiting follows a change: lowering the value releases it early.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Negative value.</exception>
     public TimeSpan SlowReplies
     {
@@ -132,17 +136,28 @@ public sealed class FaultInjector
         }
     }
 
-    /// <summary>Called for every reply: the delay to apply (counted when non-zero).</summary>
-    internal TimeSpan TakeReplyDelay()
+    /// <summary>
+    /// Called before every reply: waits while <see cref="SlowReplies"/> says so (counted when a wait starts). The wait
+    /// follows the setting as it changes, so lowering <see cref="SlowReplies"/> (to zero: the device is no longer busy)
+    /// ends a wait already in progress within about 20 ms.
+    /// </summary>
+    /// <param name="ct">Ends the wait with <see cref="OperationCanceledException"/>.</param>
+    internal async ValueTask WaitBeforeReplyAsync(CancellationToken ct)
     {
         var d = SlowReplies;
-        if (d > TimeSpan.Zero)
+        if (d <= TimeSpan.Zero) return;
+        Interlocked.Increment(ref _delayed);
+        Report($"reply delayed by {d.TotalMilliseconds:0} ms");
+        long start = Stopwatch.GetTimestamp();
+        while (true)
         {
-            Interlocked.Increment(ref _delayed);
-            Report($"reply delayed by {d.TotalMilliseconds:0} ms");
+            var remaining = SlowReplies - Stopwatch.GetElapsedTime(start);
+            if (remaining <= TimeSpan.Zero) return;
+            await Task.Delay(remaining < PollStep ? remaining : PollStep, ct).ConfigureAwait(false);
         }
-        return d;
     }
+
+    private static readonly TimeSpan PollStep = TimeSpan.FromMilliseconds(20);
 
     private void Report(string what)
     {

@@ -81,8 +81,7 @@ internal sealed class LineConnection : ILineReplySink
 
     public async ValueTask SendLineAsync(string line, CancellationToken cancellationToken = default)
     {
-        var delay = _server.Faults.TakeReplyDelay();
-        if (delay > TimeSpan.Zero) await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+        await _server.Faults.WaitBeforeReplyAsync(cancellationToken).ConfigureAwait(false);
         int length = Encoding.Latin1.GetByteCount(line) + _terminator.Length;
         byte[] rented = ArrayPool<byte>.Shared.Rent(length);
         try
@@ -109,8 +108,7 @@ internal sealed class LineConnection : ILineReplySink
 
     public async ValueTask SendRawAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default)
     {
-        var delay = _server.Faults.TakeReplyDelay();
-        if (delay > TimeSpan.Zero) await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+        await _server.Faults.WaitBeforeReplyAsync(cancellationToken).ConfigureAwait(false);
         await WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
     }
 

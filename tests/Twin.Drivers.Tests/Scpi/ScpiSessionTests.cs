@@ -82,13 +82,23 @@ public sealed class ScpiSessionTests
     {
         await using var smu = await SimulatedSmu.StartAsync();
         await using var s = await smu.OpenSessionAsync(new ScpiOptions { Timeout = TimeSpan.FromMilliseconds(1000) });
-        smu.Faults.SlowReplies = TimeSpan.FromMilliseconds(2500);  // the device is busy until t = 2.5 s
-        await Assert.ThrowsAsync<ScpiTimeoutException>(() => s.QueryAsync("*IDN?"));     // t = 1 s
-        var next = s.QueryAsync(":SOUR:FUNC?");           // resync times out at 2 s → reconnect → fresh link, answered at 2.5 s
-        await Task.Delay(100);
-        smu.Faults.SlowReplies = TimeSpan.Zero;
+        // The device stays busy (every reply held back) until the session has given up resynchronising and re-opened
+        // the link; only then does it answer again. No fixed busy time: a loaded machine fires timers late.
+        var restored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        s.LinkEvent += e =>
+        {
+            if (!e.StartsWith("link restored", StringComparison.Ordinal)) return;
+            smu.Faults.SlowReplies = TimeSpan.Zero;
+            restored.TrySetResult();
+        };
+        smu.Faults.SlowReplies = TimeSpan.FromSeconds(60);
+        await Assert.ThrowsAsync<ScpiTimeoutException>(() => s.QueryAsync("*IDN?"));
+        var next = s.QueryAsync(":SOUR:FUNC?");   // resync times out after 1 s → reconnect → the query on the fresh link
         Assert.Equal("VOLT", await next);
+        Assert.True(restored.Task.IsCompleted);
         Assert.Equal(1, s.Reconnects);
+        var log = s.Log.Snapshot();
+        Assert.Contains(log, x => x.Direction == ScpiDirection.Event && x.Text == "resynchronisation timed out; re-opening the link");
     }
 
     [Fact]
