@@ -161,6 +161,10 @@ public sealed class DashboardPagesTests(DashboardFixture twin, ITestOutputHelper
             Assert.Equal("/login", new Uri(page.Page.Url).AbsolutePath);
             Assert.Contains("Wrong user name or password", await page.Page.InnerTextAsync("#login-error"));
             Assert.Equal("read-only", await page.Page.InnerTextAsync("nav.top .user"));
+            // the user name is kept, the password is not, and the cursor waits in the password field
+            Assert.Equal(DashboardFixture.OperatorName, await page.Page.InputValueAsync("input[name=user]"));
+            Assert.Equal("", await page.Page.InputValueAsync("input[name=password]"));
+            Assert.Equal("password", await page.Page.EvaluateAsync<string>("() => document.activeElement.name"));
             await page.ScreenshotAsync("login-refused", output);
             // the sign-in page does not try the live connection a visitor may not open
             Assert.DoesNotContain("no live data", await page.Page.InnerTextAsync("#live-status"));

@@ -31,7 +31,9 @@ public static class LoginEndpoints
             if (user is null || form.Password is null || !PasswordHashing.Verify(user.PasswordHash, form.Password))
             {
                 audit.Write(new AuditEntry(UnixTime.NowNs(), Clip(form.User) ?? "", "", "login-failed", "", "wrong user name or password", remote));
-                return Results.Redirect($"/login?error=1&returnUrl={Uri.EscapeDataString(returnUrl)}");
+                // the form comes back with the user name filled in, so only the password is typed again
+                string again = Clip(form.User)?.Trim() is { Length: > 0 } name ? $"&user={Uri.EscapeDataString(name)}" : "";
+                return Results.Redirect($"/login?error=1{again}&returnUrl={Uri.EscapeDataString(returnUrl)}");
             }
             var identity = new ClaimsIdentity(
                 [new Claim(ClaimTypes.Name, user.Name), new Claim(ClaimTypes.Role, user.Role)],

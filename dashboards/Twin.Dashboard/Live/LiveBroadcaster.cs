@@ -10,10 +10,12 @@ namespace Twin.Dashboard.Live;
 
 /// <summary>
 /// Turns the twin service's updates into SignalR pushes. Each applied batch marks its cell changed and adds
-/// its samples to the cell's <see cref="CellTimeline"/>; every <see cref="PushInterval"/> the changed cells go
-/// out in one <c>cells</c> message to the overview group and one <c>cell</c> message per watched cell, so a
-/// browser gets at most one message per page and interval however many samples arrived (64 cells at 10 Hz
-/// are 640 samples/s; an overview receives 20 messages/s).
+/// its samples to the cell's <see cref="CellTimeline"/>; every <see cref="PushInterval"/> the changed cells are
+/// merged into every connected page's pending update, and each page that has acknowledged its previous update is
+/// sent one <c>update</c> message (<see cref="LiveUpdate"/>): the changed cards for an overview, the watched cell's
+/// news for a cell page. A browser thus gets at most one message per interval however many samples arrived (64
+/// cells at 10 Hz are 640 samples/s; an overview receives 20 messages/s), and a slow or stalled browser skips to the
+/// newest values without holding back any other page.
 /// </summary>
 public sealed class LiveBroadcaster : BackgroundService
 {
@@ -26,6 +28,7 @@ public sealed class LiveBroadcaster : BackgroundService
     private readonly ILogger<LiveBroadcaster> _log;
     private readonly Dictionary<string, Feed> _feeds = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<Feed> _changed = new();
+    private readonly ConcurrentDictionary<string, Viewer> _viewers = new(StringComparer.Ordinal);
     private int _alarmsChanged;
 
     /// <summary>Creates the broadcaster and starts listening to the service's updates.</summary>
@@ -49,11 +52,6 @@ public sealed class LiveBroadcaster : BackgroundService
     /// <returns>The cards.</returns>
     public List<CellCard> AllCards() => [.. _feeds.Values.Select(CardOf)];
 
-    /// <summary>A cell's card now.</summary>
-    /// <param name="key">"site/cell" or a cell id.</param>
-    /// <returns>The card, or null for an unknown cell.</returns>
-    public CellCard? Card(string key) => FeedOf(key) is { } f ? CardOf(f) : null;
-
     /// <summary>Everything a cell page starts with.</summary>
     /// <param name="key">"site/cell" or a cell id.</param>
     /// <returns>The snapshot, or null for an unknown cell.</returns>
@@ -61,7 +59,8 @@ public sealed class LiveBroadcaster : BackgroundService
     {
         var f = FeedOf(key);
         if (f is null) return null;
-        return new CellSnapshot(CardOf(f), f.Timeline.Snapshot(), [.. f.Runtime.Patterns.Select(CellCards.Mark)], CellCards.Model(f.Runtime));
+        var (points, patterns) = TimelineOf(f);
+        return new CellSnapshot(CardOf(f), points, patterns, CellCards.Model(f.Runtime));
     }
 
     /// <summary>Alarm counts now.</summary>
@@ -71,6 +70,62 @@ public sealed class LiveBroadcaster : BackgroundService
         var all = _alarms.All();
         return new AlarmCounts(all.Count(a => a.Active && !a.Acknowledged), all.Count(a => a.Open));
     }
+
+    /// <summary>Pages connected now.</summary>
+    public int Viewers => _viewers.Count;
+
+    /// <summary>
+    /// Registers a connection as an overview page and gives it every cell's card. Nothing more is sent to it
+    /// until it acknowledges this reply (<see cref="Viewer.JoinSeq"/>); changes from now on wait for it.
+    /// </summary>
+    /// <param name="connectionId">SignalR connection id.</param>
+    /// <returns>The join reply.</returns>
+    public LiveUpdate JoinOverview(string connectionId)
+    {
+        _viewers[connectionId] = new Viewer(connectionId, ViewerPage.Overview);
+        return new LiveUpdate(Viewer.JoinSeq, AllCards(), null, null);
+    }
+
+    /// <summary>
+    /// Registers a connection as a cell page and gives it the card, the timeline points and patterns after
+    /// <paramref name="sinceMs"/> (what the page missed since it was rendered) and the open cycle's row.
+    /// </summary>
+    /// <param name="connectionId">SignalR connection id.</param>
+    /// <param name="key">"site/cell" or a cell id.</param>
+    /// <param name="sinceMs">Time of the newest point the page has, Unix ms (0: none).</param>
+    /// <returns>The join reply, or null for an unknown cell.</returns>
+    public LiveUpdate? JoinCell(string connectionId, string key, double sinceMs)
+    {
+        var f = FeedOf(key);
+        if (f is null) return null;
+        var card = CardOf(f);
+        _viewers[connectionId] = new Viewer(connectionId, ViewerPage.Cell, card.Key);
+        var (points, patterns) = TimelineOf(f);
+        var delta = new CellDelta(card, [.. points.Where(p => p.T > sinceMs)], [.. patterns.Where(p => p.TimeMs > sinceMs)],
+            CellCards.Row(f.Runtime.Twin.CurrentCycle));
+        return new LiveUpdate(Viewer.JoinSeq, null, delta, null);
+    }
+
+    /// <summary>Registers a connection as a page that shows neither the overview nor a cell: it is sent alarm counts.</summary>
+    /// <param name="connectionId">SignalR connection id.</param>
+    /// <returns>The join reply with the alarm counts now.</returns>
+    public LiveUpdate JoinOther(string connectionId)
+    {
+        _viewers[connectionId] = new Viewer(connectionId, ViewerPage.Other);
+        return new LiveUpdate(Viewer.JoinSeq, null, null, Counts());
+    }
+
+    /// <summary>A page acknowledged an update; what is pending for it goes out now.</summary>
+    /// <param name="connectionId">SignalR connection id.</param>
+    /// <param name="seq">The update's sequence number.</param>
+    public void Acknowledge(string connectionId, long seq)
+    {
+        if (_viewers.TryGetValue(connectionId, out var v) && v.Acknowledge(seq)) Deliver(v);
+    }
+
+    /// <summary>Forgets a connection (it closed).</summary>
+    /// <param name="connectionId">SignalR connection id.</param>
+    public void Leave(string connectionId) => _viewers.TryRemove(connectionId, out _);
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -82,7 +137,7 @@ public sealed class LiveBroadcaster : BackgroundService
             {
                 try
                 {
-                    await PushAsync(stoppingToken).ConfigureAwait(false);
+                    Push(stoppingToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -104,27 +159,49 @@ public sealed class LiveBroadcaster : BackgroundService
         base.Dispose();
     }
 
-    private async Task PushAsync(CancellationToken ct)
+    private void Push(CancellationToken ct)
     {
         var cards = new List<CellCard>();
-        var deltas = new List<(string Group, CellDelta Delta)>();
+        var deltas = new Dictionary<string, CellDelta>(StringComparer.Ordinal);
         while (_changed.TryDequeue(out var f))
         {
             var (points, patterns) = f.TakePending();
             var card = CardOf(f);
             cards.Add(card);
-            var open = f.Runtime.Twin.CurrentCycle;
-            deltas.Add((DashboardHub.CellGroup(card.Key), new CellDelta(card, points, patterns, CellCards.Row(open))));
+            deltas[card.Key] = new CellDelta(card, points, patterns, CellCards.Row(f.Runtime.Twin.CurrentCycle));
         }
-        if (cards.Count > 0)
+        var counts = Interlocked.Exchange(ref _alarmsChanged, 0) == 1 ? Counts() : null;
+        foreach (var v in _viewers.Values)
         {
-            var sends = new List<Task>(deltas.Count + 1) { _hub.Clients.Group(DashboardHub.OverviewGroup).SendAsync("cells", cards, ct) };
-            foreach (var (group, delta) in deltas) sends.Add(_hub.Clients.Group(group).SendAsync("cell", delta, ct));
-            await Task.WhenAll(sends).ConfigureAwait(false);
+            ct.ThrowIfCancellationRequested();
+            if (cards.Count > 0 || counts is not null) v.Offer(cards, deltas, counts);
+            Deliver(v);
         }
-        if (Interlocked.Exchange(ref _alarmsChanged, 0) == 1)
-            await _hub.Clients.All.SendAsync("alarms", Counts(), ct).ConfigureAwait(false);
     }
+
+    /// <summary>Sends a page its pending update unless one is in flight; never waits for the browser.</summary>
+    private void Deliver(Viewer v)
+    {
+        var update = v.TakeIfIdle(key => FeedOf(key) is { } f ? TimelineOf(f) : ([], []));
+        if (update is null) return;
+        _ = SendAsync(v, update);
+    }
+
+    private async Task SendAsync(Viewer v, LiveUpdate update)
+    {
+        try
+        {
+            await _hub.Clients.Client(v.ConnectionId).SendAsync("update", update).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _log.LogDebug("dashboard update to {Connection} failed: {Error}", v.ConnectionId, e.Message);
+            v.SendFailed(update.Seq);
+        }
+    }
+
+    private static (TimelinePoint[] Points, PatternMark[] Patterns) TimelineOf(Feed f) =>
+        (f.Timeline.Snapshot(), [.. f.Runtime.Patterns.Select(CellCards.Mark)]);
 
     private void OnApplied(CellRuntime rt, IngestBatch batch)
     {

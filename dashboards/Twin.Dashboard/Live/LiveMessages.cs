@@ -67,10 +67,25 @@ public sealed record CycleRow(int Cycle, long Samples, double? MinCLi, double? M
 
 /// <summary>What the cell page receives on each push: the card, the new timeline points, new patterns and the open cycle's row.</summary>
 /// <param name="Card">The cell now.</param>
-/// <param name="Points">Timeline points since the previous push.</param>
-/// <param name="Patterns">Patterns since the previous push.</param>
+/// <param name="Points">Timeline points since the previous push, oldest first (the page skips any it already has, by time).</param>
+/// <param name="Patterns">Patterns since the previous push (the page skips ids it already has).</param>
 /// <param name="CycleRow">The open cycle, or null.</param>
-public sealed record CellDelta(CellCard Card, IReadOnlyList<TimelinePoint> Points, IReadOnlyList<PatternMark> Patterns, CycleRow? CycleRow);
+public sealed record CellDelta(CellCard Card, IReadOnlyList<TimelinePoint> Points, IReadOnlyList<PatternMark> Patterns, CycleRow? CycleRow)
+{
+    /// <summary>True when <see cref="Points"/> and <see cref="Patterns"/> are the whole timeline, replacing what the page has
+    /// (sent when a page fell more than 4,000 points behind).</summary>
+    public bool Reset { get; init; }
+}
+
+/// <summary>
+/// One hub message <c>update</c> to a page (also the reply to joining). The page applies it and answers
+/// <c>Ack(seq)</c>; the next update waits for that answer, merged with everything newer.
+/// </summary>
+/// <param name="Seq">Sequence number of this update on its connection (the join reply is 1).</param>
+/// <param name="Cards">Overview: the cells whose card changed (newest card each), or null.</param>
+/// <param name="Cell">Cell page: the watched cell's news, or null.</param>
+/// <param name="Alarms">New alarm counts, or null when they did not change.</param>
+public sealed record LiveUpdate(long Seq, IReadOnlyList<CellCard>? Cards, CellDelta? Cell, AlarmCounts? Alarms);
 
 /// <summary>Alarm counts for the navigation bar.</summary>
 /// <param name="Active">Alarms still active and not acknowledged.</param>
@@ -99,6 +114,7 @@ public sealed record CellSnapshot(CellCard Card, IReadOnlyList<TimelinePoint> Po
 [JsonSerializable(typeof(CellDelta))]
 [JsonSerializable(typeof(CellSnapshot))]
 [JsonSerializable(typeof(AlarmCounts))]
+[JsonSerializable(typeof(LiveUpdate))]
 [JsonSerializable(typeof(List<CycleRow>))]
 [JsonSerializable(typeof(string))]
 public sealed partial class DashboardJsonContext : JsonSerializerContext;

@@ -12,9 +12,21 @@
 
   // timeline columns (uPlot wants seconds on a time axis)
   const t = [], v = [], i = [], cli = [], a = [], c = [], eps = [];
-  function push(p) { t.push(p.t / 1000); v.push(p.v); i.push(p.i); cli.push(p.cLi); a.push(p.a); c.push(p.c); eps.push(p.eps); }
+  // the newest point's time (ms): points arrive in time order; any at or before it are already here
+  let lastMs = -Infinity;
+  function push(p) {
+    if (!(p.t > lastMs)) return;
+    lastMs = p.t;
+    t.push(p.t / 1000); v.push(p.v); i.push(p.i); cli.push(p.cLi); a.push(p.a); c.push(p.c); eps.push(p.eps);
+  }
+  function clear() {
+    for (const col of [t, v, i, cli, a, c, eps]) col.length = 0;
+    lastMs = -Infinity;
+  }
   snap.points.forEach(push);
   const patterns = snap.patterns.slice();
+  const patternIds = new Set(patterns.map(p => p.id));
+  window.twinCell = { lastTimeMs: () => (isFinite(lastMs) ? lastMs : 0), times: () => t.map(x => x * 1000) };
 
   function compact() {
     if (t.length <= maxPoints) return;
@@ -58,12 +70,15 @@
     }
   }
 
+  // time labels at least 110 px apart (the V/I chart is half as wide as the page)
+  const timeAxis = () => ({ space: 110 });
+
   const cliEl = document.getElementById("chart-cli");
   const cliPlot = new uPlot({
     width: width(cliEl), height: 260,
     scales: { x: { time: true }, y: { range: (u, lo, hi) => [Math.min(0.2, lo), Math.max(1.0, hi)] } },
     series: [{}, { label: "c_Li", stroke: "#1f4e9c", width: 2, value: (u, x) => x == null ? "—" : x.toFixed(4) }],
-    axes: [{}, { label: "c_Li" }],
+    axes: [timeAxis(), { label: "c_Li" }],
     hooks: { drawClear: [zoneBands], draw: [patternMarks] },
   }, [t, cli], cliEl);
 
@@ -73,7 +88,7 @@
     scales: { x: { time: true }, V: { auto: true }, A: { auto: true } },
     series: [{}, { label: "V", scale: "V", stroke: "#333", width: 1.5, value: (u, x) => x == null ? "—" : x.toFixed(3) + " V" },
       { label: "I", scale: "A", stroke: "#c0392b", width: 1.2, value: (u, x) => x == null ? "—" : (x * 1e3).toFixed(3) + " mA" }],
-    axes: [{}, { scale: "V", label: "voltage (V)" }, { scale: "A", side: 1, label: "current (A)", grid: { show: false } }],
+    axes: [timeAxis(), { scale: "V", label: "voltage (V)" }, { scale: "A", side: 1, label: "current (A)", grid: { show: false } }],
   }, [t, v, i], viEl);
 
   // lattice vs c_Li: model curve + live point, on the model's c_Li grid with the live c_Li inserted
@@ -148,8 +163,9 @@
   document.addEventListener("twin:cell", e => {
     const d = e.detail;
     card = d.card;
+    if (d.reset) clear();   // the page fell behind: this is the whole timeline
     d.points.forEach(push);
-    d.patterns.forEach(p => { patterns.push(p); patternRow(p); });
+    d.patterns.forEach(p => { if (!patternIds.has(p.id)) { patternIds.add(p.id); patterns.push(p); patternRow(p); } });
     if (d.cycleRow && d.cycleRow.samples > 0) cycleRow(d.cycleRow);
     compact();
     dirty = true;

@@ -77,9 +77,44 @@
   const page = document.querySelector("[data-page]");
   const kind = page ? page.dataset.page : null;
 
+  const domReady = new Promise(r => document.readyState === "loading" ? document.addEventListener("DOMContentLoaded", r) : r());
+
+  // Joins what the page shows; the reply is the first update. A cell page asks for the points it has not got
+  // (its charts started from the snapshot rendered into the page, or from before a reconnect).
   async function join() {
-    if (kind === "overview") (await connection.invoke("WatchOverview")).forEach(applyCard);
-    else if (kind === "cell") applyCard(await connection.invoke("WatchCell", page.dataset.key));
+    if (kind === "overview") applyUpdate(await connection.invoke("WatchOverview"));
+    else if (kind === "cell") {
+      await domReady;   // cell.js (deferred) is listening and knows its newest point
+      const since = window.twinCell ? window.twinCell.lastTimeMs() : 0;
+      applyUpdate(await connection.invoke("WatchCell", page.dataset.key, since));
+    } else applyUpdate(await connection.invoke("WatchAlarms"));
+  }
+
+  function showAlarms(counts) {
+    const badge = document.querySelector('[data-f="alarm-count"]');
+    if (badge) {
+      badge.textContent = counts.open;
+      badge.classList.toggle("on", counts.active > 0);
+      badge.classList.toggle("warn", counts.active === 0 && counts.open > 0);
+    }
+    if (kind === "alarms") refreshAlarms();
+  }
+
+  // One update (a push or a join reply): apply it, then acknowledge it, which lets the server send the next one
+  // (merged with everything newer that arrived meanwhile).
+  let updates = 0;
+  function applyUpdate(u) {
+    updates++;
+    try {
+      if (u.cards) u.cards.forEach(applyCard);
+      if (u.cell) {
+        applyCard(u.cell.card);
+        document.dispatchEvent(new CustomEvent("twin:cell", { detail: u.cell }));
+      }
+      if (u.alarms) showAlarms(u.alarms);
+    } finally {
+      connection.send("Ack", u.seq).catch(() => { /* closed: a reconnect joins afresh */ });
+    }
   }
 
   async function refreshAlarms() {
@@ -97,20 +132,7 @@
     // nothing live before signing in (the hub would refuse the visitor)
     if (location.pathname === "/login") { showStatus("", ""); return; }
     connection = new signalR.HubConnectionBuilder().withUrl("/hub").withAutomaticReconnect({ nextRetryDelayInMilliseconds: () => 2000 }).build();
-    connection.on("cells", cards => cards.forEach(applyCard));
-    connection.on("cell", delta => {
-      applyCard(delta.card);
-      document.dispatchEvent(new CustomEvent("twin:cell", { detail: delta }));
-    });
-    connection.on("alarms", counts => {
-      const badge = document.querySelector('[data-f="alarm-count"]');
-      if (badge) {
-        badge.textContent = counts.open;
-        badge.classList.toggle("on", counts.active > 0);
-        badge.classList.toggle("warn", counts.active === 0 && counts.open > 0);
-      }
-      if (kind === "alarms") refreshAlarms();
-    });
+    connection.on("update", applyUpdate);
     connection.onreconnecting(() => showStatus("reconnecting…", "off"));
     connection.onreconnected(() => { showStatus("live", "on"); join(); });
     connection.onclose(() => showStatus("disconnected — reload the page", "off"));
@@ -118,6 +140,6 @@
       .catch(e => showStatus("no live data: " + (e && e.message ? e.message : e), "off"));
   }
 
-  window.twinDashboard = { fmt, latencies: () => latencies.slice(), connection: () => connection };
+  window.twinDashboard = { fmt, latencies: () => latencies.slice(), updates: () => updates, connection: () => connection };
   start();
 })();
