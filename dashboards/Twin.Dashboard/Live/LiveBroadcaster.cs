@@ -71,9 +71,6 @@ public sealed class LiveBroadcaster : BackgroundService
         return new AlarmCounts(all.Count(a => a.Active && !a.Acknowledged), all.Count(a => a.Open));
     }
 
-    /// <summary>Pages connected now.</summary>
-    public int Viewers => _viewers.Count;
-
     /// <summary>
     /// Registers a connection as an overview page and gives it every cell's card. Nothing more is sent to it
     /// until it acknowledges this reply (<see cref="Viewer.JoinSeq"/>); changes from now on wait for it.

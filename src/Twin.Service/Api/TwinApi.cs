@@ -24,7 +24,7 @@ public static class TwinApi
     /// <param name="bus">The bus, for the telemetry POST.</param>
     /// <param name="metrics">Metrics.</param>
     /// <param name="checks">Components reporting health.</param>
-    /// <param name="alarms">The alarm book, or null.</param>
+    /// <param name="alarms">The alarm book (for <c>GET /api/alarms</c>), or null.</param>
     /// <returns>The route builder.</returns>
     public static IEndpointRouteBuilder MapTwinApi(this IEndpointRouteBuilder app, TwinIngestService ingest, IMessageBus bus, ServiceMetrics metrics, IReadOnlyList<HealthCheck> checks,
         AlarmBook? alarms = null)
@@ -39,7 +39,7 @@ public static class TwinApi
             var c = rt.Cell.Config;
             var detail = new CellDetail(Summary(rt),
                 new CellLimits(c.QLiAh, c.CLi0, c.Limits.CautionCLi, c.Limits.CriticalCLi, c.Limits.DeepCLi, c.Cutoff.CLiMin, c.Cutoff.HardVoltageLimitV),
-                alarms?.OpenFor(rt.Cell.Site, c.CellId) is { } open ? rt.Alarm(open.Id, open.AcknowledgedBy) : rt.Alarm(), rt.Twin.CurrentCycle,
+                ingest.AlarmOf(rt), rt.Twin.CurrentCycle,
                 new SequenceInfo(rt.Sequence.LastSeq, rt.Sequence.Accepted, rt.Sequence.Duplicates, rt.Sequence.Gaps, rt.Sequence.Missing));
             return Results.Json(detail, json.CellDetail);
         });

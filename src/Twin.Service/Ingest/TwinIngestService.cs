@@ -258,10 +258,17 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
     public Task PublishAlarmAsync(CellRuntime rt, CancellationToken ct)
     {
         var c = rt.Cell;
-        var open = _alarms?.OpenFor(c.Site, c.Config.CellId);
-        var payload = rt.Alarm(open?.Id, open?.AcknowledgedBy);
-        return _bus.PublishAsync(new BusMessage(TwinTopics.Alarm(c.Site, c.Config.CellId), TwinPayloads.Serialize(payload), QualityOfService.AtLeastOnce, Retain: true)
+        return _bus.PublishAsync(new BusMessage(TwinTopics.Alarm(c.Site, c.Config.CellId), TwinPayloads.Serialize(AlarmOf(rt)), QualityOfService.AtLeastOnce, Retain: true)
         { ContentType = "application/json" }, ct).AsTask();
+    }
+
+    /// <summary>A cell's alarm payload now: its zone and recent transitions, with its open alarm from the alarm book.</summary>
+    /// <param name="rt">The cell.</param>
+    /// <returns>The payload (no alarm id when the service runs without an alarm book or nothing is open).</returns>
+    public AlarmPayload AlarmOf(CellRuntime rt)
+    {
+        var open = _alarms?.OpenFor(rt.Cell.Site, rt.Cell.Config.CellId);
+        return rt.Alarm(open?.Id, open?.AcknowledgedBy);
     }
 
     /// <summary>Changes a cell's limits and cut-off policy between two of its messages (see <see cref="CellRuntime.Reconfigure"/>).</summary>
