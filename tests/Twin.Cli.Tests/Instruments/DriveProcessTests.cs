@@ -61,7 +61,9 @@ public sealed class DriveProcessTests(ITestOutputHelper output)
             await TwinProcesses.WaitUntilAsync(() => Task.FromResult(events.Any(e => e.E.Kind == "watchdog")), "watchdog fallback", 30);
             var (firedAt, fired) = events.First(e => e.E.Kind == "watchdog");
             _twin.Log($"killed at c_Li {cLiAtKill:0.0000}; watchdog after {(firedAt - killedAt).TotalSeconds:0.000} s: {fired.Message}");
-            Assert.True((firedAt - killedAt).TotalSeconds <= 2.0, "fell back within the watchdog time (2 s)");
+            // the driver falls back on the last will (offline) or at the first reading after 2 s without a heartbeat; its event travels over MQTT
+            // to this watcher (2.048 s seen on a loaded CI machine), so allow one reading period and delivery on top
+            Assert.True((firedAt - killedAt).TotalSeconds <= 2.0 + 0.5, $"fell back {(firedAt - killedAt).TotalSeconds:0.000} s after the kill, not within the watchdog time (2 s) plus 0.5 s");
             Assert.Contains("falling back to the safe voltage cut-off 4.150 V", fired.Message);
             await TwinProcesses.WaitUntilAsync(() => Task.FromResult(events.Any(e => e.E.Kind == "step_end" && e.E.Step == 2)), "charge ended", 60);
             var end = events.First(e => e.E.Kind == "step_end" && e.E.Step == 2).E;
