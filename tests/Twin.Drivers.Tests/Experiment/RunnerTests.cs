@@ -1,6 +1,8 @@
+using Twin.Core.Samples;
 using Twin.Drivers.Experiment;
 using Twin.Drivers.Scpi;
 using Twin.FirmwareSim.Cell;
+using Twin.Testing;
 
 namespace Twin.Drivers.Tests.Experiment;
 
@@ -92,20 +94,24 @@ public class RunnerTests
     [Fact]
     public async Task A_silent_twin_during_a_charge_makes_the_runner_fall_back_to_the_safe_cutoff_within_the_watchdog_time()
     {
-        await using var sim = await SimulatorFixture.StartAsync(300);
+        // One manual clock drives the simulator, the runner's sampling and its watchdog: the test steps it one sampling
+        // period (10 s simulated at 250× = 40 ms) whenever the runner waits for its next sample, so the bound is exact.
+        var time = new SteppedClock();
+        const double speed = 250;
+        var period = TimeSpan.FromMilliseconds(40);
+        var timeout = TimeSpan.FromSeconds(1.5);
+        await using var sim = await SimulatorFixture.StartAsync(speed, time: time);
         await using var smu = SimulatorFixture.Keithley(sim.SmuAddress);
-        var sink = new TwinLoopSink(SimulatorFixture.Cell.PositiveCapacityAh, SimulatorFixture.Cell.InitialCathodeCLi) { FeedUntilSeq = 40 };
-        DateTime? fired = null;
-        sink.OnEvent = e => { if (e.Kind == RunnerEventKinds.Watchdog) fired = DateTime.UtcNow; };
-        var options = SimulatorFixture.Options(300) with { WatchdogTimeout = TimeSpan.FromSeconds(1.5) };
+        var sink = new TwinLoopSink(SimulatorFixture.Cell.PositiveCapacityAh, SimulatorFixture.Cell.InitialCathodeCLi) { FeedUntilSeq = 40, Time = time };
+        var options = SimulatorFixture.Options(speed) with { WatchdogTimeout = timeout, Time = time };
         var (runner, _) = SimulatorFixture.Runner(smu, "Charge at C/2 until c_Li 0.3 (10 second period)", options, sink);
-        var result = await runner.RunAsync();
-        var lastFeed = sink.LastFedAt;
+        var result = await time.StepUntilDoneAsync(runner.RunAsync(), period, "the runner");
         Assert.Equal(RunOutcome.Completed, result.Outcome);
-        Assert.NotNull(fired);
-        // Detected within the watchdog time plus one sampling period (10 s simulated = 33 ms) and scheduling slack.
-        // (a loaded 2-core CI machine has delayed the runner's loop by up to half a second: 1.96 s seen)
-        Assert.InRange((fired!.Value - lastFeed!.Value).TotalSeconds, 1.3, 1.5 + 1.0);
+        var fired = sink.Events.Single(e => e.Kind == RunnerEventKinds.Watchdog);
+        var silence = TimeSpan.FromTicks((fired.TimeUnixNs - UnixTime.ToUnixNs(sink.LastFedAt!.Value)) / 100);
+        // Fired at the first sample after the watchdog time: later than the timeout, by at most one sampling period.
+        Assert.True(silence > timeout && silence <= timeout + period, $"watchdog fired {silence.TotalMilliseconds} ms after the last heartbeat");
+        Assert.Equal(period * (Math.Floor(timeout / period) + 1), silence);
         var end = sink.Events.Last(e => e.Kind == RunnerEventKinds.StepEnd);
         Assert.Contains("watchdog: voltage", end.Message);
         Assert.Contains("safe cut-off 4.150 V", end.Message);

@@ -32,8 +32,11 @@ internal sealed class TwinLoopSink : IRunnerSink
     /// <summary>Stop feeding the runner after this many samples (the twin "dies").</summary>
     public long FeedUntilSeq { get; set; } = long.MaxValue;
 
+    /// <summary>The clock <see cref="LastFedAt"/> is read from (the runner's, so the two agree).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>When the twin's state was last handed to the runner (its last heartbeat).</summary>
-    public DateTime? LastFedAt { get; private set; }
+    public DateTimeOffset? LastFedAt { get; private set; }
 
     public ConcurrentQueue<RunnerSample> Samples { get; } = new();
     public ConcurrentQueue<RunnerEvent> Events { get; } = new();
@@ -51,7 +54,7 @@ internal sealed class TwinLoopSink : IRunnerSink
             if (s.Seq <= FeedUntilSeq)
             {
                 Runner?.OnTwinState(new TwinFeedback(o.CLi, s.TimeUnixNs, o.Decision.Name(), null));
-                LastFedAt = DateTime.UtcNow;
+                LastFedAt = Time.GetUtcNow();
             }
         }
         return ValueTask.CompletedTask;
