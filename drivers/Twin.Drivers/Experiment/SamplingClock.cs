@@ -77,8 +77,12 @@ public sealed class SamplingClock
         _k++;
     }
 
-    /// <summary>A tick count of this clock as a time span, rounded up (never wakes before the deadline).</summary>
-    private TimeSpan ToSpan(long ticks) => TimeSpan.FromTicks((long)Math.Ceiling(ticks * (double)TimeSpan.TicksPerSecond / _frequency));
+    /// <summary>
+    /// A tick count of this clock as a time span, rounded up to whole milliseconds: a timer of a
+    /// <see cref="TimeProvider"/> is armed in whole milliseconds, so this never wakes before the deadline (and a
+    /// remainder below 1 ms never becomes a zero delay that would spin without arming a timer).
+    /// </summary>
+    private TimeSpan ToSpan(long ticks) => TimeSpan.FromMilliseconds(Math.Ceiling(ticks * 1000.0 / _frequency));
 
     /// <summary>Statistics so far.</summary>
     public SamplingStats Stats()

@@ -133,7 +133,11 @@ public sealed class SimulatedDiffractometer
             if (remaining <= TimeSpan.Zero) return;
             if (remaining > window)
             {
-                await Task.Delay(remaining - window, clock.Time, ct).ConfigureAwait(false);
+                // Timers of a TimeProvider run in whole milliseconds: round up, so a manual clock's timer never
+                // becomes a zero delay (a spin that never arms a timer) and never wakes before the target.
+                var delay = remaining - window;
+                if (window == TimeSpan.Zero) delay = TimeSpan.FromMilliseconds(Math.Ceiling(delay.TotalMilliseconds));
+                await Task.Delay(delay, clock.Time, ct).ConfigureAwait(false);
                 continue;
             }
             ct.ThrowIfCancellationRequested();

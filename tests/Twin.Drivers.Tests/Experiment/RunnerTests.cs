@@ -6,7 +6,11 @@ using Twin.Testing;
 
 namespace Twin.Drivers.Tests.Experiment;
 
-/// <summary>The experiment runner against the firmware simulator over real TCP and a real pseudo-terminal.</summary>
+/// <summary>
+/// The experiment runner against the firmware simulator over real TCP and a real pseudo-terminal. Simulator and runner
+/// share one stepped clock: simulated time moves only while the runner waits for its next sample, so what the cell
+/// passes between two readings does not depend on how fast the machine answers.
+/// </summary>
 public class RunnerTests
 {
     private const string Cycle = """
@@ -22,11 +26,12 @@ public class RunnerTests
     public async Task Runs_a_protocol_over_tcp_and_over_a_pty_counting_the_charge_the_cell_saw(bool pty)
     {
         string? path = pty ? Path.Combine(Path.GetTempPath(), $"twin-k2450-{Guid.NewGuid():N}") : null;
-        await using var sim = await SimulatorFixture.StartAsync(600, path);
+        var time = new SteppedClock();
+        await using var sim = await SimulatorFixture.StartAsync(600, path, time);
         string address = pty ? $"serial://{sim.SmuPtyPath}?baud=115200" : sim.SmuAddress;
         await using var smu = SimulatorFixture.Keithley(address);
-        var (runner, sink) = SimulatorFixture.Runner(smu, Cycle, SimulatorFixture.Options(600));
-        var result = await runner.RunAsync();
+        var (runner, sink) = SimulatorFixture.Runner(smu, Cycle, SimulatorFixture.Options(600) with { Time = time });
+        var result = await time.StepUntilDoneAsync(runner.RunAsync(), "the runner");
         Assert.True(result.Outcome == RunOutcome.Completed, result.Message + "\n" + sink.EventText);
         Assert.True(result.OutputOffConfirmed);
         Assert.Equal(SourceMode.Off, sim.Bench.Setting.Mode);
@@ -46,12 +51,13 @@ public class RunnerTests
     [Fact]
     public async Task A_yaml_profile_drives_the_instrument_without_code()
     {
-        await using var sim = await SimulatorFixture.StartAsync(600);
+        var time = new SteppedClock();
+        await using var sim = await SimulatorFixture.StartAsync(600, time: time);
         var profile = Twin.Drivers.Instruments.ScpiProfileLoader.Parse(Instruments.ScpiProfileLoaderTests.Keithley, "k2450-profile.yaml");
         await using var smu = new Twin.Drivers.Instruments.ProfiledSourceMeter(
             new ScpiSession(Twin.Drivers.Transports.TransportAddress.Parse(sim.SmuAddress)), profile);
-        var (runner, sink) = SimulatorFixture.Runner(smu, Cycle, SimulatorFixture.Options(600));
-        var result = await runner.RunAsync();
+        var (runner, sink) = SimulatorFixture.Runner(smu, Cycle, SimulatorFixture.Options(600) with { Time = time });
+        var result = await time.StepUntilDoneAsync(runner.RunAsync(), "the runner");
         Assert.True(result.Outcome == RunOutcome.Completed, result.Message + "\n" + sink.EventText);
         Assert.Equal("MODEL 2450", smu.Identity!.Model);
         var samples = sink.Samples.ToArray();
@@ -66,11 +72,12 @@ public class RunnerTests
     [Fact]
     public async Task Ends_a_charge_at_the_requested_lithium_content()
     {
-        await using var sim = await SimulatorFixture.StartAsync(900);
+        var time = new SteppedClock();
+        await using var sim = await SimulatorFixture.StartAsync(900, time: time);
         await using var smu = SimulatorFixture.Keithley(sim.SmuAddress);
         var (runner, sink) = SimulatorFixture.Runner(smu, "Charge at C/2 until c_Li 0.6 (20 second period)\nRest for 1 minute (20 second period)",
-            SimulatorFixture.Options(900) with { LithiumCutoff = false });
-        var result = await runner.RunAsync();
+            SimulatorFixture.Options(900) with { LithiumCutoff = false, Time = time });
+        var result = await time.StepUntilDoneAsync(runner.RunAsync(), "the runner");
         Assert.Equal(RunOutcome.Completed, result.Outcome);
         double cell = sim.Bench.Read(c => c.CathodeCLi);
         Assert.InRange(cell, 0.59, 0.61);
@@ -80,11 +87,12 @@ public class RunnerTests
     [Fact]
     public async Task The_twins_lithium_cutoff_ends_cc_and_skips_the_cv_hold()
     {
-        await using var sim = await SimulatorFixture.StartAsync(600);
+        var time = new SteppedClock();
+        await using var sim = await SimulatorFixture.StartAsync(600, time: time);
         await using var smu = SimulatorFixture.Keithley(sim.SmuAddress);
         var (runner, sink) = SimulatorFixture.Runner(smu, "Charge at C/5 until 4.2 V (30 second period)\nHold at 4.2 V until C/50 (30 second period)\nRest for 5 minutes (1 minute period)",
-            SimulatorFixture.Options(600));
-        var result = await runner.RunAsync();
+            SimulatorFixture.Options(600) with { Time = time });
+        var result = await time.StepUntilDoneAsync(runner.RunAsync(), "the runner");
         Assert.Equal(RunOutcome.Completed, result.Outcome);
         double cell = sim.Bench.Read(c => c.CathodeCLi);
         Assert.True(cell is >= 0.41 and <= 0.43, $"cell c_Li {cell}, twin {sink.TwinCLi.Last()}\n{sink.EventText}");
@@ -94,8 +102,8 @@ public class RunnerTests
     [Fact]
     public async Task A_silent_twin_during_a_charge_makes_the_runner_fall_back_to_the_safe_cutoff_within_the_watchdog_time()
     {
-        // One manual clock drives the simulator, the runner's sampling and its watchdog: the test steps it one sampling
-        // period (10 s simulated at 250× = 40 ms) whenever the runner waits for its next sample, so the bound is exact.
+        // One manual clock drives the simulator, the runner's sampling and its watchdog: the test steps it to the runner's
+        // next sampling deadline (every 10 s simulated at 250× = 40 ms) whenever the runner waits for it, so the bound is exact.
         var time = new SteppedClock();
         const double speed = 250;
         var period = TimeSpan.FromMilliseconds(40);
@@ -105,7 +113,7 @@ public class RunnerTests
         var sink = new TwinLoopSink(SimulatorFixture.Cell.PositiveCapacityAh, SimulatorFixture.Cell.InitialCathodeCLi) { FeedUntilSeq = 40, Time = time };
         var options = SimulatorFixture.Options(speed) with { WatchdogTimeout = timeout, Time = time };
         var (runner, _) = SimulatorFixture.Runner(smu, "Charge at C/2 until c_Li 0.3 (10 second period)", options, sink);
-        var result = await time.StepUntilDoneAsync(runner.RunAsync(), period, "the runner");
+        var result = await time.StepUntilDoneAsync(runner.RunAsync(), "the runner");
         Assert.Equal(RunOutcome.Completed, result.Outcome);
         var fired = sink.Events.Single(e => e.Kind == RunnerEventKinds.Watchdog);
         var silence = TimeSpan.FromTicks((fired.TimeUnixNs - UnixTime.ToUnixNs(sink.LastFedAt!.Value)) / 100);
@@ -121,11 +129,12 @@ public class RunnerTests
     [Fact]
     public async Task A_hard_limit_trips_turns_the_output_off_and_says_which()
     {
-        await using var sim = await SimulatorFixture.StartAsync(900);
+        var time = new SteppedClock();
+        await using var sim = await SimulatorFixture.StartAsync(900, time: time);
         await using var smu = SimulatorFixture.Keithley(sim.SmuAddress);
         var (runner, sink) = SimulatorFixture.Runner(smu, "Rest for 1 minute (20 second period)\nDischarge at 1C until 2.5 V (20 second period)",
-            SimulatorFixture.Options(900, minV: 3.3));
-        var result = await runner.RunAsync();
+            SimulatorFixture.Options(900, minV: 3.3) with { Time = time });
+        var result = await time.StepUntilDoneAsync(runner.RunAsync(), "the runner");
         Assert.Equal(RunOutcome.Interlock, result.Outcome);
         Assert.Contains("below the hard limit 3.300 V", result.Message);
         Assert.True(result.OutputOffConfirmed);
@@ -135,10 +144,11 @@ public class RunnerTests
     [Fact]
     public async Task Setpoints_beyond_the_hard_limits_are_never_sent()
     {
-        await using var sim = await SimulatorFixture.StartAsync(600);
+        var time = new SteppedClock();
+        await using var sim = await SimulatorFixture.StartAsync(600, time: time);
         await using var smu = SimulatorFixture.Keithley(sim.SmuAddress);
-        var (runner, _) = SimulatorFixture.Runner(smu, "Charge at 5C until 4.2 V", SimulatorFixture.Options(600));
-        var result = await runner.RunAsync();
+        var (runner, _) = SimulatorFixture.Runner(smu, "Charge at 5C until 4.2 V", SimulatorFixture.Options(600) with { Time = time });
+        var result = await time.StepUntilDoneAsync(runner.RunAsync(), "the runner");
         Assert.Equal(RunOutcome.InstrumentFailure, result.Outcome);
         Assert.Contains("exceeds the hard limit", result.Message);
         Assert.Equal(SourceMode.Off, sim.Bench.Setting.Mode);

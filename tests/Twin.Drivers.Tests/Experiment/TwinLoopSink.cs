@@ -44,9 +44,13 @@ internal sealed class TwinLoopSink : IRunnerSink
     public ConcurrentQueue<(long Seq, double CLi)> TwinCLi { get; } = new();
     public Action<RunnerEvent>? OnEvent { get; set; }
 
+    /// <summary>Called with each sample after it was recorded (e.g. to inject a fault after the n-th reading).</summary>
+    public Action<RunnerSample>? OnSample { get; set; }
+
     public ValueTask OnSampleAsync(RunnerSample s, CancellationToken cancellationToken)
     {
         Samples.Enqueue(s);
+        OnSample?.Invoke(s);
         if (_twin is not null)
         {
             var o = _twin.Update(new CyclerSample(s.TimeUnixNs / 1e9, s.VoltageV, s.CurrentA, s.ChargeAh, 0, s.Step, s.Cycle, s.Kind));
