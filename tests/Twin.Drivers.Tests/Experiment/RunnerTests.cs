@@ -26,7 +26,9 @@ public class RunnerTests
     public async Task Runs_a_protocol_over_tcp_and_over_a_pty_counting_the_charge_the_cell_saw(bool pty)
     {
         string? path = pty ? Path.Combine(Path.GetTempPath(), $"twin-k2450-{Guid.NewGuid():N}") : null;
-        var time = new SteppedClock();
+        // Each reading of the clock moves it by 1 µs, as time passes between any two readings of a real instrument
+        // (otherwise a step's first reading would share the instant of the previous step's last).
+        var time = new SteppedClock { AutoAdvanceAmount = TimeSpan.FromTicks(10) };
         await using var sim = await SimulatorFixture.StartAsync(600, path, time);
         string address = pty ? $"serial://{sim.SmuPtyPath}?baud=115200" : sim.SmuAddress;
         await using var smu = SimulatorFixture.Keithley(address);
