@@ -85,7 +85,7 @@ public sealed class SimulatorHost : IAsyncDisposable
     {
         options.Cell.Validate();
         var address = IPAddress.Parse(options.ListenAddress);
-        var clock = new SimClock(options.Speed);
+        var clock = new SimClock(options.Speed, time: options.Time);
         var cell = new EquivalentCircuitCell(options.Cell);
         var bench = new CellBench(cell, clock);
         Directory.CreateDirectory(options.PatternFolder);

@@ -9,6 +9,12 @@ public sealed record SimulatorOptions
     /// <summary>Simulated seconds per wall-clock second (≥ 1).</summary>
     public double Speed { get; init; } = 1;
 
+    /// <summary>
+    /// The clock simulated time derives from (default <see cref="TimeProvider.System"/>): a test that shares a manual
+    /// clock with the driver steps the instrument's time and the driver's together.
+    /// </summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>The cell (default: the NMC811‖graphite coin cell).</summary>
     public CellParameters Cell { get; init; } = CellParameters.CoinCell;
 

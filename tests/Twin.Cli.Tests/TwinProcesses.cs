@@ -3,7 +3,7 @@ using Xunit.Abstractions;
 
 namespace Twin.Cli.Tests;
 
-/// <summary>Starts the built <c>twin</c> CLI as separate processes with their output routed to the test log, and polls for conditions.</summary>
+/// <summary>Starts the built <c>twin</c> CLI as separate processes with their output routed to the test log.</summary>
 internal sealed class TwinProcesses(ITestOutputHelper output)
 {
     /// <summary>Starts <c>twin {args}</c>; every output line is logged with the given name.</summary>
@@ -38,18 +38,5 @@ internal sealed class TwinProcesses(ITestOutputHelper output)
         {
             return null;
         }
-    }
-
-    /// <summary>Polls until the condition holds.</summary>
-    /// <exception cref="TimeoutException">Not within the given seconds.</exception>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, int seconds)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition()) return;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"{what}: not reached within {seconds} s");
     }
 }

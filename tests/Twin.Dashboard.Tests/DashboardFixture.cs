@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Playwright;
 using Twin.Service.Security;
 using Twin.Testing.Mosquitto;
+using Twin.Testing;
 
 namespace Twin.Dashboard.Tests;
 
@@ -235,22 +236,14 @@ public sealed class DashboardFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>Polls until the condition holds.</summary>
+    /// <summary><see cref="Wait.UntilAsync(Func{Task{bool}}, string, TimeSpan?, Func{string}?, CancellationToken)"/> with the processes' last output in the failure message.</summary>
     /// <param name="condition">The condition.</param>
     /// <param name="what">What is waited for (for the message).</param>
-    /// <param name="seconds">Time allowed.</param>
+    /// <param name="seconds">Upper bound.</param>
     /// <returns>A task completing when it holds.</returns>
     /// <exception cref="TimeoutException">Not within the time; the message carries the processes' last output.</exception>
-    public async Task WaitUntilAsync(Func<Task<bool>> condition, string what, int seconds)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition()) return;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"{what}: not within {seconds} s\n--- service and publisher output:\n{LogTail()}");
-    }
+    public Task WaitUntilAsync(Func<Task<bool>> condition, string what, int seconds) =>
+        Wait.UntilAsync(condition, what, TimeSpan.FromSeconds(seconds), () => "\n--- service and publisher output:\n" + LogTail());
 
     /// <summary>The last lines the service and the publishers printed.</summary>
     /// <param name="lines">How many.</param>

@@ -11,6 +11,7 @@ using Twin.Data.Readers;
 using Twin.Messaging.Bus;
 using Twin.Messaging.Contracts;
 using Twin.Service.Hosting;
+using Twin.Testing;
 
 namespace Twin.Service.Tests;
 
@@ -89,18 +90,13 @@ public sealed class EmbeddedServiceTests : IAsyncLifetime
         return (app, bus, http);
     }
 
-    private static async Task WaitForSeqAsync(HttpClient http, long seq)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
+    private static Task WaitForSeqAsync(HttpClient http, long seq) =>
+        Wait.UntilAsync(async () =>
         {
             using var doc = JsonDocument.Parse(await http.GetStringAsync("/api/cells/lg-m50"));
             var last = doc.RootElement.GetProperty("sequence").GetProperty("last_seq");
-            if (last.ValueKind == JsonValueKind.Number && last.GetInt64() >= seq) return;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"seq {seq} not applied within 60 s");
-    }
+            return last.ValueKind == JsonValueKind.Number && last.GetInt64() >= seq;
+        }, $"the service to apply seq {seq}");
 
     [Fact]
     public async Task Live_ingest_matches_replay_and_a_restart_resumes_exactly()
@@ -138,8 +134,9 @@ public sealed class EmbeddedServiceTests : IAsyncLifetime
             await WaitForSeqAsync(http, wire.Count - 1);
             var detail = await http.GetFromJsonAsync<JsonElement>("/api/cells/lg-m50");
             Assert.Equal(100, detail.GetProperty("sequence").GetProperty("duplicates").GetInt64());
+            await Wait.UntilAsync(() => { lock (transitions) return transitions.Count >= ReplayTransitions().Count; }, "the alarm messages of every zone transition",
+                observed: () => { lock (transitions) return $"{transitions.Count} transitions"; });
         }
-        await Task.Delay(200);
         var expected = ReplayTransitions();
         lock (transitions) Assert.Equal(expected, transitions.OrderBy(t => t.TimeUnixNs).Select(t => (t.From, t.To, t.Step)));
 
@@ -152,6 +149,12 @@ public sealed class EmbeddedServiceTests : IAsyncLifetime
         Assert.Contains("twin_spool_pending_records " + (2 * wire.Count + expected.Count), metrics);
         await app.StopAsync();
         await app.DisposeAsync();
+    }
+
+    private static async Task<long> StoreErrorsAsync(HttpClient http)
+    {
+        string line = (await http.GetStringAsync("/metrics")).Split('\n').Single(l => l.StartsWith("twin_store_errors_total ", StringComparison.Ordinal));
+        return long.Parse(line["twin_store_errors_total ".Length..], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Every alarm message carries the recent transitions; gathers them without repeats.</summary>
@@ -177,19 +180,12 @@ public sealed class EmbeddedServiceTests : IAsyncLifetime
                 foreach (var chunk in wire.Chunk(20))
                     await bus.PublishAsync(new BusMessage("twin/v1/lab/lg-m50/telemetry", TwinPayloads.Serialize(new TelemetryMessage { Samples = [.. chunk] })));
             });
-            HttpResponseMessage health;
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            do
-            {
-                await Task.Delay(100);
-                health = await http.GetAsync("/health");
-            }
-            while (health.StatusCode != HttpStatusCode.ServiceUnavailable && DateTime.UtcNow < deadline);
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+            var health = await Wait.ForAsync(() => http.GetAsync("/health"), h => h.StatusCode == HttpStatusCode.ServiceUnavailable, "/health to report 503");
             Assert.Contains("spool full", await health.Content.ReadAsStringAsync());
             var first = await http.GetFromJsonAsync<JsonElement>("/api/cells/lg-m50");
             long seq = first.GetProperty("sequence").GetProperty("last_seq").GetInt64();
-            await Task.Delay(1500);
+            long errors = await StoreErrorsAsync(http);
+            await Wait.UntilAsync(async () => await StoreErrorsAsync(http) >= errors + 2, "the cell to retry storing twice more");
             var later = await http.GetFromJsonAsync<JsonElement>("/api/cells/lg-m50");
             // The cell waits on the batch it could not store: it does not move on past it.
             Assert.Equal(seq, later.GetProperty("sequence").GetProperty("last_seq").GetInt64());
@@ -221,8 +217,7 @@ public sealed class EmbeddedServiceTests : IAsyncLifetime
             };
             await bus.PublishAsync(new BusMessage("twin/v1/lab/lg-m50/pattern", TwinPayloads.Serialize(pattern)));
             await bus.PublishAsync(new BusMessage("twin/v1/lab/lg-m50/pattern", System.Text.Encoding.UTF8.GetBytes("{\"schema\":1}")));
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (!(await http.GetStringAsync("/metrics")).Contains("twin_patterns_total 1") && DateTime.UtcNow < deadline) await Task.Delay(50);
+            await Wait.UntilAsync(async () => (await http.GetStringAsync("/metrics")).Contains("twin_patterns_total 1"), "the pattern record counted");
             Assert.Contains("twin_rejected_messages_total 1", await http.GetStringAsync("/metrics"));
         }
         finally

@@ -13,6 +13,7 @@ public static class Wait
     /// <summary>How long a wait lasts unless told otherwise.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>Longest pause between two polls; the first pauses are shorter (1, 2, 4, 8, 16 ms) so a quick effect is seen quickly.</summary>
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
 
     /// <summary>Polls <paramref name="condition"/> until it returns true.</summary>
@@ -40,6 +41,7 @@ public static class Wait
     {
         var limit = timeout ?? DefaultTimeout;
         var clock = Stopwatch.StartNew();
+        var pause = TimeSpan.FromMilliseconds(1);
         while (true)
         {
             if (await condition().ConfigureAwait(false)) return;
@@ -48,7 +50,8 @@ public static class Wait
                 string seen = observed is null ? "" : "; last seen: " + observed();
                 throw new TimeoutException($"waited {limit.TotalSeconds:0.#} s for {what}, in vain{seen}");
             }
-            await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+            if (pause < PollInterval) pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, PollInterval.Ticks));
         }
     }
 

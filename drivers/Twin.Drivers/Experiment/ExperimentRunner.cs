@@ -29,7 +29,7 @@ public sealed class ExperimentRunner
     private readonly ILogger _log;
     private readonly Interlock _interlock;
     private readonly Watchdog _watchdog;
-    private readonly SamplingClock _clock = new();
+    private readonly SamplingClock _clock;
     private readonly PatternAcquirer? _patterns;
     private readonly CancellationTokenSource _abort = new();
     private volatile TwinFeedback? _twin;
@@ -57,9 +57,10 @@ public sealed class ExperimentRunner
         _sink = sink;
         _log = logger ?? NullLogger.Instance;
         _interlock = new Interlock(options.Limits);
-        _watchdog = new Watchdog(options.WatchdogTimeout);
+        _watchdog = new Watchdog(options.WatchdogTimeout, options.Time);
+        _clock = new SamplingClock(options.Time);
         _safeCutoffV = options.SafeCutoffV;
-        if (options.Patterns is { } p) _patterns = new PatternAcquirer(p, options.TimeScale, sink, EmitAsync);
+        if (options.Patterns is { } p) _patterns = new PatternAcquirer(p, options.TimeScale, options.Time, sink, EmitAsync);
     }
 
     /// <summary>What the runner is doing now.</summary>
@@ -115,7 +116,7 @@ public sealed class ExperimentRunner
         RunOutcome outcome;
         string message;
         int steps = 0;
-        Action<string> onLink = text => _ = _sink.OnEventAsync(new RunnerEvent(UnixTime.NowNs(), RunnerEventKinds.Link, _status.Step, text), CancellationToken.None).AsTask();
+        Action<string> onLink = text => _ = _sink.OnEventAsync(new RunnerEvent(UnixTime.NowNs(_options.Time), RunnerEventKinds.Link, _status.Step, text), CancellationToken.None).AsTask();
         _smu.LinkEvent += onLink;
         try
         {
@@ -279,6 +280,6 @@ public sealed class ExperimentRunner
     private async Task EmitAsync(string kind, int step, string message, CancellationToken ct)
     {
         _log.LogInformation("[{Kind}] step {Step}: {Message}", kind, step, message);
-        await _sink.OnEventAsync(new RunnerEvent(UnixTime.NowNs(), kind, step, message), ct).ConfigureAwait(false);
+        await _sink.OnEventAsync(new RunnerEvent(UnixTime.NowNs(_options.Time), kind, step, message), ct).ConfigureAwait(false);
     }
 }

@@ -14,16 +14,18 @@ internal sealed class PatternAcquirer : IAsyncDisposable
     private readonly IRunnerSink _sink;
     private readonly Func<string, int, string, CancellationToken, Task> _emit;
     private readonly double _timeScale;
+    private readonly TimeProvider _time;
     private readonly LinkedList<(long TimeNs, double CLi)> _history = new();
     private readonly Lock _gate = new();
     private Task? _inFlight;
     private long _t0 = long.MinValue;
     private int _count;
 
-    public PatternAcquirer(PatternPlan plan, double timeScale, IRunnerSink sink, Func<string, int, string, CancellationToken, Task> emit)
+    public PatternAcquirer(PatternPlan plan, double timeScale, TimeProvider time, IRunnerSink sink, Func<string, int, string, CancellationToken, Task> emit)
     {
         _plan = plan;
         _timeScale = timeScale;
+        _time = time;
         _sink = sink;
         _emit = emit;
     }
@@ -84,7 +86,7 @@ internal sealed class PatternAcquirer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_inFlight is not null) await Task.WhenAny(_inFlight, Task.Delay(TimeSpan.FromSeconds(Math.Max(5, 2 * _plan.ExposureS / _timeScale)))).ConfigureAwait(false);
+        if (_inFlight is not null) await Task.WhenAny(_inFlight, Task.Delay(TimeSpan.FromSeconds(Math.Max(5, 2 * _plan.ExposureS / _timeScale)), _time)).ConfigureAwait(false);
         await _plan.Trigger.DisposeAsync().ConfigureAwait(false);
     }
 }

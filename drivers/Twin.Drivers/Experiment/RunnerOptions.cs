@@ -36,6 +36,12 @@ public sealed record RunnerOptions
     /// <summary>Consecutive failed readings tolerated before the run stops (each failure is retried at the next sample time).</summary>
     public int MaxConsecutiveReadFailures { get; init; } = 5;
 
+    /// <summary>
+    /// The clock of the run: sampling deadlines, the watchdog's silence and the time stamps of events all come from it
+    /// (default <see cref="TimeProvider.System"/>; a test passes a manual clock to step time itself).
+    /// </summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Diffraction acquisitions, if any.</summary>
     public PatternPlan? Patterns { get; init; }
 
@@ -50,6 +56,7 @@ public sealed record RunnerOptions
         if (!(DefaultSamplePeriodS > 0) || !double.IsFinite(DefaultSamplePeriodS)) throw new ArgumentException($"default sample period must be positive, got {DefaultSamplePeriodS} s");
         if (!(TimeScale >= 1) || !double.IsFinite(TimeScale)) throw new ArgumentException($"time scale must be ≥ 1, got {TimeScale}");
         if (WatchdogTimeout <= TimeSpan.Zero) throw new ArgumentException($"watchdog timeout must be positive, got {WatchdogTimeout}");
+        if (Time is null) throw new ArgumentException("time provider must not be null");
         if (MaxConsecutiveReadFailures < 1) throw new ArgumentException($"max consecutive read failures must be ≥ 1, got {MaxConsecutiveReadFailures}");
     }
 }

@@ -12,15 +12,18 @@ public sealed class ProfiledSourceMeter : ISourceMeter
 {
     private readonly ScpiSession _session;
     private readonly ScpiProfile _profile;
+    private readonly TimeProvider _time;
     private bool _sourcingVoltage;
 
     /// <summary>Creates the driver.</summary>
     /// <param name="session">Session to the instrument (not yet opened); owned by the driver from now on.</param>
     /// <param name="profile">The instrument's command map.</param>
-    public ProfiledSourceMeter(ScpiSession session, ScpiProfile profile)
+    /// <param name="time">Stamps readings when the profile reads no instrument time (default: system; pass the run's clock).</param>
+    public ProfiledSourceMeter(ScpiSession session, ScpiProfile profile, TimeProvider? time = null)
     {
         _session = session;
         _profile = profile;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>The profile in use.</summary>
@@ -97,7 +100,7 @@ public sealed class ProfiledSourceMeter : ISourceMeter
         var acc = new Accumulator();
         await QueryInto(q, acc, cancellationToken).ConfigureAwait(false);
         if (_profile.Temperature is { } t) await QueryInto(t, acc, cancellationToken).ConfigureAwait(false);
-        long time = acc.TimeS is { } s ? (long)Math.Floor(s) * 1_000_000_000L + (long)Math.Round((s - Math.Floor(s) + acc.FracS) * 1e9) : UnixTime.NowNs();
+        long time = acc.TimeS is { } s ? (long)Math.Floor(s) * 1_000_000_000L + (long)Math.Round((s - Math.Floor(s) + acc.FracS) * 1e9) : UnixTime.NowNs(_time);
         return new SmuReading(time, acc.VoltageV, acc.CurrentA * _profile.CurrentSign, acc.TemperatureC, acc.Compliance);
     }
 

@@ -18,6 +18,9 @@ public sealed record ScpiOptions
     /// <summary>Delay before the second reconnect attempt, doubled for each further one; default 200 ms.</summary>
     public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>The clock of the exchange timeouts and the reconnect delays (default <see cref="TimeProvider.System"/>).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Entries kept in <see cref="ScpiSession.Log"/>; default 1000.</summary>
     public int LogCapacity { get; init; } = 1000;
 
@@ -30,6 +33,7 @@ public sealed record ScpiOptions
         if (Timeout <= TimeSpan.Zero) throw new ArgumentException($"timeout must be positive, not {Timeout}", nameof(Timeout));
         if (ReconnectAttempts < 0) throw new ArgumentException($"reconnect attempts must be ≥ 0, not {ReconnectAttempts}", nameof(ReconnectAttempts));
         if (ReconnectDelay < TimeSpan.Zero) throw new ArgumentException($"reconnect delay must be ≥ 0, not {ReconnectDelay}", nameof(ReconnectDelay));
+        if (Time is null) throw new ArgumentException("time provider must not be null", nameof(Time));
         if (LogCapacity < 1) throw new ArgumentException($"log capacity must be ≥ 1, not {LogCapacity}", nameof(LogCapacity));
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
@@ -328,7 +327,6 @@ public sealed class ScpiSession : IAsyncDisposable
     private async Task<T> WithTimeoutAsync<T>(string command, bool isQuery, Func<ScpiSession, string, CancellationToken, ValueTask<T>> exchange, CancellationToken ct)
     {
         var cts = RentTimeoutSource(ct);
-        cts.CancelAfter(_options.Timeout);
         _needsResync = true; // until the exchange completes: a cut-off exchange may leave a reply on the way
         try
         {
@@ -357,21 +355,26 @@ public sealed class ScpiSession : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A token cancelled after <see cref="ScpiOptions.Timeout"/> on <see cref="ScpiOptions.Time"/> or by
+    /// <paramref name="ct"/>; the timeout source is reused between exchanges (no allocation without a caller token).
+    /// </summary>
     private CancellationTokenSource RentTimeoutSource(CancellationToken ct)
     {
-        if (ct.CanBeCanceled) return CancellationTokenSource.CreateLinkedTokenSource(ct);
-        return _timeoutCts ??= new CancellationTokenSource();
+        var timeout = _timeoutCts ??= new CancellationTokenSource(System.Threading.Timeout.InfiniteTimeSpan, _options.Time);
+        timeout.CancelAfter(_options.Timeout);
+        return ct.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token) : timeout;
     }
 
     private void ReturnTimeoutSource(CancellationTokenSource cts, CancellationToken ct)
     {
-        if (ct.CanBeCanceled)
+        if (ct.CanBeCanceled) cts.Dispose();
+        var timeout = _timeoutCts!;
+        // Disarm the timer first: TryReset alone does not stop a timer of a provider other than the system's.
+        timeout.CancelAfter(System.Threading.Timeout.InfiniteTimeSpan);
+        if (!timeout.TryReset())
         {
-            cts.Dispose();
-        }
-        else if (!cts.TryReset())
-        {
-            cts.Dispose();
+            timeout.Dispose();
             _timeoutCts = null;
         }
     }
@@ -389,20 +392,19 @@ public sealed class ScpiSession : IAsyncDisposable
         }
         _writeTerminator.CopyTo(_writeBuffer, command.Length);
         Log.Add(ScpiDirection.Sent, command);
-        _sentAt = Stopwatch.GetTimestamp();
+        _sentAt = _options.Time.GetTimestamp();
         var stream = _transport.Stream;
         await stream.WriteAsync(_writeBuffer.AsMemory(0, length), ct).ConfigureAwait(false);
         await stream.FlushAsync(ct).ConfigureAwait(false);
     }
 
-    private TimeSpan SinceSent() => Stopwatch.GetElapsedTime(_sentAt);
+    private TimeSpan SinceSent() => _options.Time.GetElapsedTime(_sentAt);
 
     /// <summary>Sends <c>*OPC?;*OPC?</c> and discards lines until <c>1;1</c>; on failure re-opens the link.</summary>
     private async Task ResyncAsync(CancellationToken ct)
     {
         _reader!.DiscardBuffered();
         var cts = RentTimeoutSource(ct);
-        cts.CancelAfter(_options.Timeout);
         try
         {
             await SendAsync(ResyncQuery, cts.Token).ConfigureAwait(false);
@@ -463,7 +465,7 @@ public sealed class ScpiSession : IAsyncDisposable
     private ResiliencePipeline BuildReconnectPipeline()
     {
         if (_options.ReconnectAttempts <= 1) return ResiliencePipeline.Empty;
-        return new ResiliencePipelineBuilder()
+        return new ResiliencePipelineBuilder { TimeProvider = _options.Time }
             .AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder().Handle<IOException>().Handle<SocketException>().Handle<InvalidOperationException>(),

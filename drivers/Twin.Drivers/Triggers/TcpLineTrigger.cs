@@ -177,8 +177,8 @@ public sealed class TcpLineTrigger : IDiffractometerTrigger
 
     private async Task<string> ReadLockedAsync(string? patternId, string what, TimeSpan timeout, CancellationToken ct)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        cts.CancelAfter(timeout);
+        using var deadline = new CancellationTokenSource(timeout, _options.Time);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
         string? line;
         try
         {

@@ -11,4 +11,7 @@ public sealed record TcpLineTriggerOptions
 
     /// <summary>Whether <see cref="TcpLineTrigger.OpenAsync"/> asks <c>*IDN?</c> and fails when the box does not answer. Default true.</summary>
     public bool IdentifyOnOpen { get; init; } = true;
+
+    /// <summary>The clock of the timeouts (default <see cref="TimeProvider.System"/>).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }

@@ -92,8 +92,8 @@ public sealed class WatchedFolderTrigger : IDiffractometerTrigger
     {
         TriggerProtocol.ValidateRequest(patternId, exposureS);
         TimeSpan timeout = TimeSpan.FromSeconds(exposureS) + _options.AcquireMargin;
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(timeout);
+        using var deadline = new CancellationTokenSource(timeout, _time);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

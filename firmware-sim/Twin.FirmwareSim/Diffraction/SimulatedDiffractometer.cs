@@ -6,8 +6,8 @@ namespace Twin.FirmwareSim.Diffraction;
 /// <summary>
 /// A simulated powder diffractometer looking at the cathode of the cell on the bench. An exposure starts at the
 /// simulator clock's now, samples the cathode lithium content at mid-exposure (interpolated between the bench readings
-/// that bracket the exact middle), ends after the exposure (waiting in wall
-/// time = simulated seconds / <see cref="Timing.SimClock.Speed"/>), places (003), (101), (104) from a(c_Li), c(c_Li) of
+/// that bracket the exact middle), ends after the exposure (waiting on the
+/// clock the simulator clock derives from: simulated seconds / <see cref="Timing.SimClock.Speed"/>), places (003), (101), (104) from a(c_Li), c(c_Li) of
 /// the material's lattice model and writes an integrated <c>.xy</c> file (<see cref="IntegratedPatternWriter"/>)
 /// named <c>&lt;pattern id&gt;.xy</c> into the output folder.
 /// </summary>
@@ -119,19 +119,25 @@ public sealed class SimulatedDiffractometer
     }
 
     /// <summary>
-    /// Waits until the simulator clock is within <paramref name="lead"/> (wall time) of <paramref name="targetS"/>:
-    /// a timer for most of the wait, then (for a zero lead) a short spin for precision.
+    /// Waits until the simulator clock is within <paramref name="lead"/> (time of the clock it derives from) of
+    /// <paramref name="targetS"/>: a timer for most of the wait, then (for a zero lead, on the system clock) a short
+    /// spin for precision. A manual clock moves only when stepped, so its timer alone is waited on.
     /// </summary>
     private async Task WaitUntilAsync(double targetS, TimeSpan lead, CancellationToken ct)
     {
         var clock = _bench.Clock;
+        var window = clock.Time == TimeProvider.System ? s_spinWindow : TimeSpan.Zero;
         while (true)
         {
             var remaining = TimeSpan.FromSeconds((targetS - clock.ElapsedS) / clock.Speed) - lead;
             if (remaining <= TimeSpan.Zero) return;
-            if (remaining > s_spinWindow)
+            if (remaining > window)
             {
-                await Task.Delay(remaining - s_spinWindow, ct).ConfigureAwait(false);
+                // Timers of a TimeProvider run in whole milliseconds: round up, so a manual clock's timer never
+                // becomes a zero delay (a spin that never arms a timer) and never wakes before the target.
+                var delay = remaining - window;
+                if (window == TimeSpan.Zero) delay = TimeSpan.FromMilliseconds(Math.Ceiling(delay.TotalMilliseconds));
+                await Task.Delay(delay, clock.Time, ct).ConfigureAwait(false);
                 continue;
             }
             ct.ThrowIfCancellationRequested();

@@ -11,4 +11,9 @@ public static class UnixTime
     /// <summary>ns since the Unix epoch now.</summary>
     /// <returns>Nanoseconds since 1970-01-01T00:00:00Z.</returns>
     public static long NowNs() => (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
+
+    /// <summary>ns since the Unix epoch now, by <paramref name="time"/> (so a component and a test that share a clock stamp alike).</summary>
+    /// <param name="time">The clock.</param>
+    /// <returns>Nanoseconds since 1970-01-01T00:00:00Z.</returns>
+    public static long NowNs(TimeProvider time) => ToUnixNs(time.GetUtcNow());
 }

@@ -127,7 +127,7 @@ public sealed class InstrumentHost
         {
             reply = new CommandReply { Verb = verb, Accepted = false, Message = e.Message };
         }
-        await _sink.OnEventAsync(new RunnerEvent(Twin.Core.Samples.UnixTime.NowNs(), RunnerEventKinds.Command, _runner.Status.Step,
+        await _sink.OnEventAsync(new RunnerEvent(Twin.Core.Samples.UnixTime.NowNs(_config.Runner.Time), RunnerEventKinds.Command, _runner.Status.Step,
             (reply.Accepted ? "accepted: " : "refused: ") + reply.Message), ct).ConfigureAwait(false);
         if (m.ResponseTopic is { Length: > 0 } rt)
         {

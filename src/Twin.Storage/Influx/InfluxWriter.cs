@@ -121,8 +121,8 @@ public sealed class InfluxWriter : ILineProtocolWriter, IDisposable
 
     private async ValueTask<Attempt> SendOnceAsync(Request request, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.RequestTimeout);
+        using var deadline = new CancellationTokenSource(_options.RequestTimeout, _options.Time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         Attempt attempt;
         try
         {
@@ -146,7 +146,7 @@ public sealed class InfluxWriter : ILineProtocolWriter, IDisposable
             {
                 string body = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
                 string reason = InfluxResponseClassifier.Reason(response.StatusCode, body, _options.MaxReasonLength);
-                var retryAfter = InfluxResponseClassifier.RetryAfter(response.Headers.RetryAfter, DateTimeOffset.UtcNow);
+                var retryAfter = InfluxResponseClassifier.RetryAfter(response.Headers.RetryAfter, _options.Time.GetUtcNow());
                 attempt = new Attempt(kind, status, reason, retryAfter);
             }
         }
@@ -228,7 +228,7 @@ public sealed class InfluxWriter : ILineProtocolWriter, IDisposable
     private ResiliencePipeline<Attempt> BuildPipeline()
     {
         var o = _options;
-        return new ResiliencePipelineBuilder<Attempt>()
+        return new ResiliencePipelineBuilder<Attempt> { TimeProvider = o.Time }
             .AddRetry(new RetryStrategyOptions<Attempt>
             {
                 MaxRetryAttempts = int.MaxValue,

@@ -39,6 +39,9 @@ public sealed record InfluxWriterOptions
     /// <summary>How long an open circuit holds requests back before a trial request (default 10 s).</summary>
     public TimeSpan CircuitBreakDuration { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The clock of request timeouts, retry delays, <c>Retry-After</c> dates and the circuit breaker (default <see cref="TimeProvider.System"/>).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Maximum characters of a server error text kept in results and logs (default 2000).</summary>
     public int MaxReasonLength { get; init; } = 2000;
 

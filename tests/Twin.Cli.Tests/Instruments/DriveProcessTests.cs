@@ -2,10 +2,12 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using Twin.Cli.Demo;
+using Twin.Core.Samples;
 using Twin.FirmwareSim;
 using Twin.Messaging.Bus;
 using Twin.Messaging.Contracts;
 using Twin.Messaging.Mqtt;
+using Twin.Testing;
 using Twin.Testing.Influx;
 using Twin.Testing.Mosquitto;
 using Xunit.Abstractions;
@@ -52,20 +54,22 @@ public sealed class DriveProcessTests(ITestOutputHelper output)
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri(api) };
-            await TwinProcesses.WaitUntilAsync(async () => await TwinProcesses.TryGetAsync(http, "/health") is not null, "service up", 60);
+            await Wait.UntilAsync(async () => await TwinProcesses.TryGetAsync(http, "/health") is not null, "service up", TimeSpan.FromSeconds(60));
             drive = _twin.Start(["drive", "--config", config, "--mqtt", broker.Url], "drive");
-            await TwinProcesses.WaitUntilAsync(() => Task.FromResult(state is { Step: 2, CLi: < 0.6 }), "charge under way below c_Li 0.6", 120);
+            await Wait.UntilAsync(() => state is { Step: 2, CLi: < 0.6 }, "charge under way below c_Li 0.6", TimeSpan.FromSeconds(120));
             double cLiAtKill = state!.CLi;
-            var killedAt = DateTime.UtcNow;
+            long killedAtNs = UnixTime.NowNs();
             serve.Kill(); // SIGKILL: the broker publishes the service's last will (offline)
-            await TwinProcesses.WaitUntilAsync(() => Task.FromResult(events.Any(e => e.E.Kind == "watchdog")), "watchdog fallback", 30);
-            var (firedAt, fired) = events.First(e => e.E.Kind == "watchdog");
-            _twin.Log($"killed at c_Li {cLiAtKill:0.0000}; watchdog after {(firedAt - killedAt).TotalSeconds:0.000} s: {fired.Message}");
-            // the driver falls back on the last will (offline) or at the first reading after 2 s without a heartbeat; its event travels over MQTT
-            // to this watcher (2.048 s seen on a loaded CI machine), so allow one reading period and delivery on top
-            Assert.True((firedAt - killedAt).TotalSeconds <= 2.0 + 0.5, $"fell back {(firedAt - killedAt).TotalSeconds:0.000} s after the kill, not within the watchdog time (2 s) plus 0.5 s");
+            await Wait.UntilAsync(() => events.Any(e => e.E.Kind == "watchdog"), "watchdog fallback", TimeSpan.FromSeconds(30));
+            var fired = events.First(e => e.E.Kind == "watchdog").E;
+            _twin.Log($"killed at c_Li {cLiAtKill:0.0000}; watchdog after {(fired.TimeUnixNs - killedAtNs) / 1e9:0.000} s (driver's stamp): {fired.Message}");
+            // The driver fell back because the twin went away (its last will, or its heartbeat silence), not before the kill.
+            // How soon (watchdog time plus at most one sampling period) is asserted exactly in RunnerTests on a manual clock;
+            // across real processes on a loaded machine a wall-clock bound would only measure the scheduler.
+            Assert.True(fired.TimeUnixNs >= killedAtNs, "the driver fell back before the twin was killed");
+            Assert.Matches("twin service '.+' reported offline|no twin heartbeat for", fired.Message);
             Assert.Contains("falling back to the safe voltage cut-off 4.150 V", fired.Message);
-            await TwinProcesses.WaitUntilAsync(() => Task.FromResult(events.Any(e => e.E.Kind == "step_end" && e.E.Step == 2)), "charge ended", 60);
+            await Wait.UntilAsync(() => events.Any(e => e.E.Kind == "step_end" && e.E.Step == 2), "charge ended", TimeSpan.FromSeconds(60));
             var end = events.First(e => e.E.Kind == "step_end" && e.E.Step == 2).E;
             Assert.Contains("reached the safe cut-off 4.150 V", end.Message);
             Assert.Contains(events, e => e.E.Kind == "step_skipped" && e.E.Message.Contains("Hold at 4.2 V"));
@@ -94,13 +98,13 @@ public sealed class DriveProcessTests(ITestOutputHelper output)
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri(api) };
-            await TwinProcesses.WaitUntilAsync(async () => await TwinProcesses.TryGetAsync(http, "/health") is not null, "service up", 60);
+            await Wait.UntilAsync(async () => await TwinProcesses.TryGetAsync(http, "/health") is not null, "service up", TimeSpan.FromSeconds(60));
             var drive = _twin.Start(["drive", "--config", config, "--mqtt", broker.Url], "drive");
             await drive.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(180));
             Assert.Equal(0, drive.ExitCode);
             int files = Directory.GetFiles(Path.Combine(dir, "patterns"), "*.xy").Length;
-            await TwinProcesses.WaitUntilAsync(async () => (await influx.QueryRowsAsync("SELECT count(c_li_mid) FROM pattern")) is [var r] && r.GetInt64("count") == files,
-                $"{files} pattern records in InfluxDB", 60);
+            await Wait.UntilAsync(async () => (await influx.QueryRowsAsync("SELECT count(c_li_mid) FROM pattern")) is [var r] && r.GetInt64("count") == files,
+                $"{files} pattern records in InfluxDB", TimeSpan.FromSeconds(60));
 
             var twin = (await influx.QueryRowsAsync("SELECT c_li FROM twin")).Select(r => (r.TimeNs, CLi: r.GetDouble("c_li")!.Value)).ToArray();
             var patterns = await influx.QueryRowsAsync("SELECT c_li_mid, start_unix_ns, end_unix_ns FROM pattern");

@@ -5,6 +5,10 @@ using Twin.Core.Cells;
 using Twin.Core.Materials;
 using Twin.Core.Safety;
 using Twin.Data.Readers;
+using Twin.Messaging.Bus;
+using Twin.Messaging.Contracts;
+using Twin.Messaging.Mqtt;
+using Twin.Testing;
 using Twin.Testing.Influx;
 using Twin.Testing.Mosquitto;
 using Xunit.Abstractions;
@@ -39,27 +43,37 @@ public sealed class LivePipelineTests(ITestOutputHelper output)
             string[] serveArgs = ["serve", "--config", config, "--mqtt", broker.Url, "--influx", influx.BaseUri.ToString(), "--db", "twin",
                 "--data-dir", Path.Combine(dir, "data"), "--urls", api];
             using var http = new HttpClient { BaseAddress = new Uri(api) };
+            // Counts what the publisher sends, to see it go on while the service is down.
+            long published = 0;
+            await using var watcher = new MqttClient(MqttClientOptions.Parse(broker.Url) with { ClientId = "test-watcher" });
+            var watching = watcher.SubscribeAsync(TwinTopics.Telemetry("id31", "lg-m50"), QualityOfService.AtMostOnce,
+                (_, _) => { Interlocked.Increment(ref published); return ValueTask.CompletedTask; });
+            await watcher.ConnectAsync();
+            await watching;
 
             serve = _twin.Start(serveArgs, "serve-1");
-            await TwinProcesses.WaitUntilAsync(async () => await TwinProcesses.TryGetAsync(http, "/health") is not null, "service up", 60);
+            await Wait.UntilAsync(async () => await TwinProcesses.TryGetAsync(http, "/health") is not null, "service up", TimeSpan.FromSeconds(60));
 
             // About 50 h of data in about 25 s.
             var publish = _twin.Start(["publish", Repo.LgM50, "--cell", "lg-m50", "--site", "id31", "--speed", "7500", "--mqtt", broker.Url], "publish");
-            await TwinProcesses.WaitUntilAsync(async () => (await LastSeqAsync(http)) >= Samples / 2, "half the file applied", 120);
+            await Wait.UntilAsync(async () => (await LastSeqAsync(http)) >= Samples / 2, "half the file applied", TimeSpan.FromSeconds(120));
             long seqAtKill = await LastSeqAsync(http);
             serve.Kill(); // SIGKILL: no shutdown code runs
             await serve.WaitForExitAsync();
             _twin.Log($"killed the service at seq {seqAtKill}");
-            await Task.Delay(1000); // the publisher keeps going; the broker queues for the service's session
+            // The publisher keeps going; the broker queues for the service's session: let it send 200 more messages meanwhile.
+            long publishedAtKill = Interlocked.Read(ref published);
+            await Wait.UntilAsync(() => Interlocked.Read(ref published) >= publishedAtKill + 200, "200 samples published while the service is down",
+                observed: () => $"{Interlocked.Read(ref published) - publishedAtKill} published since the kill");
 
             serve = _twin.Start(serveArgs, "serve-2");
-            await TwinProcesses.WaitUntilAsync(async () => await TwinProcesses.TryGetAsync(http, "/health") is not null, "service up again", 60);
+            await Wait.UntilAsync(async () => await TwinProcesses.TryGetAsync(http, "/health") is not null, "service up again", TimeSpan.FromSeconds(60));
             await publish.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
             Assert.Equal(0, publish.ExitCode);
-            await TwinProcesses.WaitUntilAsync(async () => (await LastSeqAsync(http)) >= Samples - 1, "whole file applied", 120);
+            await Wait.UntilAsync(async () => (await LastSeqAsync(http)) >= Samples - 1, "whole file applied", TimeSpan.FromSeconds(120));
             try
             {
-                await TwinProcesses.WaitUntilAsync(async () => await CountAsync(influx, "SELECT count(c_li) FROM twin") >= Samples, "spool drained to InfluxDB", 120);
+                await Wait.UntilAsync(async () => await CountAsync(influx, "SELECT count(c_li) FROM twin") >= Samples, "spool drained to InfluxDB", TimeSpan.FromSeconds(120));
             }
             catch (TimeoutException)
             {

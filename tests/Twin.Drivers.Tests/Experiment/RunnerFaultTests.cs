@@ -59,11 +59,12 @@ public class RunnerFaultTests
     [Fact]
     public async Task Replies_slower_than_the_timeout_stop_the_run_with_the_output_off()
     {
-        var (result, sink, sim) = await RunWithFault((sim, sink) => sink.OnEvent = e =>
+        var (result, sink, sim) = await RunWithFault((sim, sink) =>
         {
-            if (e.Kind == RunnerEventKinds.StepStart && e.Step == 1) Task.Delay(300).ContinueWith(_ => sim.SmuFaults.SlowReplies = TimeSpan.FromSeconds(1.5));
+            // The instrument turns slow after the run's fifth reading.
+            sink.OnSample = s => { if (s.Seq == 5) sim.SmuFaults.SlowReplies = TimeSpan.FromSeconds(1.5); };
             // The instrument answers in time again once the run gave up, so the output-off command is confirmed.
-            if (e.Kind == RunnerEventKinds.Link && e.Message.Contains("reading 5/5 failed")) sim.SmuFaults.SlowReplies = TimeSpan.Zero;
+            sink.OnEvent = e => { if (e.Kind == RunnerEventKinds.Link && e.Message.Contains("reading 5/5 failed")) sim.SmuFaults.SlowReplies = TimeSpan.Zero; };
         }, new ScpiOptions { Timeout = TimeSpan.FromSeconds(0.5), ReconnectAttempts = 1 });
         await using var owned = sim;
         Assert.Equal(RunOutcome.InstrumentFailure, result.Outcome);

@@ -1,10 +1,16 @@
+using Twin.Core.Samples;
 using Twin.Drivers.Experiment;
 using Twin.Drivers.Scpi;
 using Twin.FirmwareSim.Cell;
+using Twin.Testing;
 
 namespace Twin.Drivers.Tests.Experiment;
 
-/// <summary>The experiment runner against the firmware simulator over real TCP and a real pseudo-terminal.</summary>
+/// <summary>
+/// The experiment runner against the firmware simulator over real TCP and a real pseudo-terminal. Simulator and runner
+/// share one stepped clock: simulated time moves only while the runner waits for its next sample, so what the cell
+/// passes between two readings does not depend on how fast the machine answers.
+/// </summary>
 public class RunnerTests
 {
     private const string Cycle = """
@@ -20,11 +26,14 @@ public class RunnerTests
     public async Task Runs_a_protocol_over_tcp_and_over_a_pty_counting_the_charge_the_cell_saw(bool pty)
     {
         string? path = pty ? Path.Combine(Path.GetTempPath(), $"twin-k2450-{Guid.NewGuid():N}") : null;
-        await using var sim = await SimulatorFixture.StartAsync(600, path);
+        // Each reading of the clock moves it by 1 µs, as time passes between any two readings of a real instrument
+        // (otherwise a step's first reading would share the instant of the previous step's last).
+        var time = new SteppedClock { AutoAdvanceAmount = TimeSpan.FromTicks(10) };
+        await using var sim = await SimulatorFixture.StartAsync(600, path, time);
         string address = pty ? $"serial://{sim.SmuPtyPath}?baud=115200" : sim.SmuAddress;
         await using var smu = SimulatorFixture.Keithley(address);
-        var (runner, sink) = SimulatorFixture.Runner(smu, Cycle, SimulatorFixture.Options(600));
-        var result = await runner.RunAsync();
+        var (runner, sink) = SimulatorFixture.Runner(smu, Cycle, SimulatorFixture.Options(600) with { Time = time });
+        var result = await time.StepUntilDoneAsync(runner.RunAsync(), "the runner");
         Assert.True(result.Outcome == RunOutcome.Completed, result.Message + "\n" + sink.EventText);
         Assert.True(result.OutputOffConfirmed);
         Assert.Equal(SourceMode.Off, sim.Bench.Setting.Mode);
@@ -44,12 +53,13 @@ public class RunnerTests
     [Fact]
     public async Task A_yaml_profile_drives_the_instrument_without_code()
     {
-        await using var sim = await SimulatorFixture.StartAsync(600);
+        var time = new SteppedClock();
+        await using var sim = await SimulatorFixture.StartAsync(600, time: time);
         var profile = Twin.Drivers.Instruments.ScpiProfileLoader.Parse(Instruments.ScpiProfileLoaderTests.Keithley, "k2450-profile.yaml");
         await using var smu = new Twin.Drivers.Instruments.ProfiledSourceMeter(
             new ScpiSession(Twin.Drivers.Transports.TransportAddress.Parse(sim.SmuAddress)), profile);
-        var (runner, sink) = SimulatorFixture.Runner(smu, Cycle, SimulatorFixture.Options(600));
-        var result = await runner.RunAsync();
+        var (runner, sink) = SimulatorFixture.Runner(smu, Cycle, SimulatorFixture.Options(600) with { Time = time });
+        var result = await time.StepUntilDoneAsync(runner.RunAsync(), "the runner");
         Assert.True(result.Outcome == RunOutcome.Completed, result.Message + "\n" + sink.EventText);
         Assert.Equal("MODEL 2450", smu.Identity!.Model);
         var samples = sink.Samples.ToArray();
@@ -64,11 +74,12 @@ public class RunnerTests
     [Fact]
     public async Task Ends_a_charge_at_the_requested_lithium_content()
     {
-        await using var sim = await SimulatorFixture.StartAsync(900);
+        var time = new SteppedClock();
+        await using var sim = await SimulatorFixture.StartAsync(900, time: time);
         await using var smu = SimulatorFixture.Keithley(sim.SmuAddress);
         var (runner, sink) = SimulatorFixture.Runner(smu, "Charge at C/2 until c_Li 0.6 (20 second period)\nRest for 1 minute (20 second period)",
-            SimulatorFixture.Options(900) with { LithiumCutoff = false });
-        var result = await runner.RunAsync();
+            SimulatorFixture.Options(900) with { LithiumCutoff = false, Time = time });
+        var result = await time.StepUntilDoneAsync(runner.RunAsync(), "the runner");
         Assert.Equal(RunOutcome.Completed, result.Outcome);
         double cell = sim.Bench.Read(c => c.CathodeCLi);
         Assert.InRange(cell, 0.59, 0.61);
@@ -78,11 +89,12 @@ public class RunnerTests
     [Fact]
     public async Task The_twins_lithium_cutoff_ends_cc_and_skips_the_cv_hold()
     {
-        await using var sim = await SimulatorFixture.StartAsync(600);
+        var time = new SteppedClock();
+        await using var sim = await SimulatorFixture.StartAsync(600, time: time);
         await using var smu = SimulatorFixture.Keithley(sim.SmuAddress);
         var (runner, sink) = SimulatorFixture.Runner(smu, "Charge at C/5 until 4.2 V (30 second period)\nHold at 4.2 V until C/50 (30 second period)\nRest for 5 minutes (1 minute period)",
-            SimulatorFixture.Options(600));
-        var result = await runner.RunAsync();
+            SimulatorFixture.Options(600) with { Time = time });
+        var result = await time.StepUntilDoneAsync(runner.RunAsync(), "the runner");
         Assert.Equal(RunOutcome.Completed, result.Outcome);
         double cell = sim.Bench.Read(c => c.CathodeCLi);
         Assert.True(cell is >= 0.41 and <= 0.43, $"cell c_Li {cell}, twin {sink.TwinCLi.Last()}\n{sink.EventText}");
@@ -92,20 +104,24 @@ public class RunnerTests
     [Fact]
     public async Task A_silent_twin_during_a_charge_makes_the_runner_fall_back_to_the_safe_cutoff_within_the_watchdog_time()
     {
-        await using var sim = await SimulatorFixture.StartAsync(300);
+        // One manual clock drives the simulator, the runner's sampling and its watchdog: the test steps it to the runner's
+        // next sampling deadline (every 10 s simulated at 250× = 40 ms) whenever the runner waits for it, so the bound is exact.
+        var time = new SteppedClock();
+        const double speed = 250;
+        var period = TimeSpan.FromMilliseconds(40);
+        var timeout = TimeSpan.FromSeconds(1.5);
+        await using var sim = await SimulatorFixture.StartAsync(speed, time: time);
         await using var smu = SimulatorFixture.Keithley(sim.SmuAddress);
-        var sink = new TwinLoopSink(SimulatorFixture.Cell.PositiveCapacityAh, SimulatorFixture.Cell.InitialCathodeCLi) { FeedUntilSeq = 40 };
-        DateTime? fired = null;
-        sink.OnEvent = e => { if (e.Kind == RunnerEventKinds.Watchdog) fired = DateTime.UtcNow; };
-        var options = SimulatorFixture.Options(300) with { WatchdogTimeout = TimeSpan.FromSeconds(1.5) };
+        var sink = new TwinLoopSink(SimulatorFixture.Cell.PositiveCapacityAh, SimulatorFixture.Cell.InitialCathodeCLi) { FeedUntilSeq = 40, Time = time };
+        var options = SimulatorFixture.Options(speed) with { WatchdogTimeout = timeout, Time = time };
         var (runner, _) = SimulatorFixture.Runner(smu, "Charge at C/2 until c_Li 0.3 (10 second period)", options, sink);
-        var result = await runner.RunAsync();
-        var lastFeed = sink.LastFedAt;
+        var result = await time.StepUntilDoneAsync(runner.RunAsync(), "the runner");
         Assert.Equal(RunOutcome.Completed, result.Outcome);
-        Assert.NotNull(fired);
-        // Detected within the watchdog time plus one sampling period (10 s simulated = 33 ms) and scheduling slack.
-        // (a loaded 2-core CI machine has delayed the runner's loop by up to half a second: 1.96 s seen)
-        Assert.InRange((fired!.Value - lastFeed!.Value).TotalSeconds, 1.3, 1.5 + 1.0);
+        var fired = sink.Events.Single(e => e.Kind == RunnerEventKinds.Watchdog);
+        var silence = TimeSpan.FromTicks((fired.TimeUnixNs - UnixTime.ToUnixNs(sink.LastFedAt!.Value)) / 100);
+        // Fired at the first sample after the watchdog time: later than the timeout, by at most one sampling period.
+        Assert.True(silence > timeout && silence <= timeout + period, $"watchdog fired {silence.TotalMilliseconds} ms after the last heartbeat");
+        Assert.Equal(period * (Math.Floor(timeout / period) + 1), silence);
         var end = sink.Events.Last(e => e.Kind == RunnerEventKinds.StepEnd);
         Assert.Contains("watchdog: voltage", end.Message);
         Assert.Contains("safe cut-off 4.150 V", end.Message);
@@ -115,11 +131,12 @@ public class RunnerTests
     [Fact]
     public async Task A_hard_limit_trips_turns_the_output_off_and_says_which()
     {
-        await using var sim = await SimulatorFixture.StartAsync(900);
+        var time = new SteppedClock();
+        await using var sim = await SimulatorFixture.StartAsync(900, time: time);
         await using var smu = SimulatorFixture.Keithley(sim.SmuAddress);
         var (runner, sink) = SimulatorFixture.Runner(smu, "Rest for 1 minute (20 second period)\nDischarge at 1C until 2.5 V (20 second period)",
-            SimulatorFixture.Options(900, minV: 3.3));
-        var result = await runner.RunAsync();
+            SimulatorFixture.Options(900, minV: 3.3) with { Time = time });
+        var result = await time.StepUntilDoneAsync(runner.RunAsync(), "the runner");
         Assert.Equal(RunOutcome.Interlock, result.Outcome);
         Assert.Contains("below the hard limit 3.300 V", result.Message);
         Assert.True(result.OutputOffConfirmed);
@@ -129,10 +146,11 @@ public class RunnerTests
     [Fact]
     public async Task Setpoints_beyond_the_hard_limits_are_never_sent()
     {
-        await using var sim = await SimulatorFixture.StartAsync(600);
+        var time = new SteppedClock();
+        await using var sim = await SimulatorFixture.StartAsync(600, time: time);
         await using var smu = SimulatorFixture.Keithley(sim.SmuAddress);
-        var (runner, _) = SimulatorFixture.Runner(smu, "Charge at 5C until 4.2 V", SimulatorFixture.Options(600));
-        var result = await runner.RunAsync();
+        var (runner, _) = SimulatorFixture.Runner(smu, "Charge at 5C until 4.2 V", SimulatorFixture.Options(600) with { Time = time });
+        var result = await time.StepUntilDoneAsync(runner.RunAsync(), "the runner");
         Assert.Equal(RunOutcome.InstrumentFailure, result.Outcome);
         Assert.Contains("exceeds the hard limit", result.Message);
         Assert.Equal(SourceMode.Off, sim.Bench.Setting.Mode);

@@ -14,10 +14,11 @@ internal static class SimulatorFixture
 {
     public static readonly CellParameters Cell = CellParameters.CoinCell;
 
-    public static Task<SimulatorHost> StartAsync(double speed, string? ptyPath = null) =>
+    public static Task<SimulatorHost> StartAsync(double speed, string? ptyPath = null, TimeProvider? time = null) =>
         SimulatorHost.StartAsync(new SimulatorOptions
         {
             Speed = speed,
+            Time = time ?? TimeProvider.System,
             SmuPtyPath = ptyPath,
             PatternFolder = Path.Combine(Path.GetTempPath(), "twin-sim-" + Guid.NewGuid().ToString("N")),
         });

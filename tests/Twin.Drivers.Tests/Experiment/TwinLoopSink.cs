@@ -32,8 +32,11 @@ internal sealed class TwinLoopSink : IRunnerSink
     /// <summary>Stop feeding the runner after this many samples (the twin "dies").</summary>
     public long FeedUntilSeq { get; set; } = long.MaxValue;
 
+    /// <summary>The clock <see cref="LastFedAt"/> is read from (the runner's, so the two agree).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>When the twin's state was last handed to the runner (its last heartbeat).</summary>
-    public DateTime? LastFedAt { get; private set; }
+    public DateTimeOffset? LastFedAt { get; private set; }
 
     public ConcurrentQueue<RunnerSample> Samples { get; } = new();
     public ConcurrentQueue<RunnerEvent> Events { get; } = new();
@@ -41,9 +44,13 @@ internal sealed class TwinLoopSink : IRunnerSink
     public ConcurrentQueue<(long Seq, double CLi)> TwinCLi { get; } = new();
     public Action<RunnerEvent>? OnEvent { get; set; }
 
+    /// <summary>Called with each sample after it was recorded (e.g. to inject a fault after the n-th reading).</summary>
+    public Action<RunnerSample>? OnSample { get; set; }
+
     public ValueTask OnSampleAsync(RunnerSample s, CancellationToken cancellationToken)
     {
         Samples.Enqueue(s);
+        OnSample?.Invoke(s);
         if (_twin is not null)
         {
             var o = _twin.Update(new CyclerSample(s.TimeUnixNs / 1e9, s.VoltageV, s.CurrentA, s.ChargeAh, 0, s.Step, s.Cycle, s.Kind));
@@ -51,7 +58,7 @@ internal sealed class TwinLoopSink : IRunnerSink
             if (s.Seq <= FeedUntilSeq)
             {
                 Runner?.OnTwinState(new TwinFeedback(o.CLi, s.TimeUnixNs, o.Decision.Name(), null));
-                LastFedAt = DateTime.UtcNow;
+                LastFedAt = Time.GetUtcNow();
             }
         }
         return ValueTask.CompletedTask;

@@ -1,7 +1,9 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
 using Twin.Drivers.Scpi;
+using Twin.Testing;
 
 namespace Twin.Drivers.Tests.Scpi;
 
@@ -63,14 +65,25 @@ public sealed class ScpiSessionTests
     [Fact]
     public async Task Timeout_then_resynchronisation_never_takes_a_late_reply()
     {
+        // The session's timeouts run on a manual clock and the device holds its reply until released: the order of
+        // timeout, late reply and resynchronisation is the test's, not the scheduler's.
+        var time = new FakeTimeProvider();
         await using var smu = await SimulatedSmu.StartAsync();
-        await using var s = await smu.OpenSessionAsync(new ScpiOptions { Timeout = TimeSpan.FromMilliseconds(600) });
-        smu.Faults.SlowReplies = TimeSpan.FromMilliseconds(900);  // the reply comes late, but well before the resync's own deadline
-        var e = await Assert.ThrowsAsync<ScpiTimeoutException>(() => s.QueryAsync("*IDN?"));
+        await using var s = await smu.OpenSessionAsync(new ScpiOptions { Timeout = TimeSpan.FromMilliseconds(600), Time = time });
+        smu.Faults.SlowReplies = TimeSpan.FromMinutes(10);  // the device is busy until the test says otherwise
+        var query = s.QueryAsync("*IDN?");
+        await Wait.UntilAsync(() => smu.Faults.DelayedReplies >= 1, "the device to hold the reply to *IDN?");
+        time.Advance(TimeSpan.FromMilliseconds(599));
+        Assert.False(query.IsCompleted, "timed out before the session's clock reached the timeout");
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var e = await Assert.ThrowsAsync<ScpiTimeoutException>(() => query);
         Assert.Equal($"tcp://127.0.0.1:{smu.Server.Port}: no reply to '*IDN?' within 0.6 s", e.Message);
         Assert.Equal("*IDN?", e.Command);
+        // The next query resynchronises first; the late *IDN? reply is released only once that has been sent.
+        var next = s.QueryAsync(":SOUR:FUNC?");
+        await Wait.UntilAsync(() => s.Log.Snapshot().Any(x => x.Direction == ScpiDirection.Sent && x.Text == "*OPC?;*OPC?"), "the resynchronisation query");
         smu.Faults.SlowReplies = TimeSpan.Zero;
-        Assert.Equal("VOLT", await s.QueryAsync(":SOUR:FUNC?"));   // not the late *IDN? reply
+        Assert.Equal("VOLT", await next);   // not the late *IDN? reply
         Assert.Equal("0", await s.QueryAsync(":OUTP?"));
         var log = s.Log.Snapshot();
         Assert.Contains(log, x => x.Direction == ScpiDirection.Event && x.Text == "resynchronised, 1 stale line(s) discarded");

@@ -85,8 +85,7 @@ public sealed class SerialTransportTests
         await a.OpenAsync();
         var buffer = new byte[16];
         var read = a.Stream.ReadAsync(buffer).AsTask();
-        await Task.Delay(100);
-        Assert.False(read.IsCompleted);
+        Assert.False(read.IsCompleted); // nothing was sent: the read waits
         var watch = Stopwatch.StartNew();
         await pair.DisposeAsync(); // socat goes away: the pty master closes
         var e = await Assert.ThrowsAsync<TransportException>(() => read.WaitAsync(TimeSpan.FromSeconds(5)));

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Twin.Testing;
 
 namespace Twin.Drivers.Tests.Transports;
 
@@ -29,12 +30,8 @@ public sealed class SocatPtyPair : IAsyncDisposable
         psi.ArgumentList.Add($"pty,raw,echo=0,link={b}");
         var p = Process.Start(psi)!;
         p.BeginErrorReadLine();
-        var watch = Stopwatch.StartNew();
-        while (!(File.Exists(a) && File.Exists(b)))
-        {
-            if (p.HasExited || watch.Elapsed > TimeSpan.FromSeconds(5)) throw new InvalidOperationException("socat pty pair did not start");
-            await Task.Delay(5);
-        }
+        await Wait.UntilAsync(() => p.HasExited ? throw new InvalidOperationException("socat exited before creating the pty pair") : File.Exists(a) && File.Exists(b),
+            $"socat to create the pty pair {a}, {b}");
         return new SocatPtyPair(p, a, b);
     }
 

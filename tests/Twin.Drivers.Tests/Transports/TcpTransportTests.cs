@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Twin.Drivers.Transports;
+using Twin.Testing;
 
 namespace Twin.Drivers.Tests.Transports;
 
@@ -72,7 +73,7 @@ public sealed class TcpTransportTests
                 fillers.Add(s);
                 _ = s.ConnectAsync(IPAddress.Loopback, port);
             }
-            await Task.Delay(100);
+            await Wait.UntilAsync(() => fillers.Any(f => f.Connected), "a filler connection to fill the accept queue");
             await using var t = new TcpTransport("127.0.0.1", port, TimeSpan.FromMilliseconds(300));
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var e = await Assert.ThrowsAsync<TransportException>(() => t.OpenAsync());

@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Time.Testing;
 using Twin.Drivers.Transports;
 using Twin.Drivers.Triggers;
 using Twin.FirmwareSim.Net;
+using Twin.Testing;
 
 namespace Twin.Drivers.Tests.Triggers;
 
@@ -42,19 +44,25 @@ public sealed class TcpLineTriggerTests
     [Fact]
     public async Task ATriggerWhileBusyIsRefusedWithBusy()
     {
-        await using var rig = new SimulatedBoxRig(speed: 100);
+        // The simulator's clock stands still until the test steps it: the first exposure lasts until then, however slow the machine.
+        var time = new FakeTimeProvider();
+        await using var rig = new SimulatedBoxRig(speed: 100, time: time);
         await using var first = new TcpLineTrigger(rig.NewTransport(), Fast);
         await using var second = new TcpLineTrigger(rig.NewTransport(), Fast);
         await first.OpenAsync();
         await second.OpenAsync();
-        var running = first.AcquireAsync("long", 150); // 1.5 s wall
-        await Task.Delay(200);
+        var running = first.AcquireAsync("long", 150);
+        await Wait.UntilAsync(() => rig.Diffractometer.IsBusy, "the first exposure to start");
         var e = await Assert.ThrowsAsync<TriggerException>(() => second.AcquireAsync("other", 1));
         Assert.Contains("pattern 'other'", e.Message);
         Assert.Contains("trigger box reported an error: busy", e.Message);
-        Assert.Equal("long", (await running.WaitAsync(Guard)).PatternId);
+        Assert.False(running.IsCompleted);
+        await Wait.UntilAsync(() => { time.Advance(TimeSpan.FromMilliseconds(100)); return running.IsCompleted; }, "the first exposure (150 s simulated), stepping the clock");
+        Assert.Equal("long", (await running).PatternId);
         // a clean refusal keeps the session usable
-        Assert.Equal("other", (await second.AcquireAsync("other", 1).WaitAsync(Guard)).PatternId);
+        var other = second.AcquireAsync("other", 1);
+        await Wait.UntilAsync(() => { time.Advance(TimeSpan.FromMilliseconds(10)); return other.IsCompleted; }, "the second exposure, stepping the clock");
+        Assert.Equal("other", (await other).PatternId);
     }
 
     private static async Task<(LineServer Server, TcpLineTrigger Trigger)> Scripted(Func<string[], ILineReplySink, ValueTask> trig, TcpLineTriggerOptions? options = null)

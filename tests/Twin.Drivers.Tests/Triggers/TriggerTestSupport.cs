@@ -28,9 +28,9 @@ internal sealed class ScriptedBox(Func<string, ILineReplySink, ValueTask> handle
 /// <summary>The simulated trigger box in front of a simulated diffractometer looking at a resistive "cell" at fixed c_Li, served over TCP.</summary>
 internal sealed class SimulatedBoxRig : IAsyncDisposable
 {
-    public SimulatedBoxRig(double speed = 100, double cLi = 0.62)
+    public SimulatedBoxRig(double speed = 100, double cLi = 0.62, TimeProvider? time = null)
     {
-        Clock = new SimClock(speed);
+        Clock = new SimClock(speed, time: time);
         Bench = new CellBench(new ResistiveLoad(cathodeCLi: cLi), Clock);
         Diffractometer = new SimulatedDiffractometer(Bench, new LatticeModel(MaterialCatalog.Default.Get("NMC811")), Folder.Path);
         Box = new TriggerBoxSimulator(Diffractometer);

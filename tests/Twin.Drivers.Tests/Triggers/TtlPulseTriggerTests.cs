@@ -63,7 +63,7 @@ public sealed class TtlPulseTriggerTests
             // the "detector pipeline": writes the integrated file shortly after the trigger
             _ = Task.Run(async () =>
             {
-                await Task.Delay(100);
+                await Task.Delay(100); // stimulus: the detector writes its file a moment after the trigger
                 string temp = dir.File(".frame.xy.tmp");
                 File.WriteAllText(temp, PyFaiHeader() + Rows(200));
                 File.Move(temp, dir.File("frame_00001.xy"));

@@ -1,6 +1,7 @@
-using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
 using Twin.Core.Samples;
 using Twin.Drivers.Triggers;
+using Twin.Testing;
 using static Twin.Drivers.Tests.Triggers.PatternFileSamples;
 
 namespace Twin.Drivers.Tests.Triggers;
@@ -21,7 +22,9 @@ public sealed class WatchedFolderTriggerTests
     public async Task AFileWrittenInPiecesIsDeliveredOnlyWhenComplete()
     {
         using var dir = new TempFolder();
-        await using var w = new WatchedFolderTrigger(dir.Path, new WatchedFolderOptions { StableFor = TimeSpan.FromSeconds(2) });
+        // The trigger's clock stands still while the file is written: however slowly the pieces come, none looks stable.
+        var time = new FakeTimeProvider();
+        await using var w = new WatchedFolderTrigger(dir.Path, new WatchedFolderOptions { StableFor = TimeSpan.FromSeconds(2), AcquireMargin = TimeSpan.FromHours(1) }, time);
         await w.OpenAsync();
         var acquire = w.AcquireAsync("P1", 1);
 
@@ -34,11 +37,13 @@ public sealed class WatchedFolderTriggerTests
             foreach (var chunk in chunks) // chunks split rows mid-line; pauses shorter than StableFor
             {
                 await sw.WriteAsync(chunk);
-                await Task.Delay(100);
+                await Task.Delay(100); // stimulus: the writer pauses between pieces (the trigger scans meanwhile)
                 Assert.False(acquire.IsCompleted, "delivered while the file was still being written");
             }
         }
-        var record = await acquire.WaitAsync(Timeout);
+        // Complete once its last size has been seen unchanged for StableFor on the trigger's clock.
+        await Wait.UntilAsync(() => { time.Advance(TimeSpan.FromSeconds(1)); return acquire.IsCompleted; }, "the complete file, stepping the trigger's clock");
+        var record = await acquire;
         Assert.Equal("P1", record.PatternId);
         Assert.Equal(400, w.LastPattern!.Intensity.Count);
         Assert.Equal(new Uri(dir.File("p1.xy")).AbsoluteUri, record.Uri);
@@ -52,13 +57,12 @@ public sealed class WatchedFolderTriggerTests
     public async Task AFileRenamedIntoPlaceIsDeliveredWithoutWaitingForStability()
     {
         using var dir = new TempFolder();
-        await using var w = new WatchedFolderTrigger(dir.Path, new WatchedFolderOptions { StableFor = TimeSpan.FromSeconds(30) });
+        // The trigger's clock never moves: only a file that needs no stability wait can be delivered.
+        await using var w = new WatchedFolderTrigger(dir.Path, new WatchedFolderOptions { StableFor = TimeSpan.FromSeconds(30) }, new FakeTimeProvider());
         await w.OpenAsync();
-        var sw = Stopwatch.StartNew();
         var acquire = w.AcquireAsync("P2", 1);
         WriteRenamed(dir.Path, "p2.xy", PyFaiHeader() + Rows(100));
         var record = await acquire.WaitAsync(Timeout);
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), $"took {sw.Elapsed}");
         Assert.Equal("P2", record.PatternId);
         Assert.Equal("Pilatus CdTe 2M", record.Detector);
     }
@@ -86,14 +90,17 @@ public sealed class WatchedFolderTriggerTests
     {
         using var dir = new TempFolder();
         File.WriteAllText(dir.File("old.xy"), Rows(10));
-        await using var w = new WatchedFolderTrigger(dir.Path, new WatchedFolderOptions { StableFor = TimeSpan.FromMilliseconds(50) });
+        // Every file counts as complete at first sight, and the ignored ones are older than the wanted one: had the
+        // trigger taken any of them, it would have delivered that one (oldest first), never new.XY.
+        await using var w = new WatchedFolderTrigger(dir.Path, new WatchedFolderOptions { StableFor = TimeSpan.Zero });
         await w.OpenAsync();
+        var past = DateTime.UtcNow.AddMinutes(-5);
+        foreach (var (name, text) in new[] { (".hidden.xy", Rows(10)), ("image.tif", "not a pattern"), ("p4.xy.tmp", Rows(10)) })
+        {
+            File.WriteAllText(dir.File(name), text);
+            File.SetLastWriteTimeUtc(dir.File(name), past);
+        }
         var acquire = w.AcquireAsync("P4", 1);
-        File.WriteAllText(dir.File(".hidden.xy"), Rows(10));
-        File.WriteAllText(dir.File("image.tif"), "not a pattern");
-        File.WriteAllText(dir.File("p4.xy.tmp"), Rows(10));
-        await Task.Delay(400);
-        Assert.False(acquire.IsCompleted);
         WriteRenamed(dir.Path, "new.XY", Rows(10));
         var r = await acquire.WaitAsync(Timeout);
         Assert.EndsWith("new.XY", r.Uri);
@@ -103,20 +110,30 @@ public sealed class WatchedFolderTriggerTests
     public async Task WatchDeliversEveryNewFileOldestFirst()
     {
         using var dir = new TempFolder();
-        await using var w = new WatchedFolderTrigger(dir.Path, new WatchedFolderOptions { StableFor = TimeSpan.FromMilliseconds(50) });
+        // Written in place (not renamed) while the trigger's clock stands still: all three become complete at the same
+        // scan, once the clock moved past StableFor, and "oldest first" orders them by modification time.
+        var time = new FakeTimeProvider();
+        await using var w = new WatchedFolderTrigger(dir.Path, new WatchedFolderOptions { StableFor = TimeSpan.FromMilliseconds(50) }, time);
         await w.OpenAsync();
         var t0 = DateTime.UtcNow.AddMinutes(-10);
-        WriteRenamed(dir.Path, "b.xy", Operando("second") + Rows(10), t0.AddSeconds(2));
-        WriteRenamed(dir.Path, "a.xy", Operando("first") + Rows(10), t0.AddSeconds(1));
-        WriteRenamed(dir.Path, "c.xy", Rows(10), t0.AddSeconds(3));
-        await Task.Delay(300); // "oldest first" orders the files that are complete at the same scan
+        foreach (var (name, text, at) in new[] { ("b.xy", Operando("second") + Rows(10), 2), ("a.xy", Operando("first") + Rows(10), 1), ("c.xy", Rows(10), 3) })
+        {
+            File.WriteAllText(dir.File(name), text);
+            File.SetLastWriteTimeUtc(dir.File(name), t0.AddSeconds(at));
+        }
         using var cts = new CancellationTokenSource(Timeout);
         var got = new List<string>();
-        await foreach (var r in w.WatchAsync(cts.Token))
+        var watching = Task.Run(async () =>
         {
-            got.Add(r.PatternId);
-            if (got.Count == 3) break;
-        }
+            await foreach (var r in w.WatchAsync(cts.Token))
+            {
+                lock (got) got.Add(r.PatternId);
+                if (got.Count == 3) break;
+            }
+        });
+        await Wait.UntilAsync(() => { time.Advance(TimeSpan.FromMilliseconds(50)); return watching.IsCompleted; }, "three files, stepping the trigger's clock",
+            observed: () => { lock (got) return string.Join(", ", got); });
+        await watching;
         Assert.Equal(["first", "second", "c"], got);
     }
 

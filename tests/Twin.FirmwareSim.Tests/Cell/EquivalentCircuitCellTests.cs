@@ -295,10 +295,11 @@ public class EquivalentCircuitCellTests(ITestOutputHelper output)
     [Fact]
     public void Works_on_the_bench()
     {
-        var clock = new Twin.FirmwareSim.Timing.SimClock(speed: 3600);
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var clock = new Twin.FirmwareSim.Timing.SimClock(speed: 3600, time: time);
         var bench = new CellBench(new EquivalentCircuitCell(Coin), clock);
         bench.Apply(new SourceSetting(SourceMode.Current, C5, 4.2));
-        Thread.Sleep(50);
+        time.Advance(TimeSpan.FromMilliseconds(50)); // 180 simulated s on the bench
         CellReading r = bench.Measure();
         Assert.Equal(C5, r.CurrentA);
         (double q, double cLi) = bench.Read(c => (c.ChargeAh, c.CathodeCLi));

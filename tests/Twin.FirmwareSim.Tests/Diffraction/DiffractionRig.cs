@@ -9,10 +9,10 @@ namespace Twin.FirmwareSim.Tests.Diffraction;
 /// <summary>A bench with a cell, a simulated diffractometer writing into a fresh temp folder (deleted on dispose).</summary>
 internal sealed class DiffractionRig : IDisposable
 {
-    public DiffractionRig(ISimulatedCell cell, double speed, DiffractometerSettings? settings = null, string material = "NMC811")
+    public DiffractionRig(ISimulatedCell cell, double speed, DiffractometerSettings? settings = null, string material = "NMC811", TimeProvider? time = null)
     {
         Folder = Path.Combine(Path.GetTempPath(), "twin-xrd-" + Guid.NewGuid().ToString("N")[..12]);
-        Clock = new SimClock(speed, startUnixNs: 1_750_000_000_000_000_000);
+        Clock = new SimClock(speed, startUnixNs: 1_750_000_000_000_000_000, time: time);
         Bench = new CellBench(cell, Clock);
         Lattice = new LatticeModel(MaterialCatalog.Default.Get(material));
         Diffractometer = new SimulatedDiffractometer(Bench, Lattice, Folder, settings);

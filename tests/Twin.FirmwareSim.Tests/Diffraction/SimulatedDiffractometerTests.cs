@@ -1,7 +1,9 @@
+using Microsoft.Extensions.Time.Testing;
 using Twin.Core.Lattice;
 using Twin.Drivers.Triggers;
 using Twin.FirmwareSim.Cell;
 using Twin.FirmwareSim.Diffraction;
+using Twin.Testing;
 
 namespace Twin.FirmwareSim.Tests.Diffraction;
 
@@ -72,14 +74,18 @@ public sealed class SimulatedDiffractometerTests
     {
         var parameters = CellParameters.CoinCell;
         var cell = new EquivalentCircuitCell(parameters);
-        using var rig = new DiffractionRig(cell, speed: 200);
+        // The simulator's clock derives from a manual clock: the cell charges exactly as long as the test steps it.
+        var time = new FakeTimeProvider();
+        using var rig = new DiffractionRig(cell, speed: 200, time: time);
         const double current = 0.005; // A, charge (delithiates the cathode): dc_Li/dt = −I/(3600·Q_p)
         rig.Bench.Apply(new SourceSetting(SourceMode.Current, current, 4.6));
         var (t0, c0) = rig.Bench.Read(c => (rig.Clock.ElapsedS, c.CathodeCLi));
         double rate = current / (3600 * parameters.PositiveCapacityAh);
 
-        await Task.Delay(50);
-        var e = await rig.Diffractometer.ExposeAsync("mid", 200).WaitAsync(Guard); // 200 simulated s = 1 s wall
+        time.Advance(TimeSpan.FromMilliseconds(50)); // 10 simulated s of charge before the exposure
+        var exposing = rig.Diffractometer.ExposeAsync("mid", 200); // 200 simulated s = 1 s of the manual clock
+        await Wait.UntilAsync(() => { time.Advance(TimeSpan.FromMilliseconds(10)); return exposing.IsCompleted; }, "the exposure, stepping the clock");
+        var e = await exposing;
 
         Assert.False(cell.StoichiometryLimited);
         Assert.Equal(e.StartUnixNs + 100_000_000_000, e.MidUnixNs);

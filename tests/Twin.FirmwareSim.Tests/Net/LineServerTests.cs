@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Twin.FirmwareSim.Faults;
 using Twin.FirmwareSim.Net;
+using Twin.Testing;
 
 namespace Twin.FirmwareSim.Tests.Net;
 
@@ -24,8 +25,7 @@ public sealed class LineServerTests
         await using (var c = await LineClient.ConnectAsync(server.Port))
             Assert.Equal("echo:second", await c.QueryAsync("second"));
         Assert.Equal(2, server.ConnectionsAccepted);
-        var watch = Stopwatch.StartNew();
-        while (device.Disconnects < 2 && watch.Elapsed < TimeSpan.FromSeconds(5)) await Task.Delay(10);
+        await Wait.UntilAsync(() => device.Disconnects >= 2, "the device to see both disconnects", observed: () => $"{device.Disconnects}");
         Assert.Equal(2, device.Disconnects);
     }
 

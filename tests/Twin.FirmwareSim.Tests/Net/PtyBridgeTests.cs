@@ -1,5 +1,6 @@
 using System.Text;
 using Twin.FirmwareSim.Net;
+using Twin.Testing;
 
 namespace Twin.FirmwareSim.Tests.Net;
 
@@ -37,7 +38,7 @@ public sealed class PtyBridgeTests
         // the device drops the link: socat exits and is restarted at the same path
         long starts = bridge.Starts;
         server.DropConnections();
-        Assert.True(await WaitAsync(() => bridge.Starts > starts, TimeSpan.FromSeconds(5)));
+        await Wait.UntilAsync(() => bridge.Starts > starts, "the bridge to restart socat");
         Assert.True(await bridge.WaitForLinkAsync(TimeSpan.FromSeconds(5)));
         Assert.Equal("echo:again", await Task.Run(() => QueryOverPtyAsync(link, "again")));
 
@@ -52,16 +53,5 @@ public sealed class PtyBridgeTests
         Assert.Null(PtyBridge.FindSocat("/nonexistent-dir"));
         Assert.Equal("/usr/bin/socat", PtyBridge.FindSocat("/usr/bin"));
         Assert.Equal("socat not found; install the Debian package socat", PtyBridge.SocatMissingMessage);
-    }
-
-    private static async Task<bool> WaitAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var end = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > end) return false;
-            await Task.Delay(10);
-        }
-        return true;
     }
 }

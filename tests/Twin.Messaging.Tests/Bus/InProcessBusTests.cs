@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Twin.Messaging.Bus;
+using Twin.Testing;
 
 namespace Twin.Messaging.Tests.Bus;
 
@@ -64,7 +65,14 @@ public class InProcessBusTests
         await bus.PublishAsync(M("t", "1"));
         await bus.PublishAsync(M("t", "2"));
         var blocked = bus.PublishAsync(M("t", "3")).AsTask();
-        await Task.Delay(200);
+        Assert.False(blocked.IsCompleted);
+        // Another subscription keeps flowing meanwhile; the publisher to the full queue still waits.
+        var other = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (await bus.SubscribeAsync("u", QualityOfService.AtLeastOnce, (_, _) => { other.TrySetResult(); return ValueTask.CompletedTask; }))
+        {
+            await bus.PublishAsync(M("u", "x"));
+            await other.Task.WaitAsync(Wait.DefaultTimeout);
+        }
         Assert.False(blocked.IsCompleted);
         gate.SetResult();
         await blocked.WaitAsync(TimeSpan.FromSeconds(5));

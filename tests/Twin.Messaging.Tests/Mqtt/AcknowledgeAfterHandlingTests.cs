@@ -5,6 +5,7 @@ using Twin.Messaging.Mqtt;
 using Twin.Messaging.Tests.Support;
 using Twin.Testing.Mosquitto;
 using Xunit.Abstractions;
+using Twin.Testing;
 
 namespace Twin.Messaging.Tests.Mqtt;
 
@@ -48,8 +49,7 @@ public sealed class AcknowledgeAfterHandlingTests(ITestOutputHelper output)
             Assert.Equal(0, (await MosquittoClients.PublishAsync(broker, ["-V", "mqttv5", "-t", "ack/a", "-q", "1", "-m", $"a{i}"])).ExitCode);
             Assert.Equal(0, (await MosquittoClients.PublishAsync(broker, ["-V", "mqttv5", "-t", "ack/b", "-q", "1", "-m", $"b{i}"])).ExitCode);
         }
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (handled.Count < 7 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await Wait.UntilAsync(() => handled.Count >= 7, "seven messages handled", observed: () => string.Join(", ", handled));
         // a1, a2 and b1…b5 were handled; a3 is stuck, a4 and a5 wait behind it.
         Assert.Equal(["a1", "a2", "b1", "b2", "b3", "b4", "b5"], handled.Order());
 
@@ -67,8 +67,7 @@ public sealed class AcknowledgeAfterHandlingTests(ITestOutputHelper output)
         await second.ConnectAsync();
         await subscribing;
         Assert.True(second.ConnectResult!.SessionPresent);
-        deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!redelivered.Contains("a5") && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await Wait.UntilAsync(() => redelivered.Contains("a5"), "a5 redelivered", observed: () => string.Join(", ", redelivered));
         output.WriteLine("redelivered: " + string.Join(", ", redelivered));
         // Everything from the first unhandled message on comes back (PUBACKs are sent in arrival order, so
         // messages after a3 were not acknowledged either, even those already handled).

@@ -6,6 +6,7 @@ using Twin.Messaging.Mqtt;
 using Twin.Messaging.Tests.Support;
 using Twin.Testing.Mosquitto;
 using Xunit.Abstractions;
+using Twin.Testing;
 
 namespace Twin.Messaging.Tests.Mqtt;
 
@@ -50,7 +51,7 @@ public sealed class BrokerFaultTests(ITestOutputHelper output)
         int acknowledgedAtRestart = -1;
         var restart = Task.Run(async () =>
         {
-            while (Volatile.Read(ref acknowledged) < 500) await Task.Delay(1);
+            await Wait.UntilAsync(() => Volatile.Read(ref acknowledged) >= 500, "500 acknowledged publications");
             acknowledgedAtRestart = Volatile.Read(ref acknowledged);
             output.WriteLine($"restarting the broker after {acknowledgedAtRestart} acknowledgements");
             await broker.RestartAsync();
@@ -61,13 +62,13 @@ public sealed class BrokerFaultTests(ITestOutputHelper output)
             var payload = Encoding.ASCII.GetBytes(i.ToString(CultureInfo.InvariantCulture));
             publishes.Add(publisher.PublishAsync(new BusMessage("fault/stream", payload)).AsTask()
                 .ContinueWith(t => { if (t.IsCompletedSuccessfully) Interlocked.Increment(ref acknowledged); return t; }).Unwrap());
-            if (i % 20 == 19) await Task.Delay(10); // spread the stream over about a second
+            if (i % 20 == 19) await Task.Delay(10); // stimulus: spread the stream over about a second, so the restart falls inside it
         }
         await restart.WaitAsync(TimeSpan.FromSeconds(30));
         await Task.WhenAll(publishes).WaitAsync(TimeSpan.FromSeconds(60));
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (received.Count < total && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await Wait.UntilAsync(() => received.Count >= total, $"all {total} messages at the subscriber",
+            observed: () => $"{received.Count} distinct; first missing: {string.Join(", ", Enumerable.Range(0, total).Where(i => !received.ContainsKey(i)).Take(20))}\n{broker.Diagnostics()}");
         int duplicates = received.Values.Sum(n => n - 1);
         output.WriteLine($"received {received.Count} distinct of {total}, {duplicates} duplicate(s); publisher reconnects {publisher.Reconnects}, re-sent {publisher.ResentPublications}; subscriber reconnects {subscriber.Reconnects}");
         Assert.InRange(acknowledgedAtRestart, 500, total - 1);
@@ -92,9 +93,7 @@ public sealed class BrokerFaultTests(ITestOutputHelper output)
         });
 
         relay.Stop(); // the network to the subscriber fails; it keeps retrying
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (subscriber.State != MqttConnectionState.Reconnecting && DateTime.UtcNow < deadline) await Task.Delay(10);
-        Assert.Equal(MqttConnectionState.Reconnecting, subscriber.State);
+        await Wait.UntilAsync(() => subscriber.State == MqttConnectionState.Reconnecting, "the subscriber to be reconnecting", observed: () => $"{subscriber.State}");
 
         string Lines(int from) => string.Join('\n', Enumerable.Range(from, 300).Select(i => $"m{i}")) + "\n";
         var r = await MosquittoClients.PublishAsync(broker, ["-V", "mqttv5", "-t", "fault/offline/a", "-q", "1", "-l"], Lines(0));
@@ -105,8 +104,7 @@ public sealed class BrokerFaultTests(ITestOutputHelper output)
         Assert.Empty(received); // still cut off
 
         relay.Start();
-        deadline = DateTime.UtcNow.AddSeconds(20);
-        while (received.Count < 600 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await Wait.UntilAsync(() => received.Count >= 600, "600 messages after the reconnect", observed: () => $"{received.Count}");
         output.WriteLine($"received {received.Count} distinct, {received.Values.Sum(n => n - 1)} duplicate(s), reconnects {subscriber.Reconnects}");
         Assert.Equal(Enumerable.Range(0, 600).Select(i => $"m{i}").Order(), received.Keys.Order());
         Assert.True(subscriber.Reconnects >= 1);
@@ -124,13 +122,14 @@ public sealed class BrokerFaultTests(ITestOutputHelper output)
         await using var s = await client.SubscribeAsync("fault/kill", QualityOfService.AtLeastOnce, collector.Handle);
         broker.Kill(); // no persistence: the session is gone after the restart
         await broker.StartAgainAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while ((client.Reconnects < 1 || !client.IsConnected) && DateTime.UtcNow < deadline) await Task.Delay(10);
-        Assert.True(client.IsConnected);
+        await Wait.UntilAsync(() => client.Reconnects >= 1 && client.IsConnected, "the client to reconnect", observed: () => $"{client.State}, {client.Reconnects} reconnects");
         Assert.False(client.ConnectResult!.SessionPresent);
-        await Task.Delay(200); // the re-SUBSCRIBE is on its way
+        // The client sends the re-SUBSCRIBE on the new connection before anything from its outbox: once its own
+        // publication comes back, the subscription is restored.
+        await client.PublishAsync(new BusMessage("fault/kill", Encoding.UTF8.GetBytes("own")));
+        await collector.WaitForAsync(1);
         Assert.Equal(0, (await MosquittoClients.PublishAsync(broker, ["-t", "fault/kill", "-q", "1", "-m", "after"])).ExitCode);
-        Assert.Equal(["after"], (await collector.WaitForAsync(1)).Select(m => Encoding.UTF8.GetString(m.Payload.Span)));
+        Assert.Equal(["own", "after"], (await collector.WaitForAsync(2)).Select(m => Encoding.UTF8.GetString(m.Payload.Span)));
     }
 
     [Fact]
@@ -141,31 +140,28 @@ public sealed class BrokerFaultTests(ITestOutputHelper output)
         Watch(client, "client");
         await client.ConnectAsync();
         await broker.StopAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (client.State != MqttConnectionState.Reconnecting && DateTime.UtcNow < deadline) await Task.Delay(10);
-        Assert.Equal(MqttConnectionState.Reconnecting, client.State);
+        await Wait.UntilAsync(() => client.State == MqttConnectionState.Reconnecting, "the client to be reconnecting", observed: () => $"{client.State}");
 
         // QoS 0 completes when queued: the first four fit, the fifth waits.
         for (int i = 0; i < 4; i++)
             Assert.True(client.PublishAsync(new BusMessage("bp/x", new byte[200], QualityOfService.AtMostOnce)).IsCompleted);
         var fifth = client.PublishAsync(new BusMessage("bp/x", new byte[200], QualityOfService.AtMostOnce)).AsTask();
         var sixth = client.PublishAsync(new BusMessage("bp/x", new byte[200], QualityOfService.AtLeastOnce)).AsTask();
-        await Task.Delay(500);
         Assert.False(fifth.IsCompleted);
         Assert.False(sixth.IsCompleted);
         Assert.Equal(4, client.OutboxCount);
 
-        // Cancelling a blocked publisher only stops its wait.
+        // Cancelling a blocked publisher only stops its wait (the 100 ms it waits is the stimulus); the others still wait.
         using (var cts = new CancellationTokenSource(100))
             await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
                 await client.PublishAsync(new BusMessage("bp/x", new byte[200], QualityOfService.AtMostOnce), cts.Token));
+        Assert.False(fifth.IsCompleted);
+        Assert.False(sixth.IsCompleted);
         Assert.Equal(4, client.OutboxCount);
 
         await broker.StartAgainAsync();
         await Task.WhenAll(fifth, sixth).WaitAsync(TimeSpan.FromSeconds(15));
-        deadline = DateTime.UtcNow.AddSeconds(5);
-        while (client.OutboxCount > 0 && DateTime.UtcNow < deadline) await Task.Delay(10);
-        Assert.Equal(0, client.OutboxCount);
+        await Wait.UntilAsync(() => client.OutboxCount == 0, "the outbox to empty", observed: () => $"{client.OutboxCount}");
         Assert.True(client.Reconnects >= 1);
     }
 }

@@ -4,6 +4,7 @@ using Twin.Messaging.Mqtt.Codec;
 using Twin.Messaging.Mqtt.Packets;
 using Twin.Messaging.Tests.Support;
 using Xunit.Abstractions;
+using Twin.Testing;
 
 namespace Twin.Messaging.Tests.Mqtt;
 
@@ -90,18 +91,12 @@ public sealed class MalformedServerTests(ITestOutputHelper output)
             ReconnectMaxDelay = TimeSpan.FromMilliseconds(100), Log = TestClients.LogTo(output),
         };
         await using var client = await MqttClient.ConnectNewAsync(options);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (client.Reconnects < 3 && DateTime.UtcNow < deadline) await Task.Delay(10);
-        Assert.True(client.Reconnects >= 3, $"reconnects: {client.Reconnects}");
+        await Wait.UntilAsync(() => client.Reconnects >= 3, "three reconnects", observed: () => $"{client.Reconnects}");
         Assert.IsType<MqttProtocolException>(client.LastError);
     }
 
-    private static async Task WaitForStateAsync(MqttClient client, MqttConnectionState state)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (client.State != state && DateTime.UtcNow < deadline) await Task.Delay(10);
-        Assert.Equal(state, client.State);
-    }
+    private static Task WaitForStateAsync(MqttClient client, MqttConnectionState state) =>
+        Wait.UntilAsync(() => client.State == state, $"the client to be {state}", observed: () => $"{client.State}");
 
     [Fact]
     public async Task Silent_broker_is_detected_by_keep_alive_within_one_and_a_half_periods()
@@ -140,13 +135,15 @@ public sealed class MalformedServerTests(ITestOutputHelper output)
     public async Task Answered_pings_keep_an_idle_connection_up()
     {
         int pings = 0;
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var thirdPing = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = new FakeBroker(async c =>
         {
             await c.AcceptAsync();
             while (await c.ReadAsync(TimeSpan.FromSeconds(20)) is { } p and not DisconnectPacket)
                 if (p is PingReqPacket)
                 {
-                    Interlocked.Increment(ref pings);
+                    if (Interlocked.Increment(ref pings) == 3) thirdPing.TrySetResult(started.Elapsed);
                     await c.SendAsync(PingRespPacket.Instance);
                 }
         });
@@ -154,10 +151,11 @@ public sealed class MalformedServerTests(ITestOutputHelper output)
         {
             Host = "127.0.0.1", Port = server.Port, ClientId = "ka2", KeepAlive = TimeSpan.FromSeconds(1), Log = TestClients.LogTo(output),
         });
-        await Task.Delay(3500);
+        var at = await thirdPing.Task.WaitAsync(Wait.DefaultTimeout);
         Assert.True(client.IsConnected);
         Assert.Equal(0, client.Reconnects);
-        Assert.InRange(Volatile.Read(ref pings), 2, 4);
+        // A ping goes out only after a keep-alive period without traffic: the third no sooner than 3 s after connecting.
+        Assert.True(at >= TimeSpan.FromSeconds(3), $"third ping after {at.TotalSeconds:0.000} s: more often than once per keep-alive period");
     }
 
     [Fact]
@@ -184,7 +182,7 @@ public sealed class MalformedServerTests(ITestOutputHelper output)
     [Fact]
     public async Task Missing_connack_times_out_and_an_unreachable_port_fails_clearly()
     {
-        await using var server = new FakeBroker(async c => { await c.ReadAsync(); await Task.Delay(5000); });
+        await using var server = new FakeBroker(async c => { await c.ReadAsync(); await c.ReadAsync(TimeSpan.FromSeconds(20)); }); // silent until the client gives up
         var ex = await Assert.ThrowsAsync<MqttConnectException>(() => MqttClient.ConnectNewAsync(new MqttClientOptions
         {
             Host = "127.0.0.1", Port = server.Port, ConnectTimeout = TimeSpan.FromMilliseconds(500),
@@ -285,8 +283,7 @@ public sealed class MalformedServerTests(ITestOutputHelper output)
         await using var client = new MqttClient(new MqttClientOptions { Host = "127.0.0.1", Port = server.Port, ClientId = "early", Log = TestClients.LogTo(output) });
         var subscribe = client.SubscribeAsync("early/#", QualityOfService.AtLeastOnce, (_, _) => default).AsTask();
         var publish = client.PublishAsync(new BusMessage("early/x", new byte[] { 42 })).AsTask();
-        await Task.Delay(100);
-        Assert.False(subscribe.IsCompleted || publish.IsCompleted);
+        Assert.False(subscribe.IsCompleted || publish.IsCompleted); // nothing can acknowledge them before a connection exists
         await client.ConnectAsync();
         await using var handle = await subscribe.WaitAsync(TimeSpan.FromSeconds(10));
         await publish.WaitAsync(TimeSpan.FromSeconds(10));

@@ -4,6 +4,7 @@ using Twin.Messaging.Mqtt;
 using Twin.Messaging.Tests.Support;
 using Twin.Testing.Mosquitto;
 using Xunit.Abstractions;
+using Twin.Testing;
 using static Twin.Messaging.Tests.Support.TestClients;
 
 namespace Twin.Messaging.Tests.Mqtt;
@@ -63,9 +64,10 @@ public sealed class MosquittoInteropTests(BrokerFixture fixture, ITestOutputHelp
         var lines = string.Join('\n', Enumerable.Range(0, 300).Select(i => $"m{i}")) + "\n";
         var r = await MosquittoClients.PublishAsync(Broker, ["-V", "mqttv5", "-t", "interop/qos2/s", "-q", "2", "-l"], lines);
         Assert.True(r.ExitCode == 0, r.StandardError);
-        await collector.WaitForAsync(300);
-        await Task.Delay(200);
-        Assert.Equal(Enumerable.Range(0, 300).Select(i => $"m{i}"), collector.Payloads);
+        // A marker after the stream: a duplicate would arrive before it (one handler sees its messages in order).
+        Assert.Equal(0, (await MosquittoClients.PublishAsync(Broker, ["-V", "mqttv5", "-t", "interop/qos2/s", "-q", "2", "-m", "end"])).ExitCode);
+        await collector.WaitForPayloadAsync("end");
+        Assert.Equal(Enumerable.Range(0, 300).Select(i => $"m{i}").Append("end"), collector.Payloads);
     }
 
     [Theory]
@@ -101,8 +103,10 @@ public sealed class MosquittoInteropTests(BrokerFixture fixture, ITestOutputHelp
         var c3 = new MessageCollector();
         await using (await client.SubscribeAsync($"interop/retain/{v}/#", QualityOfService.AtLeastOnce, c3.Handle))
         {
-            await Task.Delay(300);
-            Assert.Empty(c3.Messages);
+            // Retained messages are sent right after the SUBACK, so any left would arrive before this marker.
+            await client.PublishAsync(new BusMessage($"interop/retain/{v}/marker", Utf8("marker"), QualityOfService.AtLeastOnce));
+            await c3.WaitForPayloadAsync("marker");
+            Assert.Equal(["marker"], c3.Payloads);
         }
     }
 
@@ -118,11 +122,15 @@ public sealed class MosquittoInteropTests(BrokerFixture fixture, ITestOutputHelp
         await using var s3 = await client.SubscribeAsync("interop/wc/c1/state", QualityOfService.AtLeastOnce, exact.Handle);
         foreach (var t in new[] { "interop/wc/c1/telemetry", "interop/wc/c2/telemetry", "interop/wc/c1/state", "interop/wc", "interop/wc/c1/telemetry/x" })
             Assert.Equal(0, (await MosquittoClients.PublishAsync(Broker, ["-V", "mqttv5", "-t", t, "-q", "1", "-m", t])).ExitCode);
-        await hash.WaitForAsync(5);
-        await Task.Delay(200);
-        Assert.Equal(["interop/wc/c1/telemetry", "interop/wc/c2/telemetry"], plus.Payloads.Order());
-        Assert.Equal(5, hash.Count); // '#' also matches the parent level "interop/wc"
-        Assert.Equal(["interop/wc/c1/state"], exact.Payloads);
+        // Markers after them for each handler: a wrongly routed message would arrive before its handler's marker.
+        Assert.Equal(0, (await MosquittoClients.PublishAsync(Broker, ["-V", "mqttv5", "-t", "interop/wc/end/telemetry", "-q", "1", "-m", "end"])).ExitCode);
+        Assert.Equal(0, (await MosquittoClients.PublishAsync(Broker, ["-V", "mqttv5", "-t", "interop/wc/c1/state", "-q", "1", "-m", "end"])).ExitCode);
+        await plus.WaitForPayloadAsync("end");
+        await exact.WaitForPayloadAsync("end");
+        await hash.WaitForAsync(7);
+        Assert.Equal(["end", "interop/wc/c1/telemetry", "interop/wc/c2/telemetry"], plus.Payloads.Order());
+        Assert.Equal(7, hash.Count); // '#' also matches the parent level "interop/wc"
+        Assert.Equal(["interop/wc/c1/state", "end"], exact.Payloads);
     }
 
     [Fact]
@@ -139,9 +147,11 @@ public sealed class MosquittoInteropTests(BrokerFixture fixture, ITestOutputHelp
         await sa.DisposeAsync();
         await client.PublishAsync(new BusMessage("interop/two/x", Utf8("2")));
         await b.WaitForAsync(2);
-        await Task.Delay(100);
+        // One more round trip: had "2" been queued for the removed handler too, it would have been handled by now.
+        await client.PublishAsync(new BusMessage("interop/two/x", Utf8("3")));
+        await b.WaitForAsync(3);
         Assert.Equal(["1"], a.Payloads);
-        Assert.Equal(["1", "2"], b.Payloads);
+        Assert.Equal(["1", "2", "3"], b.Payloads);
     }
 
     [Fact]
@@ -155,8 +165,7 @@ public sealed class MosquittoInteropTests(BrokerFixture fixture, ITestOutputHelp
         await using var s2 = await c2.SubscribeAsync("$share/g/interop/shared/#", QualityOfService.AtLeastOnce, m2.Handle);
         var lines = string.Join('\n', Enumerable.Range(0, 200).Select(i => $"s{i}")) + "\n";
         Assert.Equal(0, (await MosquittoClients.PublishAsync(Broker, ["-V", "mqttv5", "-t", "interop/shared/x", "-q", "1", "-l"], lines)).ExitCode);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (m1.Count + m2.Count < 200 && DateTime.UtcNow < deadline) await Task.Delay(10);
+        await Wait.UntilAsync(() => m1.Count + m2.Count >= 200, "200 messages across the share group", observed: () => $"{m1.Count} + {m2.Count}");
         output.WriteLine($"client 1 got {m1.Count}, client 2 got {m2.Count}");
         Assert.True(m1.Count > 0 && m2.Count > 0, "each member of the share group gets part of the stream");
         var all = m1.Payloads.Concat(m2.Payloads).ToList();
@@ -227,8 +236,8 @@ public sealed class MosquittoInteropTests(BrokerFixture fixture, ITestOutputHelp
         await using var s = await client.SubscribeAsync("interop/nolocal", new MqttSubscriptionOptions(QualityOfService.AtLeastOnce) { NoLocal = true }, collector.Handle);
         await client.PublishAsync(new BusMessage("interop/nolocal", Utf8("mine")));
         Assert.Equal(0, (await MosquittoClients.PublishAsync(Broker, ["-t", "interop/nolocal", "-q", "1", "-m", "theirs"])).ExitCode);
+        // "mine" was acknowledged before "theirs" was sent: had the broker forwarded it, it would have come first.
         await collector.WaitForAsync(1);
-        await Task.Delay(200);
         Assert.Equal(["theirs"], collector.Payloads);
     }
 
@@ -253,8 +262,9 @@ public sealed class MosquittoInteropTests(BrokerFixture fixture, ITestOutputHelp
         await using var client = await MqttClient.ConnectNewAsync(options);
         relay.Stop();
         Assert.Equal(["offline"], await sub.WaitForMessagesAsync(1));
-        await Task.Delay(200);
-        Assert.Single(sub.Messages);
+        // A will of the clean disconnect would have come before this marker.
+        Assert.Equal(0, (await MosquittoClients.PublishAsync(Broker, ["-V", "mqttv5", "-t", willTopic, "-q", "1", "-m", "marker"])).ExitCode);
+        Assert.Equal(["offline", "marker"], await sub.WaitForMessagesAsync(2));
     }
 
     [Fact]
@@ -278,14 +288,13 @@ public sealed class MosquittoInteropTests(BrokerFixture fixture, ITestOutputHelp
         await using var s = await client.SubscribeAsync("interop/throw", QualityOfService.AtLeastOnce, async (m, ct) =>
         {
             int n = int.Parse(Encoding.UTF8.GetString(m.Payload.Span));
-            await Task.Delay(n % 7 == 0 ? 5 : 0, ct);
+            await Task.Delay(n % 7 == 0 ? 5 : 0, ct); // stimulus: some messages take the handler a while
             lock (seen) seen.Add(n);
             if (n % 10 == 3) throw new InvalidOperationException($"boom {n}");
         });
         for (int i = 0; i < 100; i++)
             await client.PublishAsync(new BusMessage("interop/throw", Utf8(i.ToString())));
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline) { lock (seen) if (seen.Count == 100) break; await Task.Delay(10); }
+        await Wait.UntilAsync(() => { lock (seen) return seen.Count >= 100; }, "100 messages handled", observed: () => { lock (seen) return $"{seen.Count}"; });
         lock (seen) Assert.Equal(Enumerable.Range(0, 100), seen);
         lock (log) Assert.Equal(10, log.Count(l => l.Contains("threw") && l.Contains("boom")));
         Assert.True(client.IsConnected);

@@ -1,5 +1,6 @@
 using System.Text;
 using Twin.Messaging.Bus;
+using Twin.Testing;
 
 namespace Twin.Messaging.Tests.Support;
 
@@ -30,12 +31,16 @@ public sealed class MessageCollector
         get { lock (_messages) return _messages.Count; }
     }
 
-    /// <summary>Waits until at least <paramref name="count"/> messages arrived or the time ran out.</summary>
+    /// <summary>Waits until at least <paramref name="count"/> messages arrived.</summary>
+    /// <exception cref="TimeoutException">Fewer arrived in time (the message lists what did).</exception>
     public async Task<IReadOnlyList<BusMessage>> WaitForAsync(int count, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (Count < count && DateTime.UtcNow < deadline)
-            await Task.Delay(10);
+        await Wait.UntilAsync(() => Count >= count, $"{count} message(s)", timeout, () => $"{Count}: {string.Join(", ", Payloads.Take(20))}");
         return Messages;
     }
+
+    /// <summary>Waits until a message with this payload arrived (a marker sent after what is checked: per handler, messages arrive in order).</summary>
+    /// <exception cref="TimeoutException">It did not arrive in time.</exception>
+    public Task WaitForPayloadAsync(string payload) =>
+        Wait.UntilAsync(() => Payloads.Contains(payload), $"the message '{payload}'", observed: () => string.Join(", ", Payloads.Take(20)));
 }

@@ -11,6 +11,7 @@ using Twin.Messaging.Contracts;
 using Twin.Service.Hosting;
 using Twin.Storage.Influx;
 using Twin.Testing.Influx;
+using Twin.Testing;
 
 namespace Twin.Service.Tests.Grafana;
 
@@ -130,19 +131,14 @@ public sealed class TwinInfluxData : IAsyncLifetime
         return patterns;
     }
 
-    private static async Task WaitForSeqAsync(HttpClient http, string cell, long seq)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
+    private static Task WaitForSeqAsync(HttpClient http, string cell, long seq) =>
+        Wait.UntilAsync(async () =>
         {
             using var detail = JsonDocument.Parse(await http.GetStringAsync($"/api/cells/{cell}"));
             // last_seq is absent until the first sample is applied.
-            if (detail.RootElement.GetProperty("sequence").TryGetProperty("last_seq", out var last)
-                && last.ValueKind == JsonValueKind.Number && last.GetInt64() >= seq) return;
-            await Task.Delay(20);
-        }
-        throw new TimeoutException($"cell {cell}: seq {seq} not applied within 60 s");
-    }
+            return detail.RootElement.GetProperty("sequence").TryGetProperty("last_seq", out var last)
+                && last.ValueKind == JsonValueKind.Number && last.GetInt64() >= seq;
+        }, $"cell {cell} to apply seq {seq}");
 
     /// <summary>Waits until InfluxDB holds every sample, transition and pattern and the spool has nothing pending.</summary>
     private async Task WaitUntilStoredAsync(HttpClient http)
@@ -150,9 +146,8 @@ public sealed class TwinInfluxData : IAsyncLifetime
         long twinPoints = (long)SamplesPerCell * Cells.Length;
         long alarmPoints = (long)TransitionsPerCell.Count * Cells.Length;
         long patternPoints = (long)PatternsPerCell * Cells.Length;
-        var deadline = DateTime.UtcNow.AddSeconds(120);
         string state = "";
-        while (DateTime.UtcNow < deadline)
+        await Wait.UntilAsync(async () =>
         {
             string metrics = await http.GetStringAsync("/metrics");
             var pending = Regex.Match(metrics, @"^twin_spool_pending_records (\d+)", RegexOptions.Multiline);
@@ -161,11 +156,8 @@ public sealed class TwinInfluxData : IAsyncLifetime
             long alarms = await CountAsync("SELECT count(\"c_li\") FROM \"alarm\"");
             long patterns = await CountAsync("SELECT count(\"exposure_s\") FROM \"pattern\"");
             state = $"pending {pending.Groups[1].Value}, twin {twin}/{twinPoints}, telemetry {telemetry}/{twinPoints}, alarm {alarms}/{alarmPoints}, pattern {patterns}/{patternPoints}";
-            if (pending.Success && pending.Groups[1].Value == "0" && twin == twinPoints && telemetry == twinPoints && alarms == alarmPoints && patterns == patternPoints)
-                return;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("the spool did not drain to InfluxDB within 120 s: " + state + "\n" + Influx.RecentOutput);
+            return pending.Success && pending.Groups[1].Value == "0" && twin == twinPoints && telemetry == twinPoints && alarms == alarmPoints && patterns == patternPoints;
+        }, "the spool to drain to InfluxDB", TimeSpan.FromSeconds(120), () => state + "\n" + Influx.RecentOutput);
     }
 
     private async Task<long> CountAsync(string query)

@@ -11,6 +11,7 @@ using Twin.Messaging.Bus;
 using Twin.Messaging.Contracts;
 using Twin.Service.Config;
 using Twin.Service.Instruments;
+using Twin.Testing;
 
 namespace Twin.Service.Tests.Instruments;
 
@@ -51,7 +52,7 @@ public class InstrumentHostTests
         await using var smu = new Keithley2450(new ScpiSession(TransportAddress.Parse(sim.SmuAddress)));
         var host = new InstrumentHost(cell, bus, smu, null, NullLogger.Instance);
         var run = host.RunAsync();
-        while (host.Runner.Status.Samples < 2) await Task.Delay(20);
+        await Wait.UntilAsync(() => host.Runner.Status.Samples >= 2, "two samples", observed: () => $"{host.Runner.Status}");
 
         async Task<CommandReply> Send(string verb, string json)
         {
@@ -61,14 +62,7 @@ public class InstrumentHostTests
                 ResponseTopic = "replies/test",
                 CorrelationData = Encoding.UTF8.GetBytes(id),
             });
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (DateTime.UtcNow < deadline)
-            {
-                var hit = replies.FirstOrDefault(r => r.Correlation == id);
-                if (hit.Reply is not null) return hit.Reply;
-                await Task.Delay(10);
-            }
-            throw new TimeoutException($"no reply to {verb}");
+            return (await Wait.ForAsync(() => Task.FromResult(replies.FirstOrDefault(r => r.Correlation == id)), hit => hit.Reply is not null, $"a reply to {verb}")).Reply;
         }
 
         var viewer = await Send("set-safe-cutoff", """{"schema":1,"issuer":"bob","role":"viewer","value":4.0}""");
@@ -93,7 +87,7 @@ public class InstrumentHostTests
 
         var twinEnd = await Send("end-step", """{"schema":1,"issuer":"twin-service","role":"twin","reason":"test"}""");
         Assert.True(twinEnd.Accepted, twinEnd.Message);
-        while (host.Runner.Status.Step < 2) await Task.Delay(20);
+        await Wait.UntilAsync(() => host.Runner.Status.Step >= 2, "step 2", observed: () => $"{host.Runner.Status}");
 
         var abort = await Send("abort", """{"schema":1,"issuer":"alice","role":"operator","reason":"end of beamtime"}""");
         Assert.True(abort.Accepted);

@@ -10,6 +10,7 @@ using Twin.Service.Hosting;
 using Twin.Service.Ingest;
 using Twin.Service.Operations;
 using Twin.Service.Security;
+using Twin.Testing;
 
 namespace Twin.Service.Tests.Operations;
 
@@ -91,8 +92,7 @@ public sealed class CellOperationsTests : IAsyncLifetime
             await bus.PublishAsync(new BusMessage("twin/v1/lab/lg-m50/telemetry", TwinPayloads.Serialize(new TelemetryMessage { Samples = [.. chunk] })));
             if (alarms.All().Count > 0) break;
         }
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (alarms.All().Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await Wait.UntilAsync(() => alarms.All().Count > 0, "an alarm to be raised");
         var raised = Assert.Single(alarms.All());
         Assert.Equal("critical", raised.Zone);
         Assert.InRange(raised.CLi, 0.39, 0.40);
@@ -101,8 +101,7 @@ public sealed class CellOperationsTests : IAsyncLifetime
         await Assert.ThrowsAsync<UnauthorizedAccessException>(() => ops.AcknowledgeAsync(raised.Id, null, new Actor("vic", TwinRoles.Viewer)));
         var acked = await ops.AcknowledgeAsync(raised.Id, "beam on hold", new Actor("olga", TwinRoles.Operator));
         Assert.Equal(("olga", "beam on hold"), (acked.AcknowledgedBy, acked.Note));
-        deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline && !payloads.ToArray().Any(p => p.AcknowledgedBy == "olga")) await Task.Delay(20);
+        await Wait.UntilAsync(() => payloads.ToArray().Any(p => p.AcknowledgedBy == "olga"), "the alarm message acknowledged by olga");
         var last = payloads.ToArray().Last(p => p.AlarmId == raised.Id);
         Assert.Equal((true, "olga"), (last.Acknowledged, last.AcknowledgedBy));
         Assert.Equal("acknowledge", ops.Audit.Latest().First().Action);

@@ -5,6 +5,7 @@ using Twin.Storage.Spool;
 using Twin.Storage.Tests.Support;
 using Twin.Testing.Influx;
 using Xunit.Abstractions;
+using Twin.Testing;
 
 namespace Twin.Storage.Tests.Influx;
 
@@ -68,15 +69,15 @@ public class OutageTests(ITestOutputHelper output)
             }
         });
 
-        await Task.Delay(Before);
-        Assert.True((await server.QueryRowsAsync("SELECT count(seq) FROM telemetry")).Single().GetInt64("count") > 0,
-            "points reach the database before the outage");
+        await Task.Delay(Before); // stimulus: the producer runs this long against a healthy database
+        await Wait.UntilAsync(async () => (await server.QueryRowsAsync("SELECT count(seq) FROM telemetry")).Single().GetInt64("count") > 0,
+            "points to reach the database before the outage");
 
         var clock = Stopwatch.StartNew();
         await server.StopAsync();
         long producedAtStop = Interlocked.Read(ref produced);
         output.WriteLine($"database stopped; {spool.GetMetrics().PendingRecords} pending");
-        await Task.Delay(Outage - clock.Elapsed);
+        await Task.Delay(Outage - clock.Elapsed); // stimulus: the database stays down this long
         long producedDuring = Interlocked.Read(ref produced) - producedAtStop; // read before the snapshot: all of it is in there
         var during = spool.GetMetrics();
         output.WriteLine($"after {clock.Elapsed.TotalSeconds:0.0} s down: {during}");
@@ -91,7 +92,7 @@ public class OutageTests(ITestOutputHelper output)
 
         await server.StartAsync();
         output.WriteLine($"database started again after {clock.Elapsed.TotalSeconds:0.0} s");
-        await Task.Delay(After);
+        await Task.Delay(After); // stimulus: the producer goes on this long after the database is back
         await stop.CancelAsync();
         await producer;
         var drained = Stopwatch.StartNew();
@@ -146,7 +147,7 @@ public class OutageTests(ITestOutputHelper output)
             {
                 await server.StartAsync();
             }
-            await Task.Delay(25);
+            await Task.Delay(25); // stimulus: batches keep coming while the database dies and comes back
         }
         await spool.WaitForDrainAsync().WaitAsync(TimeSpan.FromSeconds(60));
         var seqs = (await server.QueryRowsAsync("SELECT seq FROM telemetry")).Select(r => r.GetInt64("seq")!.Value).ToList();

@@ -3,6 +3,7 @@ using Twin.Storage.Influx;
 using Twin.Storage.LineProtocol;
 using Twin.Storage.Spool;
 using Twin.Storage.Tests.Support;
+using Twin.Testing;
 
 namespace Twin.Storage.Tests.Spool;
 
@@ -68,11 +69,7 @@ public class SpoolDrainTests
         var spool = PointSpool.Open(options, writer);
         await spool.StartAsync();
         await spool.WriteAsync(Points.Range("c1", 0, 1000));
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (fake.Requests.Count < 6 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await Wait.UntilAsync(() => fake.Requests.Count >= 6, "six write requests (three confirmed, then failures)", observed: () => $"{fake.Requests.Count}");
         Assert.Equal(300, spool.GetMetrics().PointsWritten);
         spool.SimulateCrash();
         writer.Dispose();

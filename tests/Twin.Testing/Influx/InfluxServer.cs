@@ -137,33 +137,30 @@ public sealed class InfluxServer : IAsyncDisposable
         process.BeginErrorReadLine();
         _process = process;
 
-        var deadline = Stopwatch.StartNew();
-        while (true)
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (process.HasExited)
+            await Wait.UntilAsync(async () =>
             {
-                await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-                throw new InvalidOperationException($"influxd exited with code {process.ExitCode} on start:\n{RecentOutput}");
-            }
-            try
-            {
-                using var ping = await _http.GetAsync(new Uri(BaseUri, "ping"), cancellationToken).ConfigureAwait(false);
-                if (ping.StatusCode == HttpStatusCode.NoContent)
+                if (process.HasExited)
                 {
-                    return;
+                    await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+                    throw new InvalidOperationException($"influxd exited with code {process.ExitCode} on start:\n{RecentOutput}");
                 }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            if (deadline.Elapsed > TimeSpan.FromSeconds(60))
-            {
-                Kill();
-                throw new InvalidOperationException($"influxd did not answer /ping within 60 s:\n{RecentOutput}");
-            }
-            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    using var ping = await _http.GetAsync(new Uri(BaseUri, "ping"), cancellationToken).ConfigureAwait(false);
+                    return ping.StatusCode == HttpStatusCode.NoContent;
+                }
+                catch (HttpRequestException)
+                {
+                    return false; // not listening yet
+                }
+            }, "influxd to answer /ping", observed: () => RecentOutput, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Kill();
+            throw;
         }
     }
 

@@ -187,19 +187,14 @@ public sealed class MosquittoBroker : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
         foreach (int port in new[] { Port, TlsPort }.Where(p => p != 0))
         {
-            while (true)
+            await Wait.UntilAsync(async () =>
             {
-                cancellationToken.ThrowIfCancellationRequested();
                 if (process.HasExited)
                     throw new InvalidOperationException($"mosquitto exited with code {process.ExitCode} at start:\n{Diagnostics()}");
-                if (await CanConnectAsync(port).ConfigureAwait(false)) break;
-                if (DateTime.UtcNow > deadline)
-                    throw new InvalidOperationException($"mosquitto does not accept connections on {Host}:{port} after 15 s:\n{Diagnostics()}");
-                await Task.Delay(25, cancellationToken).ConfigureAwait(false);
-            }
+                return await CanConnectAsync(port).ConfigureAwait(false);
+            }, $"mosquitto to accept connections on {Host}:{port}", observed: Diagnostics, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -251,7 +246,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
     }
 
     /// <summary><see cref="StopAsync"/> then <see cref="StartAgainAsync"/>: same ports, same persistence.</summary>
-    /// <param name="downtime">Time to stay stopped.</param>
+    /// <param name="downtime">Time to stay stopped: the outage the caller asks for (a stimulus, not a settle-wait).</param>
     /// <returns>A task completing when the broker accepts connections again.</returns>
     public async Task RestartAsync(TimeSpan? downtime = null)
     {

@@ -132,16 +132,13 @@ public sealed class MosquittoSubscriber : IAsyncDisposable
 
     /// <summary>Waits until at least <paramref name="count"/> messages arrived.</summary>
     /// <param name="count">Messages expected.</param>
-    /// <param name="timeout">Time allowed (default 10 s).</param>
-    /// <returns>The messages; fewer than <paramref name="count"/> when the time ran out.</returns>
+    /// <param name="timeout">Upper bound (default <see cref="Wait.DefaultTimeout"/>).</param>
+    /// <returns>The messages.</returns>
+    /// <exception cref="TimeoutException">Fewer arrived in time; the message shows the subscriber's output.</exception>
     public async Task<IReadOnlyList<string>> WaitForMessagesAsync(int count, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (DateTime.UtcNow < deadline)
-        {
-            lock (_messages) if (_messages.Count >= count) return [.. _messages];
-            await Task.Delay(10).ConfigureAwait(false);
-        }
+        await Wait.UntilAsync(() => { lock (_messages) return _messages.Count >= count; }, $"{count} message(s) on mosquitto_sub", timeout,
+            () => $"{Messages.Count} message(s); output:\n{Output}").ConfigureAwait(false);
         return Messages;
     }
 
