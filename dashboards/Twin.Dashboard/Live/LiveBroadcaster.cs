@@ -27,7 +27,7 @@ public sealed class LiveBroadcaster : BackgroundService
     private readonly IHubContext<DashboardHub> _hub;
     private readonly ILogger<LiveBroadcaster> _log;
     private readonly Dictionary<string, Feed> _feeds = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<Feed> _changed = new();
+    private readonly ConcurrentQueue<CellFeed> _changed = new();
     private readonly ConcurrentDictionary<string, Viewer> _viewers = new(StringComparer.Ordinal);
     private int _alarmsChanged;
 
@@ -42,7 +42,9 @@ public sealed class LiveBroadcaster : BackgroundService
         _alarms = alarms;
         _hub = hub;
         _log = log;
-        foreach (var (key, rt) in ingest.Cells) _feeds[key] = new Feed(rt);
+        // the cells share one budget of timeline points (see CellTimeline): memory follows the cell count, not a fixed 4,000 each
+        int capacity = CellTimeline.CapacityFor(Math.Max(1, ingest.Cells.Count));
+        foreach (var (key, rt) in ingest.Cells) _feeds[key] = new Feed(rt, new CellFeed(key, capacity));
         ingest.Applied += OnApplied;
         ingest.PatternStored += OnPattern;
         alarms.Changed += OnAlarm;
@@ -158,20 +160,35 @@ public sealed class LiveBroadcaster : BackgroundService
 
     private void Push(CancellationToken ct)
     {
+        // Take every changed cell's pending points first, then look at who watches: a page that joined before a point
+        // was taken is then sure to be offered it (a page joining later has it in its join snapshot).
+        var taken = CellFeed.TakeAll(() => _changed.TryDequeue(out var f) ? f : null);
+        // Cards and cell deltas are built only for what some page shows: with nobody watching, a push only clears the
+        // pending points (1,000 cells at 10 Hz cost no card when no browser is open).
+        bool overview = false;
+        HashSet<string>? watched = null;
+        foreach (var v in _viewers.Values)
+        {
+            if (v.Page == ViewerPage.Overview) overview = true;
+            else if (v.CellKey is { } key) (watched ??= new(StringComparer.Ordinal)).Add(key);
+        }
         var cards = new List<CellCard>();
         var deltas = new Dictionary<string, CellDelta>(StringComparer.Ordinal);
-        while (_changed.TryDequeue(out var f))
+        foreach (var (live, change) in taken)
         {
-            var (points, patterns) = f.TakePending();
+            bool cellPage = watched is not null && watched.Contains(live.Key);
+            if (!overview && !cellPage) continue;
+            var f = _feeds[live.Key];
             var card = CardOf(f);
-            cards.Add(card);
-            deltas[card.Key] = new CellDelta(card, points, patterns, CellCards.Row(f.Runtime.Twin.CurrentCycle));
+            if (overview) cards.Add(card);
+            // a thinned timeline goes out whole (Reset): every page then holds exactly the points the service keeps
+            if (cellPage) deltas[card.Key] = new CellDelta(card, change.Points, change.Patterns, CellCards.Row(f.Runtime.Twin.CurrentCycle)) { Reset = change.Thinned };
         }
         var counts = Interlocked.Exchange(ref _alarmsChanged, 0) == 1 ? Counts() : null;
         foreach (var v in _viewers.Values)
         {
             ct.ThrowIfCancellationRequested();
-            if (cards.Count > 0 || counts is not null) v.Offer(cards, deltas, counts);
+            if (cards.Count > 0 || deltas.Count > 0 || counts is not null) v.Offer(cards, deltas, counts);
             Deliver(v);
         }
     }
@@ -198,32 +215,32 @@ public sealed class LiveBroadcaster : BackgroundService
     }
 
     private static (TimelinePoint[] Points, PatternMark[] Patterns) TimelineOf(Feed f) =>
-        (f.Timeline.Snapshot(), [.. f.Runtime.Patterns.Select(CellCards.Mark)]);
+        (f.Live.Timeline.Snapshot(), [.. f.Runtime.Patterns.Select(CellCards.Mark)]);
 
     private void OnApplied(CellRuntime rt, IngestBatch batch)
     {
         if (!_feeds.TryGetValue(Key(rt), out var f)) return;
-        f.Append(batch);
-        if (f.MarkChanged()) _changed.Enqueue(f);
+        f.Live.Append(batch.Samples.Select(CellCards.Point), batch.Samples.Count > 0 ? batch.Samples[^1].Sample.Kind : null);
+        if (f.Live.MarkChanged()) _changed.Enqueue(f.Live);
     }
 
     private void OnPattern(CellRuntime rt, PatternRecord p)
     {
         if (!_feeds.TryGetValue(Key(rt), out var f)) return;
-        f.AddPattern(CellCards.Mark(p));
-        if (f.MarkChanged()) _changed.Enqueue(f);
+        f.Live.AddPattern(CellCards.Mark(p));
+        if (f.Live.MarkChanged()) _changed.Enqueue(f.Live);
     }
 
     private void OnAlarm(AlarmRecord r)
     {
         Interlocked.Exchange(ref _alarmsChanged, 1);
-        if (_feeds.TryGetValue(r.Site + "/" + r.Cell, out var f) && f.MarkChanged()) _changed.Enqueue(f);
+        if (_feeds.TryGetValue(r.Site + "/" + r.Cell, out var f) && f.Live.MarkChanged()) _changed.Enqueue(f.Live);
     }
 
     private CellCard CardOf(Feed f)
     {
         var c = f.Runtime.Cell;
-        return CellCards.Card(f.Runtime, _alarms.OpenFor(c.Site, c.Config.CellId), f.Kind);
+        return CellCards.Card(f.Runtime, _alarms.OpenFor(c.Site, c.Config.CellId), f.Live.Kind);
     }
 
     private Feed? FeedOf(string key) =>
@@ -231,49 +248,9 @@ public sealed class LiveBroadcaster : BackgroundService
 
     private static string Key(CellRuntime rt) => rt.Cell.Site + "/" + rt.Cell.Config.CellId;
 
-    /// <summary>One cell's live feed: its timeline and what has not been pushed yet.</summary>
-    private sealed class Feed(CellRuntime rt)
+    /// <summary>A cell: its runtime and its feed.</summary>
+    private sealed record Feed(CellRuntime Runtime, CellFeed Live)
     {
-        private readonly Lock _gate = new();
-        private List<TimelinePoint> _points = [];
-        private List<PatternMark> _patterns = [];
-        private int _queued;
-
-        public CellRuntime Runtime { get; } = rt;
-        public CellTimeline Timeline { get; } = new();
-        public string? Kind { get; private set; }
-
-        public void Append(IngestBatch batch)
-        {
-            lock (_gate)
-            {
-                foreach (var s in batch.Samples)
-                {
-                    var p = CellCards.Point(s);
-                    if (Timeline.Add(p)) _points.Add(p);
-                }
-                if (batch.Samples.Count > 0) Kind = batch.Samples[^1].Sample.Kind;
-            }
-        }
-
-        public void AddPattern(PatternMark p)
-        {
-            lock (_gate) _patterns.Add(p);
-        }
-
-        /// <summary>True when the feed was not queued yet (the caller queues it).</summary>
-        public bool MarkChanged() => Interlocked.Exchange(ref _queued, 1) == 0;
-
-        public (List<TimelinePoint> Points, List<PatternMark> Patterns) TakePending()
-        {
-            Interlocked.Exchange(ref _queued, 0);
-            lock (_gate)
-            {
-                var taken = (_points, _patterns);
-                _points = [];
-                _patterns = [];
-                return taken;
-            }
-        }
+        public string Key => Live.Key;
     }
 }

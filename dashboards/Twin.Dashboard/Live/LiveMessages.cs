@@ -73,7 +73,8 @@ public sealed record CycleRow(int Cycle, long Samples, double? MinCLi, double? M
 public sealed record CellDelta(CellCard Card, IReadOnlyList<TimelinePoint> Points, IReadOnlyList<PatternMark> Patterns, CycleRow? CycleRow)
 {
     /// <summary>True when <see cref="Points"/> and <see cref="Patterns"/> are the whole timeline, replacing what the page has
-    /// (sent when a page fell more than 4,000 points behind).</summary>
+    /// (sent when a page fell more than 4,000 points behind, and after the service thinned the timeline). Between the
+    /// service and the broadcaster it marks a thinning, with only the points kept since.</summary>
     public bool Reset { get; init; }
 }
 

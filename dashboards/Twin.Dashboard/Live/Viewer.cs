@@ -3,7 +3,8 @@ namespace Twin.Dashboard.Live;
 /// <summary>
 /// One browser connection's delivery state. Updates are merged here until the browser has acknowledged the last
 /// one: only the newest card per cell is kept, and a cell page's new timeline points are collected up to
-/// <see cref="MaxPendingPoints"/> (beyond that the page is sent its whole timeline again). One update is in flight
+/// <see cref="MaxPendingPoints"/> (beyond that, or when the service thinned the cell's timeline, the page is sent its
+/// whole timeline again). One update is in flight
 /// at a time, so a slow or stalled browser holds back only its own updates and costs a bounded amount of memory,
 /// and a page that renders slower than the push rate simply skips to the newest values. Thread-safe.
 /// </summary>
@@ -74,7 +75,7 @@ internal sealed class Viewer
             if (_reset) return;
             _points.AddRange(d.Points);
             _patterns.AddRange(d.Patterns);
-            if (_points.Count > MaxPendingPoints)
+            if (d.Reset || _points.Count > MaxPendingPoints)
             {
                 _reset = true;
                 _points = [];

@@ -8,7 +8,6 @@
   const snap = JSON.parse(root.dataset.snapshot);
   let card = snap.card;
   const model = snap.model;
-  const maxPoints = 8000;
 
   // timeline columns (uPlot wants seconds on a time axis)
   const t = [], v = [], i = [], cli = [], a = [], c = [], eps = [];
@@ -27,15 +26,6 @@
   const patterns = snap.patterns.slice();
   const patternIds = new Set(patterns.map(p => p.id));
   window.twinCell = { lastTimeMs: () => (isFinite(lastMs) ? lastMs : 0), times: () => t.map(x => x * 1000) };
-
-  function compact() {
-    if (t.length <= maxPoints) return;
-    for (const col of [t, v, i, cli, a, c, eps]) {
-      const kept = col.filter((_, k) => k % 2 === 0);
-      col.length = 0;
-      kept.forEach(x => col.push(x));
-    }
-  }
 
   // the content width of a chart's box (clientWidth includes its padding)
   const width = el => {
@@ -163,11 +153,12 @@
   document.addEventListener("twin:cell", e => {
     const d = e.detail;
     card = d.card;
-    if (d.reset) clear();   // the page fell behind: this is the whole timeline
+    // the whole timeline: the page fell behind, or the service thinned the timeline (every second point dropped
+    // once it is full), so the page holds exactly the points the service keeps and stays bounded
+    if (d.reset) clear();
     d.points.forEach(push);
     d.patterns.forEach(p => { if (!patternIds.has(p.id)) { patternIds.add(p.id); patterns.push(p); patternRow(p); } });
     if (d.cycleRow && d.cycleRow.samples > 0) cycleRow(d.cycleRow);
-    compact();
     dirty = true;
   });
 
