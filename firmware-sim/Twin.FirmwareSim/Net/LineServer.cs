@@ -60,6 +60,9 @@ public sealed class LineServer : IAsyncDisposable
     /// <summary>The address a driver connects to, e.g. <c>tcp://127.0.0.1:41234</c>.</summary>
     public string Address => $"tcp://{EndPoint.Address}:{Port}";
 
+    /// <summary>Raised (on the accepting thread) after each connection was accepted.</summary>
+    public event Action? Accepted;
+
     /// <summary>Connections accepted so far.</summary>
     public long ConnectionsAccepted => Interlocked.Read(ref _accepted);
 
@@ -111,6 +114,7 @@ public sealed class LineServer : IAsyncDisposable
             var connection = new LineConnection(socket, this);
             lock (_gate) _connections.Add(connection);
             _ = RunConnectionAsync(connection);
+            Accepted?.Invoke();
         }
     }
 
