@@ -3,8 +3,8 @@ using Twin.FirmwareSim.Net;
 namespace Twin.FirmwareSim.Faults;
 
 /// <summary>
-/// Runs one link fault on a schedule, for rehearsing a lost instrument link: it starts <c>after</c> the line server's
-/// first connection (so the driver is connected and running) and ends after <c>duration</c>, or never. Each switch is
+/// Runs one link fault on a schedule, for rehearsing a lost instrument link: it starts <c>after</c> the first line the
+/// line server received (the driver's first command: it is connected and running) and ends after <c>duration</c>, or never. Each switch is
 /// reported through a callback.
 /// </summary>
 public sealed class FaultSchedule : IAsyncDisposable
@@ -20,7 +20,7 @@ public sealed class FaultSchedule : IAsyncDisposable
     /// <summary>Starts the schedule.</summary>
     /// <param name="server">The link's line server (its <see cref="LineServer.Faults"/> are switched).</param>
     /// <param name="fault">The fault.</param>
-    /// <param name="after">Delay from the first connection to the start of the fault (≥ 0).</param>
+    /// <param name="after">Delay from the first line received to the start of the fault (≥ 0).</param>
     /// <param name="duration">How long the fault lasts; null: until disposed (then it stays on).</param>
     /// <param name="time">Clock for the delays.</param>
     /// <param name="report">Receives one line per switch.</param>
@@ -39,18 +39,7 @@ public sealed class FaultSchedule : IAsyncDisposable
 
     private static async Task RunAsync(LineServer server, LinkFault fault, TimeSpan after, TimeSpan? duration, TimeProvider time, Action<string> report, CancellationToken ct)
     {
-        var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnAccepted() => connected.TrySetResult();
-        server.Accepted += OnAccepted;
-        try
-        {
-            if (server.ConnectionsAccepted > 0) connected.TrySetResult();
-            await connected.Task.WaitAsync(ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            server.Accepted -= OnAccepted;
-        }
+        await server.FirstLineReceived.WaitAsync(ct).ConfigureAwait(false);
         await Task.Delay(after, time, ct).ConfigureAwait(false);
         server.Faults.Start(fault);
         report($"fault {fault.Name()} on" + (duration is { } d ? $" for {d.TotalSeconds:0.#} s" : " until the simulator stops"));

@@ -27,7 +27,7 @@ internal static class SimCommand
             Description = "Rehearse a lost SMU link: silent (commands carried out, no replies), garbage (corrupted replies), " +
                 "blackhole (connection open, nothing passes either way), drop (connection closed once)",
         };
-        var faultAfter = new Option<double>("--fault-after") { Description = "Seconds from the SMU's first connection to the fault", DefaultValueFactory = _ => 30 };
+        var faultAfter = new Option<double>("--fault-after") { Description = "Seconds from the SMU's first command to the fault", DefaultValueFactory = _ => 30 };
         var faultFor = new Option<double?>("--fault-for") { Description = "Seconds the fault lasts (default: until Ctrl+C)" };
         var cmd = new Command("sim", "Run the firmware simulator: Keithley 2450 SMU with a simulated NMC811‖graphite cell, and a diffractometer trigger box")
         {
@@ -72,7 +72,7 @@ internal static class SimCommand
                     ? FaultSchedule.Start(sim.SmuServer, lf2, TimeSpan.FromSeconds(after), lasting is { } d ? TimeSpan.FromSeconds(d) : null, TimeProvider.System,
                         text => Console.WriteLine($"{DateTime.Now:HH:mm:ss} SMU link {text}"))
                     : null;
-                if (linkFault is { } lf3) Console.WriteLine($"fault {lf3.Name()} on the SMU link {after:0.#} s after its first connection" + (lasting is { } d2 ? $", for {d2:0.#} s" : ", until Ctrl+C"));
+                if (linkFault is { } lf3) Console.WriteLine($"fault {lf3.Name()} on the SMU link {after:0.#} s after its first command" + (lasting is { } d2 ? $", for {d2:0.#} s" : ", until Ctrl+C"));
                 try
                 {
                     await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);

@@ -55,15 +55,16 @@ public sealed class LinkFaultTests
     }
 
     [Fact]
-    public async Task A_scheduled_fault_starts_after_the_first_connection_and_ends_after_its_duration()
+    public async Task A_scheduled_fault_starts_after_the_first_command_and_ends_after_its_duration()
     {
         var clock = new FakeTimeProvider();
         await using var server = new LineServer(new EchoDevice()).Start();
         var reports = new List<string>();
         await using var schedule = FaultSchedule.Start(server, LinkFault.Blackhole, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60), clock, r => { lock (reports) reports.Add(r); });
-        clock.Advance(TimeSpan.FromMinutes(5)); // nothing is connected yet: the clock alone starts nothing
+        await using var c = await LineClient.ConnectAsync(server.Port); // connected (as a pty bridge is), but silent
+        clock.Advance(TimeSpan.FromMinutes(5));                          // the clock alone starts nothing
         Assert.False(server.Faults.Blackhole);
-        await using var c = await LineClient.ConnectAsync(server.Port);
+        Assert.Equal("echo:hello", await c.QueryAsync("hello"));         // the driver's first command
         var advanced = TimeSpan.Zero;
         await Wait.UntilAsync(() => { clock.Advance(TimeSpan.FromSeconds(1)); advanced += TimeSpan.FromSeconds(1); return server.Faults.Blackhole; }, "the black hole to start");
         Assert.True(advanced >= TimeSpan.FromSeconds(30), $"started after {advanced}");
