@@ -65,6 +65,9 @@ public sealed class DriveProcessTests(ITestOutputHelper output)
             // to this watcher (2.048 s seen on a loaded CI machine), so allow one reading period and delivery on top
             Assert.True((firedAt - killedAt).TotalSeconds <= 2.0 + 0.5, $"fell back {(firedAt - killedAt).TotalSeconds:0.000} s after the kill, not within the watchdog time (2 s) plus 0.5 s");
             Assert.Contains("falling back to the safe voltage cut-off 4.150 V", fired.Message);
+            // the broker published the service's last will, signed when it connected: the driver believed it at once
+            Assert.StartsWith("twin service 'twin-service' reported offline", fired.Message);
+            Assert.DoesNotContain(events, e => e.E.Message.StartsWith("refused", StringComparison.Ordinal));
             await TwinProcesses.WaitUntilAsync(() => Task.FromResult(events.Any(e => e.E.Kind == "step_end" && e.E.Step == 2)), "charge ended", 60);
             var end = events.First(e => e.E.Kind == "step_end" && e.E.Step == 2).E;
             Assert.Contains("reached the safe cut-off 4.150 V", end.Message);
