@@ -3,6 +3,7 @@ using Twin.Service.Config;
 namespace Twin.Cli.Tests;
 
 /// <summary><c>twin keygen</c>, and the input errors of <c>twin command</c> and <c>twin sim --fault</c>.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")] // key files are guarded by Unix file modes
 public sealed class SecurityCommandTests : IDisposable
 {
     private readonly string _dir = Repo.TempDir("security-cli");

@@ -6,6 +6,7 @@ using Twin.Testing;
 namespace Twin.Service.Tests.Config;
 
 /// <summary>The experiment file's <c>security:</c> section: keys by reference only, loaded per role, with clear errors.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")] // key files are guarded by Unix file modes
 public sealed class SecuritySectionTests : IDisposable
 {
     private readonly string _dir = RepoPaths.TempDir("security-section");
