@@ -46,6 +46,17 @@ public sealed class SecurityCommandTests : IDisposable
     }
 
     [Fact]
+    public void The_readme_documents_the_acl_the_tests_run_on_mosquitto()
+    {
+        string readme = File.ReadAllText(Path.Combine(Repo.Root, "README.md"));
+        int at = readme.IndexOf("`/etc/mosquitto/twin.acl` for site `id31` and an instrument PC driving `coin-1`:", StringComparison.Ordinal);
+        Assert.True(at > 0, "the README's ACL section");
+        int start = readme.IndexOf("```\n", at, StringComparison.Ordinal) + 4;
+        string documented = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
+        Assert.Equal(Twin.Testing.Mosquitto.TwinAcl.For("id31", ["coin-1"]), documented);
+    }
+
+    [Fact]
     public void Sim_names_the_faults_it_knows()
     {
         var r = TwinProcess.Run("sim", "--fault", "unplug");
