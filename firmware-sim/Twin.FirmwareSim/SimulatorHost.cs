@@ -24,8 +24,9 @@ public sealed class SimulatorHost : IAsyncDisposable
     private readonly PtyBridge? _triggerPty;
 
     private SimulatorHost(SimulatorOptions options, CellBench bench, EquivalentCircuitCell cell, SimulatedDiffractometer diffractometer,
-        LineServer smu, LineServer trigger, PtyBridge? smuPty, PtyBridge? triggerPty)
+        Keithley2450Simulator smuDevice, LineServer smu, LineServer trigger, PtyBridge? smuPty, PtyBridge? triggerPty)
     {
+        Smu = smuDevice;
         Options = options;
         Bench = bench;
         Cell = cell;
@@ -47,6 +48,9 @@ public sealed class SimulatorHost : IAsyncDisposable
 
     /// <summary>The diffractometer.</summary>
     public SimulatedDiffractometer Diffractometer { get; }
+
+    /// <summary>The simulated SMU (its output state and <see cref="Keithley2450Simulator.OutputChanged"/>).</summary>
+    public Keithley2450Simulator Smu { get; }
 
     /// <summary>Faults of the SMU link.</summary>
     public FaultInjector SmuFaults => _smuServer.Faults;
@@ -91,7 +95,8 @@ public sealed class SimulatorHost : IAsyncDisposable
         Directory.CreateDirectory(options.PatternFolder);
         var diffractometer = new SimulatedDiffractometer(bench, new LatticeModel(MaterialCatalog.Default.Get(options.Material)), options.PatternFolder, options.Diffractometer);
         var smuFaults = new FaultInjector(logger);
-        var smu = new LineServer(new Keithley2450Simulator(bench, smuFaults, logger: logger), smuFaults, address, options.SmuPort, logger: logger).Start();
+        var smuDevice = new Keithley2450Simulator(bench, smuFaults, logger: logger);
+        var smu = new LineServer(smuDevice, smuFaults, address, options.SmuPort, logger: logger).Start();
         var trigger = new LineServer(new TriggerBoxSimulator(diffractometer), new FaultInjector(logger), address, options.TriggerPort, logger: logger).Start();
         PtyBridge? smuPty = null, triggerPty = null;
         try
@@ -106,7 +111,7 @@ public sealed class SimulatorHost : IAsyncDisposable
             await trigger.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        return new SimulatorHost(options, bench, cell, diffractometer, smu, trigger, smuPty, triggerPty);
+        return new SimulatorHost(options, bench, cell, diffractometer, smuDevice, smu, trigger, smuPty, triggerPty);
     }
 
     /// <summary>Stops every server and pty bridge.</summary>

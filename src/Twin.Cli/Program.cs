@@ -21,5 +21,7 @@ var root = new RootCommand("twin — operando battery twin: lithium content, lat
     DemoCommand.Create(),
     SimCommand.Create(),
     PasswdCommand.Create(),
+    KeygenCommand.Create(),
+    OperatorCommand.Create(),
 };
 return root.Parse(args).Invoke();

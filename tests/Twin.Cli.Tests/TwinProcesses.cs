@@ -6,16 +6,16 @@ namespace Twin.Cli.Tests;
 /// <summary>Starts the built <c>twin</c> CLI as separate processes with their output routed to the test log.</summary>
 internal sealed class TwinProcesses(ITestOutputHelper output)
 {
-    /// <summary>Starts <c>twin {args}</c>; every output line is logged with the given name.</summary>
-    public Process Start(string[] args, string name)
+    /// <summary>Starts <c>twin {args}</c>; every output line is logged with the given name (and handed to <paramref name="onLine"/>, standard output and error alike).</summary>
+    public Process Start(string[] args, string name, Action<string>? onLine = null)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "twin.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["NO_COLOR"] = "1";
         var p = Process.Start(psi)!;
-        p.OutputDataReceived += (_, e) => { if (e.Data is not null) Log($"[{name}] {e.Data}"); };
-        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) Log($"[{name}!] {e.Data}"); };
+        p.OutputDataReceived += (_, e) => { if (e.Data is not null) { Log($"[{name}] {e.Data}"); onLine?.Invoke(e.Data); } };
+        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Log($"[{name}!] {e.Data}"); onLine?.Invoke(e.Data); } };
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
         return p;

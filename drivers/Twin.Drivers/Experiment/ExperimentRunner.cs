@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.Retry;
 using Twin.Core.Samples;
 using Twin.Drivers.Instruments;
 using Twin.Drivers.Interlocks;
@@ -32,6 +34,7 @@ public sealed class ExperimentRunner
     private readonly SamplingClock _clock;
     private readonly PatternAcquirer? _patterns;
     private readonly CancellationTokenSource _abort = new();
+    private readonly CancellationTokenSource _abandonOutputOff = new();
     private volatile TwinFeedback? _twin;
     private volatile RunnerStatus _status = new(0, 0, "", false, null, 0);
     private volatile string? _endStepRequest;
@@ -156,10 +159,10 @@ public sealed class ExperimentRunner
             outcome = RunOutcome.InstrumentFailure;
             message = "instrument failure: " + e.Message;
         }
-        bool off = await TurnOutputOffAsync().ConfigureAwait(false);
+        var (off, offAttempts) = await TurnOutputOffAsync().ConfigureAwait(false);
         _smu.LinkEvent -= onLink;
         if (_patterns is not null) await _patterns.DisposeAsync().ConfigureAwait(false);
-        message += off ? "; output off" : "; output-off NOT confirmed by the instrument";
+        message += off ? (offAttempts > 1 ? $"; output off (confirmed after {offAttempts} attempts)" : "; output off") : "; output-off NOT confirmed by the instrument";
         if (outcome != RunOutcome.Completed) _log.LogWarning("run ended: {Message}", message);
         await EmitAsync(RunnerEventKinds.Finished, _status.Step, message, CancellationToken.None).ConfigureAwait(false);
         return new RunResult(outcome, message, _seq, steps, off, _clock.Stats());
@@ -259,23 +262,69 @@ public sealed class ExperimentRunner
         if (_patterns is not null) await _patterns.OnSampleAsync(r, _twin, ct).ConfigureAwait(false);
     }
 
-    private async Task<bool> TurnOutputOffAsync()
+    /// <summary>
+    /// Stops the attempts to turn the output off after a run whose output-off the instrument has not confirmed (they go
+    /// on until it confirms otherwise); <see cref="RunAsync"/> then returns with the output-off unconfirmed. For a
+    /// process that is being stopped; the instrument may still be on.
+    /// </summary>
+    public void AbandonOutputOff() => _abandonOutputOff.Cancel();
+
+    /// <summary>
+    /// Turns the output off; when the instrument does not confirm, says loudly (log, <see cref="RunnerEventKinds.Output"/>
+    /// event) that it may still be on and tries again — the SCPI session re-opens the link — with exponential backoff
+    /// (<see cref="RunnerOptions.OutputOffRetryDelay"/> doubling to <see cref="RunnerOptions.OutputOffRetryMaxDelay"/>)
+    /// until it confirms or <see cref="AbandonOutputOff"/> is called.
+    /// </summary>
+    private async Task<(bool Off, int Attempts)> TurnOutputOffAsync()
     {
-        for (int attempt = 1; attempt <= 3; attempt++)
+        var time = _options.Time;
+        long start = time.GetTimestamp();
+        int attempts = 0;
+        var pipeline = new ResiliencePipelineBuilder { TimeProvider = time }.AddRetry(new RetryStrategyOptions
         {
-            try
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(e => !_abandonOutputOff.IsCancellationRequested &&
+                e is ScpiException or InstrumentException or TransportException or IOException or OperationCanceledException or InvalidOperationException),
+            MaxRetryAttempts = int.MaxValue,
+            Delay = _options.OutputOffRetryDelay,
+            MaxDelay = _options.OutputOffRetryMaxDelay,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = false,
+            OnRetry = async args =>
             {
-                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await _smu.OutputOffAsync(cts.Token).ConfigureAwait(false);
-                return true;
-            }
-            catch (Exception e) when (e is ScpiException or InstrumentException or TransportException or IOException or OperationCanceledException or InvalidOperationException)
+                string text = $"WARNING: the instrument may still be ON: output-off NOT confirmed (attempt {attempts}: {args.Outcome.Exception?.Message}); " +
+                    $"re-opening the link and trying again in {args.RetryDelay.TotalSeconds:0.#} s until it confirms — check the instrument";
+                _log.LogCritical("{Warning}", text);
+                await _sink.OnEventAsync(new RunnerEvent(UnixTime.NowNs(time), RunnerEventKinds.Output, _status.Step, text), CancellationToken.None).ConfigureAwait(false);
+            },
+        }).Build();
+        try
+        {
+            await pipeline.ExecuteAsync(async token =>
             {
-                _log.LogError("output off, attempt {Attempt}: {Error}", attempt, e.Message);
-            }
+                attempts++;
+                using var timeout = new CancellationTokenSource(OutputOffAttemptTimeout, time);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, timeout.Token);
+                await _smu.OutputOffAsync(linked.Token).ConfigureAwait(false);
+            }, _abandonOutputOff.Token).ConfigureAwait(false);
         }
-        return false;
+        catch (Exception e) when (e is ScpiException or InstrumentException or TransportException or IOException or OperationCanceledException or InvalidOperationException)
+        {
+            string text = $"WARNING: the instrument may still be ON: gave up turning the output off after {attempts} attempt(s): {e.Message}";
+            _log.LogCritical("{Warning}", text);
+            await _sink.OnEventAsync(new RunnerEvent(UnixTime.NowNs(time), RunnerEventKinds.Output, _status.Step, text), CancellationToken.None).ConfigureAwait(false);
+            return (false, attempts);
+        }
+        if (attempts > 1)
+        {
+            string text = $"output off confirmed by the instrument after {attempts} attempts ({time.GetElapsedTime(start).TotalSeconds:0.#} s)";
+            _log.LogWarning("{Message}", text);
+            await _sink.OnEventAsync(new RunnerEvent(UnixTime.NowNs(time), RunnerEventKinds.Output, _status.Step, text), CancellationToken.None).ConfigureAwait(false);
+        }
+        return (true, attempts);
     }
+
+    /// <summary>Longest wait for one attempt to turn the output off (a reconnect and the command group with its error query).</summary>
+    private static readonly TimeSpan OutputOffAttemptTimeout = TimeSpan.FromSeconds(5);
 
     private async Task EmitAsync(string kind, int step, string message, CancellationToken ct)
     {

@@ -19,6 +19,8 @@ public static class RunnerEventKinds
     public const string Command = "command";
     /// <summary>A diffraction pattern was triggered or failed.</summary>
     public const string Pattern = "pattern";
+    /// <summary>Turning the output off was not confirmed (the instrument may still be on; attempts go on), or was confirmed after such attempts.</summary>
+    public const string Output = "output";
     /// <summary>The run ended (completed, aborted or failed).</summary>
     public const string Finished = "finished";
 }

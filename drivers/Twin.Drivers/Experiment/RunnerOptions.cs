@@ -45,6 +45,15 @@ public sealed record RunnerOptions
     /// <summary>Diffraction acquisitions, if any.</summary>
     public PatternPlan? Patterns { get; init; }
 
+    /// <summary>
+    /// Delay before the second attempt to turn the output off when the first was not confirmed; it doubles per attempt
+    /// up to <see cref="OutputOffRetryMaxDelay"/>, and the attempts go on until the instrument confirms (default 1 s).
+    /// </summary>
+    public TimeSpan OutputOffRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest delay between two attempts to turn the output off (default 30 s).</summary>
+    public TimeSpan OutputOffRetryMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Checks the settings.</summary>
     /// <exception cref="ArgumentException">A value is out of range; the message names it.</exception>
     public void Validate()
@@ -57,6 +66,8 @@ public sealed record RunnerOptions
         if (!(TimeScale >= 1) || !double.IsFinite(TimeScale)) throw new ArgumentException($"time scale must be ≥ 1, got {TimeScale}");
         if (WatchdogTimeout <= TimeSpan.Zero) throw new ArgumentException($"watchdog timeout must be positive, got {WatchdogTimeout}");
         if (Time is null) throw new ArgumentException("time provider must not be null");
+        if (OutputOffRetryDelay <= TimeSpan.Zero || OutputOffRetryMaxDelay < OutputOffRetryDelay)
+            throw new ArgumentException($"output-off retry delays must be positive with the maximum ≥ the first, got {OutputOffRetryDelay} and {OutputOffRetryMaxDelay}");
         if (MaxConsecutiveReadFailures < 1) throw new ArgumentException($"max consecutive read failures must be ≥ 1, got {MaxConsecutiveReadFailures}");
     }
 }

@@ -7,7 +7,7 @@ namespace Twin.FirmwareSim.Faults;
 
 /// <summary>
 /// Faults injected into a simulated instrument at run time, shared by a <see cref="Net.LineServer"/> (link faults:
-/// drop, garbage, slow replies) and a device (error-queue entries). Thread-safe; every switch takes effect on the
+/// drop, garbage, slow replies, silent replies, black hole) and a device (error-queue entries). Thread-safe; every switch takes effect on the
 /// next line. Each injected fault is counted and logged (and raised as <see cref="Injected"/>).
 /// </summary>
 public sealed class FaultInjector
@@ -17,7 +17,8 @@ public sealed class FaultInjector
     private int _dropAfterLines = -1;
     private int _garbageLines;
     private long _replyDelayTicks;
-    private long _drops, _garbage, _delayed, _errorsInjected;
+    private long _drops, _garbage, _delayed, _errorsInjected, _blackholed, _silenced;
+    private int _blackhole, _silent;
 
     /// <summary>Creates an injector with every fault off.</summary>
     /// <param name="logger">Where injected faults are logged (optional).</param>
@@ -70,6 +71,56 @@ public sealed class FaultInjector
         }
     }
 
+    /// <summary>
+    /// Black hole: every connection (open ones and new ones) stays open, but nothing passes either way — received lines
+    /// are discarded without reaching the device and no reply is sent, as when an instrument's firmware hangs or a
+    /// network path drops packets without resetting the connection. Turning it off lets later lines through again;
+    /// what arrived meanwhile stays lost.
+    /// </summary>
+    public bool Blackhole
+    {
+        get => Volatile.Read(ref _blackhole) == 1;
+        set
+        {
+            if (Interlocked.Exchange(ref _blackhole, value ? 1 : 0) != (value ? 1 : 0)) Report(value ? "black hole on: nothing passes either way" : "black hole off");
+        }
+    }
+
+    /// <summary>
+    /// Silent: the device still carries out every command, but no reply leaves it (a broken receive line of the
+    /// driver's side, or a device whose transmit path failed).
+    /// </summary>
+    public bool SilentReplies
+    {
+        get => Volatile.Read(ref _silent) == 1;
+        set
+        {
+            if (Interlocked.Exchange(ref _silent, value ? 1 : 0) != (value ? 1 : 0)) Report(value ? "silent on: commands are carried out, no reply is sent" : "silent off");
+        }
+    }
+
+    /// <summary>Lines discarded by the black hole.</summary>
+    public long BlackholedLines => Interlocked.Read(ref _blackholed);
+
+    /// <summary>Replies not sent (black hole or silent).</summary>
+    public long SilencedReplies => Interlocked.Read(ref _silenced);
+
+    /// <summary>Called by the line server for every received line: whether the black hole swallows it.</summary>
+    internal bool SwallowLine()
+    {
+        if (!Blackhole) return false;
+        Interlocked.Increment(ref _blackholed);
+        return true;
+    }
+
+    /// <summary>Called for every reply: whether it is withheld (black hole or silent).</summary>
+    internal bool WithholdReply()
+    {
+        if (!Blackhole && !SilentReplies) return false;
+        Interlocked.Increment(ref _silenced);
+        return true;
+    }
+
     /// <summary>Queues an entry for the device's SCPI error queue (read back with <c>SYST:ERR?</c>).</summary>
     /// <param name="code">SCPI error code, e.g. -350 or a device-specific positive code.</param>
     /// <param name="message">Error text without quotes.</param>
@@ -104,6 +155,8 @@ public sealed class FaultInjector
         Volatile.Write(ref _dropAfterLines, -1);
         Volatile.Write(ref _garbageLines, 0);
         SlowReplies = TimeSpan.Zero;
+        Blackhole = false;
+        SilentReplies = false;
     }
 
     /// <summary>Called by the line server for every received line: whether to drop the link instead of handling it.</summary>

@@ -45,6 +45,7 @@ internal sealed class LineConnection : ILineReplySink
                         Abort();
                         return;
                     }
+                    if (_server.Faults.SwallowLine()) continue;
                     await _server.HandleLineAsync(Decode(line), this, ct).ConfigureAwait(false);
                 }
                 if (buffer.Length > MaxLineBytes) return; // a runaway line without terminator: drop the client
@@ -82,6 +83,7 @@ internal sealed class LineConnection : ILineReplySink
     public async ValueTask SendLineAsync(string line, CancellationToken cancellationToken = default)
     {
         await _server.Faults.WaitBeforeReplyAsync(cancellationToken).ConfigureAwait(false);
+        if (_server.Faults.WithholdReply()) return;
         int length = Encoding.Latin1.GetByteCount(line) + _terminator.Length;
         byte[] rented = ArrayPool<byte>.Shared.Rent(length);
         try
@@ -109,6 +111,7 @@ internal sealed class LineConnection : ILineReplySink
     public async ValueTask SendRawAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default)
     {
         await _server.Faults.WaitBeforeReplyAsync(cancellationToken).ConfigureAwait(false);
+        if (_server.Faults.WithholdReply()) return;
         await WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
     }
 

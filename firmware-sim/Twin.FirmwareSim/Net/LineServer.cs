@@ -60,6 +60,12 @@ public sealed class LineServer : IAsyncDisposable
     /// <summary>The address a driver connects to, e.g. <c>tcp://127.0.0.1:41234</c>.</summary>
     public string Address => $"tcp://{EndPoint.Address}:{Port}";
 
+    /// <summary>Completes when the first line from any client reached the device (e.g. a driver's first command; a pty
+    /// bridge connecting sends nothing).</summary>
+    public Task FirstLineReceived => _firstLine.Task;
+
+    private readonly TaskCompletionSource _firstLine = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Connections accepted so far.</summary>
     public long ConnectionsAccepted => Interlocked.Read(ref _accepted);
 
@@ -140,6 +146,7 @@ public sealed class LineServer : IAsyncDisposable
     /// <summary>Hands one line to the device (one line at a time across connections).</summary>
     internal async ValueTask HandleLineAsync(string line, ILineReplySink sink, CancellationToken ct)
     {
+        if (!_firstLine.Task.IsCompleted) _firstLine.TrySetResult();
         await _deviceGate.WaitAsync(ct).ConfigureAwait(false);
         try
         {

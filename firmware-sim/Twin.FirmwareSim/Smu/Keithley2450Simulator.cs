@@ -238,8 +238,25 @@ public sealed partial class Keithley2450Simulator : ILineDevice
         return 1;
     }
 
+    /// <summary>
+    /// Raised (under the instrument's lock: keep handlers short) when the output is switched on or off, with whether it
+    /// is on and what it sources then, e.g. <c>output ON: current 0.00124 A, voltage limit 4.25 V</c>.
+    /// </summary>
+    public event Action<bool, string>? OutputChanged;
+
+    private bool _reportedOutput;
+
     private void ApplyToBench()
     {
+        if (_output != _reportedOutput)
+        {
+            _reportedOutput = _output;
+            OutputChanged?.Invoke(_output, _output
+                ? (_sourceFunction == SmuFunction.Current
+                    ? $"output ON: current {_sourceCurrentA.ToString("G6", CultureInfo.InvariantCulture)} A, voltage limit {_voltageLimitV.ToString("G6", CultureInfo.InvariantCulture)} V"
+                    : $"output ON: voltage {_sourceVoltageV.ToString("G6", CultureInfo.InvariantCulture)} V, current limit {_currentLimitA.ToString("G6", CultureInfo.InvariantCulture)} A")
+                : $"output OFF ({_offMode switch { OutputOffMode.HighImpedance => "high impedance", OutputOffMode.Zero => "zero", _ => "normal: 0 V source" }})");
+        }
         SourceSetting setting;
         if (_output)
         {

@@ -3,6 +3,7 @@ using Twin.Cli.Drive;
 using Twin.Drivers.Experiment;
 using Twin.Messaging.Bus;
 using Twin.Messaging.Mqtt;
+using Twin.Messaging.Security;
 using Twin.Service.Config;
 using Twin.Service.Hosting;
 
@@ -45,6 +46,16 @@ internal static class DriveCommand
             var driven = cells.Where(c => c.Instrument is not null && (only is null || c.Config.CellId == only)).ToList();
             if (driven.Count == 0)
                 return CliErrors.Fail(only is null ? $"{file.FullName}: no cell has an 'instrument:' section" : $"{file.FullName}: cell '{only}' not found or has no 'instrument:' section");
+            KeyRing? keys;
+            TimeSpan maxAge;
+            try
+            {
+                (keys, maxAge) = DriveSession.LoadVerification(file.FullName);
+            }
+            catch (Exception e) when (e is FormatException or IOException)
+            {
+                return CliErrors.Fail(e.Message);
+            }
             string? mqttUrl = r.GetValue(mqtt);
             IMessageBus bus;
             MqttClient? client = null;
@@ -59,7 +70,11 @@ internal static class DriveCommand
             }
             await using (bus.ConfigureAwait(false))
             {
-                var session = new DriveSession(file.FullName, driven, bus, EmbeddedTwin: client is null, r.GetValue(dataDir)!.FullName, r.GetValue(urls)!);
+                var session = new DriveSession(file.FullName, driven, bus, EmbeddedTwin: client is null, r.GetValue(dataDir)!.FullName, r.GetValue(urls)!)
+                {
+                    Keys = keys,
+                    MaxSignatureAge = maxAge,
+                };
                 Task<IReadOnlyList<CellRun>> running;
                 try
                 {
@@ -72,7 +87,11 @@ internal static class DriveCommand
                     return CliErrors.Fail(e.Message);
                 }
                 var results = await running.ConfigureAwait(false);
-                foreach (var run in results) Console.WriteLine($"{run.Cell.Config.CellId}: {run.Result.Outcome}: {run.Result.Message}");
+                foreach (var run in results)
+                {
+                    Console.WriteLine($"{run.Cell.Config.CellId}: {run.Result.Outcome}: {run.Result.Message}" +
+                        (run.RefusedMessages > 0 ? $" ({run.RefusedMessages} unauthenticated bus message(s) refused)" : ""));
+                }
                 return results.All(x => x.Result.Outcome == RunOutcome.Completed) ? 0 : 3;
             }
         });

@@ -56,7 +56,7 @@ internal static class ServeCommand
                     options = MqttServiceBus.Configure(options, mqttUrl, site);
                 }
             }
-            catch (Exception e) when (e is ArgumentException or FormatException)
+            catch (Exception e) when (e is ArgumentException or FormatException or IOException)
             {
                 return CliErrors.Fail(e.Message);
             }

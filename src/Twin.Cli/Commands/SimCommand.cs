@@ -1,10 +1,12 @@
 using System.CommandLine;
 using Twin.FirmwareSim;
+using Twin.FirmwareSim.Faults;
 
 namespace Twin.Cli.Commands;
 
 /// <summary>
-/// <c>twin sim [--smu-port 5025] [--trigger-port 5026] [--smu-pty path] [--trigger-pty path] [--speed 1]</c>: runs the
+/// <c>twin sim [--smu-port 5025] [--trigger-port 5026] [--smu-pty path] [--trigger-pty path] [--speed 1]
+/// [--fault silent|garbage|blackhole|drop --fault-after 30 --fault-for 60]</c>: runs the
 /// firmware simulator (a coin cell on a Keithley-2450-speaking SMU, a diffractometer trigger box) until Ctrl+C, so a
 /// driver — <c>twin drive</c>, or any SCPI client — can be pointed at it over TCP or a pseudo-terminal.
 /// </summary>
@@ -20,14 +22,31 @@ internal static class SimCommand
         var speed = new Option<double>("--speed") { Description = "Simulated seconds per wall-clock second", DefaultValueFactory = _ => 1 };
         var patterns = new Option<DirectoryInfo>("--patterns") { Description = "Folder for the integrated patterns (.xy)", DefaultValueFactory = _ => new DirectoryInfo("sim-patterns") };
         var listen = new Option<string>("--listen") { Description = "Address to listen on", DefaultValueFactory = _ => "127.0.0.1" };
+        var fault = new Option<string?>("--fault")
+        {
+            Description = "Rehearse a lost SMU link: silent (commands carried out, no replies), garbage (corrupted replies), " +
+                "blackhole (connection open, nothing passes either way), drop (connection closed once)",
+        };
+        var faultAfter = new Option<double>("--fault-after") { Description = "Seconds from the SMU's first command to the fault", DefaultValueFactory = _ => 30 };
+        var faultFor = new Option<double?>("--fault-for") { Description = "Seconds the fault lasts (default: until Ctrl+C)" };
         var cmd = new Command("sim", "Run the firmware simulator: Keithley 2450 SMU with a simulated NMC811‖graphite cell, and a diffractometer trigger box")
         {
-            smuPort, triggerPort, smuPty, triggerPty, speed, patterns, listen,
+            smuPort, triggerPort, smuPty, triggerPty, speed, patterns, listen, fault, faultAfter, faultFor,
         };
         cmd.SetAction(async (r, ct) =>
         {
             double s = r.GetValue(speed);
             if (!(s >= 1 && s <= 100_000)) return CliErrors.Fail($"--speed {s}: expected a number from 1 to 100000");
+            LinkFault? linkFault = null;
+            if (r.GetValue(fault) is { } f)
+            {
+                if (!LinkFaults.TryParse(f, out var lf)) return CliErrors.Fail($"--fault '{f}': expected one of {string.Join(", ", LinkFaults.Names)}");
+                linkFault = lf;
+            }
+            double after = r.GetValue(faultAfter);
+            double? lasting = r.GetValue(faultFor);
+            if (!(after >= 0 && after <= 86_400)) return CliErrors.Fail($"--fault-after {after}: expected seconds from 0 to 86400");
+            if (lasting is { } l && !(l > 0 && l <= 86_400)) return CliErrors.Fail($"--fault-for {l}: expected seconds above 0, at most 86400");
             SimulatorHost sim;
             try
             {
@@ -47,6 +66,13 @@ internal static class SimCommand
                 Console.WriteLine($"Keithley 2450 (simulated) at {sim.SmuAddress}{(sim.SmuPtyPath is { } p ? $" and {p}" : "")}");
                 Console.WriteLine($"trigger box at {sim.TriggerAddress}{(sim.TriggerPtyPath is { } t ? $" and {t}" : "")}; patterns in {sim.Options.PatternFolder}");
                 Console.WriteLine($"cell: NMC811‖graphite coin cell, {c.NominalCapacityAh * 1e3:0.00} mA·h, q_li_Ah {c.PositiveCapacityAh:R}, c_li0 {c.InitialCathodeCLi:R}; {s:0.#}× real time. Ctrl+C stops.");
+                // the output state is printed as it changes, so a rehearsal shows whether the driver got the output off
+                sim.Smu.OutputChanged += (_, text) => Console.WriteLine($"{DateTime.Now:HH:mm:ss} SMU {text}");
+                await using var schedule = linkFault is { } lf2
+                    ? FaultSchedule.Start(sim.SmuServer, lf2, TimeSpan.FromSeconds(after), lasting is { } d ? TimeSpan.FromSeconds(d) : null, TimeProvider.System,
+                        text => Console.WriteLine($"{DateTime.Now:HH:mm:ss} SMU link {text}"))
+                    : null;
+                if (linkFault is { } lf3) Console.WriteLine($"fault {lf3.Name()} on the SMU link {after:0.#} s after its first command" + (lasting is { } d2 ? $", for {d2:0.#} s" : ", until Ctrl+C"));
                 try
                 {
                     await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);

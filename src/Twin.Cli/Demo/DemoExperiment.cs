@@ -1,5 +1,6 @@
 using System.Globalization;
 using Twin.FirmwareSim;
+using Twin.Service.Security;
 
 namespace Twin.Cli.Demo;
 
@@ -17,16 +18,30 @@ internal static class DemoExperiment
             Rest for 30 minutes (1 minute period)
         """;
 
-    /// <summary>Writes <c>experiment.yaml</c> for a running simulator and returns its path.</summary>
+    /// <summary>Key file of the demo's twin key (relative to the output folder).</summary>
+    public const string TwinKeyFile = "keys/demo-twin.key";
+
+    /// <summary>Key file of the demo's operator key (relative to the output folder).</summary>
+    public const string OperatorKeyFile = "keys/demo-operator.key";
+
+    /// <summary>Writes <c>experiment.yaml</c> for a running simulator, with a <c>security:</c> section whose key files are
+    /// created in <c>keys/</c> when missing, and returns its path.</summary>
     public static string Write(string dir, SimulatorHost sim, DemoOptions o)
     {
         var c = sim.Options.Cell;
         string F(double x) => x.ToString("R", CultureInfo.InvariantCulture);
         string protocol = string.Join("\n", Protocol(o.Cycles).Split('\n').Select(l => "        " + l));
+        // the twin signs its states, operators their commands; the driver believes nothing else (keys kept across runs)
+        foreach (string key in new[] { TwinKeyFile, OperatorKeyFile })
+            if (!File.Exists(Path.Combine(dir, key))) KeyFile.Create(Path.Combine(dir, key));
         string yaml = $$"""
             # Written by `twin demo`: a simulated NMC811‖graphite coin cell on a simulated Keithley 2450,
             # a diffractometer trigger box, and the twin of the cell. Edit and run with `twin drive --config`.
             site: demo
+            security:                # made with `twin keygen`; send a signed command with `twin command`
+              keys:
+                - { id: demo-twin, role: twin, file: {{TwinKeyFile}} }
+                - { id: demo-operator, role: operator, file: {{OperatorKeyFile}} }
             dashboard:
               anonymous_read: true   # the demo's dashboard is read-only for everyone; add users with `twin passwd`
             cells:

@@ -71,8 +71,11 @@ internal static class DemoRunner
         }, ct).ConfigureAwait(false);
 
         var charges = new List<DemoCharge>();
+        var (keys, maxAge) = DriveSession.LoadVerification(experiment);
         var session = new DriveSession(experiment, cells, bus, EmbeddedTwin: true, Path.Combine(dir, "twin-data"), o.Urls)
         {
+            Keys = keys,
+            MaxSignatureAge = maxAge,
             StatusPeriod = TimeSpan.FromSeconds(o.StatusPeriodS),
             OnTwinStarted = urls => output.WriteLine($"twin: embedded service, live dashboard at {urls}/ (read-only), REST API at {urls}/api/cells"),
             OnEvent = (_, e) =>

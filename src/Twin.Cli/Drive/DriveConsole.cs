@@ -3,6 +3,7 @@ using System.Text.Json;
 using Twin.Drivers.Experiment;
 using Twin.Messaging.Bus;
 using Twin.Messaging.Contracts;
+using Twin.Messaging.Security;
 
 namespace Twin.Cli.Drive;
 
@@ -25,14 +26,16 @@ internal sealed class DriveConsole : IAsyncDisposable
         _ticker = TickAsync(period);
     }
 
-    /// <summary>Starts printing for the given cells.</summary>
-    public static async Task<DriveConsole> StartAsync(IMessageBus bus, IEnumerable<(string Site, string Cell)> cells, TextWriter output, TimeSpan period)
+    /// <summary>Starts printing for the given cells; with a verifier only states signed by a twin key are shown.</summary>
+    public static async Task<DriveConsole> StartAsync(IMessageBus bus, IEnumerable<(string Site, string Cell)> cells, TextWriter output, TimeSpan period,
+        MessageVerifier? verifier = null)
     {
         var c = new DriveConsole(output, period);
         foreach (var (site, cell) in cells)
         {
             c._subs.Add(await bus.SubscribeAsync(TwinTopics.State(site, cell), QualityOfService.AtLeastOnce, (m, _) =>
             {
+                if (verifier?.Verify(m, [SignerRole.Twin]) is { Accepted: false }) return ValueTask.CompletedTask; // the driver reports refusals
                 var s = JsonSerializer.Deserialize(m.Payload.Span, TwinJsonContracts.Default.TwinStatePayload);
                 if (s is not null) c._states[s.Cell] = s;
                 return ValueTask.CompletedTask;
@@ -44,10 +47,11 @@ internal sealed class DriveConsole : IAsyncDisposable
     /// <summary>The latest twin state of a cell, if any.</summary>
     public TwinStatePayload? State(string cell) => _states.TryGetValue(cell, out var s) ? s : null;
 
-    /// <summary>Prints one runner event.</summary>
+    /// <summary>Prints one runner event; an <c>output</c> event (the instrument may still be on) is framed so that it stands out.</summary>
     public void Event(string cell, RunnerEvent e)
     {
         string line = $"{DateTime.Now:HH:mm:ss} {cell} [{e.Kind}] {e.Message}";
+        if (e.Kind == RunnerEventKinds.Output && e.Message.StartsWith("WARNING", StringComparison.Ordinal)) line = $"!!!! {line} !!!!";
         lock (_write) _out.WriteLine(line);
     }
 

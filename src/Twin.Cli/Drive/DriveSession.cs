@@ -1,18 +1,19 @@
 using Twin.Dashboard;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Twin.Drivers.Experiment;
 using Twin.Drivers.Scpi;
 using Twin.Messaging.Bus;
+using Twin.Messaging.Security;
 using Twin.Service.Config;
 using Twin.Service.Hosting;
 using Twin.Service.Instruments;
+using Twin.Service.Security;
 
 namespace Twin.Cli.Drive;
 
-/// <summary>One cell's run: the cell and how its protocol ended.</summary>
-internal sealed record CellRun(ExperimentCell Cell, RunResult Result);
+/// <summary>One cell's run: the cell, how its protocol ended, and how many unauthenticated bus messages its driver refused.</summary>
+internal sealed record CellRun(ExperimentCell Cell, RunResult Result, long RefusedMessages = 0);
 
 /// <summary>
 /// Drives the instruments of an experiment's cells on a bus. With <c>EmbeddedTwin</c> it also runs the twin service
@@ -23,6 +24,28 @@ internal sealed record DriveSession(string ExperimentPath, IReadOnlyList<Experim
 {
     /// <summary>SCPI options for every instrument session.</summary>
     public ScpiOptions? Scpi { get; init; }
+
+    /// <summary>
+    /// Keys that verify the twin's states and statuses and the operators' commands (from the experiment file's
+    /// <c>security:</c> section); null when it declares none — then every message is believed.
+    /// </summary>
+    public KeyRing? Keys { get; init; }
+
+    /// <summary>Freshness window of signatures (the section's <c>max_age_s</c>).</summary>
+    public TimeSpan MaxSignatureAge { get; init; } = BusSecurityConfig.DefaultMaxAge;
+
+    /// <summary>Reads the verification keys of an experiment file: every declared key (twin and operator) must be loadable.</summary>
+    /// <param name="experimentPath">The experiment file.</param>
+    /// <returns>The keys (null when the file declares none) and the freshness window.</returns>
+    /// <exception cref="FormatException">The <c>security:</c> section is invalid or a secret cannot be decoded.</exception>
+    /// <exception cref="IOException">A file cannot be read.</exception>
+    public static (KeyRing? Keys, TimeSpan MaxAge) LoadVerification(string experimentPath)
+    {
+        var security = SecuritySection.Load(experimentPath);
+        return (security.Enabled ? security.LoadKeys([.. security.Keys.Select(k => k.Role).Distinct()]) : null, security.MaxAge);
+    }
+
+    private MessageVerifier? NewVerifier() => Keys is null ? null : new MessageVerifier(Keys, MaxSignatureAge);
 
     /// <summary>Status-line period of the console output.</summary>
     public TimeSpan StatusPeriod { get; init; } = TimeSpan.FromSeconds(5);
@@ -46,19 +69,22 @@ internal sealed record DriveSession(string ExperimentPath, IReadOnlyList<Experim
         }
         try
         {
-            await using var console = await DriveConsole.StartAsync(Bus, Cells.Select(c => (c.Site, c.Config.CellId)), output, StatusPeriod).ConfigureAwait(false);
+            await using var console = await DriveConsole.StartAsync(Bus, Cells.Select(c => (c.Site, c.Config.CellId)), output, StatusPeriod, NewVerifier()).ConfigureAwait(false);
+            // warnings (e.g. "the instrument may still be ON") also go to standard error, where service managers log them
+            using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
+                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
             string dir = Path.GetDirectoryName(Path.GetFullPath(ExperimentPath))!;
             var runs = Cells.Select(async cell =>
             {
                 await using var smu = InstrumentFactory.CreateSourceMeter(cell.Instrument!, dir, Scpi);
                 var plan = InstrumentFactory.CreatePatternPlan(cell.Instrument!.Patterns);
-                var host = new InstrumentHost(cell, Bus, smu, plan, NullLogger.Instance, onEvent: e =>
+                var host = new InstrumentHost(cell, Bus, smu, plan, loggers.CreateLogger("twin.drive." + cell.Config.CellId), onEvent: e =>
                 {
                     console.Event(cell.Config.CellId, e);
                     OnEvent?.Invoke(cell.Config.CellId, e);
-                });
+                }, verifier: NewVerifier());
                 var result = await host.RunAsync(cancellationToken).ConfigureAwait(false);
-                return new CellRun(cell, result);
+                return new CellRun(cell, result, host.RefusedMessages);
             }).ToList();
             var results = await Task.WhenAll(runs).ConfigureAwait(false);
             // Let the twin take in the last samples before the embedded service stops.

@@ -53,7 +53,7 @@ public sealed record DriverEventPayload
     /// <summary>When, ns since the Unix epoch (host clock).</summary>
     [JsonPropertyName("time_unix_ns")] public long TimeUnixNs { get; init; }
 
-    /// <summary>Kind: step_start, step_end, step_skipped, watchdog, interlock, link, command, pattern, finished.</summary>
+    /// <summary>Kind: step_start, step_end, step_skipped, watchdog, interlock, link, command, pattern, output, finished.</summary>
     [JsonPropertyName("kind")] public string Kind { get; init; } = "";
 
     /// <summary>Running protocol step number.</summary>

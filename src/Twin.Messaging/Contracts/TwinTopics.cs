@@ -75,6 +75,18 @@ public static class TwinTopics
     /// <exception cref="ArgumentException">An id or the verb is invalid.</exception>
     public static string Command(string site, string cell, string verb) => CellTopic(site, cell, "cmd") + "/" + Id(verb, nameof(verb));
 
+    /// <summary>
+    /// <c>twin/v1/{site}/{cell}/reply/{client}</c>: the MQTT 5 response topic on which <c>twin command</c> (client id
+    /// <paramref name="client"/>) awaits a driver's <see cref="CommandReply"/>; a broker ACL lets each client read only
+    /// its own (<c>pattern read twin/v1/+/+/reply/%c</c>).
+    /// </summary>
+    /// <param name="site">Site id.</param>
+    /// <param name="cell">Cell id.</param>
+    /// <param name="client">Client id of the command sender.</param>
+    /// <returns>The topic.</returns>
+    /// <exception cref="ArgumentException">An id is invalid.</exception>
+    public static string Reply(string site, string cell, string client) => CellTopic(site, cell, "reply") + "/" + Id(client, nameof(client));
+
     /// <summary><c>twin/v1/{site}/status/{client}</c>.</summary>
     /// <param name="site">Site id.</param>
     /// <param name="client">Client id.</param>

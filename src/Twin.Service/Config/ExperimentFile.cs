@@ -148,6 +148,7 @@ public static class ExperimentFile
         public string? Site { get; set; }
         public List<CellDto>? Cells { get; set; }
         public DashboardDto? Dashboard { get; set; }
+        public object? Security { get; set; } // read by SecuritySection
     }
 
     private sealed class DashboardDto

@@ -17,6 +17,10 @@ public sealed record ServeOptions(string ConfigPath, string DataDir, string Urls
     /// broker kept for a persistent session find their handlers); null when the bus needs no connect step.</summary>
     public Func<CancellationToken, Task>? ConnectBus { get; init; }
 
+    /// <summary>Signs the service's state, alarm and status publications (and its MQTT last will); null: made from the
+    /// experiment file's <c>security:</c> keys when it has any.</summary>
+    public Twin.Messaging.Security.MessageSigner? Signer { get; init; }
+
     /// <summary>Describes <see cref="Bus"/> for /health, e.g. "mqtt://127.0.0.1:1883"; null for the in-process bus.</summary>
     public Func<(string State, bool Connected)>? BusStatus { get; init; }
 

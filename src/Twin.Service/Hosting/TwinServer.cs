@@ -47,7 +47,8 @@ public static class TwinServer
         // sign-in cookies and antiforgery tokens stay valid across restarts: keys live with the service's data
         builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDir, "keys"))).SetApplicationName("twin-service");
         var metrics = new ServiceMetrics();
-        var bus = options.Bus ?? new InProcessBus();
+        // state, alarm and status are signed when the experiment file declares keys (drivers verify them)
+        var bus = SecuritySection.Load(options.ConfigPath).SignServiceBus(options.Bus ?? new InProcessBus(), options.Signer);
         var checkpoints = new CheckpointStore(Path.Combine(options.DataDir, "state"));
         var alarms = new AlarmBook(options.DataDir);
         var audit = new AuditLog(options.DataDir);

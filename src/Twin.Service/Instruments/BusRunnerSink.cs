@@ -5,6 +5,7 @@ using Twin.Drivers.Experiment;
 using Twin.Drivers.Triggers;
 using Twin.Messaging.Bus;
 using Twin.Messaging.Contracts;
+using Twin.Messaging.Mqtt;
 
 namespace Twin.Service.Instruments;
 
@@ -40,6 +41,11 @@ public sealed class BusRunnerSink : IRunnerSink, IAsyncDisposable
         _log = log;
         _publisher = Task.Run(PublishLoopAsync);
     }
+
+    /// <summary>Messages the broker refused (e.g. not authorized by its ACL); each is logged and reported to <see cref="EventObserver"/>, then dropped.</summary>
+    public long RefusedByBroker => Interlocked.Read(ref _refusedByBroker);
+
+    private long _refusedByBroker;
 
     /// <summary>Messages waiting to be published.</summary>
     public int Pending => _queue.Reader.Count;
@@ -107,6 +113,16 @@ public sealed class BusRunnerSink : IRunnerSink, IAsyncDisposable
                 try
                 {
                     await _bus.PublishAsync(m).ConfigureAwait(false);
+                    break;
+                }
+                catch (MqttException e)
+                {
+                    // The broker refused this message (e.g. PUBACK "not authorized": the ACL does not let this client
+                    // write the topic). Sending it again would be refused again and hold up everything behind it.
+                    long refused = Interlocked.Increment(ref _refusedByBroker);
+                    _log.LogError("the broker refused the message on {Topic}: {Error}", m.Topic, e.Message);
+                    EventObserver?.Invoke(new RunnerEvent(UnixTime.NowNs(), RunnerEventKinds.Link, 0,
+                        $"the broker refused the message on {m.Topic}: {e.Message} ({refused} refused so far; check the broker's ACL for this client)"));
                     break;
                 }
                 catch (Exception e) when (e is IOException or InvalidOperationException or TimeoutException)

@@ -69,6 +69,9 @@ public sealed class DriveProcessTests(ITestOutputHelper output)
             Assert.True(fired.TimeUnixNs >= killedAtNs, "the driver fell back before the twin was killed");
             Assert.Matches("twin service '.+' reported offline|no twin heartbeat for", fired.Message);
             Assert.Contains("falling back to the safe voltage cut-off 4.150 V", fired.Message);
+            // the broker published the service's last will, signed when it connected: the driver believed it at once
+            Assert.StartsWith("twin service 'twin-service' reported offline", fired.Message);
+            Assert.DoesNotContain(events, e => e.E.Message.StartsWith("refused", StringComparison.Ordinal));
             await Wait.UntilAsync(() => events.Any(e => e.E.Kind == "step_end" && e.E.Step == 2), "charge ended", TimeSpan.FromSeconds(60));
             var end = events.First(e => e.E.Kind == "step_end" && e.E.Step == 2).E;
             Assert.Contains("reached the safe cut-off 4.150 V", end.Message);

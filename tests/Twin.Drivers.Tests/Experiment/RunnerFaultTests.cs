@@ -1,6 +1,7 @@
 using Twin.Drivers.Experiment;
 using Twin.Drivers.Scpi;
 using Twin.FirmwareSim.Cell;
+using Twin.FirmwareSim.Faults;
 
 namespace Twin.Drivers.Tests.Experiment;
 
@@ -73,15 +74,64 @@ public class RunnerFaultTests
         Assert.Equal(SourceMode.Off, sim.Bench.Setting.Mode);
     }
 
-    [Fact]
-    public async Task A_lost_instrument_stops_the_run_and_says_the_output_off_is_unconfirmed()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    [Trait("Category", "Pty")]
+    public async Task A_black_hole_link_keeps_the_runner_turning_the_output_off_until_the_instrument_confirms(bool pty)
     {
-        var (result, sink, sim) = await RunWithFault((sim, sink) =>
-            sink.OnEvent = e => { if (e.Kind == RunnerEventKinds.StepStart && e.Step == 2) _ = sim.SmuServer.StopAsync(); },
-            new ScpiOptions { Timeout = TimeSpan.FromSeconds(0.5), ReconnectAttempts = 2, ReconnectDelay = TimeSpan.FromMilliseconds(50) });
-        await using var owned = sim;
+        // the connection stays open (TCP, or a pty through socat) but nothing passes either way
+        await using var sim = await SimulatorFixture.StartAsync(600, pty ? Path.Combine(Path.GetTempPath(), "twin-bh-" + Guid.NewGuid().ToString("N")[..12]) : null);
+        string address = pty ? $"serial://{sim.SmuPtyPath}?baud=115200" : sim.SmuAddress;
+        await using var smu = SimulatorFixture.Keithley(address, new ScpiOptions { Timeout = TimeSpan.FromSeconds(0.5), ReconnectAttempts = 2, ReconnectDelay = TimeSpan.FromMilliseconds(50) });
+        var (runner, sink) = SimulatorFixture.Runner(smu, Protocol, SimulatorFixture.Options(600) with
+        {
+            LithiumCutoff = false, SafeCutoffV = 4.25, OutputOffRetryDelay = TimeSpan.FromMilliseconds(100), OutputOffRetryMaxDelay = TimeSpan.FromMilliseconds(400),
+        });
+        int warnings = 0;
+        bool onDuringSilence = false;
+        sink.OnEvent = e =>
+        {
+            if (e.Kind == RunnerEventKinds.StepStart && e.Step == 1) sim.SmuFaults.Blackhole = true;
+            if (e.Kind == RunnerEventKinds.Output && e.Message.StartsWith("WARNING: the instrument may still be ON", StringComparison.Ordinal) && ++warnings == 3)
+            {
+                onDuringSilence = sim.Smu.OutputOn; // what the warnings say: the output is still on
+                sim.SmuFaults.Blackhole = false;    // the link comes back
+            }
+        };
+        var result = await runner.RunAsync();
+        Assert.Equal(RunOutcome.InstrumentFailure, result.Outcome);
+        Assert.True(onDuringSilence, "the SMU kept sourcing while the link was silent");
+        Assert.True(sim.SmuFaults.BlackholedLines > 0);
+        Assert.True(result.OutputOffConfirmed, result.Message + "\n" + sink.EventText);
+        Assert.Matches(@"; output off \(confirmed after [4-9] attempts\)$", result.Message);
+        Assert.Contains(sink.Events, e => e.Kind == RunnerEventKinds.Output && e.Message.StartsWith("output off confirmed by the instrument after", StringComparison.Ordinal));
+        Assert.False(sim.Smu.OutputOn);
+        Assert.Equal(SourceMode.Off, sim.Bench.Setting.Mode);
+    }
+
+    [Fact]
+    public async Task An_instrument_that_never_answers_again_is_reported_as_possibly_on_until_the_attempts_are_abandoned()
+    {
+        await using var sim = await SimulatorFixture.StartAsync(600);
+        await using var smu = SimulatorFixture.Keithley(sim.SmuAddress, new ScpiOptions { Timeout = TimeSpan.FromSeconds(0.5), ReconnectAttempts = 2, ReconnectDelay = TimeSpan.FromMilliseconds(50) });
+        var (runner, sink) = SimulatorFixture.Runner(smu, Protocol, SimulatorFixture.Options(600) with
+        {
+            LithiumCutoff = false, SafeCutoffV = 4.25, OutputOffRetryDelay = TimeSpan.FromMilliseconds(100), OutputOffRetryMaxDelay = TimeSpan.FromMilliseconds(200),
+        });
+        int warnings = 0;
+        sink.OnEvent = e =>
+        {
+            if (e.Kind == RunnerEventKinds.StepStart && e.Step == 2) _ = sim.SmuServer.StopAsync();
+            if (e.Kind == RunnerEventKinds.Output && ++warnings == 4) runner.AbandonOutputOff(); // the process is being stopped
+        };
+        var result = await runner.RunAsync();
         Assert.Equal(RunOutcome.InstrumentFailure, result.Outcome);
         Assert.False(result.OutputOffConfirmed);
         Assert.Contains("output-off NOT confirmed", result.Message);
+        var output = sink.Events.Where(e => e.Kind == RunnerEventKinds.Output).Select(e => e.Message).ToList();
+        Assert.Equal(5, output.Count);
+        Assert.All(output, m => Assert.StartsWith("WARNING: the instrument may still be ON", m));
+        Assert.Contains("gave up turning the output off after 4 attempt(s)", output[^1]); // abandoned while waiting for the fifth
     }
 }
