@@ -302,7 +302,9 @@ public sealed class ExperimentRunner
             await pipeline.ExecuteAsync(async token =>
             {
                 attempts++;
-                using var timeout = new CancellationTokenSource(OutputOffAttemptTimeout, time);
+                // The attempt bounds real I/O on a real link, so it runs on the system clock (the run's clock, e.g. a
+                // test's manual one, would step past it while the instrument's answer is still on its way).
+                using var timeout = new CancellationTokenSource(OutputOffAttemptTimeout);
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, timeout.Token);
                 await _smu.OutputOffAsync(linked.Token).ConfigureAwait(false);
             }, _abandonOutputOff.Token).ConfigureAwait(false);
