@@ -21,5 +21,6 @@ var root = new RootCommand("twin — operando battery twin: lithium content, lat
     DemoCommand.Create(),
     SimCommand.Create(),
     PasswdCommand.Create(),
+    TokenCommand.Create(),
 };
 return root.Parse(args).Invoke();

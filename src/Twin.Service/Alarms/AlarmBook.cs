@@ -7,6 +7,11 @@ namespace Twin.Service.Alarms;
 /// Every cell's lithium-window alarms: raised, escalated and cleared from the twin's zone transitions, and
 /// acknowledged by operators. Each change is appended to <c>alarms.jsonl</c> and fsynced before the call
 /// returns, so an alarm and its acknowledgement survive a restart. Thread-safe.
+/// <para>One alarm per episode: while a cell's latest alarm is still open (active, or cleared but not yet
+/// acknowledged), a new crossing into the critical zones reopens that alarm and is counted on it
+/// (<see cref="AlarmRecord.Crossings"/>) instead of raising another. A cell therefore has at most one alarm
+/// waiting for an operator, however noisy its signal; a new alarm starts only after the last one was cleared
+/// and acknowledged.</para>
 /// </summary>
 public sealed class AlarmBook : IDisposable
 {
@@ -16,6 +21,7 @@ public sealed class AlarmBook : IDisposable
     private readonly Lock _gate = new();
     private readonly SortedDictionary<long, AlarmRecord> _byId = [];
     private readonly Dictionary<string, long> _activeByCell = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _latestByCell = new(StringComparer.Ordinal);
     private readonly JsonLinesFile<AlarmRecord> _file;
     private long _nextId = 1;
 
@@ -61,8 +67,8 @@ public sealed class AlarmBook : IDisposable
         }
     }
 
-    /// <summary>Applies a zone transition of a cell: entering critical or deep raises (or escalates) its alarm,
-    /// leaving them clears it.</summary>
+    /// <summary>Applies a zone transition of a cell: entering critical or deep raises (or escalates) its alarm, or
+    /// reopens the cell's latest alarm when that one is still open; leaving them clears it.</summary>
     /// <param name="site">Site id.</param>
     /// <param name="cell">Cell id.</param>
     /// <param name="to">The zone entered.</param>
@@ -81,7 +87,13 @@ public sealed class AlarmBook : IDisposable
             var active = activeId == 0 ? null : _byId[activeId];
             if (to >= Zone.Critical)
             {
-                if (active is null) changed = new AlarmRecord(_nextId, site, cell, to.Name(), timeUnixNs, cLi, voltageV, step);
+                if (active is null)
+                {
+                    var latest = _latestByCell.TryGetValue(Key(site, cell), out long latestId) ? _byId[latestId] : null;
+                    changed = latest is { Open: true }
+                        ? latest with { ClearedUnixNs = null, Crossings = latest.Crossings + 1, Zone = to > ZoneNames.Parse(latest.Zone) ? to.Name() : latest.Zone }
+                        : new AlarmRecord(_nextId, site, cell, to.Name(), timeUnixNs, cLi, voltageV, step);
+                }
                 else if (to > ZoneNames.Parse(active.Zone)) changed = active with { Zone = to.Name() };
                 else return null;
             }
@@ -131,6 +143,7 @@ public sealed class AlarmBook : IDisposable
         _byId[r.Id] = r;
         _nextId = Math.Max(_nextId, r.Id + 1);
         string key = Key(r.Site, r.Cell);
+        if (!_latestByCell.TryGetValue(key, out long latest) || latest <= r.Id) _latestByCell[key] = r.Id;
         if (r.Active) _activeByCell[key] = r.Id;
         else if (_activeByCell.TryGetValue(key, out long id) && id == r.Id) _activeByCell.Remove(key);
     }

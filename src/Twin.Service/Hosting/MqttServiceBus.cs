@@ -18,9 +18,16 @@ public static class MqttServiceBus
     /// <param name="site">Site whose status topic carries the last will.</param>
     /// <returns>The options with <see cref="ServeOptions.Bus"/>, its status and its connect step set.</returns>
     /// <exception cref="ArgumentException">The URL is not a valid MQTT URL.</exception>
-    public static ServeOptions Configure(ServeOptions options, string url, string site)
+    public static ServeOptions Configure(ServeOptions options, string url, string site) => Configure(options, MqttClientOptions.Parse(url), site);
+
+    /// <summary>Adds an MQTT bus to serve options.</summary>
+    /// <param name="options">Options without a bus.</param>
+    /// <param name="parsed">Broker options (address, credentials, TLS).</param>
+    /// <param name="site">Site whose status topic carries the last will.</param>
+    /// <returns>The options with <see cref="ServeOptions.Bus"/>, its status and its connect step set.</returns>
+    /// <exception cref="ArgumentException">An id is invalid.</exception>
+    public static ServeOptions Configure(ServeOptions options, MqttClientOptions parsed, string site)
     {
-        var parsed = MqttClientOptions.Parse(url);
         var client = CreateClient(parsed, options.ClientId, site);
         return options with
         {
