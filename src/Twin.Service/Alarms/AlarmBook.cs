@@ -78,35 +78,56 @@ public sealed class AlarmBook : IDisposable
     /// <param name="step">Source step.</param>
     /// <returns>The changed record, or null when nothing changed (e.g. safe → caution).</returns>
     /// <exception cref="IOException">The change could not be made durable; it is not applied.</exception>
-    public AlarmRecord? OnTransition(string site, string cell, Zone to, long timeUnixNs, double cLi, double voltageV, int step)
+    public AlarmRecord? OnTransition(string site, string cell, Zone to, long timeUnixNs, double cLi, double voltageV, int step) =>
+        OnTransitions(site, cell, [new AlarmTransition(to, timeUnixNs, cLi, voltageV, step)]).SingleOrDefault();
+
+    /// <summary>
+    /// Applies a cell's zone transitions of one telemetry batch, in order (see <see cref="OnTransition"/>), and makes
+    /// the result durable with one append per changed alarm: a noisy batch crossing the limit a thousand times costs
+    /// one line and one fsync, not two thousand.
+    /// </summary>
+    /// <param name="site">Site id.</param>
+    /// <param name="cell">Cell id.</param>
+    /// <param name="transitions">The transitions, oldest first.</param>
+    /// <returns>The changed records as they are now (empty when nothing changed).</returns>
+    /// <exception cref="IOException">The changes could not be made durable; none is applied.</exception>
+    public IReadOnlyList<AlarmRecord> OnTransitions(string site, string cell, IEnumerable<AlarmTransition> transitions)
     {
-        AlarmRecord? changed;
+        var changed = new List<AlarmRecord>();
         lock (_gate)
         {
-            _activeByCell.TryGetValue(Key(site, cell), out long activeId);
-            var active = activeId == 0 ? null : _byId[activeId];
-            if (to >= Zone.Critical)
+            string key = Key(site, cell);
+            var active = _activeByCell.TryGetValue(key, out long activeId) ? _byId[activeId] : null;
+            var latest = _latestByCell.TryGetValue(key, out long latestId) ? _byId[latestId] : null;
+            long nextId = _nextId;
+            foreach (var t in transitions)
             {
-                if (active is null)
-                {
-                    var latest = _latestByCell.TryGetValue(Key(site, cell), out long latestId) ? _byId[latestId] : null;
-                    changed = latest is { Open: true }
-                        ? latest with { ClearedUnixNs = null, Crossings = latest.Crossings + 1, Zone = to > ZoneNames.Parse(latest.Zone) ? to.Name() : latest.Zone }
-                        : new AlarmRecord(_nextId, site, cell, to.Name(), timeUnixNs, cLi, voltageV, step);
-                }
-                else if (to > ZoneNames.Parse(active.Zone)) changed = active with { Zone = to.Name() };
-                else return null;
+                var next = Next(active, latest, site, cell, t, nextId);
+                if (next is null) continue;
+                if (next.Id == nextId) nextId++;
+                changed.RemoveAll(r => r.Id == next.Id);
+                changed.Add(next);
+                latest = next;
+                active = next.Active ? next : null;
             }
-            else
-            {
-                if (active is null) return null;
-                changed = active with { ClearedUnixNs = timeUnixNs };
-            }
-            _file.Append(changed);
-            Remember(changed);
+            foreach (var r in changed) _file.Append(r);
+            foreach (var r in changed) Remember(r);
         }
-        Changed?.Invoke(changed);
+        foreach (var r in changed) Changed?.Invoke(r);
         return changed;
+    }
+
+    /// <summary>The record a transition changes, given the cell's active and latest alarm, or null.</summary>
+    private static AlarmRecord? Next(AlarmRecord? active, AlarmRecord? latest, string site, string cell, AlarmTransition t, long nextId)
+    {
+        if (t.To >= Zone.Critical)
+        {
+            if (active is not null) return t.To > ZoneNames.Parse(active.Zone) ? active with { Zone = t.To.Name() } : null;
+            if (latest is { Open: true })
+                return latest with { ClearedUnixNs = null, Crossings = latest.Crossings + 1, Zone = t.To > ZoneNames.Parse(latest.Zone) ? t.To.Name() : latest.Zone };
+            return new AlarmRecord(nextId, site, cell, t.To.Name(), t.TimeUnixNs, t.CLi, t.VoltageV, t.Step);
+        }
+        return active is null ? null : active with { ClearedUnixNs = t.TimeUnixNs };
     }
 
     /// <summary>Acknowledges an alarm.</summary>
