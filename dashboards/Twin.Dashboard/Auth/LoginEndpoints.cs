@@ -46,7 +46,8 @@ public static class LoginEndpoints
                 throttle.Failed(typed, remote);
                 audit.Write(new AuditEntry(UnixTime.NowNs(), user?.Name ?? "", "", "login-failed", "",
                     user is null ? Described(user, typed) : "wrong password", remote));
-                return Again(http, new LoginFailure(typed, returnUrl, Throttled: false), StatusCodes.Status401Unauthorized);
+                // 200 with the form again (a 401 would need a WWW-Authenticate scheme, which a form sign-in has not)
+                return Again(http, new LoginFailure(typed, returnUrl, Throttled: false), StatusCodes.Status200OK);
             }
             throttle.Succeeded(typed, remote);
             var identity = new ClaimsIdentity(

@@ -19,7 +19,7 @@ public sealed record ExperimentCell(string Site, CellConfig Config, InstrumentCo
 
 /// <summary>A whole experiment file: its cells and who may use the dashboard.</summary>
 /// <param name="Cells">The cells, in file order.</param>
-/// <param name="Access">The <c>dashboard:</c> section (no users and no anonymous access when absent).</param>
+/// <param name="Access">The <c>dashboard:</c> and <c>api:</c> sections (no users, no tokens and no anonymous access when absent).</param>
 public sealed record Experiment(IReadOnlyList<ExperimentCell> Cells, AccessConfig Access);
 
 /// <summary>
