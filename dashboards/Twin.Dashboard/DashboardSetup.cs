@@ -11,6 +11,7 @@ using Twin.Dashboard.Auth;
 using Twin.Dashboard.Components;
 using Twin.Dashboard.Endpoints;
 using Twin.Dashboard.Live;
+using Twin.Service.Api;
 using Twin.Service.Security;
 
 namespace Twin.Dashboard;
@@ -27,7 +28,8 @@ public static class DashboardSetup
     /// <summary>Name of the login rate limit.</summary>
     public const string LoginRateLimit = "twin-login";
 
-    /// <summary>Login attempts allowed per client address and minute.</summary>
+    /// <summary>Sign-in attempts allowed per client address and minute (ASP.NET Core's rate limiter); per user name,
+    /// <see cref="SignInThrottle"/> limits failures.</summary>
     public const int LoginAttemptsPerMinute = 10;
 
     /// <summary>How long a sign-in lasts without activity (a beamtime shift).</summary>
@@ -48,25 +50,35 @@ public static class DashboardSetup
         services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, DashboardJsonContext.Default));
         services.AddSingleton<LiveBroadcaster>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveBroadcaster>());
-        services.AddAntiforgery(o => o.Cookie.Name = "twin.af");
-        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o =>
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "twin.af";
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+        // The service's default scheme takes an API token when the request carries one, the sign-in cookie otherwise.
+        services.AddAuthentication().AddCookie(o =>
         {
             o.Cookie.Name = "twin.auth";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Strict;
+            // Secure whenever the request is HTTPS, also behind a TLS-terminating proxy that serve --trusted-proxy believes
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.ExpireTimeSpan = SessionLifetime;
             o.SlidingExpiration = true;
             o.LoginPath = "/login";
             o.AccessDeniedPath = "/denied";
             o.ReturnUrlParameter = "returnUrl";
-            // form posts and the hub get status codes, pages get the login page
+            // every request: the user still configured with the same role and password, the session not signed out
+            o.Events.OnValidatePrincipal = SessionValidation.ValidateAsync;
+            // form posts, the hub and the REST API get status codes, pages get the login page
             o.Events.OnRedirectToLogin = ctx => Answer(ctx, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = ctx => Answer(ctx, StatusCodes.Status403Forbidden);
         });
+        services.Configure<PolicySchemeOptions>(TwinAuthentication.DefaultScheme, o => o.ForwardDefaultSelector = http =>
+            TwinAuthentication.HasBearer(http.Request) ? TwinAuthentication.TokenScheme : CookieAuthenticationDefaults.AuthenticationScheme);
         services.AddAuthorizationBuilder()
-            .AddPolicy(DashboardPolicies.Read, p => p.AddRequirements(new ReadRequirement()))
-            .AddPolicy(DashboardPolicies.Operate, p => p.RequireAuthenticatedUser().RequireRole(TwinRoles.Operator));
+            .AddPolicy(DashboardPolicies.Operate, p => p.AddAuthenticationSchemes(CookieAuthenticationDefaults.AuthenticationScheme)
+                .RequireAuthenticatedUser().RequireRole(TwinRoles.Operator));
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -74,7 +86,7 @@ public static class DashboardSetup
                 http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = LoginAttemptsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
-        services.AddSingleton<IAuthorizationHandler, ReadAccessHandler>();
+        services.AddSingleton(new SignInThrottle());
     }
 
     /// <summary>Adds the middleware and maps the pages, the hub, the assets and the form posts.</summary>
@@ -87,8 +99,7 @@ public static class DashboardSetup
             RequestPath = "/assets",
             OnPrepareResponse = ctx => ctx.Context.Response.Headers.CacheControl = "no-cache",
         });
-        app.UseAuthentication();
-        app.UseAuthorization();
+        // authentication and authorization are the service's (HttpSecurity), in front of everything
         app.UseRateLimiter();
         app.UseAntiforgery();
         app.MapLoginEndpoints();
@@ -100,13 +111,14 @@ public static class DashboardSetup
     private static Task Answer(RedirectContext<CookieAuthenticationOptions> ctx, int status)
     {
         var r = ctx.Request;
-        bool page = HttpMethods.IsGet(r.Method) && !r.Path.StartsWithSegments("/hub");
+        bool page = HttpMethods.IsGet(r.Method) && !r.Path.StartsWithSegments("/hub") && !ApiAccess.IsApiPath(r.Path);
         if (page)
         {
             ctx.Response.Redirect(ctx.RedirectUri);
             return Task.CompletedTask;
         }
         ctx.Response.StatusCode = status;
+        if (status == StatusCodes.Status401Unauthorized && ApiAccess.IsApiPath(r.Path)) ctx.Response.Headers.WWWAuthenticate = "Bearer realm=\"twin\"";
         return Task.CompletedTask;
     }
 }

@@ -23,5 +23,6 @@ var root = new RootCommand("twin — operando battery twin: lithium content, lat
     PasswdCommand.Create(),
     KeygenCommand.Create(),
     OperatorCommand.Create(),
+    TokenCommand.Create(),
 };
 return root.Parse(args).Invoke();

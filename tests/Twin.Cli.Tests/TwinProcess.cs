@@ -7,7 +7,10 @@ internal static class TwinProcess
 {
     public sealed record Result(int ExitCode, string Out, string Err);
 
-    public static Result Run(params string[] args)
+    public static Result Run(params string[] args) => Run(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs <c>twin {args}</c> with extra environment variables.</summary>
+    public static Result Run(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -20,6 +23,7 @@ internal static class TwinProcess
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["NO_COLOR"] = "1";
         psi.Environment["COLUMNS"] = "200";
+        foreach (var (k, v) in environment) psi.Environment[k] = v;
         using var p = Process.Start(psi)!;
         p.StandardInput.Close();
         var stdout = p.StandardOutput.ReadToEndAsync();

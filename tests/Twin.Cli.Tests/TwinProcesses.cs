@@ -6,13 +6,15 @@ namespace Twin.Cli.Tests;
 /// <summary>Starts the built <c>twin</c> CLI as separate processes with their output routed to the test log.</summary>
 internal sealed class TwinProcesses(ITestOutputHelper output)
 {
-    /// <summary>Starts <c>twin {args}</c>; every output line is logged with the given name (and handed to <paramref name="onLine"/>, standard output and error alike).</summary>
-    public Process Start(string[] args, string name, Action<string>? onLine = null)
+    /// <summary>Starts <c>twin {args}</c> with extra environment variables; every output line is logged with the given name (and handed to
+    /// <paramref name="onLine"/>, standard output and error alike).</summary>
+    public Process Start(string[] args, string name, Action<string>? onLine = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "twin.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["NO_COLOR"] = "1";
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         var p = Process.Start(psi)!;
         p.OutputDataReceived += (_, e) => { if (e.Data is not null) { Log($"[{name}] {e.Data}"); onLine?.Invoke(e.Data); } };
         p.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Log($"[{name}!] {e.Data}"); onLine?.Invoke(e.Data); } };

@@ -50,7 +50,6 @@ public sealed class DashboardFixture : IAsyncLifetime
     /// </summary>
     public const double FeedSpeed = 600;
 
-    private const string DefaultChromium = "/usr/bin/chromium";
     private readonly ConcurrentQueue<string> _log = new();
     private readonly List<Process> _processes = [];
     private readonly ConcurrentQueue<string> _external = new();
@@ -62,7 +61,7 @@ public sealed class DashboardFixture : IAsyncLifetime
     /// <summary><c>http://127.0.0.1:{port}</c> of the dashboard and REST API.</summary>
     public string BaseUrl { get; private set; } = "";
 
-    /// <summary>Client for the REST API (not signed in).</summary>
+    /// <summary>Client for the REST API (with a read-only API token; not signed in).</summary>
     public HttpClient Http { get; private set; } = null!;
 
     /// <summary>Playwright.</summary>
@@ -94,15 +93,14 @@ public sealed class DashboardFixture : IAsyncLifetime
 
     private async Task StartAsync()
     {
-        string chromium = Environment.GetEnvironmentVariable("TWIN_CHROMIUM") is { Length: > 0 } env ? env : DefaultChromium;
-        if (!File.Exists(chromium))
-            throw new InvalidOperationException($"Chromium not found at {chromium}: install Debian's chromium ('apt-get install -y chromium') or set TWIN_CHROMIUM");
         if (!File.Exists(Repo.LgM50)) throw new InvalidOperationException($"{Repo.LgM50} is missing");
 
         _dir = Repo.TempDir("dashboard");
         Broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Persistence = false });
 
         string config = Path.Combine(_dir, "experiment.yaml");
+        // the tests read the REST API with a read-only token, as a monitoring script would
+        var reader = ApiTokens.Create();
         File.WriteAllText(config, $$"""
             site: {{Site}}
             cells:
@@ -114,11 +112,15 @@ public sealed class DashboardFixture : IAsyncLifetime
               users:
                 - { name: {{OperatorName}}, role: operator, password_hash: "{{PasswordHashing.Hash(OperatorPassword)}}" }
                 - { name: {{ViewerName}}, role: viewer, password_hash: "{{PasswordHashing.Hash(ViewerPassword)}}" }
+            api:
+              tokens:
+                - { name: test-reader, cells: [], hash: "{{reader.Hash}}" }
 
             """);
 
         BaseUrl = $"http://127.0.0.1:{MosquittoBroker.FreePort()}";
         Http = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(10) };
+        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", reader.Token);
         var serve = Start("serve", ["serve", "--config", config, "--data-dir", Path.Combine(_dir, "data"), "--urls", BaseUrl, "--mqtt", Broker.Url]);
         await WaitUntilAsync(async () =>
         {
@@ -128,14 +130,7 @@ public sealed class DashboardFixture : IAsyncLifetime
 
         StartPublisher(CellA, FeedSpeed);
 
-        Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-        Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-            Timeout = 60_000,
-        });
+        (Playwright, Browser) = await Chromium.LaunchAsync();
         Viewer = await SignedInContextAsync(ViewerName, ViewerPassword);
         Operator = await SignedInContextAsync(OperatorName, OperatorPassword);
         await WaitUntilAsync(async () => await SamplesAsync(CellA) > 0, $"cell {CellA} receives samples through the broker", 30);

@@ -32,7 +32,8 @@ public sealed class EmbeddedServiceTests : IAsyncLifetime
                 material: NMC811
                 q_li_Ah: 8.732
                 c_li0: 0.80
-            """);
+
+            """ + TestApi.Section("lg-m50"));
         return Task.CompletedTask;
     }
 
@@ -86,7 +87,7 @@ public sealed class EmbeddedServiceTests : IAsyncLifetime
         var app = TwinServer.Build(new ServeOptions(_config, Path.Combine(_dir, "data"), "http://127.0.0.1:0") { Bus = bus, SpoolMaxBytes = spoolMaxBytes },
             l => l.SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync();
-        var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        var http = TestApi.Client(app);
         return (app, bus, http);
     }
 
@@ -241,10 +242,10 @@ public sealed class EmbeddedServiceTests : IAsyncLifetime
         var (app, _, http) = await StartAsync();
         try
         {
-            var bad = await http.PostAsync("/api/cells/lg-m50/telemetry", new StringContent("""{"schema":1,"samples":[{"seq":1,"time_unix_ns":5,"current_A":1}]}"""));
+            var bad = await http.PostAsync("/api/cells/lg-m50/telemetry", new StringContent("""{"schema":1,"samples":[{"seq":1,"time_unix_ns":5,"current_A":1}]}""", System.Text.Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
             Assert.Contains("voltage_V is missing", await bad.Content.ReadAsStringAsync());
-            var ok = await http.PostAsync("/api/cells/lg-m50/telemetry", new StringContent("""{"schema":1,"samples":[{"seq":1,"time_unix_ns":5,"voltage_V":3.5,"current_A":1}]}"""));
+            var ok = await http.PostAsync("/api/cells/lg-m50/telemetry", new StringContent("""{"schema":1,"samples":[{"seq":1,"time_unix_ns":5,"voltage_V":3.5,"current_A":1}]}""", System.Text.Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.Accepted, ok.StatusCode);
             Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/cells/nope")).StatusCode);
             string metrics = await http.GetStringAsync("/metrics");

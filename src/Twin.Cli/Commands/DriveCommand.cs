@@ -25,9 +25,10 @@ internal static class DriveCommand
         var clientId = new Option<string>("--client-id") { Description = "MQTT client id of this driver", DefaultValueFactory = _ => "twin-driver" };
         var dataDir = new Option<DirectoryInfo>("--data-dir") { Description = "Spool and checkpoints of the embedded twin", DefaultValueFactory = _ => new DirectoryInfo("twin-data") };
         var urls = new Option<string>("--urls") { Description = "REST API address of the embedded twin", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var mqttPassword = MqttPassword.CreateOption();
         var cmd = new Command("drive", "Run the cycling protocol on the instruments, with hard limits, watchdog and the cut-off by lithium content")
         {
-            config, cellOpt, mqtt, clientId, dataDir, urls,
+            config, cellOpt, mqtt, mqttPassword, clientId, dataDir, urls,
         };
         cmd.SetAction(async (r, ct) =>
         {
@@ -62,7 +63,7 @@ internal static class DriveCommand
             try
             {
                 if (mqttUrl is null) bus = new InProcessBus();
-                else bus = client = MqttServiceBus.CreateClient(MqttClientOptions.Parse(mqttUrl), r.GetValue(clientId)!, driven[0].Site);
+                else bus = client = MqttServiceBus.CreateClient(MqttPassword.Resolve(mqttUrl, r.GetValue(mqttPassword)), r.GetValue(clientId)!, driven[0].Site);
             }
             catch (Exception e) when (e is ArgumentException or FormatException)
             {

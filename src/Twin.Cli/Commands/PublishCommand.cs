@@ -12,11 +12,14 @@ using Twin.Messaging.Mqtt;
 namespace Twin.Cli.Commands;
 
 /// <summary>
-/// <c>twin publish FILE --cell ID [--site S] [--speed N|max] [--mqtt URL | --url http://twin-service]</c>:
+/// <c>twin publish FILE --cell ID [--site S] [--speed N|max] [--mqtt URL [--mqtt-password-file F] | --url http://twin-service --token T]</c>:
 /// plays a cycler file onto the telemetry topic as a live instrument would.
 /// </summary>
 internal static class PublishCommand
 {
+    /// <summary>Environment variable holding the API token for <c>--url</c>.</summary>
+    public const string ApiTokenVariable = "TWIN_API_TOKEN";
+
     /// <summary>Builds the command.</summary>
     /// <returns>The command.</returns>
     public static Command Create()
@@ -27,6 +30,8 @@ internal static class PublishCommand
         var speed = new Option<string>("--speed") { Description = "Real time × N, or 'max' for as fast as possible", DefaultValueFactory = _ => "1" };
         var mqtt = new Option<string>("--mqtt") { Description = "MQTT broker URL", DefaultValueFactory = _ => "mqtt://127.0.0.1:1883" };
         var url = new Option<string?>("--url") { Description = "Post to a twin service's HTTP ingest instead of MQTT (embedded default), e.g. http://127.0.0.1:5080" };
+        var mqttPassword = MqttPassword.CreateOption();
+        var apiToken = new Option<string?>("--token") { Description = $"API token for --url (or set {ApiTokenVariable}); made by `twin token`" };
         var batch = new Option<int>("--batch") { Description = "Samples per message", DefaultValueFactory = _ => 1 };
         var start = new Option<string>("--start") { Description = "Wire time of the file's first sample: 'file' (its recorded start, else now), 'now', or an ISO 8601 UTC time", DefaultValueFactory = _ => "file" };
         var firstSeq = new Option<long>("--first-seq") { Description = "Sequence number of the first sample", DefaultValueFactory = _ => 0 };
@@ -34,7 +39,7 @@ internal static class PublishCommand
         var lenient = new Option<bool>("--lenient") { Description = "Skip malformed rows" };
         var cmd = new Command("publish", "Play a cycler file onto MQTT (or a twin service's HTTP ingest) as a live instrument would")
         {
-            file, cell, site, speed, mqtt, url, batch, start, firstSeq, format, lenient,
+            file, cell, site, speed, mqtt, mqttPassword, url, apiToken, batch, start, firstSeq, format, lenient,
         };
         cmd.SetAction(async (r, ct) =>
         {
@@ -66,12 +71,12 @@ internal static class PublishCommand
             try
             {
                 (long samples, long messages) = http is null
-                    ? await ViaMqttAsync(request, r.GetValue(mqtt)!, ct).ConfigureAwait(false)
-                    : await ViaHttpAsync(request, http, ct).ConfigureAwait(false);
+                    ? await ViaMqttAsync(request, MqttPassword.Resolve(r.GetValue(mqtt)!, r.GetValue(mqttPassword)), ct).ConfigureAwait(false)
+                    : await ViaHttpAsync(request, http, r.GetValue(apiToken) ?? Environment.GetEnvironmentVariable(ApiTokenVariable), ct).ConfigureAwait(false);
                 AnsiConsole.WriteLine(string.Create(CultureInfo.InvariantCulture, $"published {samples:N0} samples in {messages:N0} messages to {TwinTopics.Telemetry(siteId, cellId)}"));
                 return 0;
             }
-            catch (Exception e) when (e is CyclerDataException or MqttException or HttpRequestException or ArgumentException)
+            catch (Exception e) when (e is CyclerDataException or MqttException or HttpRequestException or ArgumentException or FormatException)
             {
                 return CliErrors.Fail(e.Message);
             }
@@ -79,9 +84,8 @@ internal static class PublishCommand
         return cmd;
     }
 
-    private static async Task<(long, long)> ViaMqttAsync(PublishRequest request, string url, CancellationToken ct)
+    private static async Task<(long, long)> ViaMqttAsync(PublishRequest request, MqttClientOptions options, CancellationToken ct)
     {
-        var options = MqttClientOptions.Parse(url);
         await using var client = new MqttClient(options with
         {
             ClientId = $"twin-publish-{request.Cell}",
@@ -92,9 +96,10 @@ internal static class PublishCommand
         return await FilePublisher.RunAsync(request, client.PublishAsync, 256, null, ct).ConfigureAwait(false);
     }
 
-    private static async Task<(long, long)> ViaHttpAsync(PublishRequest request, string baseUrl, CancellationToken ct)
+    private static async Task<(long, long)> ViaHttpAsync(PublishRequest request, string baseUrl, string? token, CancellationToken ct)
     {
         using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        if (token is { Length: > 0 }) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         string path = $"/api/cells/{request.Cell}/telemetry";
         return await FilePublisher.RunAsync(request, async (m, c) =>
         {
@@ -102,7 +107,15 @@ internal static class PublishCommand
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             using var response = await http.PostAsync(path, content, c).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
-                throw new HttpRequestException($"{baseUrl}{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(c).ConfigureAwait(false)}");
+            {
+                string hint = response.StatusCode switch
+                {
+                    System.Net.HttpStatusCode.Unauthorized => token is { Length: > 0 } ? "the service does not know this API token" : $"the service needs an API token (--token or {ApiTokenVariable})",
+                    System.Net.HttpStatusCode.Forbidden => $"the API token may not post to cell '{request.Cell}'",
+                    _ => await response.Content.ReadAsStringAsync(c).ConfigureAwait(false),
+                };
+                throw new HttpRequestException($"{baseUrl}{path}: {(int)response.StatusCode}: {hint}");
+            }
         }, 1, null, ct).ConfigureAwait(false);
     }
 

@@ -26,9 +26,15 @@ internal static class ServeCommand
         var urls = new Option<string>("--urls") { Description = "REST API and dashboard address", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var clientId = new Option<string>("--client-id") { Description = "MQTT client id and status-topic name", DefaultValueFactory = _ => "twin-service" };
         var noDashboard = new Option<bool>("--no-dashboard") { Description = "Serve only the REST API, not the live dashboard" };
+        var mqttPassword = MqttPassword.CreateOption();
+        var trustedProxy = new Option<string[]>("--trusted-proxy")
+        {
+            Description = "Reverse proxy (IP address or CIDR network) whose X-Forwarded-For/-Proto headers are believed; repeat for several",
+            DefaultValueFactory = _ => [],
+        };
         var cmd = new Command("serve", "Run the twin service: one twin per cell, state and alarms published, telemetry and twin outputs stored")
         {
-            config, mqtt, influx, db, token, dataDir, urls, clientId, noDashboard,
+            config, mqtt, mqttPassword, influx, db, token, dataDir, urls, clientId, noDashboard, trustedProxy,
         };
         cmd.SetAction(async (r, ct) =>
         {
@@ -37,7 +43,9 @@ internal static class ServeCommand
             ServeOptions options;
             try
             {
-                options = new ServeOptions(file.FullName, r.GetValue(dataDir)!.FullName, r.GetValue(urls)!) { ClientId = r.GetValue(clientId)! };
+                string[] proxies = r.GetValue(trustedProxy) ?? [];
+                HttpSecurity.TrustedProxies(proxies);
+                options = new ServeOptions(file.FullName, r.GetValue(dataDir)!.FullName, r.GetValue(urls)!) { ClientId = r.GetValue(clientId)!, TrustedProxies = proxies };
                 if (!r.GetValue(noDashboard)) options = DashboardSetup.With(options);
                 string? influxUrl = r.GetValue(influx);
                 if (influxUrl is not null)
@@ -53,7 +61,7 @@ internal static class ServeCommand
                 if (mqttUrl is not null)
                 {
                     string site = Twin.Service.Config.ExperimentFile.Load(file.FullName)[0].Site;
-                    options = MqttServiceBus.Configure(options, mqttUrl, site);
+                    options = MqttServiceBus.Configure(options, MqttPassword.Resolve(mqttUrl, r.GetValue(mqttPassword)), site);
                 }
             }
             catch (Exception e) when (e is ArgumentException or FormatException or IOException)

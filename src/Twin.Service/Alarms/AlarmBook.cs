@@ -7,6 +7,11 @@ namespace Twin.Service.Alarms;
 /// Every cell's lithium-window alarms: raised, escalated and cleared from the twin's zone transitions, and
 /// acknowledged by operators. Each change is appended to <c>alarms.jsonl</c> and fsynced before the call
 /// returns, so an alarm and its acknowledgement survive a restart. Thread-safe.
+/// <para>One alarm per episode: while a cell's latest alarm is still open (active, or cleared but not yet
+/// acknowledged), a new crossing into the critical zones reopens that alarm and is counted on it
+/// (<see cref="AlarmRecord.Crossings"/>) instead of raising another. A cell therefore has at most one alarm
+/// waiting for an operator, however noisy its signal; a new alarm starts only after the last one was cleared
+/// and acknowledged.</para>
 /// </summary>
 public sealed class AlarmBook : IDisposable
 {
@@ -16,6 +21,7 @@ public sealed class AlarmBook : IDisposable
     private readonly Lock _gate = new();
     private readonly SortedDictionary<long, AlarmRecord> _byId = [];
     private readonly Dictionary<string, long> _activeByCell = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _latestByCell = new(StringComparer.Ordinal);
     private readonly JsonLinesFile<AlarmRecord> _file;
     private long _nextId = 1;
 
@@ -61,8 +67,8 @@ public sealed class AlarmBook : IDisposable
         }
     }
 
-    /// <summary>Applies a zone transition of a cell: entering critical or deep raises (or escalates) its alarm,
-    /// leaving them clears it.</summary>
+    /// <summary>Applies a zone transition of a cell: entering critical or deep raises (or escalates) its alarm, or
+    /// reopens the cell's latest alarm when that one is still open; leaving them clears it.</summary>
     /// <param name="site">Site id.</param>
     /// <param name="cell">Cell id.</param>
     /// <param name="to">The zone entered.</param>
@@ -72,29 +78,56 @@ public sealed class AlarmBook : IDisposable
     /// <param name="step">Source step.</param>
     /// <returns>The changed record, or null when nothing changed (e.g. safe → caution).</returns>
     /// <exception cref="IOException">The change could not be made durable; it is not applied.</exception>
-    public AlarmRecord? OnTransition(string site, string cell, Zone to, long timeUnixNs, double cLi, double voltageV, int step)
+    public AlarmRecord? OnTransition(string site, string cell, Zone to, long timeUnixNs, double cLi, double voltageV, int step) =>
+        OnTransitions(site, cell, [new AlarmTransition(to, timeUnixNs, cLi, voltageV, step)]).SingleOrDefault();
+
+    /// <summary>
+    /// Applies a cell's zone transitions of one telemetry batch, in order (see <see cref="OnTransition"/>), and makes
+    /// the result durable with one append per changed alarm: a noisy batch crossing the limit a thousand times costs
+    /// one line and one fsync, not two thousand.
+    /// </summary>
+    /// <param name="site">Site id.</param>
+    /// <param name="cell">Cell id.</param>
+    /// <param name="transitions">The transitions, oldest first.</param>
+    /// <returns>The changed records as they are now (empty when nothing changed).</returns>
+    /// <exception cref="IOException">The changes could not be made durable; none is applied.</exception>
+    public IReadOnlyList<AlarmRecord> OnTransitions(string site, string cell, IEnumerable<AlarmTransition> transitions)
     {
-        AlarmRecord? changed;
+        var changed = new List<AlarmRecord>();
         lock (_gate)
         {
-            _activeByCell.TryGetValue(Key(site, cell), out long activeId);
-            var active = activeId == 0 ? null : _byId[activeId];
-            if (to >= Zone.Critical)
+            string key = Key(site, cell);
+            var active = _activeByCell.TryGetValue(key, out long activeId) ? _byId[activeId] : null;
+            var latest = _latestByCell.TryGetValue(key, out long latestId) ? _byId[latestId] : null;
+            long nextId = _nextId;
+            foreach (var t in transitions)
             {
-                if (active is null) changed = new AlarmRecord(_nextId, site, cell, to.Name(), timeUnixNs, cLi, voltageV, step);
-                else if (to > ZoneNames.Parse(active.Zone)) changed = active with { Zone = to.Name() };
-                else return null;
+                var next = Next(active, latest, site, cell, t, nextId);
+                if (next is null) continue;
+                if (next.Id == nextId) nextId++;
+                changed.RemoveAll(r => r.Id == next.Id);
+                changed.Add(next);
+                latest = next;
+                active = next.Active ? next : null;
             }
-            else
-            {
-                if (active is null) return null;
-                changed = active with { ClearedUnixNs = timeUnixNs };
-            }
-            _file.Append(changed);
-            Remember(changed);
+            foreach (var r in changed) _file.Append(r);
+            foreach (var r in changed) Remember(r);
         }
-        Changed?.Invoke(changed);
+        foreach (var r in changed) Changed?.Invoke(r);
         return changed;
+    }
+
+    /// <summary>The record a transition changes, given the cell's active and latest alarm, or null.</summary>
+    private static AlarmRecord? Next(AlarmRecord? active, AlarmRecord? latest, string site, string cell, AlarmTransition t, long nextId)
+    {
+        if (t.To >= Zone.Critical)
+        {
+            if (active is not null) return t.To > ZoneNames.Parse(active.Zone) ? active with { Zone = t.To.Name() } : null;
+            if (latest is { Open: true })
+                return latest with { ClearedUnixNs = null, Crossings = latest.Crossings + 1, Zone = t.To > ZoneNames.Parse(latest.Zone) ? t.To.Name() : latest.Zone };
+            return new AlarmRecord(nextId, site, cell, t.To.Name(), t.TimeUnixNs, t.CLi, t.VoltageV, t.Step);
+        }
+        return active is null ? null : active with { ClearedUnixNs = t.TimeUnixNs };
     }
 
     /// <summary>Acknowledges an alarm.</summary>
@@ -131,6 +164,7 @@ public sealed class AlarmBook : IDisposable
         _byId[r.Id] = r;
         _nextId = Math.Max(_nextId, r.Id + 1);
         string key = Key(r.Site, r.Cell);
+        if (!_latestByCell.TryGetValue(key, out long latest) || latest <= r.Id) _latestByCell[key] = r.Id;
         if (r.Active) _activeByCell[key] = r.Id;
         else if (_activeByCell.TryGetValue(key, out long id) && id == r.Id) _activeByCell.Remove(key);
     }

@@ -19,6 +19,8 @@ namespace Twin.Service.Alarms;
 /// <param name="AcknowledgedBy">User who acknowledged, or null.</param>
 /// <param name="AcknowledgedUnixNs">Wall-clock time of the acknowledgement, or null.</param>
 /// <param name="Note">The operator's note with the acknowledgement, or null.</param>
+/// <param name="Crossings">Crossings into the critical zones counted on this alarm: 1 when raised, one more each time
+/// the cell went below the critical limit again while the alarm was still open (see <see cref="AlarmBook"/>).</param>
 public sealed record AlarmRecord(
     [property: JsonPropertyName("id")] long Id,
     [property: JsonPropertyName("site")] string Site,
@@ -31,7 +33,8 @@ public sealed record AlarmRecord(
     [property: JsonPropertyName("cleared_unix_ns")] long? ClearedUnixNs = null,
     [property: JsonPropertyName("acknowledged_by")] string? AcknowledgedBy = null,
     [property: JsonPropertyName("acknowledged_unix_ns")] long? AcknowledgedUnixNs = null,
-    [property: JsonPropertyName("note")] string? Note = null)
+    [property: JsonPropertyName("note")] string? Note = null,
+    [property: JsonPropertyName("crossings")] int Crossings = 1)
 {
     /// <summary>True while the cell is still critical or deep.</summary>
     [JsonIgnore] public bool Active => ClearedUnixNs is null;

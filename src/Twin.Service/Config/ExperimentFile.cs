@@ -19,7 +19,7 @@ public sealed record ExperimentCell(string Site, CellConfig Config, InstrumentCo
 
 /// <summary>A whole experiment file: its cells and who may use the dashboard.</summary>
 /// <param name="Cells">The cells, in file order.</param>
-/// <param name="Access">The <c>dashboard:</c> section (no users and no anonymous access when absent).</param>
+/// <param name="Access">The <c>dashboard:</c> and <c>api:</c> sections (no users, no tokens and no anonymous access when absent).</param>
 public sealed record Experiment(IReadOnlyList<ExperimentCell> Cells, AccessConfig Access);
 
 /// <summary>
@@ -37,6 +37,8 @@ public sealed record Experiment(IReadOnlyList<ExperimentCell> Cells, AccessConfi
 /// dashboard:                  # optional: who may use the dashboard (see AccessConfig)
 ///   anonymous_read: false
 ///   users: [ { name: olga, role: operator, password_hash: "…" } ]
+/// api:                        # optional: API tokens of instruments (see ApiSection)
+///   tokens: [ { name: smu-1, cells: [lg-m50], hash: "sha256:…" } ]
 /// </code>
 /// Only id, material, c_li0 and one of q_li_Ah / active_mass_mg are required; the rest default to DESIGN §2.5–2.6.
 /// </summary>
@@ -64,7 +66,9 @@ public static class ExperimentFile
     public static Experiment ParseExperiment(string yaml, string origin)
     {
         var dto = Deserialize(yaml, origin);
-        return new Experiment(Cells(dto, origin), Access(dto.Dashboard, origin));
+        var cells = Cells(dto, origin);
+        var access = Access(dto.Dashboard, origin);
+        return new Experiment(cells, access with { Tokens = ApiSection.Tokens(dto.Api, cells, access.Users, origin) });
     }
 
     /// <summary>Parses and validates experiment YAML.</summary>
@@ -149,6 +153,7 @@ public static class ExperimentFile
         public List<CellDto>? Cells { get; set; }
         public DashboardDto? Dashboard { get; set; }
         public object? Security { get; set; } // read by SecuritySection
+        public ApiSectionDto? Api { get; set; }
     }
 
     private sealed class DashboardDto

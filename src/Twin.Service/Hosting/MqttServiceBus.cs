@@ -21,11 +21,19 @@ public static class MqttServiceBus
     /// <returns>The options with <see cref="ServeOptions.Bus"/>, its status and its connect step set, and <see cref="ServeOptions.Signer"/>
     /// when the experiment file declares keys (the last will is signed with it).</returns>
     /// <exception cref="ArgumentException">The URL is not a valid MQTT URL.</exception>
+    public static ServeOptions Configure(ServeOptions options, string url, string site) => Configure(options, MqttClientOptions.Parse(url), site);
+
+    /// <summary>Adds an MQTT bus to serve options.</summary>
+    /// <param name="options">Options without a bus.</param>
+    /// <param name="parsed">Broker options (address, credentials, TLS).</param>
+    /// <param name="site">Site whose status topic carries the last will.</param>
+    /// <returns>The options with <see cref="ServeOptions.Bus"/>, its status and its connect step set, and <see cref="ServeOptions.Signer"/>
+    /// when the experiment file declares keys (the last will is signed with it).</returns>
+    /// <exception cref="ArgumentException">An id is invalid.</exception>
     /// <exception cref="FormatException">The experiment file's <c>security:</c> section is invalid or its twin key cannot be loaded.</exception>
     /// <exception cref="IOException">The experiment file or the key file cannot be read.</exception>
-    public static ServeOptions Configure(ServeOptions options, string url, string site)
+    public static ServeOptions Configure(ServeOptions options, MqttClientOptions parsed, string site)
     {
-        var parsed = MqttClientOptions.Parse(url);
         var security = SecuritySection.Load(options.ConfigPath);
         var signer = security.Enabled ? security.TwinSigner() : null;
         var client = CreateClient(parsed, options.ClientId, site, signer);

@@ -36,6 +36,10 @@ public sealed record ServeOptions(string ConfigPath, string DataDir, string Urls
     /// <summary>Client id announced on the status topic.</summary>
     public string ClientId { get; init; } = "twin-service";
 
+    /// <summary>Reverse proxies whose <c>X-Forwarded-For</c>/<c>X-Forwarded-Proto</c> headers are believed (IP addresses or
+    /// CIDR networks); empty: forwarded headers are ignored.</summary>
+    public IReadOnlyList<string> TrustedProxies { get; init; } = [];
+
     /// <summary>Adds services to the host before it is built (the dashboard registers itself here), or null.</summary>
     public Action<WebApplicationBuilder>? ConfigureServices { get; init; }
 

@@ -96,6 +96,7 @@ public static class TwinServer
         builder.Services.AddSingleton(bus);
         builder.Services.AddSingleton<ITwinStore>(new SpoolTwinStore(spool));
         builder.Services.AddSingleton(experiment.Access);
+        HttpSecurity.AddTo(builder, experiment.Access, options);
         builder.Services.AddSingleton(alarms);
         builder.Services.AddSingleton(audit);
         builder.Services.AddSingleton(sp => new TwinIngestService(cells, bus, sp.GetRequiredService<ITwinStore>(), checkpoints, metrics,
@@ -106,7 +107,8 @@ public static class TwinServer
         options.ConfigureServices?.Invoke(builder);
 
         var app = builder.Build();
-        app.MapTwinApi(app.Services.GetRequiredService<TwinIngestService>(), bus, metrics, checks, alarms);
+        HttpSecurity.UseIn(app, options);
+        app.MapGroup("").WithTwinApiAccess().MapTwinApi(app.Services.GetRequiredService<TwinIngestService>(), bus, metrics, checks, alarms);
         options.ConfigureApp?.Invoke(app);
         return app;
     }

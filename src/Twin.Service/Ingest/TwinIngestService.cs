@@ -169,8 +169,7 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
             {
                 foreach (var t in batch.Transitions)
                     _log.LogInformation("cell {Cell}: {From} → {To} at c_Li = {CLi:0.0000}, {V:0.000} V, step {Step}", c.Config.CellId, t.From, t.To, t.CLi, t.VoltageV, t.Step);
-                foreach (var t in batch.Transitions)
-                    _alarms?.OnTransition(c.Site, c.Config.CellId, ZoneNames.Parse(t.To), t.TimeUnixNs, t.CLi, t.VoltageV, t.Step);
+                _alarms?.OnTransitions(c.Site, c.Config.CellId, batch.Transitions.Select(t => new AlarmTransition(ZoneNames.Parse(t.To), t.TimeUnixNs, t.CLi, t.VoltageV, t.Step)));
                 publishAlarm = PublishAlarmAsync(rt, ct);
             }
             // Samples first, then the checkpoint that claims them: a checkpoint never runs ahead of storage.

@@ -38,6 +38,22 @@ public static class PasswordHashing
         }
     }
 
+    /// <summary>
+    /// Checks a password against a user's hash, or against a hash of a random password when there is no such user, so
+    /// that a sign-in takes as long for an unknown user name as for a wrong password (the answer time does not tell
+    /// whether a user exists).
+    /// </summary>
+    /// <param name="hash">The user's stored hash, or null for an unknown user.</param>
+    /// <param name="password">The password given.</param>
+    /// <returns>True only for a known user and the right password.</returns>
+    public static bool VerifyUser(string? hash, string password)
+    {
+        bool match = Verify(hash ?? Decoy.Value, password);
+        return hash is not null && match;
+    }
+
+    private static readonly Lazy<string> Decoy = new(() => Hash(Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))));
+
     /// <summary>True when the text decodes as a hash this class can check.</summary>
     /// <param name="hash">Candidate hash.</param>
     /// <returns>Whether it is well-formed (base64, version-3 header).</returns>

@@ -73,6 +73,9 @@ internal static class LiveLoad
         await using var influx = await InfluxServer.LaunchAsync("twin");
         var yaml = new StringBuilder("site: bench\ncells:\n");
         for (int c = 0; c < cells; c++) yaml.Append(CultureInfo.InvariantCulture, $"  - {{ id: c{c:D4}, material: NMC811, q_li_Ah: 100, c_li0: 0.95 }}\n");
+        // the benchmark reads the REST API as a monitoring script would: with a read-only API token
+        var reader = Twin.Service.Security.ApiTokens.Create();
+        yaml.Append(CultureInfo.InvariantCulture, $"api:\n  tokens:\n    - {{ name: bench-reader, cells: [], hash: \"{reader.Hash}\" }}\n");
         string config = Path.Combine(dir, "experiment.yaml");
         File.WriteAllText(config, yaml.ToString());
         int apiPort = MosquittoBroker.FreePort();
@@ -88,6 +91,7 @@ internal static class LiveLoad
         serve.BeginOutputReadLine();
         serve.BeginErrorReadLine();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}") };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", reader.Token);
         await WaitAsync(async () => { try { return (await http.GetAsync("/health")).IsSuccessStatusCode; } catch (HttpRequestException) { return false; } }, 60);
 
         // Warm-up: the same load for WarmupSeconds first (JIT, tiered compilation, thread pool, InfluxDB caches),

@@ -37,12 +37,15 @@ public sealed class LivePipelineTests(ITestOutputHelper output)
         try
         {
             string config = Path.Combine(dir, "experiment.yaml");
-            File.WriteAllText(config, "site: id31\ncells:\n  - id: lg-m50\n    material: NMC811\n    q_li_Ah: 8.732\n    c_li0: 0.80\n");
+            var reader = Twin.Service.Security.ApiTokens.Create();
+            File.WriteAllText(config, "site: id31\ncells:\n  - id: lg-m50\n    material: NMC811\n    q_li_Ah: 8.732\n    c_li0: 0.80\n"
+                + $"api:\n  tokens:\n    - {{ name: test-reader, cells: [], hash: \"{reader.Hash}\" }}\n");
             int apiPort = MosquittoBroker.FreePort();
             string api = $"http://127.0.0.1:{apiPort}";
             string[] serveArgs = ["serve", "--config", config, "--mqtt", broker.Url, "--influx", influx.BaseUri.ToString(), "--db", "twin",
                 "--data-dir", Path.Combine(dir, "data"), "--urls", api];
             using var http = new HttpClient { BaseAddress = new Uri(api) };
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", reader.Token);
             // Counts what the publisher sends, to see it go on while the service is down.
             long published = 0;
             await using var watcher = new MqttClient(MqttClientOptions.Parse(broker.Url) with { ClientId = "test-watcher" });

@@ -52,7 +52,7 @@ public sealed class TwinInfluxData : IAsyncLifetime
 
         string config = Path.Combine(_dir, "experiment.yaml");
         File.WriteAllText(config, "cells:\n" + string.Concat(Cells.Select(c =>
-            $"  - id: {c.Cell}\n    site: {c.Site}\n    material: NMC811\n    q_li_Ah: 8.732\n    c_li0: 0.80\n")));
+            $"  - id: {c.Cell}\n    site: {c.Site}\n    material: NMC811\n    q_li_Ah: 8.732\n    c_li0: 0.80\n")) + TestApi.Section());
         var bus = new InProcessBus();
         var app = TwinServer.Build(new ServeOptions(config, Path.Combine(_dir, "data"), "http://127.0.0.1:0")
         {
@@ -62,7 +62,7 @@ public sealed class TwinInfluxData : IAsyncLifetime
         await app.StartAsync();
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+            using var http = TestApi.Client(app);
             long end = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100 - 60_000_000_000L;
             long duration = samples[^1].TimeUnixNs - samples[0].TimeUnixNs;
             for (int i = 0; i < Cells.Length; i++)

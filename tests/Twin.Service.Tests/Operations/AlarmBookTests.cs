@@ -38,6 +38,56 @@ public sealed class AlarmBookTests : IDisposable
     }
 
     [Fact]
+    public void ACrossingWhileTheAlarmIsOpenIsCountedOnItAndANewAlarmStartsOnlyAfterAcknowledgement()
+    {
+        long raisedId;
+        using (var book = new AlarmBook(_dir))
+        {
+            var raised = book.OnTransition("s", "c", Zone.Critical, 1, 0.399, 4.1, 1)!;
+            raisedId = raised.Id;
+            for (int i = 0; i < 999; i++)
+            {
+                Assert.Equal("cleared", book.OnTransition("s", "c", Zone.Caution, 2 + 2 * i, 0.41, 4.0, 1)!.State);
+                var again = book.OnTransition("s", "c", Zone.Critical, 3 + 2 * i, 0.39, 4.1, 1)!;
+                Assert.Equal((raised.Id, "active", i + 2), (again.Id, again.State, again.Crossings));
+            }
+            var cleared = book.OnTransition("s", "c", Zone.Caution, 3000, 0.41, 4.0, 1)!;
+            Assert.Equal(("critical", 0.399, 1L), (cleared.Zone, cleared.CLi, cleared.RaisedUnixNs)); // the first crossing is kept
+            var deep = book.OnTransition("s", "c", Zone.Deep, 3001, 0.31, 4.2, 1)!;
+            Assert.Equal(("deep", 1001), (deep.Zone, deep.Crossings));
+            Assert.Single(book.All());
+            // another cell has its own episode
+            Assert.NotEqual(raised.Id, book.OnTransition("s", "d", Zone.Critical, 3002, 0.39, 4.1, 1)!.Id);
+        }
+        using (var reopened = new AlarmBook(_dir))
+        {
+            var again = reopened.OnTransition("s", "c", Zone.Caution, 3003, 0.41, 4.0, 1)!;
+            again = reopened.OnTransition("s", "c", Zone.Critical, 3004, 0.39, 4.1, 1)!;
+            Assert.Equal((raisedId, 1002, "deep"), (again.Id, again.Crossings, again.Zone));
+            reopened.Acknowledge(raisedId, "olga", null, 3005);
+            Assert.Equal("closed", reopened.OnTransition("s", "c", Zone.Safe, 3006, 0.5, 3.8, 1)!.State);
+            var next = reopened.OnTransition("s", "c", Zone.Critical, 3007, 0.39, 4.1, 1)!;
+            Assert.Equal((1, "active"), (next.Crossings, next.State));
+            Assert.NotEqual(raisedId, next.Id);
+            Assert.Equal(3, reopened.All().Count);
+        }
+    }
+
+    [Fact]
+    public void A_batch_of_crossings_is_one_line_in_the_file()
+    {
+        using (var book = new AlarmBook(_dir))
+        {
+            var batch = Enumerable.Range(0, 2000).Select(i => new AlarmTransition(i % 2 == 0 ? Zone.Critical : Zone.Caution, i, 0.4, 4.1, 1)).ToList();
+            var changed = Assert.Single(book.OnTransitions("s", "c", batch));
+            Assert.Equal((1000, "cleared"), (changed.Crossings, changed.State));
+        }
+        Assert.Single(File.ReadAllLines(Path.Combine(_dir, AlarmBook.FileName)));
+        using var reopened = new AlarmBook(_dir);
+        Assert.Equal(1000, reopened.All().Single().Crossings);
+    }
+
+    [Fact]
     public void AcknowledgingTwiceOrAnUnknownAlarmIsRefusedWithWhoAndWhich()
     {
         using var book = new AlarmBook(_dir);

@@ -23,7 +23,7 @@ public sealed class CellOperationsTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        File.WriteAllText(Config, "site: lab\ncells:\n  - { id: lg-m50, material: NMC811, q_li_Ah: 8.732, c_li0: 0.80 }\n");
+        File.WriteAllText(Config, "site: lab\ncells:\n  - { id: lg-m50, material: NMC811, q_li_Ah: 8.732, c_li0: 0.80 }\n" + TestApi.Section());
         return Task.CompletedTask;
     }
 
@@ -66,7 +66,7 @@ public sealed class CellOperationsTests : IAsyncLifetime
         (app, _) = await StartAsync();
         await using (app)
         {
-            var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+            var http = TestApi.Client(app);
             var detail = await http.GetFromJsonAsync<JsonElement>("/api/cells/lg-m50");
             Assert.Equal(0.44, detail.GetProperty("limits").GetProperty("c_li_min").GetDouble());
             Assert.Equal("olga", app.Services.GetRequiredService<CellOperations>().Audit.Latest().First().User);
