@@ -2,9 +2,11 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Twin.Core.Samples;
 using Twin.Messaging.Contracts;
 using Twin.Service.Alarms;
 using Twin.Service.Ingest;
+using IngestSnapshot = Twin.Service.Ingest.CellSnapshot;
 
 namespace Twin.Dashboard.Live;
 
@@ -200,16 +202,16 @@ public sealed class LiveBroadcaster : BackgroundService
     private static (TimelinePoint[] Points, PatternMark[] Patterns) TimelineOf(Feed f) =>
         (f.Timeline.Snapshot(), [.. f.Runtime.Patterns.Select(CellCards.Mark)]);
 
-    private void OnApplied(CellRuntime rt, IngestBatch batch)
+    private void OnApplied(IngestSnapshot cell, IngestBatch batch)
     {
-        if (!_feeds.TryGetValue(Key(rt), out var f)) return;
+        if (!_feeds.TryGetValue(cell.Key, out var f)) return;
         f.Append(batch);
         if (f.MarkChanged()) _changed.Enqueue(f);
     }
 
-    private void OnPattern(CellRuntime rt, PatternRecord p)
+    private void OnPattern(IngestSnapshot cell, PatternRecord p)
     {
-        if (!_feeds.TryGetValue(Key(rt), out var f)) return;
+        if (!_feeds.TryGetValue(cell.Key, out var f)) return;
         f.AddPattern(CellCards.Mark(p));
         if (f.MarkChanged()) _changed.Enqueue(f);
     }
@@ -228,8 +230,6 @@ public sealed class LiveBroadcaster : BackgroundService
 
     private Feed? FeedOf(string key) =>
         _feeds.GetValueOrDefault(key) ?? _feeds.Values.FirstOrDefault(f => f.Runtime.Cell.Config.CellId == key);
-
-    private static string Key(CellRuntime rt) => rt.Cell.Site + "/" + rt.Cell.Config.CellId;
 
     /// <summary>One cell's live feed: its timeline and what has not been pushed yet.</summary>
     private sealed class Feed(CellRuntime rt)
@@ -252,7 +252,7 @@ public sealed class LiveBroadcaster : BackgroundService
                     var p = CellCards.Point(s);
                     if (Timeline.Add(p)) _points.Add(p);
                 }
-                if (batch.Samples.Count > 0) Kind = batch.Samples[^1].Sample.Kind;
+                if (batch.Samples.Count > 0) Kind = batch.Samples[^1].Sample.Kind.Name();
             }
         }
 

@@ -46,7 +46,7 @@ public static class TwinServer
         Directory.CreateDirectory(options.DataDir);
         // sign-in cookies and antiforgery tokens stay valid across restarts: keys live with the service's data
         builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDir, "keys"))).SetApplicationName("twin-service");
-        var metrics = new ServiceMetrics();
+        var metrics = new ServiceMetrics(options.Time);
         var bus = options.Bus ?? new InProcessBus();
         var checkpoints = new CheckpointStore(Path.Combine(options.DataDir, "state"));
         var alarms = new AlarmBook(options.DataDir);
@@ -98,7 +98,7 @@ public static class TwinServer
         builder.Services.AddSingleton(alarms);
         builder.Services.AddSingleton(audit);
         builder.Services.AddSingleton(sp => new TwinIngestService(cells, bus, sp.GetRequiredService<ITwinStore>(), checkpoints, metrics,
-            sp.GetRequiredService<ILogger<TwinIngestService>>(), options.ClientId, options.ConnectBus, alarms));
+            sp.GetRequiredService<ILogger<TwinIngestService>>(), options.ClientId, options.ConnectBus, alarms, options.Time));
         builder.Services.AddSingleton(sp => new CellOperations(sp.GetRequiredService<TwinIngestService>(), alarms, overrides, audit));
         builder.Services.AddHostedService(sp => new Lifecycle(spool, sp.GetRequiredService<TwinIngestService>(), checkpoints, bus, writer, loggerFactory,
             [alarms, audit, overrides]));

@@ -1,3 +1,4 @@
+using Twin.Core.Samples;
 using Twin.Core.Cutoff;
 using Twin.Core.Safety;
 using Twin.Messaging.Contracts;
@@ -24,11 +25,11 @@ public static class TwinPoints
         {
             var t = Tagged("telemetry", c).Timestamp(at);
             if (!string.IsNullOrEmpty(batch.Instrument)) t.Tag("instrument", batch.Instrument);
-            t.Field("voltage_V", s.VoltageV!.Value).Field("current_A", s.CurrentA!.Value).Field("seq", s.Seq)
+            t.Field("voltage_V", s.VoltageV).Field("current_A", s.CurrentA).Field("seq", s.Seq)
              .Field("step", (long)s.Step).Field("cycle", (long)s.Cycle).Field("counter_segment", (long)s.CounterSegment);
-            if (s.ChargeAh is double q) t.Field("charge_Ah", q);
-            if (s.TemperatureC is double temp) t.Field("temperature_C", temp);
-            if (s.Kind is not null) t.Field("kind", s.Kind);
+            if (s.HasCharge) t.Field("charge_Ah", s.ChargeAh);
+            if (s.HasTemperature) t.Field("temperature_C", s.TemperatureC);
+            if (s.Kind.Name() is { } kind) t.Field("kind", kind);
             into.Add(t.Build());
 
             var w = Tagged("twin", c).Timestamp(at)
@@ -43,8 +44,8 @@ public static class TwinPoints
         foreach (var tr in batch.Transitions)
         {
             into.Add(Tagged("alarm", c).Timestamp(tr.TimeUnixNs)
-                .Field("from", tr.From).Field("to", tr.To).Field("c_li", tr.CLi).Field("voltage_V", tr.VoltageV)
-                .Field("step", (long)tr.Step).Field("active", tr.To is "critical" or "deep").Build());
+                .Field("from", tr.From.Name()).Field("to", tr.To.Name()).Field("c_li", tr.CLi).Field("voltage_V", tr.VoltageV)
+                .Field("step", (long)tr.Step).Field("active", tr.To >= Zone.Critical).Build());
         }
     }
 
