@@ -33,6 +33,8 @@ public enum SequenceRejection : byte
     TimeBackwards,
     /// <summary>The sample lies more than <see cref="SequenceTracker.AheadWindow"/> past both the service's clock and the cell's last sample.</summary>
     TimeAhead,
+    /// <summary>The sample fills a gap the session skipped earlier, after later samples were applied (samples apply in order only).</summary>
+    OutOfOrder,
 }
 
 /// <summary>The tracker's answer for one sample.</summary>
@@ -65,10 +67,18 @@ public readonly record struct SequenceCounts(
     [property: JsonPropertyName("sessions")] long Sessions,
     [property: JsonPropertyName("resumed")] long Resumed);
 
+/// <summary>A run of sequence numbers a session skipped (a gap): samples never applied.</summary>
+/// <param name="From">First missing number.</param>
+/// <param name="To">Last missing number.</param>
+public readonly record struct SkippedRange(
+    [property: JsonPropertyName("from")] long From,
+    [property: JsonPropertyName("to")] long To);
+
 /// <summary>What <see cref="SequenceTracker"/> keeps across a restart.</summary>
 /// <param name="Current">The active session's position, or null before the first sample.</param>
 /// <param name="Previous">The session active before the last session change, or null.</param>
-public readonly record struct SequenceState(SourcePosition? Current, SourcePosition? Previous);
+/// <param name="Skipped">The active session's most recent gaps (at most <see cref="SequenceTracker.SkippedKept"/>), or null for none.</param>
+public readonly record struct SequenceState(SourcePosition? Current, SourcePosition? Previous, IReadOnlyList<SkippedRange>? Skipped = null);
 
 /// <summary>
 /// A cell's sequence and time window, which one outlier cannot poison: a redelivered sample is dropped, the next
@@ -91,8 +101,13 @@ public sealed class SequenceTracker
 
     private static readonly long AheadNs = AheadWindow.Ticks * 100;
 
+    /// <summary>Gaps of the active session remembered, so that a sample arriving late into one is not taken for a
+    /// redelivery of a stored sample (it is rejected as <see cref="SequenceRejection.OutOfOrder"/>).</summary>
+    public const int SkippedKept = 64;
+
     private SourcePosition? _current;
     private SourcePosition? _previous;
+    private readonly List<SkippedRange> _skipped = [];
     private long _accepted, _duplicates, _gaps, _missing, _sessions, _resumed;
 
     /// <summary>Creates a tracker, resuming from a saved state.</summary>
@@ -102,6 +117,7 @@ public sealed class SequenceTracker
     {
         _current = state.Current;
         _previous = state.Previous;
+        if (state.Skipped is not null) _skipped.AddRange(state.Skipped.TakeLast(SkippedKept));
         (_accepted, _duplicates, _gaps, _missing, _sessions, _resumed) = counts;
     }
 
@@ -112,7 +128,7 @@ public sealed class SequenceTracker
     public long? LastTimeUnixNs => _current?.TimeUnixNs;
 
     /// <summary>The positions to save.</summary>
-    public SequenceState State => new(_current, _previous);
+    public SequenceState State => new(_current, _previous, _skipped.Count == 0 ? null : [.. _skipped]);
 
     /// <summary>The counts so far.</summary>
     public SequenceCounts Counts => new(_accepted, _duplicates, _gaps, _missing, _sessions, _resumed);
@@ -142,7 +158,14 @@ public sealed class SequenceTracker
         if (timeUnixNs - Math.Max(nowUnixNs, lastTime) > AheadNs) return Ahead(timeUnixNs, nowUnixNs, lastTime);
         var p = _previous;
         bool atOrBeforeKnown = seq <= c.Seq || (p is { } q && seq <= q.Seq);
-        if (timeUnixNs <= lastTime && atOrBeforeKnown) return new SequenceDecision(SequenceVerdict.Duplicate);
+        if (timeUnixNs <= lastTime && atOrBeforeKnown)
+        {
+            foreach (var g in _skipped)
+                if (seq >= g.From && seq <= g.To)
+                    return new SequenceDecision(SequenceVerdict.Rejected, SequenceRejection.OutOfOrder,
+                        $"seq {seq} was skipped (gap {g.From}–{g.To}) and arrives after seq {c.Seq}: samples are applied in order only; send a cell's samples one request after the other");
+            return new SequenceDecision(SequenceVerdict.Duplicate);
+        }
         bool nextOfPrevious = p is { } pp && seq == pp.Seq + 1;
         if (seq == c.Seq + 1 || (Continues(c, seq) && !nextOfPrevious))
         {
@@ -180,6 +203,7 @@ public sealed class SequenceTracker
             case SequenceVerdict.Rejected:
                 return;
             case SequenceVerdict.NewSession:
+                _skipped.Clear();
                 _previous = _current;
                 _current = new SourcePosition(seq, timeUnixNs);
                 _accepted++;
@@ -187,6 +211,7 @@ public sealed class SequenceTracker
                 return;
             case SequenceVerdict.ResumedSession:
                 (_previous, var from) = (_current, _previous!.Value);
+                _skipped.Clear();
                 _resumed++;
                 Advance(from, seq, timeUnixNs);
                 return;
@@ -210,6 +235,8 @@ public sealed class SequenceTracker
         if (seq == from.Seq + 1) return;
         _gaps++;
         _missing += seq - from.Seq - 1;
+        _skipped.Add(new SkippedRange(from.Seq + 1, seq - 1));
+        if (_skipped.Count > SkippedKept) _skipped.RemoveAt(0);
     }
 
     private static SequenceDecision Backwards(long seq, long timeUnixNs, long lastTime) =>

@@ -255,7 +255,7 @@ public sealed class CellRuntime
         var r = _rejections.Counts;
         return new(Cell.Site, Cell.Config.CellId, _sequence.LastSeq, LastTimeUnixNs, Twin.Checkpoint(CheckpointCycles))
         {
-            Sequence = new SequenceRecord(PositionRecord.From(q.Current), PositionRecord.From(q.Previous), _sequence.Counts),
+            Sequence = new SequenceRecord(PositionRecord.From(q.Current), PositionRecord.From(q.Previous), _sequence.Counts, q.Skipped),
             Counters = _counters.State,
             Rejected = r.Messages.Count + r.Samples.Count == 0 ? null : new RejectedRecord(
                 r.Messages.ToDictionary(kv => kv.Key.Name(), kv => kv.Value), r.Samples.ToDictionary(kv => kv.Key.Name(), kv => kv.Value)),
@@ -270,7 +270,7 @@ public sealed class CellRuntime
         _sequence = saved switch
         {
             null => new SequenceTracker(),
-            { Sequence: { } q } => new SequenceTracker(new SequenceState(q.Current?.ToPosition(), q.Previous?.ToPosition()), q.Counts),
+            { Sequence: { } q } => new SequenceTracker(new SequenceState(q.Current?.ToPosition(), q.Previous?.ToPosition(), q.Skipped), q.Counts),
             _ => new SequenceTracker(new SequenceState(saved.LastSeq is long l ? new SourcePosition(l, saved.LastTimeUnixNs) : null, null)),
         };
         _counters = new CounterContinuity(Cell.Config.QLiAh, Twin.Checkpoint(1).Estimator, saved?.Counters, LastTimeUnixNs);

@@ -15,6 +15,8 @@ public enum RejectionReason : byte
     TimeBackwards,
     /// <summary>The sample lies too far in the future (<see cref="SequenceRejection.TimeAhead"/>).</summary>
     TimeAhead,
+    /// <summary>The sample fills an earlier gap after later samples were applied (<see cref="SequenceRejection.OutOfOrder"/>).</summary>
+    OutOfOrder,
     /// <summary>The source's counter restarted (new counter segment) holding more charge than its current can have passed since the previous sample.</summary>
     CounterJump,
 }
@@ -27,7 +29,7 @@ public static class RejectionReasons
 
     /// <summary>The wire name.</summary>
     /// <param name="reason">The reason.</param>
-    /// <returns>"invalid", "too_large", "seq_ahead", "time_backwards", "time_ahead" or "counter_jump".</returns>
+    /// <returns>"invalid", "too_large", "seq_ahead", "time_backwards", "time_ahead", "out_of_order" or "counter_jump".</returns>
     public static string Name(this RejectionReason reason) => reason switch
     {
         RejectionReason.Invalid => "invalid",
@@ -35,6 +37,7 @@ public static class RejectionReasons
         RejectionReason.SeqAhead => "seq_ahead",
         RejectionReason.TimeBackwards => "time_backwards",
         RejectionReason.TimeAhead => "time_ahead",
+        RejectionReason.OutOfOrder => "out_of_order",
         RejectionReason.CounterJump => "counter_jump",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "unknown rejection reason"),
     };
@@ -53,6 +56,7 @@ public static class RejectionReasons
         SequenceRejection.SeqAhead => RejectionReason.SeqAhead,
         SequenceRejection.TimeBackwards => RejectionReason.TimeBackwards,
         SequenceRejection.TimeAhead => RejectionReason.TimeAhead,
+        SequenceRejection.OutOfOrder => RejectionReason.OutOfOrder,
         _ => throw new ArgumentOutOfRangeException(nameof(rejection), rejection, "not a rejection"),
     };
 }

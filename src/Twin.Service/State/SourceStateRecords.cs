@@ -24,10 +24,12 @@ public sealed record PositionRecord(
 /// <param name="Current">The active source session.</param>
 /// <param name="Previous">The session active before the last session change, or null.</param>
 /// <param name="Counts">Counts since the cell's first sample.</param>
+/// <param name="Skipped">The active session's recent gaps, or null.</param>
 public sealed record SequenceRecord(
     [property: JsonPropertyName("current")] PositionRecord? Current,
     [property: JsonPropertyName("previous")] PositionRecord? Previous,
-    [property: JsonPropertyName("counts")] SequenceCounts Counts);
+    [property: JsonPropertyName("counts")] SequenceCounts Counts,
+    [property: JsonPropertyName("skipped")] IReadOnlyList<SkippedRange>? Skipped = null);
 
 /// <summary>
 /// One source session's charge counter as the twin service follows it (see the ingest's counter continuity): the

@@ -112,6 +112,22 @@ public class SequenceTrackerTests
     }
 
     [Fact]
+    public void A_late_sample_into_a_gap_is_rejected_as_out_of_order_not_taken_for_a_duplicate()
+    {
+        var t = new SequenceTracker();
+        See(t, 1, T0 + S);
+        See(t, 2, T0 + 2 * S);
+        Assert.Equal(SequenceVerdict.Gap, See(t, 5, T0 + 5 * S));
+        var late = t.Observe(3, T0 + 3 * S, Now);
+        Assert.Equal((SequenceVerdict.Rejected, SequenceRejection.OutOfOrder), (late.Verdict, late.Rejection));
+        Assert.Contains("was skipped (gap 3–4)", late.Detail);
+        Assert.Equal(SequenceVerdict.Duplicate, See(t, 2, T0 + 2 * S));
+        // The gap is remembered across a restart.
+        var resumed = new SequenceTracker(t.State, t.Counts);
+        Assert.Equal(SequenceVerdict.Rejected, See(resumed, 4, T0 + 4 * S));
+    }
+
+    [Fact]
     public void Classify_records_nothing_until_told()
     {
         var t = new SequenceTracker();
