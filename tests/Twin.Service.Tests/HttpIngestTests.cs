@@ -36,7 +36,7 @@ public sealed class HttpIngestTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_mount is not null) await RunAsync("umount", _mount);
+        if (_mount is not null) await RunAsync("umount", "--lazy", _mount);
         Directory.Delete(_dir, true);
     }
 

@@ -116,6 +116,7 @@ public static class TwinServer
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
+            await ingest.RecoverAsync(cancellationToken).ConfigureAwait(false); // before the drainer may delete confirmed segments
             await spool.StartAsync(cancellationToken).ConfigureAwait(false);
             await ingest.StartAsync(cancellationToken).ConfigureAwait(false);
         }

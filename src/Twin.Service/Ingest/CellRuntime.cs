@@ -69,6 +69,9 @@ public sealed class CellRuntime
     /// <summary>True when the runtime resumed from a checkpoint.</summary>
     public bool Resumed { get; }
 
+    /// <summary>The checkpoint the runtime last saved or resumed from, or null.</summary>
+    public CellStateRecord? Durable => _durable;
+
     /// <summary>True while the live state is ahead of the last durable checkpoint (applied samples, recorded
     /// rejections or new settings not yet saved): the next message must save a checkpoint before it completes.</summary>
     public bool CheckpointPending { get; private set; }
@@ -248,8 +251,10 @@ public sealed class CellRuntime
         AlarmPayloads.Build(Cell, Twin.Zone, LastTimeUnixNs, _transitionsTotal, _transitions, alarmId, acknowledgedBy);
 
     /// <summary>The durable state record of the cell now.</summary>
+    /// <param name="savedUnixMs">When it is taken, service clock, ms since the Unix epoch (0: unknown).</param>
+    /// <param name="cleanStop">True when taken by a normal stop after the cell's last message.</param>
     /// <returns>The record to save.</returns>
-    public CellStateRecord Checkpoint()
+    public CellStateRecord Checkpoint(long savedUnixMs = 0, bool cleanStop = false)
     {
         var q = _sequence.State;
         var r = _rejections.Counts;
@@ -257,6 +262,8 @@ public sealed class CellRuntime
         {
             Sequence = new SequenceRecord(PositionRecord.From(q.Current), PositionRecord.From(q.Previous), _sequence.Counts, q.Skipped),
             Counters = _counters.State,
+            SavedUnixMs = savedUnixMs,
+            CleanStop = cleanStop,
             Rejected = r.Messages.Count + r.Samples.Count == 0 ? null : new RejectedRecord(
                 r.Messages.ToDictionary(kv => kv.Key.Name(), kv => kv.Value), r.Samples.ToDictionary(kv => kv.Key.Name(), kv => kv.Value)),
         };

@@ -59,4 +59,13 @@ public interface ITwinStore
     /// <returns>A task that completes when the record is accepted.</returns>
     /// <exception cref="IOException">The store cannot accept the record.</exception>
     ValueTask StorePatternAsync(ExperimentCell cell, PatternRecord pattern, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads back the telemetry samples the store took at or after a time, in the order it took them, for start-up
+    /// recovery after a crash (samples stored whose cell checkpoint was not yet saved).
+    /// </summary>
+    /// <param name="sinceUnixMs">When the store took them, ms since the Unix epoch; earlier ones may be skipped unread.</param>
+    /// <param name="cancellationToken">Stops reading.</param>
+    /// <returns>Site, cell and the sample as stored (its time is the stored time).</returns>
+    IAsyncEnumerable<(string Site, string Cell, IngestSample Sample)> ReadTelemetryAsync(long sinceUnixMs, CancellationToken cancellationToken);
 }

@@ -94,6 +94,54 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
     public CellRuntime? Find(string id) =>
         _cells.GetValueOrDefault(id) ?? _cells.Values.FirstOrDefault(c => c.Cell.Config.CellId == id);
 
+    /// <summary>
+    /// Start-up recovery after a crash: a cell's samples the store took after its last checkpoint (at most the batch
+    /// that was being checkpointed when the process died) are read back from the store and applied to the twin without
+    /// being stored again, then checkpointed; the broker's redelivery (or an HTTP client's retry) of them is then a
+    /// duplicate, so every sample is stored once. Nothing is read when every cell's checkpoint comes from a normal stop.
+    /// Call before the store's drainer starts.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels start-up.</param>
+    /// <returns>The number of samples recovered.</returns>
+    public async Task<long> RecoverAsync(CancellationToken cancellationToken)
+    {
+        var durable = _cells.Values.Select(rt => rt.Durable).ToList();
+        bool clean = durable.All(d => d is { CleanStop: true });
+        // From now on a crash may leave a batch behind a checkpoint again: the marks of the normal stop go first.
+        var unmark = _cells.Values.Where(rt => rt.Durable is { CleanStop: true })
+            .Select(rt => _checkpoints.SaveAsync(rt.Checkpoint(_time.GetUtcNow().ToUnixTimeMilliseconds()), cancellationToken)).ToList();
+        await Task.WhenAll(unmark).ConfigureAwait(false);
+        if (clean) return 0;
+        // Records of a cell's missing batch were appended after its last checkpoint was taken; a minute of slack for the clock.
+        long since = durable.Min(d => d is null || d.SavedUnixMs == 0 ? 0 : d.SavedUnixMs - 60_000);
+        var found = new Dictionary<CellRuntime, List<IngestSample>>();
+        await foreach (var (site, cell, sample) in _store.ReadTelemetryAsync(since, cancellationToken).ConfigureAwait(false))
+        {
+            if (!_cells.TryGetValue(Key(site, cell), out var rt) || sample.TimeUnixNs <= (rt.Durable?.LastTimeUnixNs ?? 0)) continue;
+            if (!found.TryGetValue(rt, out var list)) found[rt] = list = [];
+            list.Add(sample);
+        }
+        long recovered = 0;
+        foreach (var (rt, samples) in found)
+        {
+            await rt.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var batch = rt.Apply(samples, null, NowNs());
+                rt.RejectionsToLog.Clear();
+                await SaveCheckpointAsync(rt, batch, failFast: false, cancellationToken).ConfigureAwait(false);
+                recovered += batch.Samples.Count;
+                _log.LogWarning("cell {Cell}: {Count} sample(s) up to seq {Seq} were stored before the crash but not in the cell's checkpoint; applied again from the store, not stored twice",
+                    rt.Cell.Config.CellId, batch.Samples.Count, rt.LastSeq);
+            }
+            finally
+            {
+                rt.Lock.Release();
+            }
+        }
+        return recovered;
+    }
+
     /// <summary>Subscribes to every cell's telemetry and pattern topics and announces the service online.</summary>
     /// <param name="cancellationToken">Cancels start-up.</param>
     /// <returns>A task that completes when subscribed.</returns>
@@ -129,6 +177,7 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         _stopping.Cancel();
         foreach (var s in _subscriptions) await s.DisposeAsync().ConfigureAwait(false);
         _subscriptions.Clear();
+        await SaveCleanStopAsync(cancellationToken).ConfigureAwait(false);
         foreach (var site in _cells.Values.Select(c => c.Cell.Site).Distinct())
         {
             try
@@ -140,6 +189,31 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
             {
                 _log.LogWarning("could not announce offline status: {Error}", e.Message);
             }
+        }
+    }
+
+    /// <summary>Marks every idle cell's checkpoint as written by a normal stop, so the next start-up need not read the store back.</summary>
+    private async Task SaveCleanStopAsync(CancellationToken ct)
+    {
+        var saves = new List<Task>();
+        var held = new List<CellRuntime>();
+        try
+        {
+            foreach (var rt in _cells.Values)
+            {
+                if (!await rt.Lock.WaitAsync(TimeSpan.Zero, ct).ConfigureAwait(false)) continue; // busy: left unmarked, recovery reads
+                held.Add(rt);
+                if (!rt.CheckpointPending) saves.Add(_checkpoints.SaveAsync(rt.Checkpoint(_time.GetUtcNow().ToUnixTimeMilliseconds(), cleanStop: true), ct));
+            }
+            await Task.WhenAll(saves).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            _log.LogWarning("could not mark the checkpoints of a normal stop (the next start reads the store back): {Error}", e.Message);
+        }
+        finally
+        {
+            foreach (var rt in held) rt.Lock.Release();
         }
     }
 
@@ -318,9 +392,9 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         {
             try
             {
-                // An HTTP request that goes away does not stop a write that has begun (its samples could land in the
-                // spool without the checkpoint that claims them); only stopping the service does.
-                await _store.StoreAsync(batch, failFast ? _stopping.Token : ct).ConfigureAwait(false);
+                // Waited for to the end, whoever goes away: a write that was given up on could still land in the spool,
+                // and the same samples would then be stored again when the message comes back.
+                await _store.StoreAsync(batch, CancellationToken.None).ConfigureAwait(false);
                 return;
             }
             catch (IOException e)
@@ -348,10 +422,11 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         var delay = TimeSpan.FromMilliseconds(100);
         while (true)
         {
-            var record = rt.Checkpoint();
+            var record = rt.Checkpoint(_time.GetUtcNow().ToUnixTimeMilliseconds());
             try
             {
-                await _checkpoints.SaveAsync(record, failFast ? _stopping.Token : ct).ConfigureAwait(false);
+                // Waited for to the end: a checkpoint that may land must not be taken for one that did not.
+                await _checkpoints.SaveAsync(record, CancellationToken.None).ConfigureAwait(false);
                 rt.Commit(batch, record);
                 return;
             }
@@ -431,7 +506,7 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         try
         {
             rt.Reconfigure(limits, cutoff);
-            var record = rt.Checkpoint();
+            var record = rt.Checkpoint(_time.GetUtcNow().ToUnixTimeMilliseconds());
             await _checkpoints.SaveAsync(record, ct).ConfigureAwait(false);
             rt.Commit(null, record);
         }

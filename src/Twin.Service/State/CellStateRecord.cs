@@ -30,6 +30,14 @@ public sealed record CellStateRecord(
 
     /// <summary>Rejection counts; null when nothing was rejected or in older records.</summary>
     [JsonPropertyName("rejected")] public RejectedRecord? Rejected { get; init; }
+
+    /// <summary>When the record was taken, service clock, ms since the Unix epoch (0 in older records). Samples the
+    /// spool took after it may be missing from the record after a crash; start-up recovers them from the spool.</summary>
+    [JsonPropertyName("saved_unix_ms")] public long SavedUnixMs { get; init; }
+
+    /// <summary>True when the record was written by a normal stop, after the cell's last message: nothing in the
+    /// spool can be newer, so start-up need not look.</summary>
+    [JsonPropertyName("clean_stop")] public bool CleanStop { get; init; }
 }
 
 /// <summary>Source-generated JSON for the checkpoint store (NaN and ±∞ as named literals).</summary>

@@ -49,6 +49,26 @@ public static class TwinPoints
         }
     }
 
+    /// <summary>Reads a telemetry point back into the sample it was made from (<see cref="Append"/>), its time the stored time.</summary>
+    /// <param name="p">A point.</param>
+    /// <param name="site">Its site tag.</param>
+    /// <param name="cell">Its cell tag.</param>
+    /// <param name="sample">The sample.</param>
+    /// <returns>False when the point is not a telemetry point of this schema.</returns>
+    public static bool TryReadTelemetry(LinePoint p, out string site, out string cell, out IngestSample sample)
+    {
+        site = p.GetTag("site") ?? "";
+        cell = p.GetTag("cell") ?? "";
+        sample = default;
+        if (p.Measurement != "telemetry" || site.Length == 0 || cell.Length == 0 || p.GetField("seq") is not { } seq
+            || p.GetField("voltage_V") is not { } v || p.GetField("current_A") is not { } i) return false;
+        static double Float(LineField? f) => f is { } x ? x.FloatValue : double.NaN;
+        static int Int(LineField? f) => f is { } x ? (int)x.IntegerValue : 0;
+        sample = new IngestSample(seq.IntegerValue, p.TimestampNs, v.FloatValue, i.FloatValue, Float(p.GetField("charge_Ah")), Int(p.GetField("counter_segment")),
+            Int(p.GetField("step")), Int(p.GetField("cycle")), StepKindNames.Parse(p.GetField("kind")?.StringValue), Float(p.GetField("temperature_C")));
+        return true;
+    }
+
     /// <summary>The point of a diffraction pattern record, stamped at mid-exposure.</summary>
     /// <param name="cell">The cell.</param>
     /// <param name="p">The record.</param>
