@@ -22,7 +22,7 @@ public static class TwinApi
     /// <summary>Maps the endpoints.</summary>
     /// <param name="app">The route builder.</param>
     /// <param name="ingest">The ingest service holding the cells.</param>
-    /// <param name="bus">The bus, for the telemetry POST.</param>
+    /// <param name="bus">The bus; not used by the endpoints any more (telemetry posts go to the ingest service directly).</param>
     /// <param name="metrics">Metrics.</param>
     /// <param name="checks">Components reporting health.</param>
     /// <param name="alarms">The alarm book (for <c>GET /api/alarms</c>), or null.</param>

@@ -40,7 +40,6 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
     private readonly Func<CancellationToken, Task>? _connectBus;
     private readonly AlarmBook? _alarms;
     private readonly TimeProvider _time;
-    private readonly CancellationTokenSource _stopping = new();
     private int _stopped;
 
     /// <summary>Creates the service for an experiment.</summary>
@@ -174,7 +173,6 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
-        _stopping.Cancel();
         foreach (var s in _subscriptions) await s.DisposeAsync().ConfigureAwait(false);
         _subscriptions.Clear();
         await SaveCleanStopAsync(cancellationToken).ConfigureAwait(false);
@@ -294,7 +292,16 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
                 await RejectMessageAsync(rt, rejected!.Value, error.Message, failFast, ct).ConfigureAwait(false);
                 throw error;
             }
-            var batch = rt.Apply(parsed.Samples!, parsed.Instrument, NowNs());
+            IngestBatch batch;
+            try
+            {
+                batch = rt.Apply(parsed.Samples!, parsed.Instrument, NowNs());
+            }
+            catch
+            {
+                rt.Rollback(); // not applied after all: the message comes back and is applied anew, not dropped as a duplicate
+                throw;
+            }
             Report(rt, batch);
             var outcome = new IngestOutcome(batch.Samples.Count, batch.Duplicates, batch.Rejections);
             if (batch.Samples.Count == 0)
@@ -324,10 +331,10 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
             {
                 await StoreAsync(batch, failFast, ct).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is OperationCanceledException or StoreUnavailableException)
+            catch
             {
-                // Not stored: forget the batch (a broker keeps the message unacknowledged and redelivers it; the HTTP
-                // client is told to retry) and continue from the last durable state.
+                // Not stored (the store takes all of a batch or none): forget the batch (a broker keeps the message
+                // unacknowledged and redelivers it; the HTTP client is told to retry) and go on from the last durable state.
                 rt.Rollback();
                 throw;
             }
