@@ -18,7 +18,7 @@ public class SequenceTrackerTests
         Assert.Equal(SequenceVerdict.InOrder, See(t, 6, T0 + S));
         Assert.Equal(SequenceVerdict.Gap, See(t, 10, T0 + 5 * S));
         Assert.Equal(SequenceVerdict.Duplicate, See(t, 10, T0 + 5 * S));
-        Assert.Equal(SequenceVerdict.Duplicate, See(t, 7, T0 + 2 * S));
+        Assert.Equal(SequenceVerdict.Duplicate, See(t, 6, T0 + S));
         Assert.Equal(new SequenceCounts(3, 2, 1, 3, 0, 0), t.Counts);
         var resumed = new SequenceTracker(t.State, t.Counts);
         Assert.Equal(SequenceVerdict.Duplicate, See(resumed, 10, T0 + 5 * S));
