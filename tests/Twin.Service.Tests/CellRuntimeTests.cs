@@ -1,5 +1,6 @@
 using Twin.Core.Cells;
 using Twin.Core.Materials;
+using Twin.Core.Safety;
 using Twin.Messaging.Contracts;
 using Twin.Service.Config;
 using Twin.Service.Ingest;
@@ -26,16 +27,16 @@ public class CellRuntimeTests
     public void Applies_in_order_drops_duplicates_and_reports_transitions()
     {
         var rt = new CellRuntime(Cell, saved: null);
-        var b1 = rt.Apply(Charge(0, 100));
-        var again = rt.Apply(Charge(50, 60)); // 50..99 duplicates, 100..109 new
+        var b1 = rt.ApplyAndCommit(Charge(0, 100));
+        var again = rt.ApplyAndCommit(Charge(50, 60)); // 50..99 duplicates, 100..109 new
         Assert.Equal(100, b1.Samples.Count);
         Assert.Equal(10, again.Samples.Count);
-        Assert.Equal(50, rt.Sequence.Duplicates);
+        Assert.Equal(50, rt.SequenceCounts.Duplicates);
         // 109 intervals of 10 s at 1 A: 0.3028 A·h out of Q_Li = 1 A·h.
         Assert.Equal(0.95 - 109 * 10 / 3600.0, rt.Twin.CLi, 9);
         Assert.Equal("safe", rt.LastState!.Zone);
-        var b3 = rt.Apply(Charge(110, 100));
-        Assert.Contains(b3.Transitions, t => t.From == "caution" && t.To == "critical");
+        var b3 = rt.ApplyAndCommit(Charge(110, 100));
+        Assert.Contains(b3.Transitions, t => t.From == Zone.Caution && t.To == Zone.Critical);
         Assert.True(rt.Alarm().Active);
         Assert.Equal(209, rt.LastState!.Seq);
     }
@@ -48,11 +49,12 @@ public class CellRuntimeTests
         straight.Apply(Charge(150, 50));
 
         var first = new CellRuntime(Cell, null);
-        first.Apply(Charge(0, 150));
+        var b = first.Apply(Charge(0, 150));
         var saved = first.Checkpoint();
+        first.Commit(b, saved);
         first.Apply(Charge(150, 20));
-        first.Reset(saved);
-        Assert.Equal(149, first.Sequence.LastSeq);
+        first.Rollback();
+        Assert.Equal(149, first.LastSeq);
         var resumed = new CellRuntime(Cell, saved);
         Assert.True(resumed.Resumed);
         // Redelivery of already-applied samples changes nothing; the rest continues exactly.
@@ -60,6 +62,6 @@ public class CellRuntimeTests
         first.Apply(Charge(150, 50));
         Assert.Equal(straight.Twin.CLi, resumed.Twin.CLi);
         Assert.Equal(straight.Twin.CLi, first.Twin.CLi);
-        Assert.Equal(50, resumed.Sequence.Duplicates);
+        Assert.Equal(50, resumed.SequenceCounts.Duplicates);
     }
 }

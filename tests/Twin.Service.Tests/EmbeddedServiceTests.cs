@@ -242,10 +242,10 @@ public sealed class EmbeddedServiceTests : IAsyncLifetime
         var (app, _, http) = await StartAsync();
         try
         {
-            var bad = await http.PostAsync("/api/cells/lg-m50/telemetry", new StringContent("""{"schema":1,"samples":[{"seq":1,"time_unix_ns":5,"current_A":1}]}""", System.Text.Encoding.UTF8, "application/json"));
+            var bad = await http.PostAsync("/api/cells/lg-m50/telemetry", new StringContent("""{"schema":1,"samples":[{"seq":1,"time_unix_ns":1700000000000000000,"current_A":1}]}""", System.Text.Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
             Assert.Contains("voltage_V is missing", await bad.Content.ReadAsStringAsync());
-            var ok = await http.PostAsync("/api/cells/lg-m50/telemetry", new StringContent("""{"schema":1,"samples":[{"seq":1,"time_unix_ns":5,"voltage_V":3.5,"current_A":1}]}""", System.Text.Encoding.UTF8, "application/json"));
+            var ok = await http.PostAsync("/api/cells/lg-m50/telemetry", new StringContent("""{"schema":1,"samples":[{"seq":1,"time_unix_ns":1700000000000000000,"voltage_V":3.5,"current_A":1}]}""", System.Text.Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.Accepted, ok.StatusCode);
             Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/cells/nope")).StatusCode);
             string metrics = await http.GetStringAsync("/metrics");

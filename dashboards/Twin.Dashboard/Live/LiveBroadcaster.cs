@@ -2,9 +2,11 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Twin.Core.Samples;
 using Twin.Messaging.Contracts;
 using Twin.Service.Alarms;
 using Twin.Service.Ingest;
+using IngestSnapshot = Twin.Service.Ingest.CellSnapshot;
 
 namespace Twin.Dashboard.Live;
 
@@ -217,16 +219,16 @@ public sealed class LiveBroadcaster : BackgroundService
     private static (TimelinePoint[] Points, PatternMark[] Patterns) TimelineOf(Feed f) =>
         (f.Live.Timeline.Snapshot(), [.. f.Runtime.Patterns.Select(CellCards.Mark)]);
 
-    private void OnApplied(CellRuntime rt, IngestBatch batch)
+    private void OnApplied(IngestSnapshot cell, IngestBatch batch)
     {
-        if (!_feeds.TryGetValue(Key(rt), out var f)) return;
-        f.Live.Append(batch.Samples.Select(CellCards.Point), batch.Samples.Count > 0 ? batch.Samples[^1].Sample.Kind : null);
+        if (!_feeds.TryGetValue(cell.Key, out var f)) return;
+        f.Live.Append(batch.Samples.Select(CellCards.Point), batch.Samples.Count > 0 ? batch.Samples[^1].Sample.Kind.Name() : null);
         if (f.Live.MarkChanged()) _changed.Enqueue(f.Live);
     }
 
-    private void OnPattern(CellRuntime rt, PatternRecord p)
+    private void OnPattern(IngestSnapshot cell, PatternRecord p)
     {
-        if (!_feeds.TryGetValue(Key(rt), out var f)) return;
+        if (!_feeds.TryGetValue(cell.Key, out var f)) return;
         f.Live.AddPattern(CellCards.Mark(p));
         if (f.Live.MarkChanged()) _changed.Enqueue(f.Live);
     }
@@ -245,8 +247,6 @@ public sealed class LiveBroadcaster : BackgroundService
 
     private Feed? FeedOf(string key) =>
         _feeds.GetValueOrDefault(key) ?? _feeds.Values.FirstOrDefault(f => f.Runtime.Cell.Config.CellId == key);
-
-    private static string Key(CellRuntime rt) => rt.Cell.Site + "/" + rt.Cell.Config.CellId;
 
     /// <summary>A cell: its runtime and its feed.</summary>
     private sealed record Feed(CellRuntime Runtime, CellFeed Live)

@@ -8,7 +8,8 @@ public interface IMessageBus : IAsyncDisposable
 {
     /// <summary>
     /// Publishes a message. Completes when the message is accepted at its QoS: QoS 0 once written (or
-    /// queued), QoS 1 on PUBACK, QoS 2 on PUBCOMP; waits (back-pressure) while the outbox is full.
+    /// queued), QoS 1 on PUBACK, QoS 2 on PUBCOMP; waits (back-pressure) while the outbox is full. The in-process
+    /// bus, having no broker to hold the message, completes a QoS 1/2 publish when the subscribers' handlers did.
     /// </summary>
     /// <param name="message">The message; its topic must not contain wildcards.</param>
     /// <param name="cancellationToken">Cancels waiting; the message may still be delivered.</param>
@@ -23,7 +24,9 @@ public interface IMessageBus : IAsyncDisposable
     /// </summary>
     /// <param name="topicFilter">The filter.</param>
     /// <param name="qos">Maximum QoS to receive at.</param>
-    /// <param name="handler">Called for each message; an exception is logged and does not stop the subscription.</param>
+    /// <param name="handler">Called for each message; an exception is logged and does not stop the subscription, and the
+    /// message does not count as handled (the MQTT client does not acknowledge it; the in-process bus fails the QoS 1
+    /// publish with <see cref="MessageHandlerException"/>).</param>
     /// <param name="cancellationToken">Cancels the subscribe request.</param>
     /// <returns>Disposing it unsubscribes.</returns>
     /// <exception cref="ArgumentException">Invalid filter.</exception>

@@ -8,6 +8,13 @@ namespace Twin.Messaging.Bus;
 /// shared subscriptions (round-robin within a group) and retained messages; each subscription has a
 /// bounded queue, so a slow subscriber makes publishers wait (back-pressure) rather than memory grow.
 /// </summary>
+/// <remarks>
+/// Acknowledgement: with no broker to hold a message, a QoS 1 or 2 publish completes only when every matching
+/// subscriber's handler has completed it — so "published" means "handled", as an MQTT broker's PUBACK means "the
+/// broker holds it" — and a handler that throws fails the publish with <see cref="MessageHandlerException"/>
+/// instead of losing the message (the publisher keeps it and may retry). A publish made from inside a handler
+/// of this bus does not wait (handlers never wait for each other, so they cannot deadlock); QoS 0 never waits.
+/// </remarks>
 public sealed class InProcessBus : IMessageBus
 {
     private readonly ConcurrentDictionary<string, BusMessage> _retained = new(StringComparer.Ordinal);
@@ -16,6 +23,7 @@ public sealed class InProcessBus : IMessageBus
     private readonly object _gate = new();
     private readonly int _queueCapacity;
     private readonly Action<string>? _log;
+    private static readonly AsyncLocal<InProcessBus?> s_handling = new();
     private bool _disposed;
 
     /// <summary>Creates a bus.</summary>
@@ -34,7 +42,16 @@ public sealed class InProcessBus : IMessageBus
 
     private long _published;
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Publishes a message to every matching subscription. QoS 0, and any publish from inside a handler of this bus,
+    /// completes once the message is queued; QoS 1 and 2 complete when every matching handler has completed it.
+    /// </summary>
+    /// <param name="message">The message; its topic must not contain wildcards.</param>
+    /// <param name="cancellationToken">Cancels waiting; the message may still be handled.</param>
+    /// <returns>A task that completes as described.</returns>
+    /// <exception cref="ArgumentException">Invalid topic.</exception>
+    /// <exception cref="ObjectDisposedException">The bus was disposed.</exception>
+    /// <exception cref="MessageHandlerException">A handler threw, or its subscription closed before handling the message.</exception>
     public async ValueTask PublishAsync(BusMessage message, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -48,8 +65,23 @@ public sealed class InProcessBus : IMessageBus
         lock (_gate) targets = Targets(message.Topic);
         // Retain flag as delivered to existing subscribers is false (MQTT 5.0 §3.3.1.3 without retain-as-published).
         var delivered = message.Retain ? message with { Retain = false } : message;
-        foreach (var s in targets) await s.Queue.Writer.WriteAsync(delivered, cancellationToken).ConfigureAwait(false);
+        bool wait = message.Qos != QualityOfService.AtMostOnce && !ReferenceEquals(s_handling.Value, this);
+        List<Task>? handled = null;
+        foreach (var s in targets)
+        {
+            var done = wait ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+            try
+            {
+                await s.Queue.Writer.WriteAsync(new Delivery(delivered, done), cancellationToken).ConfigureAwait(false);
+            }
+            catch (ChannelClosedException)
+            {
+                continue; // unsubscribed meanwhile: as on a broker, a subscription that is gone receives nothing
+            }
+            if (done is not null) (handled ??= []).Add(done.Task);
+        }
         Interlocked.Increment(ref _published);
+        if (handled is not null) await Task.WhenAll(handled).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -64,7 +96,7 @@ public sealed class InProcessBus : IMessageBus
         if (group is null)
         {
             foreach (var r in _retained.Values.Where(r => TopicFilter.Matches(inner, r.Topic)).OrderBy(r => r.Topic, StringComparer.Ordinal))
-                sub.Queue.Writer.TryWrite(r);
+                sub.Queue.Writer.TryWrite(new Delivery(r, null));
         }
         sub.Start();
         return ValueTask.FromResult<IAsyncDisposable>(sub);
@@ -119,6 +151,9 @@ public sealed class InProcessBus : IMessageBus
     /// <summary>How long disposing a subscription waits for its queued messages to be handled.</summary>
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>A queued message and, when its publisher waits, what completes when it was handled.</summary>
+    private readonly record struct Delivery(BusMessage Message, TaskCompletionSource? Handled);
+
     private sealed class Subscription(InProcessBus bus, string filter, Func<BusMessage, CancellationToken, ValueTask> handler, int capacity) : IAsyncDisposable
     {
         private readonly CancellationTokenSource _stop = new();
@@ -127,7 +162,7 @@ public sealed class InProcessBus : IMessageBus
 
         public string Filter { get; } = filter;
 
-        public Channel<BusMessage> Queue { get; } = Channel.CreateBounded<BusMessage>(new BoundedChannelOptions(capacity)
+        public Channel<Delivery> Queue { get; } = Channel.CreateBounded<Delivery>(new BoundedChannelOptions(capacity)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -137,22 +172,37 @@ public sealed class InProcessBus : IMessageBus
 
         private async Task RunAsync()
         {
-            await foreach (var m in Queue.Reader.ReadAllAsync().ConfigureAwait(false))
+            s_handling.Value = bus;
+            await foreach (var d in Queue.Reader.ReadAllAsync().ConfigureAwait(false))
             {
-                if (_stop.IsCancellationRequested) return;
+                if (_stop.IsCancellationRequested)
+                {
+                    Abandon(d);
+                    continue;
+                }
                 try
                 {
-                    await handler(m, _stop.Token).ConfigureAwait(false);
+                    await handler(d.Message, _stop.Token).ConfigureAwait(false);
+                    d.Handled?.TrySetResult();
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !_stop.IsCancellationRequested)
                 {
-                    bus._log?.Invoke($"handler for '{Filter}' failed on '{m.Topic}': {e.Message}");
+                    bus._log?.Invoke($"handler for '{Filter}' failed on '{d.Message.Topic}': {e.Message}");
+                    d.Handled?.TrySetException(new MessageHandlerException(Filter, d.Message.Topic, e));
+                }
+                catch (OperationCanceledException)
+                {
+                    Abandon(d);
                 }
             }
         }
 
+        private void Abandon(Delivery d) =>
+            d.Handled?.TrySetException(new MessageHandlerException(Filter, d.Message.Topic, new ObjectDisposedException(nameof(InProcessBus), "the subscription closed before the message was handled")));
+
         /// <summary>Stops delivery: queued messages get up to <see cref="DrainTimeout"/> to be handled, then the
-        /// handler's token is cancelled and what is left is dropped (the in-process bus keeps nothing across runs).</summary>
+        /// handler's token is cancelled and what is left is dropped (the in-process bus keeps nothing across runs);
+        /// a publisher waiting for a dropped message gets a <see cref="MessageHandlerException"/>.</summary>
         public async ValueTask DisposeAsync()
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
@@ -167,6 +217,7 @@ public sealed class InProcessBus : IMessageBus
             catch (OperationCanceledException)
             {
             }
+            while (Queue.Reader.TryRead(out var left)) Abandon(left);
             _stop.Dispose();
         }
     }

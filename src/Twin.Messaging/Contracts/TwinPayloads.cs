@@ -23,11 +23,17 @@ public static class TwinPayloads
         JsonSerializer.SerializeToUtf8Bytes(payload, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)
             (TwinJsonContracts.Default.GetTypeInfo(typeof(T)) ?? throw new NotSupportedException($"{typeof(T).Name} is not a contract payload")));
 
-    /// <summary>Parses and validates a telemetry payload.</summary>
+    /// <summary>Parses and validates a telemetry payload against the contract and the plausibility bounds of
+    /// <see cref="TelemetryBounds"/> that need neither the cell nor the clock.</summary>
     /// <param name="utf8">Payload bytes.</param>
     /// <param name="topic">Topic, for messages.</param>
-    /// <returns>The message, with at least one sample, sequence numbers strictly increasing, voltage and current present and finite.</returns>
-    /// <exception cref="PayloadException">Malformed JSON, wrong schema, or an invalid sample; the message names sample index, seq and field.</exception>
+    /// <returns>The message: 1 to <see cref="MaxSamplesPerMessage"/> samples, seq ≥ 0 and strictly increasing,
+    /// time_unix_ns not before <see cref="TelemetryBounds.MinTimeUnixNs"/>, voltage and current present, finite and
+    /// within ±<see cref="TelemetryBounds.MaxAbsVoltageV"/> V and ±<see cref="TelemetryBounds.MaxAbsCurrentA"/> A,
+    /// charge finite, temperature finite and within [<see cref="TelemetryBounds.MinTemperatureC"/>,
+    /// <see cref="TelemetryBounds.MaxTemperatureC"/>] °C, kind one of the four names.</returns>
+    /// <exception cref="PayloadException">Malformed JSON, wrong schema, or an invalid sample; the message names sample
+    /// index, seq, field, the value and the range expected.</exception>
     public static TelemetryMessage ParseTelemetry(ReadOnlySpan<byte> utf8, string topic)
     {
         var m = Deserialize(utf8, topic, TwinJsonContracts.Default.TelemetryMessage);
@@ -38,16 +44,18 @@ public static class TwinPayloads
         long prev = long.MinValue;
         for (int i = 0; i < m.Samples.Count; i++)
         {
-            var s = m.Samples[i];
+            var s = m.Samples[i] ?? throw new PayloadException(topic, $"sample {i} is null; expected an object");
             string at = $"sample {i} (seq {s.Seq})";
             if (s.Seq < 0) throw new PayloadException(topic, $"{at}: seq must be ≥ 0");
             if (s.Seq <= prev) throw new PayloadException(topic, $"{at}: seq must increase within a message (previous {prev})");
             prev = s.Seq;
-            if (s.TimeUnixNs <= 0) throw new PayloadException(topic, $"{at}: time_unix_ns must be a positive number of ns since the Unix epoch");
-            Finite(topic, at, "voltage_V", s.VoltageV, required: true);
-            Finite(topic, at, "current_A", s.CurrentA, required: true);
+            if (s.TimeUnixNs < TelemetryBounds.MinTimeUnixNs)
+                throw new PayloadException(topic, FormattableString.Invariant(
+                    $"{at}: time_unix_ns = {s.TimeUnixNs} lies before 1990-01-01 ({TelemetryBounds.MinTimeUnixNs}); expected ns since the Unix epoch (seconds, ms or µs sent instead?)"));
+            InRange(topic, at, "voltage_V", s.VoltageV, required: true, -TelemetryBounds.MaxAbsVoltageV, TelemetryBounds.MaxAbsVoltageV, "V");
+            InRange(topic, at, "current_A", s.CurrentA, required: true, -TelemetryBounds.MaxAbsCurrentA, TelemetryBounds.MaxAbsCurrentA, "A");
             Finite(topic, at, "charge_Ah", s.ChargeAh, required: false);
-            Finite(topic, at, "temperature_C", s.TemperatureC, required: false);
+            InRange(topic, at, "temperature_C", s.TemperatureC, required: false, TelemetryBounds.MinTemperatureC, TelemetryBounds.MaxTemperatureC, "°C");
             if (s.Kind is not null && !s_kinds.Contains(s.Kind))
                 throw new PayloadException(topic, $"{at}: kind '{s.Kind}' is not one of charge, discharge, rest, other");
         }
@@ -111,6 +119,13 @@ public static class TwinPayloads
             return;
         }
         if (!double.IsFinite(value.Value)) throw new PayloadException(topic, $"{at}: {field} must be a finite number");
+    }
+
+    private static void InRange(string topic, string at, string field, double? value, bool required, double min, double max, string unit)
+    {
+        Finite(topic, at, field, value, required);
+        if (value is double v && (v < min || v > max))
+            throw new PayloadException(topic, FormattableString.Invariant($"{at}: {field} = {v:G6} is outside the plausible range [{min:G6}, {max:G6}] {unit}"));
     }
 }
 

@@ -13,7 +13,7 @@ namespace Twin.Service.Api;
 /// <param name="CLi">c_Li now.</param>
 /// <param name="TimeToCriticalS">Seconds to the critical limit at the present rate, or null.</param>
 /// <param name="LastTimeUnixNs">Time of the last sample.</param>
-/// <param name="Samples">Samples applied since the service started.</param>
+/// <param name="Samples">Samples applied since the cell's first sample.</param>
 /// <param name="State">The latest state payload, or null before the first sample.</param>
 public sealed record CellSummary(
     [property: JsonPropertyName("site")] string Site,
@@ -43,18 +43,74 @@ public sealed record CellLimits(
     [property: JsonPropertyName("c_li_min")] double CLiMin,
     [property: JsonPropertyName("v_max_V")] double VMaxV);
 
-/// <summary>Sequence bookkeeping of a cell's telemetry.</summary>
-/// <param name="LastSeq">Last applied sequence number.</param>
-/// <param name="Accepted">Samples accepted.</param>
-/// <param name="Duplicates">Duplicates dropped.</param>
+/// <summary>Sequence bookkeeping of a cell's telemetry, since its first sample.</summary>
+/// <param name="LastSeq">Last applied sequence number (of the active source session).</param>
+/// <param name="LastTimeUnixNs">Stored time of the last applied sample, ns since the Unix epoch.</param>
+/// <param name="Accepted">Samples accepted (applied and stored).</param>
+/// <param name="Duplicates">Duplicates dropped (redeliveries of stored samples).</param>
 /// <param name="Gaps">Gaps seen.</param>
 /// <param name="Missing">Sequence numbers missing in gaps.</param>
+/// <param name="Sessions">New source sessions (a source that numbered again from the start, e.g. a restarted driver).</param>
+/// <param name="Resumed">Returns to the source session active before the last change.</param>
+/// <param name="Rejected">Samples rejected (all reasons; see <see cref="CellDetail.Rejected"/>).</param>
 public sealed record SequenceInfo(
     [property: JsonPropertyName("last_seq")] long? LastSeq,
+    [property: JsonPropertyName("last_time_unix_ns")] long LastTimeUnixNs,
     [property: JsonPropertyName("accepted")] long Accepted,
     [property: JsonPropertyName("duplicates")] long Duplicates,
     [property: JsonPropertyName("gaps")] long Gaps,
-    [property: JsonPropertyName("missing")] long Missing);
+    [property: JsonPropertyName("missing")] long Missing,
+    [property: JsonPropertyName("sessions")] long Sessions,
+    [property: JsonPropertyName("resumed")] long Resumed,
+    [property: JsonPropertyName("rejected")] long Rejected);
+
+/// <summary>What a cell rejected, since its first sample.</summary>
+/// <param name="Messages">Whole messages rejected (all reasons).</param>
+/// <param name="Samples">Single samples rejected (all reasons).</param>
+/// <param name="MessagesByReason">Messages per reason ("invalid", "too_large").</param>
+/// <param name="SamplesByReason">Samples per reason ("seq_ahead", "time_backwards", "time_ahead", "counter_jump").</param>
+/// <param name="Last">The most recent rejection since the service started, or null.</param>
+public sealed record RejectionInfo(
+    [property: JsonPropertyName("messages")] long Messages,
+    [property: JsonPropertyName("samples")] long Samples,
+    [property: JsonPropertyName("messages_by_reason")] IReadOnlyDictionary<string, long> MessagesByReason,
+    [property: JsonPropertyName("samples_by_reason")] IReadOnlyDictionary<string, long> SamplesByReason,
+    [property: JsonPropertyName("last")] LastRejection? Last);
+
+/// <summary>The most recent rejection of a cell.</summary>
+/// <param name="TimeUnixNs">When, service clock, ns since the Unix epoch.</param>
+/// <param name="Reason">Reason name.</param>
+/// <param name="Detail">What was wrong and what was expected.</param>
+public sealed record LastRejection(
+    [property: JsonPropertyName("time_unix_ns")] long TimeUnixNs,
+    [property: JsonPropertyName("reason")] string Reason,
+    [property: JsonPropertyName("detail")] string Detail);
+
+/// <summary>One rejected sample in the answer to <c>POST /api/cells/{id}/telemetry</c>.</summary>
+/// <param name="Index">Index in the message.</param>
+/// <param name="Seq">Sequence number.</param>
+/// <param name="Reason">Reason name.</param>
+/// <param name="Detail">What was wrong and what was expected.</param>
+public sealed record RejectedSample(
+    [property: JsonPropertyName("index")] int Index,
+    [property: JsonPropertyName("seq")] long Seq,
+    [property: JsonPropertyName("reason")] string Reason,
+    [property: JsonPropertyName("detail")] string Detail);
+
+/// <summary>The answer to <c>POST /api/cells/{id}/telemetry</c>: what became of the message's samples.</summary>
+/// <param name="Stored">Samples stored by this request (on disk with the cell's checkpoint when the answer is sent).</param>
+/// <param name="Duplicates">Samples stored before (redeliveries): nothing new to store.</param>
+/// <param name="Rejected">Samples rejected.</param>
+/// <param name="Rejections">The rejected samples with their reasons (the first <see cref="MaxListed"/>).</param>
+public sealed record TelemetryReply(
+    [property: JsonPropertyName("stored")] int Stored,
+    [property: JsonPropertyName("duplicates")] int Duplicates,
+    [property: JsonPropertyName("rejected")] int Rejected,
+    [property: JsonPropertyName("rejections")] IReadOnlyList<RejectedSample> Rejections)
+{
+    /// <summary>Most rejected samples listed in one answer.</summary>
+    public const int MaxListed = 100;
+}
 
 /// <summary><c>GET /api/cells/{id}</c>.</summary>
 /// <param name="Summary">The summary row.</param>
@@ -62,12 +118,30 @@ public sealed record SequenceInfo(
 /// <param name="Alarm">Alarm state.</param>
 /// <param name="Cycle">Metrics of the open cycle.</param>
 /// <param name="Sequence">Sequence bookkeeping.</param>
+/// <param name="Rejected">What was rejected.</param>
 public sealed record CellDetail(
     [property: JsonPropertyName("summary")] CellSummary Summary,
     [property: JsonPropertyName("limits")] CellLimits Limits,
     [property: JsonPropertyName("alarm")] AlarmPayload Alarm,
     [property: JsonPropertyName("cycle")] CycleMetrics Cycle,
-    [property: JsonPropertyName("sequence")] SequenceInfo Sequence);
+    [property: JsonPropertyName("sequence")] SequenceInfo Sequence,
+    [property: JsonPropertyName("rejected")] RejectionInfo Rejected);
+
+/// <summary>One point of <c>GET /api/cells/{id}/history</c>.</summary>
+/// <param name="TimeUnixNs">Sample time, ns since the Unix epoch.</param>
+/// <param name="CLi">c_Li.</param>
+/// <param name="VoltageV">Voltage, V.</param>
+/// <param name="CurrentA">Current, A.</param>
+/// <param name="Zone">Zone name.</param>
+/// <param name="DIlA">d_IL, Å.</param>
+/// <param name="DTmA">d_TM, Å.</param>
+public sealed record HistoryPointInfo(long TimeUnixNs, double CLi, double VoltageV, double CurrentA, string Zone, double DIlA, double DTmA)
+{
+    /// <summary>From a history point (the zone as its wire name).</summary>
+    /// <param name="p">The point.</param>
+    /// <returns>The API form.</returns>
+    public static HistoryPointInfo From(HistoryPoint p) => new(p.TimeUnixNs, p.CLi, p.VoltageV, p.CurrentA, p.Zone.Name(), p.DIlA, p.DTmA);
+}
 
 /// <summary><c>GET /api/cells/{id}/history</c>: recent outputs, cycle metrics and transitions.</summary>
 /// <param name="Cell">Cell id.</param>
@@ -76,7 +150,7 @@ public sealed record CellDetail(
 /// <param name="Transitions">Recent zone transitions.</param>
 public sealed record CellHistory(
     [property: JsonPropertyName("cell")] string Cell,
-    [property: JsonPropertyName("points")] IReadOnlyList<HistoryPoint> Points,
+    [property: JsonPropertyName("points")] IReadOnlyList<HistoryPointInfo> Points,
     [property: JsonPropertyName("cycles")] IReadOnlyList<CycleMetrics> Cycles,
     [property: JsonPropertyName("transitions")] IReadOnlyList<ZoneTransitionPayload> Transitions);
 
@@ -97,4 +171,5 @@ public sealed record HealthReport(
 [JsonSerializable(typeof(CellHistory))]
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(TelemetryMessage))]
+[JsonSerializable(typeof(TelemetryReply))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

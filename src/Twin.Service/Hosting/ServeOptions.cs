@@ -33,6 +33,9 @@ public sealed record ServeOptions(string ConfigPath, string DataDir, string Urls
     /// <summary>Maximum spool size on disk, bytes (default 1 GiB).</summary>
     public long SpoolMaxBytes { get; init; } = 1L << 30;
 
+    /// <summary>The service's clock (sample-time window, status times, metrics); null for the system clock.</summary>
+    public TimeProvider? Time { get; init; }
+
     /// <summary>Client id announced on the status topic.</summary>
     public string ClientId { get; init; } = "twin-service";
 

@@ -46,7 +46,7 @@ public static class TwinServer
         Directory.CreateDirectory(options.DataDir);
         // sign-in cookies and antiforgery tokens stay valid across restarts: keys live with the service's data
         builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDir, "keys"))).SetApplicationName("twin-service");
-        var metrics = new ServiceMetrics();
+        var metrics = new ServiceMetrics(options.Time);
         // state, alarm and status are signed when the experiment file declares keys (drivers verify them)
         var bus = SecuritySection.Load(options.ConfigPath).SignServiceBus(options.Bus ?? new InProcessBus(), options.Signer);
         var checkpoints = new CheckpointStore(Path.Combine(options.DataDir, "state"));
@@ -100,7 +100,7 @@ public static class TwinServer
         builder.Services.AddSingleton(alarms);
         builder.Services.AddSingleton(audit);
         builder.Services.AddSingleton(sp => new TwinIngestService(cells, bus, sp.GetRequiredService<ITwinStore>(), checkpoints, metrics,
-            sp.GetRequiredService<ILogger<TwinIngestService>>(), options.ClientId, options.ConnectBus, alarms));
+            sp.GetRequiredService<ILogger<TwinIngestService>>(), options.ClientId, options.ConnectBus, alarms, options.Time));
         builder.Services.AddSingleton(sp => new CellOperations(sp.GetRequiredService<TwinIngestService>(), alarms, overrides, audit));
         builder.Services.AddHostedService(sp => new Lifecycle(spool, sp.GetRequiredService<TwinIngestService>(), checkpoints, bus, writer, loggerFactory,
             [alarms, audit, overrides]));
@@ -119,6 +119,7 @@ public static class TwinServer
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
+            await ingest.RecoverAsync(cancellationToken).ConfigureAwait(false); // before the drainer may delete confirmed segments
             await spool.StartAsync(cancellationToken).ConfigureAwait(false);
             await ingest.StartAsync(cancellationToken).ConfigureAwait(false);
         }

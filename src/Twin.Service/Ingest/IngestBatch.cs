@@ -4,20 +4,43 @@ using Twin.Service.Config;
 
 namespace Twin.Service.Ingest;
 
-/// <summary>One sample as received and the twin's answer to it.</summary>
-/// <param name="Sample">The sample on the wire.</param>
+/// <summary>One applied sample and the twin's answer to it.</summary>
+/// <param name="Sample">The validated sample.</param>
 /// <param name="Output">The twin's output.</param>
 /// <param name="StoreTimeUnixNs">Timestamp to store the sample at: its own time, or 1 ns after the cell's
-/// previous sample when the source repeats (or steps back in) time, because InfluxDB keeps one point per
-/// series and timestamp and would otherwise overwrite a sample.</param>
-public readonly record struct IngestedSample(TelemetrySample Sample, TwinOutput Output, long StoreTimeUnixNs);
+/// previous sample when the source repeats a timestamp, because InfluxDB keeps one point per series and
+/// timestamp and would otherwise overwrite a sample.</param>
+public readonly record struct IngestedSample(IngestSample Sample, TwinOutput Output, long StoreTimeUnixNs);
 
 /// <summary>What one telemetry message produced for one cell, handed to storage.</summary>
 /// <param name="Cell">The cell.</param>
 /// <param name="Instrument">Instrument named by the message, or null.</param>
-/// <param name="Samples">Accepted samples (duplicates dropped) with the twin's outputs.</param>
+/// <param name="Samples">Applied samples (duplicates and rejected ones left out) with the twin's outputs.</param>
 /// <param name="Transitions">Zone transitions these samples caused.</param>
-public sealed record IngestBatch(ExperimentCell Cell, string? Instrument, IReadOnlyList<IngestedSample> Samples, IReadOnlyList<ZoneTransitionPayload> Transitions);
+public sealed record IngestBatch(ExperimentCell Cell, string? Instrument, IReadOnlyList<IngestedSample> Samples, IReadOnlyList<ZoneTransition> Transitions)
+{
+    /// <summary>Samples dropped as duplicates (redeliveries of samples already applied).</summary>
+    public int Duplicates { get; init; }
+
+    /// <summary>Samples rejected by the sequence window or the counter check, in message order.</summary>
+    public IReadOnlyList<SampleRejection> Rejections { get; init; } = [];
+
+    /// <summary>Source-session changes these samples made (one line each), in message order.</summary>
+    public IReadOnlyList<string> SessionChanges { get; init; } = [];
+
+    /// <summary>Sequence gaps these samples opened, and the numbers missing in them.</summary>
+    public (long Gaps, long Missing) GapsSeen { get; init; }
+
+    /// <summary>The state payload after the last applied sample, or null when none applied.</summary>
+    public TwinStatePayload? State { get; init; }
+}
+
+/// <summary>What became of one telemetry message: how many of its samples are stored (durably, with the cell's
+/// checkpoint), were duplicates of samples stored before, or were rejected and why.</summary>
+/// <param name="Stored">Samples applied and stored by this message.</param>
+/// <param name="Duplicates">Samples already stored before (redeliveries); nothing new to store.</param>
+/// <param name="Rejections">Samples rejected, with their reasons.</param>
+public sealed record IngestOutcome(int Stored, int Duplicates, IReadOnlyList<SampleRejection> Rejections);
 
 /// <summary>Where the twin service stores telemetry and twin outputs (InfluxDB through the durable spool, or the spool alone).</summary>
 public interface ITwinStore
@@ -26,7 +49,7 @@ public interface ITwinStore
     /// <param name="batch">Samples, outputs and transitions of one cell.</param>
     /// <param name="cancellationToken">Cancels waiting.</param>
     /// <returns>A task that completes when the batch is accepted.</returns>
-    /// <exception cref="IOException">The store cannot accept the batch (e.g. spool full); nothing of it counts as stored.</exception>
+    /// <exception cref="IOException">The store cannot accept the batch (e.g. spool full, disk full); nothing of it counts as stored.</exception>
     ValueTask StoreAsync(IngestBatch batch, CancellationToken cancellationToken);
 
     /// <summary>Stores a diffraction pattern record of a cell.</summary>
@@ -36,4 +59,13 @@ public interface ITwinStore
     /// <returns>A task that completes when the record is accepted.</returns>
     /// <exception cref="IOException">The store cannot accept the record.</exception>
     ValueTask StorePatternAsync(ExperimentCell cell, PatternRecord pattern, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads back the telemetry samples the store took at or after a time, in the order it took them, for start-up
+    /// recovery after a crash (samples stored whose cell checkpoint was not yet saved).
+    /// </summary>
+    /// <param name="sinceUnixMs">When the store took them, ms since the Unix epoch; earlier ones may be skipped unread.</param>
+    /// <param name="cancellationToken">Stops reading.</param>
+    /// <returns>Site, cell and the sample as stored (its time is the stored time).</returns>
+    IAsyncEnumerable<(string Site, string Cell, IngestSample Sample)> ReadTelemetryAsync(long sinceUnixMs, CancellationToken cancellationToken);
 }

@@ -1,4 +1,5 @@
 using Twin.Core.Cells;
+using Twin.Core.Safety;
 
 namespace Twin.Service.Ingest;
 
@@ -7,10 +8,10 @@ namespace Twin.Service.Ingest;
 /// <param name="CLi">c_Li.</param>
 /// <param name="VoltageV">Voltage, V.</param>
 /// <param name="CurrentA">Current, A.</param>
-/// <param name="Zone">Zone name.</param>
+/// <param name="Zone">Zone.</param>
 /// <param name="DIlA">d_IL, Å.</param>
 /// <param name="DTmA">d_TM, Å.</param>
-public readonly record struct HistoryPoint(long TimeUnixNs, double CLi, double VoltageV, double CurrentA, string Zone, double DIlA, double DTmA);
+public readonly record struct HistoryPoint(long TimeUnixNs, double CLi, double VoltageV, double CurrentA, Zone Zone, double DIlA, double DTmA);
 
 /// <summary>A fixed-size ring of a cell's most recent twin outputs (the full history is in InfluxDB).</summary>
 public sealed class RecentHistory
@@ -34,7 +35,7 @@ public sealed class RecentHistory
     {
         lock (_ring)
         {
-            _ring[_count % _ring.Length] = new HistoryPoint(timeUnixNs, o.CLi, o.VoltageV, o.CurrentA, Core.Safety.ZoneNames.Name(o.Zone), o.DIlA, o.DTmA);
+            _ring[_count % _ring.Length] = new HistoryPoint(timeUnixNs, o.CLi, o.VoltageV, o.CurrentA, o.Zone, o.DIlA, o.DTmA);
             _count++;
         }
     }

@@ -17,11 +17,18 @@ namespace Twin.Service.Ingest;
 /// alarm transitions (retained). Each cell has its own subscription, so cells are processed in parallel
 /// and each cell's samples in order. A message counts as handled — and is acknowledged to the broker —
 /// only after its samples and the cell's checkpoint are durable, so a crash loses nothing: the broker
-/// redelivers what was not acknowledged and the checkpoint's sequence number drops what was already applied.
-/// When the store refuses a batch (spool full) the cell waits and retries, leaving its messages unacknowledged.
+/// redelivers what was not acknowledged and the checkpoint's sequence window drops what was already applied.
+/// When the store refuses a batch (spool full, disk full) the cell waits and retries, leaving its messages
+/// unacknowledged. A message that breaks the contract or a plausibility bound is rejected as a whole, a sample
+/// outside the cell's sequence window alone; either is counted per cell and reason, logged (rate-limited) and kept
+/// in the checkpoint before the message is acknowledged — it would be rejected again on redelivery.
+/// <see cref="IngestAsync"/> is the same path for the HTTP ingest, failing fast instead of waiting.
 /// </summary>
 public sealed class TwinIngestService : IHostedService, IAsyncDisposable
 {
+    /// <summary>Retry-After of a store that refused a batch (spool full, disk full).</summary>
+    public static readonly TimeSpan StoreRetryAfter = TimeSpan.FromSeconds(10);
+
     private readonly IMessageBus _bus;
     private readonly ITwinStore _store;
     private readonly CheckpointStore _checkpoints;
@@ -32,6 +39,7 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
     private readonly string _clientId;
     private readonly Func<CancellationToken, Task>? _connectBus;
     private readonly AlarmBook? _alarms;
+    private readonly TimeProvider _time;
     private int _stopped;
 
     /// <summary>Creates the service for an experiment.</summary>
@@ -44,9 +52,10 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
     /// <param name="clientId">Client id for the status topic.</param>
     /// <param name="connectBus">Connects the bus after the subscriptions are registered, or null.</param>
     /// <param name="alarms">Alarm book raised and cleared from the zone transitions, or null.</param>
+    /// <param name="time">The service's clock (status times, the sequence window's "now", log rate limits); default the system clock.</param>
     public TwinIngestService(IReadOnlyList<ExperimentCell> cells, IMessageBus bus, ITwinStore store, CheckpointStore checkpoints,
         ServiceMetrics metrics, ILogger<TwinIngestService> log, string clientId = "twin-service", Func<CancellationToken, Task>? connectBus = null,
-        AlarmBook? alarms = null)
+        AlarmBook? alarms = null, TimeProvider? time = null)
     {
         _alarms = alarms;
         _connectBus = connectBus;
@@ -56,23 +65,24 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         _metrics = metrics;
         _log = log;
         _clientId = clientId;
+        _time = time ?? TimeProvider.System;
         foreach (var c in cells)
         {
             var rt = new CellRuntime(c, checkpoints.Get(c.Site, c.Config.CellId));
             _cells[Key(c.Site, c.Config.CellId)] = rt;
-            if (rt.Resumed) log.LogInformation("cell {Site}/{Cell} resumed at c_Li = {CLi:0.0000} after seq {Seq}", c.Site, c.Config.CellId, rt.Twin.CLi, rt.Sequence.LastSeq);
+            if (rt.Resumed) log.LogInformation("cell {Site}/{Cell} resumed at c_Li = {CLi:0.0000} after seq {Seq}", c.Site, c.Config.CellId, rt.Twin.CLi, rt.Snapshot.LastSeq);
         }
     }
 
     /// <summary>
-    /// Raised after each telemetry batch of a cell is stored, checkpointed and its state published, while the
-    /// cell's lock is held (so a handler sees <see cref="CellRuntime.LastState"/> of that batch). Handlers must be
-    /// quick and must not block; an exception from one is logged and ignored.
+    /// Raised after each telemetry batch of a cell is stored, checkpointed and its state published, with the cell's
+    /// new snapshot, while the cell's lock is held. Handlers must be quick and must not block; an exception from one
+    /// is logged and ignored.
     /// </summary>
-    public event Action<CellRuntime, IngestBatch>? Applied;
+    public event Action<CellSnapshot, IngestBatch>? Applied;
 
-    /// <summary>Raised after a pattern record is stored (c_Li at mid-exposure filled in), under the cell's lock.</summary>
-    public event Action<CellRuntime, PatternRecord>? PatternStored;
+    /// <summary>Raised after a pattern record is stored (c_Li at mid-exposure filled in), with the cell's new snapshot, under the cell's lock.</summary>
+    public event Action<CellSnapshot, PatternRecord>? PatternStored;
 
     /// <summary>The cells, keyed "site/cell".</summary>
     public IReadOnlyDictionary<string, CellRuntime> Cells => _cells;
@@ -82,6 +92,54 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
     /// <returns>The runtime, or null.</returns>
     public CellRuntime? Find(string id) =>
         _cells.GetValueOrDefault(id) ?? _cells.Values.FirstOrDefault(c => c.Cell.Config.CellId == id);
+
+    /// <summary>
+    /// Start-up recovery after a crash: a cell's samples the store took after its last checkpoint (at most the batch
+    /// that was being checkpointed when the process died) are read back from the store and applied to the twin without
+    /// being stored again, then checkpointed; the broker's redelivery (or an HTTP client's retry) of them is then a
+    /// duplicate, so every sample is stored once. Nothing is read when every cell's checkpoint comes from a normal stop.
+    /// Call before the store's drainer starts.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels start-up.</param>
+    /// <returns>The number of samples recovered.</returns>
+    public async Task<long> RecoverAsync(CancellationToken cancellationToken)
+    {
+        var durable = _cells.Values.Select(rt => rt.Durable).ToList();
+        bool clean = durable.All(d => d is { CleanStop: true });
+        // From now on a crash may leave a batch behind a checkpoint again: the marks of the normal stop go first.
+        var unmark = _cells.Values.Where(rt => rt.Durable is { CleanStop: true })
+            .Select(rt => _checkpoints.SaveAsync(rt.Checkpoint(_time.GetUtcNow().ToUnixTimeMilliseconds()), cancellationToken)).ToList();
+        await Task.WhenAll(unmark).ConfigureAwait(false);
+        if (clean) return 0;
+        // Records of a cell's missing batch were appended after its last checkpoint was taken; a minute of slack for the clock.
+        long since = durable.Min(d => d is null || d.SavedUnixMs == 0 ? 0 : d.SavedUnixMs - 60_000);
+        var found = new Dictionary<CellRuntime, List<IngestSample>>();
+        await foreach (var (site, cell, sample) in _store.ReadTelemetryAsync(since, cancellationToken).ConfigureAwait(false))
+        {
+            if (!_cells.TryGetValue(Key(site, cell), out var rt) || sample.TimeUnixNs <= (rt.Durable?.LastTimeUnixNs ?? 0)) continue;
+            if (!found.TryGetValue(rt, out var list)) found[rt] = list = [];
+            list.Add(sample);
+        }
+        long recovered = 0;
+        foreach (var (rt, samples) in found)
+        {
+            await rt.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var batch = rt.Apply(samples, null, NowNs());
+                rt.RejectionsToLog.Clear();
+                await SaveCheckpointAsync(rt, batch, failFast: false, cancellationToken).ConfigureAwait(false);
+                recovered += batch.Samples.Count;
+                _log.LogWarning("cell {Cell}: {Count} sample(s) up to seq {Seq} were stored before the crash but not in the cell's checkpoint; applied again from the store, not stored twice",
+                    rt.Cell.Config.CellId, batch.Samples.Count, rt.LastSeq);
+            }
+            finally
+            {
+                rt.Lock.Release();
+            }
+        }
+        return recovered;
+    }
 
     /// <summary>Subscribes to every cell's telemetry and pattern topics and announces the service online.</summary>
     /// <param name="cancellationToken">Cancels start-up.</param>
@@ -103,7 +161,7 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         _subscriptions.AddRange(await Task.WhenAll(subscribing).ConfigureAwait(false));
         foreach (var site in _cells.Values.Select(c => c.Cell.Site).Distinct())
         {
-            var status = new StatusPayload { Client = _clientId, State = "online", TimeUnixNs = UnixTime.NowNs() };
+            var status = new StatusPayload { Client = _clientId, State = "online", TimeUnixNs = NowNs() };
             await _bus.PublishAsync(new BusMessage(TwinTopics.Status(site, _clientId), TwinPayloads.Serialize(status), QualityOfService.AtLeastOnce, Retain: true), cancellationToken).ConfigureAwait(false);
         }
         _log.LogInformation("twin service watching {Count} cell(s)", _cells.Count);
@@ -117,11 +175,12 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
         foreach (var s in _subscriptions) await s.DisposeAsync().ConfigureAwait(false);
         _subscriptions.Clear();
+        await SaveCleanStopAsync(cancellationToken).ConfigureAwait(false);
         foreach (var site in _cells.Values.Select(c => c.Cell.Site).Distinct())
         {
             try
             {
-                var status = new StatusPayload { Client = _clientId, State = "offline", TimeUnixNs = UnixTime.NowNs() };
+                var status = new StatusPayload { Client = _clientId, State = "offline", TimeUnixNs = NowNs() };
                 await _bus.PublishAsync(new BusMessage(TwinTopics.Status(site, _clientId), TwinPayloads.Serialize(status), QualityOfService.AtLeastOnce, Retain: true), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
@@ -131,65 +190,161 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         }
     }
 
+    /// <summary>Marks every idle cell's checkpoint as written by a normal stop, so the next start-up need not read the store back.</summary>
+    private async Task SaveCleanStopAsync(CancellationToken ct)
+    {
+        var saves = new List<Task>();
+        var held = new List<CellRuntime>();
+        try
+        {
+            foreach (var rt in _cells.Values)
+            {
+                if (!await rt.Lock.WaitAsync(TimeSpan.Zero, ct).ConfigureAwait(false)) continue; // busy: left unmarked, recovery reads
+                held.Add(rt);
+                if (!rt.CheckpointPending) saves.Add(_checkpoints.SaveAsync(rt.Checkpoint(_time.GetUtcNow().ToUnixTimeMilliseconds(), cleanStop: true), ct));
+            }
+            await Task.WhenAll(saves).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            _log.LogWarning("could not mark the checkpoints of a normal stop (the next start reads the store back): {Error}", e.Message);
+        }
+        finally
+        {
+            foreach (var rt in held) rt.Lock.Release();
+        }
+    }
+
     /// <summary>Same as <see cref="StopAsync"/> without a token.</summary>
     /// <returns>A task that completes when stopped.</returns>
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
 
-    private async ValueTask OnTelemetryAsync(CellRuntime rt, BusMessage m, CancellationToken ct)
+    /// <summary>
+    /// Ingests one telemetry payload for a cell from the HTTP API: the same validation, sequence window and storage as a
+    /// bus message, but a store that refuses the batch fails the call at once instead of being retried. Completes only
+    /// when every sample it reports stored is in the store and in the cell's checkpoint, both on disk.
+    /// </summary>
+    /// <param name="rt">The cell.</param>
+    /// <param name="payload">The payload (UTF-8 JSON <see cref="TelemetryMessage"/>).</param>
+    /// <param name="cancellationToken">Cancels waiting for the cell; once storing has begun it runs to its end.</param>
+    /// <returns>How many samples were stored, were duplicates, were rejected and why.</returns>
+    /// <exception cref="PayloadException">The payload is too large, malformed or implausible (the rejection is recorded first).</exception>
+    /// <exception cref="StoreUnavailableException">The store or the checkpoint could not take the samples now; nothing new counts as stored.</exception>
+    public Task<IngestOutcome> IngestAsync(CellRuntime rt, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        HandleAsync(rt, payload, TwinTopics.Telemetry(rt.Cell.Site, rt.Cell.Config.CellId), failFast: true, cancellationToken);
+
+    /// <summary>Records a telemetry message for a cell refused for its size before it was read (HTTP 413).</summary>
+    /// <param name="rt">The cell.</param>
+    /// <param name="bytes">Its size as far as known, bytes.</param>
+    /// <param name="cancellationToken">Cancels waiting for the cell.</param>
+    /// <returns>The rejection's message (naming the limit).</returns>
+    /// <exception cref="StoreUnavailableException">The rejection is counted but its checkpoint could not be saved.</exception>
+    public async Task<string> RejectOversizedAsync(CellRuntime rt, long bytes, CancellationToken cancellationToken)
     {
+        string detail = $"{TwinTopics.Telemetry(rt.Cell.Site, rt.Cell.Config.CellId)}: payload too large ({bytes:N0} bytes); at most {TelemetryBounds.MaxPayloadBytes:N0} bytes expected";
         _metrics.Message();
-        TelemetryMessage msg;
+        await rt.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            msg = TwinPayloads.ParseTelemetry(m.Payload.Span, m.Topic);
+            await RejectMessageAsync(rt, RejectionReason.TooLarge, detail, failFast: true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            rt.Lock.Release();
+        }
+        return detail;
+    }
+
+    private async ValueTask OnTelemetryAsync(CellRuntime rt, BusMessage m, CancellationToken ct)
+    {
+        try
+        {
+            await HandleAsync(rt, m.Payload, m.Topic, failFast: false, ct).ConfigureAwait(false);
+        }
+        catch (PayloadException)
+        {
+            // Recorded, counted and logged; acknowledged now, since a redelivery would be rejected again.
+        }
+    }
+
+    private async Task<IngestOutcome> HandleAsync(CellRuntime rt, ReadOnlyMemory<byte> payload, string topic, bool failFast, CancellationToken ct)
+    {
+        _metrics.Message();
+        (string? Instrument, IngestSample[] Samples) parsed;
+        RejectionReason? rejected = null;
+        PayloadException? error = null;
+        try
+        {
+            parsed = TelemetryValidation.Parse(payload.Span, topic, rt.Cell, NowNs());
         }
         catch (PayloadException e)
         {
-            _metrics.Reject();
-            _log.LogWarning("rejected telemetry: {Error}", e.Message);
-            return;
+            parsed = default;
+            rejected = payload.Length > TelemetryBounds.MaxPayloadBytes ? RejectionReason.TooLarge : RejectionReason.Invalid;
+            error = e;
         }
 
         await rt.Lock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            long dup0 = rt.Sequence.Duplicates, gap0 = rt.Sequence.Gaps, missing0 = rt.Sequence.Missing;
-            var batch = rt.Apply(msg);
-            _metrics.Sequence(rt.Sequence.Duplicates - dup0, rt.Sequence.Gaps - gap0);
-            if (rt.Sequence.Gaps > gap0)
-                _log.LogWarning("cell {Cell}: {Missing} sample(s) missing in the sequence up to seq {Seq}", rt.Cell.Config.CellId, rt.Sequence.Missing - missing0, rt.Sequence.LastSeq);
-            if (batch.Samples.Count == 0) return;
-            _metrics.Applied(batch.Samples.Count, batch.Samples[^1].Sample.TimeUnixNs);
+            if (error is not null)
+            {
+                await RejectMessageAsync(rt, rejected!.Value, error.Message, failFast, ct).ConfigureAwait(false);
+                throw error;
+            }
+            IngestBatch batch;
+            try
+            {
+                batch = rt.Apply(parsed.Samples!, parsed.Instrument, NowNs());
+            }
+            catch
+            {
+                rt.Rollback(); // not applied after all: the message comes back and is applied anew, not dropped as a duplicate
+                throw;
+            }
+            Report(rt, batch);
+            var outcome = new IngestOutcome(batch.Samples.Count, batch.Duplicates, batch.Rejections);
+            if (batch.Samples.Count == 0)
+            {
+                // Rejections (or an earlier checkpoint that failed) are made durable before the message completes.
+                if (rt.CheckpointPending) await SaveCheckpointAsync(rt, null, failFast, ct).ConfigureAwait(false);
+                else if (batch.Duplicates > 0) rt.PublishCounts();
+                return outcome;
+            }
+            _metrics.Applied(batch.Samples.Count, batch.Samples[^1].Sample.TimeUnixNs, NowNs());
 
             var c = rt.Cell;
-            var publishState = _bus.PublishAsync(new BusMessage(TwinTopics.State(c.Site, c.Config.CellId), TwinPayloads.Serialize(rt.LastState!), QualityOfService.AtLeastOnce, Retain: true)
+            var publishState = _bus.PublishAsync(new BusMessage(TwinTopics.State(c.Site, c.Config.CellId), TwinPayloads.Serialize(batch.State!), QualityOfService.AtLeastOnce, Retain: true)
             { ContentType = "application/json" }, ct).AsTask();
             Task publishAlarm = Task.CompletedTask;
             if (batch.Transitions.Count > 0)
             {
                 foreach (var t in batch.Transitions)
-                    _log.LogInformation("cell {Cell}: {From} → {To} at c_Li = {CLi:0.0000}, {V:0.000} V, step {Step}", c.Config.CellId, t.From, t.To, t.CLi, t.VoltageV, t.Step);
-                _alarms?.OnTransitions(c.Site, c.Config.CellId, batch.Transitions.Select(t => new AlarmTransition(ZoneNames.Parse(t.To), t.TimeUnixNs, t.CLi, t.VoltageV, t.Step)));
-                publishAlarm = PublishAlarmAsync(rt, ct);
+                    _log.LogInformation("cell {Cell}: {From} → {To} at c_Li = {CLi:0.0000}, {V:0.000} V, step {Step}", c.Config.CellId, t.From.Name(), t.To.Name(), t.CLi, t.VoltageV, t.Step);
+                _alarms?.OnTransitions(c.Site, c.Config.CellId, batch.Transitions.Select(t => new AlarmTransition(t.To, t.TimeUnixNs, t.CLi, t.VoltageV, t.Step)));
+                var open = _alarms?.OpenFor(c.Site, c.Config.CellId);
+                publishAlarm = PublishAsync(TwinTopics.Alarm(c.Site, c.Config.CellId), rt.Alarm(open?.Id, open?.AcknowledgedBy), ct);
             }
             // Samples first, then the checkpoint that claims them: a checkpoint never runs ahead of storage.
             try
             {
-                await StoreWithRetryAsync(batch, ct).ConfigureAwait(false);
+                await StoreAsync(batch, failFast, ct).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+            catch
             {
-                // Shutting down with the batch not stored: forget it (the message stays unacknowledged and is
-                // redelivered to the next run, which resumes from the last checkpoint).
-                rt.Reset(_checkpoints.Get(c.Site, c.Config.CellId));
+                // Not stored (the store takes all of a batch or none): forget the batch (a broker keeps the message
+                // unacknowledged and redelivers it; the HTTP client is told to retry) and go on from the last durable state.
+                rt.Rollback();
                 throw;
             }
-            await _checkpoints.SaveAsync(rt.Checkpoint(), ct).ConfigureAwait(false);
+            await SaveCheckpointAsync(rt, batch, failFast, ct).ConfigureAwait(false);
             await publishState.ConfigureAwait(false);
             _metrics.State();
             await publishAlarm.ConfigureAwait(false);
             if (batch.Transitions.Count > 0) _metrics.Alarm();
-            Notify(() => Applied?.Invoke(rt, batch));
+            var snapshot = rt.Snapshot;
+            Notify(() => Applied?.Invoke(snapshot, batch));
+            return outcome;
         }
         finally
         {
@@ -197,26 +352,100 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         }
     }
 
+    /// <summary>Records a message rejected as a whole: counted, logged (rate-limited) and made durable in the checkpoint.</summary>
+    private async Task RejectMessageAsync(CellRuntime rt, RejectionReason reason, string detail, bool failFast, CancellationToken ct)
+    {
+        _metrics.Reject();
+        _metrics.RejectedMessage(rt.Cell.Site, rt.Cell.Config.CellId, reason.Name());
+        long log = rt.RecordRejectedMessage(reason, detail, NowNs());
+        if (log > 0)
+            _log.LogWarning("cell {Cell}: rejected telemetry message ({Reason}{Count}): {Error}", rt.Cell.Config.CellId, reason.Name(), Times(log), detail);
+        await SaveCheckpointAsync(rt, null, failFast, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Logs and counts what a batch rejected, the source sessions it changed and the gaps it opened.</summary>
+    private void Report(CellRuntime rt, IngestBatch batch)
+    {
+        string cell = rt.Cell.Config.CellId;
+        if (batch.Duplicates > 0 || batch.GapsSeen.Gaps > 0) _metrics.Sequence(batch.Duplicates, batch.GapsSeen.Gaps);
+        foreach (var (r, log) in rt.RejectionsToLog)
+        {
+            _metrics.RejectedSamples(rt.Cell.Site, cell, r.Reason.Name(), 1);
+            if (log > 0) _log.LogWarning("cell {Cell}: rejected sample ({Reason}{Count}): {Detail}", cell, r.Reason.Name(), Times(log), r.Detail);
+        }
+        rt.RejectionsToLog.Clear();
+        long now = NowNs();
+        foreach (var change in batch.SessionChanges)
+        {
+            long log = rt.LogLimit.Pass("session", now);
+            if (log > 0) _log.LogWarning("cell {Cell}: source session changed{Count}: {Detail}", cell, Times(log), change);
+        }
+        if (batch.GapsSeen.Gaps > 0 && rt.LogLimit.Pass("gap", now) is > 0 and var gaps)
+            _log.LogWarning("cell {Cell}: {Missing} sample(s) missing in the sequence up to seq {Seq}{Count}", cell, batch.GapsSeen.Missing, batch.Samples[^1].Sample.Seq, Times(gaps));
+    }
+
+    private static string Times(long n) => n > 1 ? $", {n} times since the last report" : "";
+
     /// <summary>
-    /// Stores a batch, waiting and retrying while the store refuses it (spool full, disk error): the cell's
-    /// messages stay unacknowledged meanwhile, so the broker holds them (back-pressure, nothing dropped).
+    /// Stores a batch. From the bus it waits and retries while the store refuses it (spool full, disk error): the
+    /// cell's messages stay unacknowledged meanwhile, so the broker holds them (back-pressure, nothing dropped).
+    /// From HTTP it fails at once with <see cref="StoreUnavailableException"/>.
     /// </summary>
-    private async Task StoreWithRetryAsync(IngestBatch batch, CancellationToken ct)
+    private async Task StoreAsync(IngestBatch batch, bool failFast, CancellationToken ct)
     {
         var delay = TimeSpan.FromMilliseconds(100);
         while (true)
         {
             try
             {
-                await _store.StoreAsync(batch, ct).ConfigureAwait(false);
+                // Waited for to the end, whoever goes away: a write that was given up on could still land in the spool,
+                // and the same samples would then be stored again when the message comes back.
+                await _store.StoreAsync(batch, CancellationToken.None).ConfigureAwait(false);
                 return;
             }
             catch (IOException e)
             {
                 _metrics.StoreError();
+                if (failFast)
+                {
+                    _log.LogError("cell {Cell}: storing {Count} sample(s) failed; refused with 503: {Error}", batch.Cell.Config.CellId, batch.Samples.Count, e.Message);
+                    throw new StoreUnavailableException($"the store cannot take the samples now: {e.Message}", StoreRetryAfter, e);
+                }
                 _log.LogError("cell {Cell}: storing {Count} sample(s) failed, retrying in {Delay} ms: {Error}",
                     batch.Cell.Config.CellId, batch.Samples.Count, (int)delay.TotalMilliseconds, e.Message);
-                await Task.Delay(delay, ct).ConfigureAwait(false);
+                await Task.Delay(delay, _time, ct).ConfigureAwait(false);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Saves the cell's checkpoint and publishes its snapshot. When the save fails the live state (already stored)
+    /// is kept and marked pending, so the next message saves it; the bus path retries, the HTTP path fails.
+    /// </summary>
+    private async Task SaveCheckpointAsync(CellRuntime rt, IngestBatch? batch, bool failFast, CancellationToken ct)
+    {
+        var delay = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
+            var record = rt.Checkpoint(_time.GetUtcNow().ToUnixTimeMilliseconds());
+            try
+            {
+                // Waited for to the end: a checkpoint that may land must not be taken for one that did not.
+                await _checkpoints.SaveAsync(record, CancellationToken.None).ConfigureAwait(false);
+                rt.Commit(batch, record);
+                return;
+            }
+            catch (IOException e)
+            {
+                _metrics.StoreError();
+                if (failFast)
+                {
+                    _log.LogError("cell {Cell}: saving the checkpoint failed; refused with 503: {Error}", rt.Cell.Config.CellId, e.Message);
+                    throw new StoreUnavailableException($"the cell's checkpoint cannot be saved now: {e.Message}", StoreRetryAfter, e);
+                }
+                _log.LogError("cell {Cell}: saving the checkpoint failed, retrying in {Delay} ms: {Error}", rt.Cell.Config.CellId, (int)delay.TotalMilliseconds, e.Message);
+                await Task.Delay(delay, _time, ct).ConfigureAwait(false);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
             }
         }
@@ -242,7 +471,8 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
             await _store.StorePatternAsync(rt.Cell, p, ct).ConfigureAwait(false);
             _metrics.Pattern();
             rt.RecordPattern(p);
-            Notify(() => PatternStored?.Invoke(rt, p));
+            var snapshot = rt.Snapshot;
+            Notify(() => PatternStored?.Invoke(snapshot, p));
         }
         finally
         {
@@ -250,25 +480,24 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         }
     }
 
-    /// <summary>Publishes a cell's alarm payload (retained), with its open alarm from the alarm book.</summary>
+    /// <summary>Publishes a cell's alarm payload (retained) as of its snapshot, with its open alarm from the alarm book.</summary>
     /// <param name="rt">The cell.</param>
     /// <param name="ct">Cancels the publish.</param>
     /// <returns>A task that completes when the bus accepted the message.</returns>
-    public Task PublishAlarmAsync(CellRuntime rt, CancellationToken ct)
+    public Task PublishAlarmAsync(CellRuntime rt, CancellationToken ct) =>
+        PublishAsync(TwinTopics.Alarm(rt.Cell.Site, rt.Cell.Config.CellId), AlarmOf(rt.Snapshot), ct);
+
+    /// <summary>A cell's alarm payload as of a snapshot: its zone and recent transitions, with its open alarm from the alarm book.</summary>
+    /// <param name="snapshot">The cell's snapshot.</param>
+    /// <returns>The payload (no alarm id when the service runs without an alarm book or nothing is open).</returns>
+    public AlarmPayload AlarmOf(CellSnapshot snapshot)
     {
-        var c = rt.Cell;
-        return _bus.PublishAsync(new BusMessage(TwinTopics.Alarm(c.Site, c.Config.CellId), TwinPayloads.Serialize(AlarmOf(rt)), QualityOfService.AtLeastOnce, Retain: true)
-        { ContentType = "application/json" }, ct).AsTask();
+        var open = _alarms?.OpenFor(snapshot.Site, snapshot.CellId);
+        return snapshot.Alarm(open?.Id, open?.AcknowledgedBy);
     }
 
-    /// <summary>A cell's alarm payload now: its zone and recent transitions, with its open alarm from the alarm book.</summary>
-    /// <param name="rt">The cell.</param>
-    /// <returns>The payload (no alarm id when the service runs without an alarm book or nothing is open).</returns>
-    public AlarmPayload AlarmOf(CellRuntime rt)
-    {
-        var open = _alarms?.OpenFor(rt.Cell.Site, rt.Cell.Config.CellId);
-        return rt.Alarm(open?.Id, open?.AcknowledgedBy);
-    }
+    private Task PublishAsync(string topic, AlarmPayload alarm, CancellationToken ct) =>
+        _bus.PublishAsync(new BusMessage(topic, TwinPayloads.Serialize(alarm), QualityOfService.AtLeastOnce, Retain: true) { ContentType = "application/json" }, ct).AsTask();
 
     /// <summary>Changes a cell's limits and cut-off policy between two of its messages (see <see cref="CellRuntime.Reconfigure"/>).</summary>
     /// <param name="rt">The cell.</param>
@@ -283,7 +512,9 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         try
         {
             rt.Reconfigure(limits, cutoff);
-            await _checkpoints.SaveAsync(rt.Checkpoint(), ct).ConfigureAwait(false);
+            var record = rt.Checkpoint(_time.GetUtcNow().ToUnixTimeMilliseconds());
+            await _checkpoints.SaveAsync(record, ct).ConfigureAwait(false);
+            rt.Commit(null, record);
         }
         finally
         {
@@ -322,5 +553,7 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
     }
 
     private static string Key(string site, string cell) => site + "/" + cell;
+
+    private long NowNs() => UnixTime.ToUnixNs(_time.GetUtcNow());
 
 }

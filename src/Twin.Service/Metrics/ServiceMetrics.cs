@@ -13,8 +13,19 @@ public sealed class ServiceMetrics
     private long _lastLagNs;
     private readonly List<(string Name, string Help, Func<double> Read)> _gauges = [];
     private readonly object _rate = new();
-    private (DateTime At, long Samples) _rateMark = (DateTime.UtcNow, 0);
+    private readonly TimeProvider _time;
+    private (DateTimeOffset At, long Samples) _rateMark;
     private double _rateValue;
+    private long _rejectedSamples, _busy, _tooLarge, _unavailable;
+    private readonly Dictionary<(string Family, string Site, string Cell, string Reason), long> _perCell = [];
+
+    /// <summary>Creates the metrics.</summary>
+    /// <param name="time">The service's clock (ingest rate); default the system clock.</param>
+    public ServiceMetrics(TimeProvider? time = null)
+    {
+        _time = time ?? TimeProvider.System;
+        _rateMark = (_time.GetUtcNow(), 0);
+    }
 
     /// <summary>Telemetry messages received.</summary>
     public long Messages => Interlocked.Read(ref _messages);
@@ -42,10 +53,50 @@ public sealed class ServiceMetrics
     /// <summary>Records applied samples and the lag of the newest one.</summary>
     /// <param name="count">Samples applied.</param>
     /// <param name="lastSampleUnixNs">Time of the newest sample.</param>
-    public void Applied(int count, long lastSampleUnixNs)
+    /// <param name="nowUnixNs">The service's clock, ns since the Unix epoch.</param>
+    public void Applied(int count, long lastSampleUnixNs, long nowUnixNs)
     {
         Interlocked.Add(ref _samples, count);
-        if (count > 0) Interlocked.Exchange(ref _lastLagNs, Twin.Core.Samples.UnixTime.NowNs() - lastSampleUnixNs);
+        if (count > 0) Interlocked.Exchange(ref _lastLagNs, nowUnixNs - lastSampleUnixNs);
+    }
+
+    /// <summary>Samples rejected by a cell's sequence window or counter check, all cells and reasons.</summary>
+    public long RejectedSamplesTotal => Interlocked.Read(ref _rejectedSamples);
+
+    /// <summary>Records a message of a cell rejected as a whole (<c>twin_cell_rejected_messages_total{site,cell,reason}</c>).</summary>
+    /// <param name="site">Site id.</param>
+    /// <param name="cell">Cell id.</param>
+    /// <param name="reason">Reason name, e.g. "invalid", "too_large".</param>
+    public void RejectedMessage(string site, string cell, string reason)
+    {
+        if (reason == "too_large") Interlocked.Increment(ref _tooLarge);
+        Add("twin_cell_rejected_messages_total", site, cell, reason, 1);
+    }
+
+    /// <summary>Records samples of a cell rejected alone (<c>twin_cell_rejected_samples_total{site,cell,reason}</c>).</summary>
+    /// <param name="site">Site id.</param>
+    /// <param name="cell">Cell id.</param>
+    /// <param name="reason">Reason name, e.g. "seq_ahead", "time_backwards".</param>
+    /// <param name="count">Samples.</param>
+    public void RejectedSamples(string site, string cell, string reason, long count)
+    {
+        Interlocked.Add(ref _rejectedSamples, count);
+        Add("twin_cell_rejected_samples_total", site, cell, reason, count);
+    }
+
+    /// <summary>Records an HTTP telemetry request refused with 503 because the in-flight memory budget was reached.</summary>
+    public void Busy() => Interlocked.Increment(ref _busy);
+
+    /// <summary>Records an HTTP telemetry request refused with 503 because the store could not take its samples.</summary>
+    public void Unavailable() => Interlocked.Increment(ref _unavailable);
+
+    private void Add(string family, string site, string cell, string reason, long count)
+    {
+        lock (_perCell)
+        {
+            var key = (family, site, cell, reason);
+            _perCell[key] = _perCell.GetValueOrDefault(key) + count;
+        }
     }
     /// <summary>Records duplicates dropped and gaps seen in one message.</summary>
     /// <param name="duplicates">Duplicates.</param>
@@ -81,7 +132,7 @@ public sealed class ServiceMetrics
     {
         lock (_rate)
         {
-            var now = DateTime.UtcNow;
+            var now = _time.GetUtcNow();
             double dt = (now - _rateMark.At).TotalSeconds;
             if (dt >= 1)
             {
@@ -104,6 +155,10 @@ public sealed class ServiceMetrics
             ["twin_duplicates_total"] = Duplicates,
             ["twin_sequence_gaps_total"] = Gaps,
             ["twin_rejected_messages_total"] = Rejected,
+            ["twin_rejected_samples_total"] = RejectedSamplesTotal,
+            ["twin_telemetry_too_large_total"] = Interlocked.Read(ref _tooLarge),
+            ["twin_http_telemetry_busy_total"] = Interlocked.Read(ref _busy),
+            ["twin_http_telemetry_unavailable_total"] = Interlocked.Read(ref _unavailable),
             ["twin_states_published_total"] = StatesPublished,
             ["twin_alarms_published_total"] = AlarmsPublished,
             ["twin_store_errors_total"] = StoreErrors,
@@ -129,6 +184,20 @@ public sealed class ServiceMetrics
             sb.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
             sb.Append(name).Append(' ').Append(value.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
         }
+        List<((string Family, string Site, string Cell, string Reason) Key, long Value)> perCell;
+        lock (_perCell) perCell = [.. _perCell.Select(kv => (kv.Key, kv.Value)).OrderBy(kv => kv.Key)];
+        foreach (var family in perCell.GroupBy(kv => kv.Key.Family))
+        {
+            string what = family.Key.Contains("messages", StringComparison.Ordinal) ? "messages" : "samples";
+            sb.Append("# HELP ").Append(family.Key).Append(" telemetry ").Append(what).Append(" of a cell rejected, by reason\n");
+            sb.Append("# TYPE ").Append(family.Key).Append(" counter\n");
+            foreach (var (k, v) in family)
+                sb.Append(family.Key).Append("{site=\"").Append(Escape(k.Site)).Append("\",cell=\"").Append(Escape(k.Cell))
+                  .Append("\",reason=\"").Append(k.Reason).Append("\"} ").Append(v.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
         return sb.ToString();
     }
+
+    /// <summary>A label value in the Prometheus text format (backslash, quote and newline escaped).</summary>
+    private static string Escape(string v) => v.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
 }

@@ -7,7 +7,8 @@ namespace Twin.Service.State;
 /// <param name="Site">Site id.</param>
 /// <param name="Cell">Cell id.</param>
 /// <param name="LastSeq">Sequence number of the last sample applied; redelivered samples up to it are dropped.</param>
-/// <param name="LastTimeUnixNs">Time of the last sample applied, ns since the Unix epoch.</param>
+/// <param name="LastTimeUnixNs">Stored time of the last sample applied, ns since the Unix epoch (its wire time, or 1 ns after the
+/// previous sample's stored time when the source repeated a timestamp).</param>
 /// <param name="Checkpoint">The twin's state.</param>
 /// <param name="Generation">Store-wide write counter: of two records of one cell, the higher generation wins.</param>
 public sealed record CellStateRecord(
@@ -20,6 +21,23 @@ public sealed record CellStateRecord(
 {
     /// <summary>"site/cell", the record's key.</summary>
     [JsonIgnore] public string Key => Site + "/" + Cell;
+
+    /// <summary>The sequence window (source sessions and counts); null in records written before it existed.</summary>
+    [JsonPropertyName("sequence")] public SequenceRecord? Sequence { get; init; }
+
+    /// <summary>The source sessions' charge counters; null in records written before they existed.</summary>
+    [JsonPropertyName("counters")] public CounterRecord? Counters { get; init; }
+
+    /// <summary>Rejection counts; null when nothing was rejected or in older records.</summary>
+    [JsonPropertyName("rejected")] public RejectedRecord? Rejected { get; init; }
+
+    /// <summary>When the record was taken, service clock, ms since the Unix epoch (0 in older records). Samples the
+    /// spool took after it may be missing from the record after a crash; start-up recovers them from the spool.</summary>
+    [JsonPropertyName("saved_unix_ms")] public long SavedUnixMs { get; init; }
+
+    /// <summary>True when the record was written by a normal stop, after the cell's last message: nothing in the
+    /// spool can be newer, so start-up need not look.</summary>
+    [JsonPropertyName("clean_stop")] public bool CleanStop { get; init; }
 }
 
 /// <summary>Source-generated JSON for the checkpoint store (NaN and ±∞ as named literals).</summary>

@@ -189,7 +189,15 @@ public sealed class CheckpointStore : IAsyncDisposable
         if (_stop.IsCancellationRequested) return;
         _stop.Cancel();
         await _flusher.ConfigureAwait(false);
-        await _log.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await _log.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // Bytes of a flush that failed (e.g. disk full) are still buffered; their savers were told it failed,
+            // and the file is closed all the same.
+        }
         _signal.Dispose();
     }
 }

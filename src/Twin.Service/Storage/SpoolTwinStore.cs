@@ -3,6 +3,7 @@ using Twin.Service.Config;
 using Twin.Service.Ingest;
 using Twin.Storage;
 using Twin.Storage.LineProtocol;
+using Twin.Storage.Spool;
 
 namespace Twin.Service.Storage;
 
@@ -24,4 +25,17 @@ public sealed class SpoolTwinStore(IPointSink sink) : ITwinStore
     /// <inheritdoc />
     public async ValueTask StorePatternAsync(ExperimentCell cell, PatternRecord pattern, CancellationToken cancellationToken) =>
         await sink.WriteAsync([TwinPoints.Pattern(cell, pattern)], cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    /// <remarks>Reads the spool's records on disk, confirmed ones included; a sink that is not a spool has nothing to read back.</remarks>
+    public async IAsyncEnumerable<(string Site, string Cell, IngestSample Sample)> ReadTelemetryAsync(long sinceUnixMs,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (sink is not PointSpool spool) yield break;
+        await foreach (var record in spool.ReadAsync(includeConfirmed: true, cancellationToken).ConfigureAwait(false))
+        {
+            if (record.AppendedAt.ToUnixTimeMilliseconds() < sinceUnixMs || !record.Line.Span.StartsWith("telemetry,"u8)) continue;
+            if (TwinPoints.TryReadTelemetry(record.ToPoint(), out var site, out var cell, out var sample)) yield return (site, cell, sample);
+        }
+    }
 }

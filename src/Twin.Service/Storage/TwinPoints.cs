@@ -1,3 +1,4 @@
+using Twin.Core.Samples;
 using Twin.Core.Cutoff;
 using Twin.Core.Safety;
 using Twin.Messaging.Contracts;
@@ -24,11 +25,11 @@ public static class TwinPoints
         {
             var t = Tagged("telemetry", c).Timestamp(at);
             if (!string.IsNullOrEmpty(batch.Instrument)) t.Tag("instrument", batch.Instrument);
-            t.Field("voltage_V", s.VoltageV!.Value).Field("current_A", s.CurrentA!.Value).Field("seq", s.Seq)
+            t.Field("voltage_V", s.VoltageV).Field("current_A", s.CurrentA).Field("seq", s.Seq)
              .Field("step", (long)s.Step).Field("cycle", (long)s.Cycle).Field("counter_segment", (long)s.CounterSegment);
-            if (s.ChargeAh is double q) t.Field("charge_Ah", q);
-            if (s.TemperatureC is double temp) t.Field("temperature_C", temp);
-            if (s.Kind is not null) t.Field("kind", s.Kind);
+            if (s.HasCharge) t.Field("charge_Ah", s.ChargeAh);
+            if (s.HasTemperature) t.Field("temperature_C", s.TemperatureC);
+            if (s.Kind.Name() is { } kind) t.Field("kind", kind);
             into.Add(t.Build());
 
             var w = Tagged("twin", c).Timestamp(at)
@@ -43,9 +44,29 @@ public static class TwinPoints
         foreach (var tr in batch.Transitions)
         {
             into.Add(Tagged("alarm", c).Timestamp(tr.TimeUnixNs)
-                .Field("from", tr.From).Field("to", tr.To).Field("c_li", tr.CLi).Field("voltage_V", tr.VoltageV)
-                .Field("step", (long)tr.Step).Field("active", tr.To is "critical" or "deep").Build());
+                .Field("from", tr.From.Name()).Field("to", tr.To.Name()).Field("c_li", tr.CLi).Field("voltage_V", tr.VoltageV)
+                .Field("step", (long)tr.Step).Field("active", tr.To >= Zone.Critical).Build());
         }
+    }
+
+    /// <summary>Reads a telemetry point back into the sample it was made from (<see cref="Append"/>), its time the stored time.</summary>
+    /// <param name="p">A point.</param>
+    /// <param name="site">Its site tag.</param>
+    /// <param name="cell">Its cell tag.</param>
+    /// <param name="sample">The sample.</param>
+    /// <returns>False when the point is not a telemetry point of this schema.</returns>
+    public static bool TryReadTelemetry(LinePoint p, out string site, out string cell, out IngestSample sample)
+    {
+        site = p.GetTag("site") ?? "";
+        cell = p.GetTag("cell") ?? "";
+        sample = default;
+        if (p.Measurement != "telemetry" || site.Length == 0 || cell.Length == 0 || p.GetField("seq") is not { } seq
+            || p.GetField("voltage_V") is not { } v || p.GetField("current_A") is not { } i) return false;
+        static double Float(LineField? f) => f is { } x ? x.FloatValue : double.NaN;
+        static int Int(LineField? f) => f is { } x ? (int)x.IntegerValue : 0;
+        sample = new IngestSample(seq.IntegerValue, p.TimestampNs, v.FloatValue, i.FloatValue, Float(p.GetField("charge_Ah")), Int(p.GetField("counter_segment")),
+            Int(p.GetField("step")), Int(p.GetField("cycle")), StepKindNames.Parse(p.GetField("kind")?.StringValue), Float(p.GetField("temperature_C")));
+        return true;
     }
 
     /// <summary>The point of a diffraction pattern record, stamped at mid-exposure.</summary>

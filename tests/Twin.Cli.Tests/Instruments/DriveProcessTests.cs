@@ -88,6 +88,65 @@ public sealed class DriveProcessTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_restarted_driver_counting_from_seq_1_is_followed_and_its_charge_still_ends_at_c_li_0_42()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        string dir = Repo.TempDir("drive-restart");
+        await using var sim = await SimulatorHost.StartAsync(new SimulatorOptions { Speed = 1200, PatternFolder = Path.Combine(dir, "patterns") });
+        string config = DemoExperiment.Write(dir, sim, new DemoOptions(dir, Speed: 1200, Cycles: 1));
+        string api = $"http://127.0.0.1:{MosquittoBroker.FreePort()}";
+        var events = new ConcurrentQueue<DriverEventPayload>();
+        TwinStatePayload? state = null;
+        await using var watcher = new MqttClient(MqttClientOptions.Parse(broker.Url) with { ClientId = "test-watcher" });
+        var subEvents = watcher.SubscribeAsync(TwinTopics.Event("demo", "coin-1"), QualityOfService.AtLeastOnce, (m, _) =>
+        {
+            events.Enqueue(JsonSerializer.Deserialize(m.Payload.Span, TwinJsonContracts.Default.DriverEventPayload)!);
+            return ValueTask.CompletedTask;
+        });
+        var subState = watcher.SubscribeAsync(TwinTopics.State("demo", "coin-1"), QualityOfService.AtLeastOnce, (m, _) =>
+        {
+            state = JsonSerializer.Deserialize(m.Payload.Span, TwinJsonContracts.Default.TwinStatePayload);
+            return ValueTask.CompletedTask;
+        });
+        await watcher.ConnectAsync();
+        await subEvents;
+        await subState;
+        var serve = _twin.Start(["serve", "--config", config, "--mqtt", broker.Url, "--data-dir", Path.Combine(dir, "data"), "--urls", api], "serve");
+        Process? drive = null;
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(api) };
+            await Twin.Testing.Wait.UntilAsync(async () => await TwinProcesses.TryGetAsync(http, "/health") is not null, "twin serve to answer");
+            // First run: stopped with SIGTERM halfway through the charge (the driver turns the output off and exits).
+            drive = _twin.Start(["drive", "--config", config, "--mqtt", broker.Url], "drive-1");
+            await Twin.Testing.Wait.UntilAsync(() => state is { Step: 2, CLi: < 0.6 }, "the first run's charge to pass c_Li 0.6", observed: () => $"{state?.CLi}");
+            using (var term = Process.Start("kill", ["-TERM", drive.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await term.WaitForExitAsync();
+            await drive.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            long firstRunSeq = JsonDocument.Parse(await http.GetStringAsync("/api/cells/coin-1")).RootElement.GetProperty("sequence").GetProperty("last_seq").GetInt64();
+            _twin.Log($"first run stopped at seq {firstRunSeq}, c_Li {state!.CLi:0.0000}, cell c_Li {sim.Bench.Read(c => c.CathodeCLi):0.0000}");
+            events.Clear();
+
+            // Second run: numbers its samples from 1 and its charge counter from 0 again; the twin follows it.
+            drive = _twin.Start(["drive", "--config", config, "--mqtt", broker.Url], "drive-2");
+            await drive.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(180));
+            Assert.Equal(0, drive.ExitCode);
+            var end = events.First(e => e.Kind == "step_end" && e.Step == 2);
+            Assert.Contains("the twin's lithium cut-off", end.Message);
+            var detail = JsonDocument.Parse(await http.GetStringAsync("/api/cells/coin-1")).RootElement;
+            var seq = detail.GetProperty("sequence");
+            Assert.Equal((1L, 0L), (seq.GetProperty("sessions").GetInt64(), seq.GetProperty("duplicates").GetInt64()));
+            double minTwin = detail.GetProperty("cycle").GetProperty("min_c_li").GetDouble();
+            _twin.Log($"second run: {end.Message}; lowest twin c_Li of the cycle {minTwin:0.0000}");
+            Assert.InRange(minTwin, 0.415, 0.425);
+        }
+        finally
+        {
+            if (drive is { HasExited: false }) drive.Kill();
+            if (!serve.HasExited) serve.Kill();
+        }
+    }
+
+    [Fact]
     public async Task Pattern_records_reach_influxdb_with_c_li_at_mid_exposure_aligned_with_the_twin()
     {
         await using var broker = await MosquittoBroker.StartAsync();

@@ -50,34 +50,82 @@ public class InProcessBusTests
         Assert.Equal(500, a);
     }
 
+    private static BusMessage Q0(string topic, string text) => new(topic, Encoding.UTF8.GetBytes(text), QualityOfService.AtMostOnce);
+
     [Fact]
-    public async Task A_slow_subscriber_makes_publishers_wait_and_a_failing_handler_is_logged()
+    public async Task A_slow_subscriber_makes_publishers_wait()
+    {
+        await using var bus = new InProcessBus(queueCapacity: 2);
+        var gate = new TaskCompletionSource();
+        var taken = new TaskCompletionSource();
+        await using var sub = await bus.SubscribeAsync("t", QualityOfService.AtLeastOnce, async (m, _) =>
+        {
+            taken.TrySetResult();
+            await gate.Task;
+        });
+        // QoS 0 completes once queued: one message in the handler, two in the queue, the fourth waits for room.
+        await bus.PublishAsync(Q0("t", "0"));
+        await taken.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await bus.PublishAsync(Q0("t", "1"));
+        await bus.PublishAsync(Q0("t", "2"));
+        var blocked = bus.PublishAsync(Q0("t", "3")).AsTask();
+        Assert.False(blocked.IsCompleted);
+        gate.SetResult();
+        await blocked.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_qos_1_publish_completes_when_the_handler_completed_and_fails_when_it_failed()
     {
         var log = new ConcurrentQueue<string>();
-        await using var bus = new InProcessBus(queueCapacity: 2, log: log.Enqueue);
+        await using var bus = new InProcessBus(log: log.Enqueue);
         var gate = new TaskCompletionSource();
+        var handled = new ConcurrentQueue<string>();
         await using var sub = await bus.SubscribeAsync("t", QualityOfService.AtLeastOnce, async (m, _) =>
         {
             await gate.Task;
-            if (m.Payload.Span[0] == (byte)'0') throw new InvalidOperationException("boom");
+            string text = Encoding.UTF8.GetString(m.Payload.Span);
+            if (text == "bad") throw new InvalidOperationException("boom");
+            handled.Enqueue(text);
         });
-        await bus.PublishAsync(M("t", "0"));
-        await bus.PublishAsync(M("t", "1"));
-        await bus.PublishAsync(M("t", "2"));
-        var blocked = bus.PublishAsync(M("t", "3")).AsTask();
-        Assert.False(blocked.IsCompleted);
-        // Another subscription keeps flowing meanwhile; the publisher to the full queue still waits.
-        var other = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using (await bus.SubscribeAsync("u", QualityOfService.AtLeastOnce, (_, _) => { other.TrySetResult(); return ValueTask.CompletedTask; }))
-        {
-            await bus.PublishAsync(M("u", "x"));
-            await other.Task.WaitAsync(Wait.DefaultTimeout);
-        }
-        Assert.False(blocked.IsCompleted);
+        var ok = bus.PublishAsync(M("t", "ok")).AsTask();
+        var bad = bus.PublishAsync(M("t", "bad")).AsTask();
+        Assert.False(ok.IsCompleted);
         gate.SetResult();
-        await blocked.WaitAsync(TimeSpan.FromSeconds(5));
-        await sub.DisposeAsync();
+        await ok.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(["ok"], handled);
+        var e = await Assert.ThrowsAsync<MessageHandlerException>(() => bad.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Contains("boom", e.Message);
+        Assert.IsAssignableFrom<IOException>(e);
         Assert.Contains(log, l => l.Contains("boom"));
+    }
+
+    [Fact]
+    public async Task A_handler_that_publishes_to_its_own_topic_does_not_wait_for_itself()
+    {
+        await using var bus = new InProcessBus();
+        int count = 0;
+        await using var sub = await bus.SubscribeAsync("loop", QualityOfService.AtLeastOnce, async (m, ct) =>
+        {
+            if (Interlocked.Increment(ref count) < 3) await bus.PublishAsync(M("loop", "again"), ct);
+        });
+        await bus.PublishAsync(M("loop", "first")).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        await Twin.Testing.Wait.UntilAsync(() => Volatile.Read(ref count) == 3, "the handler to see its own two republished messages", observed: () => $"{count} handled");
+    }
+
+    [Fact]
+    public async Task A_publisher_waiting_on_a_subscription_that_closes_is_told()
+    {
+        var bus = new InProcessBus();
+        var gate = new TaskCompletionSource();
+        var sub = await bus.SubscribeAsync("t", QualityOfService.AtLeastOnce, async (_, ct) => await gate.Task.WaitAsync(ct));
+        var first = bus.PublishAsync(M("t", "1")).AsTask();
+        var second = bus.PublishAsync(M("t", "2")).AsTask();
+        var closing = bus.DisposeAsync().AsTask();
+        await Assert.ThrowsAsync<MessageHandlerException>(() => second.WaitAsync(TimeSpan.FromSeconds(30)));
+        await Assert.ThrowsAsync<MessageHandlerException>(() => first.WaitAsync(TimeSpan.FromSeconds(30)));
+        await closing.WaitAsync(TimeSpan.FromSeconds(30));
+        await sub.DisposeAsync();
     }
 
     [Fact]

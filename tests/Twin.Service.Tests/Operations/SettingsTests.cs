@@ -57,7 +57,8 @@ public sealed class SettingsTests : IDisposable
         Assert.Equal(before, rt.Twin.CLi, 12);
         Assert.Equal((0.5, 0.55), (rt.Cell.Config.Limits.CriticalCLi, rt.Cell.Config.Cutoff.CLiMin));
         var batch = rt.Apply(Message(1, 10.0));
-        Assert.Equal("critical", batch.Transitions.Single().To);
+        rt.Commit(batch, rt.Checkpoint());
+        Assert.Equal(Zone.Critical, batch.Transitions.Single().To);
         Assert.Equal("stop_lithium", rt.LastState!.Cutoff);
         Assert.Throws<ArgumentException>(() => rt.Reconfigure(SafetyLimits.Default with { CriticalCLi = 0.9 }, LithiumCutoffPolicy.Default));
         Assert.Equal(0.5, rt.Cell.Config.Limits.CriticalCLi);
