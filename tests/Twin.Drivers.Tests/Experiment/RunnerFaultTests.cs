@@ -90,9 +90,11 @@ public class RunnerFaultTests
         });
         int warnings = 0;
         bool onDuringSilence = false;
+        // the link goes silent at the step's first reading: the instrument has answered it, so it has carried out the
+        // commands sent before it and sources (at the step's start event the output-on command may still be on its way)
+        sink.OnSample = s => { if (s.Step == 1) sim.SmuFaults.Blackhole = true; };
         sink.OnEvent = e =>
         {
-            if (e.Kind == RunnerEventKinds.StepStart && e.Step == 1) sim.SmuFaults.Blackhole = true;
             if (e.Kind == RunnerEventKinds.Output && e.Message.StartsWith("WARNING: the instrument may still be ON", StringComparison.Ordinal) && ++warnings == 3)
             {
                 onDuringSilence = sim.Smu.OutputOn; // what the warnings say: the output is still on
