@@ -33,7 +33,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
     public Task InitializeAsync()
     {
         Directory.CreateDirectory(_dir);
-        File.WriteAllText(Config, "site: lab\ncells:\n  - id: lg-m50\n    material: NMC811\n    q_li_Ah: 8.732\n    c_li0: 0.80\n");
+        File.WriteAllText(Config, "site: lab\ncells:\n  - id: lg-m50\n    material: NMC811\n    q_li_Ah: 8.732\n    c_li0: 0.80\n" + TestApi.Section("lg-m50"));
         return Task.CompletedTask;
     }
 
@@ -47,7 +47,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
     {
         var app = TwinServer.Build(new ServeOptions(Config, Data, "http://127.0.0.1:0"), l => l.SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync();
-        return (app, new HttpClient { BaseAddress = new Uri(app.Urls.First()) });
+        return (app, TestApi.Client(app));
     }
 
     private static StringContent Json(IEnumerable<TelemetrySample> samples) =>

@@ -30,7 +30,7 @@ public sealed class HttpIngestTests : IAsyncLifetime
     {
         Directory.CreateDirectory(_dir);
         _config = Path.Combine(_dir, "experiment.yaml");
-        File.WriteAllText(_config, "site: lab\ncells:\n  - id: lg-m50\n    material: NMC811\n    q_li_Ah: 8.732\n    c_li0: 0.80\n");
+        File.WriteAllText(_config, "site: lab\ncells:\n  - id: lg-m50\n    material: NMC811\n    q_li_Ah: 8.732\n    c_li0: 0.80\n" + TestApi.Section("lg-m50"));
         return Task.CompletedTask;
     }
 
@@ -47,7 +47,9 @@ public sealed class HttpIngestTests : IAsyncLifetime
         var app = TwinServer.Build(new ServeOptions(_config, DataDir, "http://127.0.0.1:0") { SpoolMaxBytes = spoolMaxBytes },
             l => l.SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync();
-        return (app, new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(100) });
+        var http = TestApi.Client(app);
+        http.Timeout = TimeSpan.FromSeconds(100);
+        return (app, http);
     }
 
     private static async Task StopAsync(WebApplication app)
@@ -90,11 +92,13 @@ public sealed class HttpIngestTests : IAsyncLifetime
                 Assert.Equal(HttpStatusCode.Accepted, r.StatusCode);
                 Assert.Equal(50, (await BodyAsync(r)).GetProperty("stored").GetInt32());
             }
-            // The attack of the issue: a huge seq, zero current, a new counter segment, sent as text/plain.
+            // The attack of the issue: a huge seq, zero current, a new counter segment. Sent as text/plain (what a page of
+            // another origin can post) it is refused before it is read; sent as JSON with a valid token (a compromised or
+            // buggy instrument) it reaches the sequence window, which rejects it.
             long t = wire[half - 1].TimeUnixNs + 1;
-            var rogue = await PostAsync(http, new StringContent(
-                $$"""{"schema":1,"samples":[{"seq":9223372036854775807,"time_unix_ns":{{t}},"voltage_V":3.7,"current_A":0,"charge_Ah":0,"counter_segment":7,"kind":"rest"}]}""",
-                Encoding.UTF8, "text/plain"));
+            string poison = $$"""{"schema":1,"samples":[{"seq":9223372036854775807,"time_unix_ns":{{t}},"voltage_V":3.7,"current_A":0,"charge_Ah":0,"counter_segment":7,"kind":"rest"}]}""";
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await PostAsync(http, new StringContent(poison, Encoding.UTF8, "text/plain"))).StatusCode);
+            var rogue = await PostAsync(http, Json(poison));
             Assert.Equal(HttpStatusCode.UnprocessableEntity, rogue.StatusCode);
             var answer = await BodyAsync(rogue);
             Assert.Equal((0, 0, 1), (answer.GetProperty("stored").GetInt32(), answer.GetProperty("duplicates").GetInt32(), answer.GetProperty("rejected").GetInt32()));
@@ -378,7 +382,7 @@ public sealed class HttpIngestTests : IAsyncLifetime
         {
             var tcp = new System.Net.Sockets.TcpClient();
             await tcp.ConnectAsync(server.Host, server.Port);
-            var head = Encoding.ASCII.GetBytes($"POST {path} HTTP/1.1\r\nHost: {server.Authority}\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n\r\n");
+            var head = Encoding.ASCII.GetBytes($"POST {path} HTTP/1.1\r\nHost: {server.Authority}\r\nContent-Type: application/json\r\nAuthorization: Bearer {TestApi.Instrument.Token}\r\nContent-Length: {length}\r\n\r\n");
             var u = new StalledUpload(tcp, length);
             await u.WriteAsync(head, counts: false);
             await u.WriteAsync(json, counts: true);

@@ -28,7 +28,7 @@ public sealed class MqttIngestAttackTests : IAsyncLifetime
     public Task InitializeAsync()
     {
         Directory.CreateDirectory(_dir);
-        File.WriteAllText(Path.Combine(_dir, "experiment.yaml"), "site: lab\ncells:\n  - id: lg-m50\n    material: NMC811\n    q_li_Ah: 8.732\n    c_li0: 0.80\n");
+        File.WriteAllText(Path.Combine(_dir, "experiment.yaml"), "site: lab\ncells:\n  - id: lg-m50\n    material: NMC811\n    q_li_Ah: 8.732\n    c_li0: 0.80\n" + TestApi.Section("lg-m50"));
         return Task.CompletedTask;
     }
 
@@ -47,7 +47,7 @@ public sealed class MqttIngestAttackTests : IAsyncLifetime
         await app.StartAsync();
         try
         {
-            using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+            using var http = TestApi.Client(app);
             await using var instrument = await MqttClient.ConnectNewAsync(MqttClientOptions.Parse(broker.Url) with { ClientId = "maccor-1" });
             var wire = EmbeddedServiceTests.LgM50Wire();
             int half = wire.Count / 2;

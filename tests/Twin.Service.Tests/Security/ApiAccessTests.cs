@@ -71,7 +71,7 @@ public sealed class ApiAccessTests : IAsyncLifetime
     private static StringContent Json(string body, string contentType = "application/json") => new(body, Encoding.UTF8, contentType);
 
     private static string OneSample(long seq) =>
-        $$"""{"schema":1,"samples":[{"seq":{{seq}},"time_unix_ns":{{seq * 1_000_000_000L}},"voltage_V":3.7,"current_A":0.1}]}""";
+        $$"""{"schema":1,"samples":[{"seq":{{seq}},"time_unix_ns":{{1_700_000_000_000_000_000L + seq * 1_000_000_000L}},"voltage_V":3.7,"current_A":0.1}]}""";
 
     private static async Task<long> AcceptedAsync(HttpClient reader, string cell)
     {
