@@ -121,6 +121,32 @@ public sealed record MqttClientOptions
     /// </summary>
     public int HandlerQueueCapacity { get; init; } = 10_000;
 
+    /// <summary>
+    /// Bytes of received messages (payload and topic) that may be queued for, or being handled by, subscription
+    /// handlers at once (default 64 MiB). Receive Maximum bounds only the number of unacknowledged messages (MQTT 5.0
+    /// §4.9), so a burst of large messages is bounded here: while the budget is spent, the reader stops reading (TCP
+    /// back-pressure). A single message larger than the budget is still delivered, alone. While this client waits for
+    /// the PUBACK of its own publication the reader goes on, so a handler that publishes cannot stall it.
+    /// </summary>
+    public long MaxInboundBytes { get; init; } = 64L << 20;
+
+    /// <summary>First delay before a message whose handler threw is handed to it again (doubles per failure, with jitter).</summary>
+    public TimeSpan HandlerRetryMinDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Longest delay between two attempts to handle a message whose handler keeps throwing.</summary>
+    public TimeSpan HandlerRetryMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// When false (the default), <see cref="MqttClient.ConnectWithRetryAsync"/> gives up at once on a CONNACK refusal
+    /// that retrying cannot fix by itself — Bad User Name or Password (0x86), Not authorized (0x87), Banned (0x8A),
+    /// Client Identifier not valid (0x85), Bad authentication method (0x8C) (MQTT 5.0 §3.2.2.2; MQTT 3.1.1 return codes
+    /// 2, 4, 5). True retries those as well (e.g. while the broker's password file is being deployed).
+    /// </summary>
+    public bool RetryRefusedConnect { get; init; }
+
+    /// <summary>Clock for handler retry delays and SUBACK timeouts (tests pass a controllable one).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     /// <summary>Time allowed for TCP connect, TLS handshake and CONNACK.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -231,6 +257,10 @@ public sealed record MqttClientOptions
         if (OutboxCapacity < 1) throw new ArgumentException("OutboxCapacity must be at least 1");
         if (MaxInflight < 1) throw new ArgumentException("MaxInflight must be at least 1");
         if (HandlerQueueCapacity < 1) throw new ArgumentException("HandlerQueueCapacity must be at least 1");
+        if (MaxInboundBytes < 1) throw new ArgumentException("MaxInboundBytes must be at least 1");
+        if (HandlerRetryMinDelay <= TimeSpan.Zero || HandlerRetryMaxDelay < HandlerRetryMinDelay)
+            throw new ArgumentException("HandlerRetryMinDelay must be positive and at most HandlerRetryMaxDelay");
+        ArgumentNullException.ThrowIfNull(TimeProvider);
         if (ConnectTimeout <= TimeSpan.Zero || OperationTimeout <= TimeSpan.Zero) throw new ArgumentException("timeouts must be positive");
         if (ReconnectMinDelay <= TimeSpan.Zero || ReconnectMaxDelay < ReconnectMinDelay) throw new ArgumentException("ReconnectMinDelay must be positive and at most ReconnectMaxDelay");
         Codec.MqttBufferWriter.Utf8Size(ClientId, "ClientId");
