@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Twin.Dashboard;
 using Twin.Service.Hosting;
@@ -26,9 +27,10 @@ internal static class ServeCommand
         var urls = new Option<string>("--urls") { Description = "REST API and dashboard address", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var clientId = new Option<string>("--client-id") { Description = "MQTT client id and status-topic name", DefaultValueFactory = _ => "twin-service" };
         var noDashboard = new Option<bool>("--no-dashboard") { Description = "Serve only the REST API, not the live dashboard" };
+        var spoolMax = new Option<string?>("--spool-max") { Description = "Largest spool on disk, bytes with k/M/G suffixes (1024-based), at least 256k (default 1G); past it new samples are refused, not acknowledged" };
         var cmd = new Command("serve", "Run the twin service: one twin per cell, state and alarms published, telemetry and twin outputs stored")
         {
-            config, mqtt, influx, db, token, dataDir, urls, clientId, noDashboard,
+            config, mqtt, influx, db, token, dataDir, urls, clientId, noDashboard, spoolMax,
         };
         cmd.SetAction(async (r, ct) =>
         {
@@ -38,6 +40,12 @@ internal static class ServeCommand
             try
             {
                 options = new ServeOptions(file.FullName, r.GetValue(dataDir)!.FullName, r.GetValue(urls)!) { ClientId = r.GetValue(clientId)! };
+                if (r.GetValue(spoolMax) is { } max)
+                {
+                    long bytes = ByteSize.Parse(max, "--spool-max");
+                    if (bytes < 256 * 1024) return CliErrors.Fail($"--spool-max {max}: expected at least 256k (the spool needs room for its segments)");
+                    options = options with { SpoolMaxBytes = bytes };
+                }
                 if (!r.GetValue(noDashboard)) options = DashboardSetup.With(options);
                 string? influxUrl = r.GetValue(influx);
                 if (influxUrl is not null)
@@ -69,7 +77,8 @@ internal static class ServeCommand
                 await using var app = TwinServer.Build(options);
                 await app.StartAsync(ct).ConfigureAwait(false);
                 await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
-                return 0;
+                // Stopped on its own (e.g. the broker refused the credentials): say why, exit non-zero.
+                return app.Services.GetRequiredService<ServiceFault>().Error is { } fault ? CliErrors.Fail(fault.Message) : 0;
             }
             catch (Exception e) when (e is FormatException or IOException)
             {

@@ -12,7 +12,19 @@ namespace Twin.Service.Hosting;
 /// </summary>
 public static class MqttServiceBus
 {
-    /// <summary>Adds an MQTT bus to serve options.</summary>
+    /// <summary>
+    /// Bytes of received telemetry the service holds at once, queued and being handled (its MQTT client's
+    /// <see cref="MqttClientOptions.MaxInboundBytes"/>): a burst of large batches waits at the broker rather than
+    /// filling the 256 MiB heap (parsing and storing a batch takes several times its size on the wire).
+    /// </summary>
+    public const long InboundBytes = 4L << 20;
+
+    /// <summary>
+    /// Adds an MQTT bus to serve options: two connections (<see cref="MqttBusPair"/>), <c>{client id}</c> subscribing
+    /// with the persistent session and <c>{client id}-pub</c> publishing states, alarms and the status (with the
+    /// last will), so a handler awaiting its state publication never waits for the subscriber's reader, which stops
+    /// reading while <see cref="InboundBytes"/> are queued or being handled.
+    /// </summary>
     /// <param name="options">Options without a bus.</param>
     /// <param name="url">Broker URL, e.g. <c>mqtt://user:pass@127.0.0.1:1883</c> or <c>mqtts://host:8883?ca=ca.crt</c>.</param>
     /// <param name="site">Site whose status topic carries the last will.</param>
@@ -20,16 +32,33 @@ public static class MqttServiceBus
     /// <exception cref="ArgumentException">The URL is not a valid MQTT URL.</exception>
     public static ServeOptions Configure(ServeOptions options, string url, string site)
     {
-        var parsed = MqttClientOptions.Parse(url);
-        var client = CreateClient(parsed, options.ClientId, site);
+        var relay = new LogRelay();
+        var parsed = MqttClientOptions.Parse(url) with { Log = relay.Write, MaxInboundBytes = InboundBytes };
+        var subscriber = CreateClient(parsed, options.ClientId, site, lastWill: false);
+        var publisher = new MqttClient(parsed with
+        {
+            ClientId = options.ClientId + "-pub",
+            CleanStart = true,
+            SessionExpiryInterval = 0,
+            Will = Will(options.ClientId, site),
+        });
+        var bus = new MqttBusPair(subscriber, publisher);
         return options with
         {
-            Bus = client,
-            ConnectBus = async ct => await client.ConnectAsync(ct).ConfigureAwait(false),
-            BusStatus = () => (client.IsConnected ? $"mqtt connected to {parsed.Host}:{parsed.Port}" : $"mqtt {client.State.ToString().ToLowerInvariant()}: {client.LastError?.Message}", client.IsConnected),
-            BusReconnects = () => client.Reconnects,
+            Bus = bus,
+            BusLog = relay,
+            // An unreachable broker is retried with backoff (health says why); refused credentials end the service.
+            ConnectBus = bus.ConnectWithRetryAsync,
+            BusStatus = () => (bus.IsConnected ? $"mqtt connected to {parsed.Host}:{parsed.Port}" : Describe(subscriber.IsConnected ? publisher : subscriber), bus.IsConnected),
+            BusReconnects = () => bus.Reconnects,
         };
     }
+
+    private static string Describe(MqttClient client) =>
+        $"mqtt {client.State.ToString().ToLowerInvariant()} ({client.ClientId}){(client.LastError is { } e ? ": " + e.Message : "")}";
+
+    private static BusMessage Will(string clientId, string site) =>
+        new(TwinTopics.Status(site, clientId), TwinPayloads.Serialize(new StatusPayload { Client = clientId, State = "offline" }), QualityOfService.AtLeastOnce, Retain: true);
 
     /// <summary>
     /// Creates an MQTT client for a long-running product process (twin service or driver): persistent session
@@ -40,11 +69,11 @@ public static class MqttServiceBus
     /// <param name="parsed">Broker options parsed from the URL.</param>
     /// <param name="clientId">Client id (also the status-topic name).</param>
     /// <param name="site">Site id for the status topic.</param>
+    /// <param name="lastWill">Set the <c>offline</c> last will (false for a connection that does not carry the process's status).</param>
     /// <returns>The client, not yet connected.</returns>
     /// <exception cref="ArgumentException">An id is invalid.</exception>
-    public static MqttClient CreateClient(MqttClientOptions parsed, string clientId, string site)
+    public static MqttClient CreateClient(MqttClientOptions parsed, string clientId, string site, bool lastWill = true)
     {
-        var will = new StatusPayload { Client = clientId, State = "offline" };
         return new MqttClient(parsed with
         {
             ClientId = clientId,
@@ -52,7 +81,7 @@ public static class MqttServiceBus
             SessionExpiryInterval = 86_400,
             AcknowledgeAfterHandling = true,
             ReceiveMaximum = 1_024,
-            Will = new BusMessage(TwinTopics.Status(site, clientId), TwinPayloads.Serialize(will), QualityOfService.AtLeastOnce, Retain: true),
+            Will = lastWill ? Will(clientId, site) : null,
         });
     }
 }

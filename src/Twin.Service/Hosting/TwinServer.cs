@@ -63,6 +63,8 @@ public static class TwinServer
         metrics.Gauge("twin_spool_pending_records", "points accepted but not yet confirmed by the database", () => spool.GetMetrics().PendingRecords);
         metrics.Gauge("twin_spool_disk_bytes", "bytes of the spool on disk", () => spool.GetMetrics().DiskBytes);
         metrics.Gauge("twin_spool_full", "1 while the spool refuses points for lack of space", () => spool.GetMetrics().IsFull ? 1 : 0);
+        metrics.Gauge("twin_spool_disk_full", "1 while the spool's file system is full", () => spool.GetMetrics().IsDiskFull ? 1 : 0);
+        metrics.Gauge("twin_spool_queued_bytes", "encoded points waiting for the spool's disk", () => spool.GetMetrics().QueuedBytes);
         metrics.Gauge("twin_spool_points_written_total", "points confirmed by the database", () => spool.GetMetrics().PointsWritten);
         metrics.Gauge("twin_spool_quarantined_lines_total", "lines the database refused (kept in the quarantine file)", () => spool.GetMetrics().QuarantinedLines);
         metrics.Gauge("twin_checkpoint_flushes_total", "fsyncs of the checkpoint store", () => checkpoints.Flushes);
@@ -82,6 +84,7 @@ public static class TwinServer
             {
                 var m = spool.GetMetrics();
                 if (m.IsFull) return ("spool full", HealthLevel.Unhealthy);
+                if (m.IsDiskFull) return (spool.CheckAdmission() is { Accepts: false } a ? a.Reason : "disk full", HealthLevel.Unhealthy);
                 if (!m.HasWriter) return ($"embedded spool, {m.PendingRecords} points", HealthLevel.Healthy);
                 return m.Circuit == Polly.CircuitBreaker.CircuitState.Closed
                     ? ($"influxdb ok, {m.PendingRecords} points pending", HealthLevel.Healthy)
@@ -100,8 +103,16 @@ public static class TwinServer
         builder.Services.AddSingleton(sp => new TwinIngestService(cells, bus, sp.GetRequiredService<ITwinStore>(), checkpoints, metrics,
             sp.GetRequiredService<ILogger<TwinIngestService>>(), options.ClientId, options.ConnectBus, alarms));
         builder.Services.AddSingleton(sp => new CellOperations(sp.GetRequiredService<TwinIngestService>(), alarms, overrides, audit));
+        var fault = new ServiceFault();
+        builder.Services.AddSingleton(fault);
+        options.BusLog?.Attach(loggerFactory.CreateLogger("Twin.Messaging.Mqtt"));
         builder.Services.AddHostedService(sp => new Lifecycle(spool, sp.GetRequiredService<TwinIngestService>(), checkpoints, bus, writer, loggerFactory,
-            [alarms, audit, overrides]));
+            [alarms, audit, overrides])
+        {
+            StartInBackground = options.ConnectBus is not null,
+            Fault = fault,
+            Host = sp.GetRequiredService<IHostApplicationLifetime>(),
+        });
         options.ConfigureServices?.Invoke(builder);
 
         var app = builder.Build();
@@ -110,18 +121,51 @@ public static class TwinServer
         return app;
     }
 
-    /// <summary>Starts the spool drainer, then ingestion; stops them in the reverse order and closes the stores.</summary>
+    /// <summary>
+    /// Starts the spool drainer, then ingestion; stops them in the reverse order and closes the stores. With a broker,
+    /// ingestion starts in the background (connecting may wait for the broker; the API answers meanwhile), and a
+    /// failure there that retrying cannot fix stops the host with the reason in <see cref="ServiceFault"/>.
+    /// </summary>
     private sealed class Lifecycle(PointSpool spool, TwinIngestService ingest, CheckpointStore checkpoints, IMessageBus bus, InfluxWriter? writer, ILoggerFactory loggers,
         IReadOnlyList<IDisposable> files) : IHostedService
     {
+        private readonly CancellationTokenSource _stopping = new();
+        private Task _starting = Task.CompletedTask;
+
+        public bool StartInBackground { get; init; }
+
+        public required ServiceFault Fault { get; init; }
+
+        public required IHostApplicationLifetime Host { get; init; }
+
         public async Task StartAsync(CancellationToken cancellationToken)
         {
             await spool.StartAsync(cancellationToken).ConfigureAwait(false);
-            await ingest.StartAsync(cancellationToken).ConfigureAwait(false);
+            if (StartInBackground) _starting = Task.Run(() => StartIngestAsync(_stopping.Token), CancellationToken.None);
+            else await ingest.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        private async Task StartIngestAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                await ingest.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                Fault.Fail(e);
+                loggers.CreateLogger<TwinIngestService>().LogCritical("the service cannot start ingesting and stops: {Error}", e.Message);
+                Host.StopApplication();
+            }
         }
 
         public async Task StopAsync(CancellationToken cancellationToken)
         {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+            await _starting.ConfigureAwait(false);
             await ingest.StopAsync(cancellationToken).ConfigureAwait(false);
             await checkpoints.DisposeAsync().ConfigureAwait(false);
             await spool.StopAsync(cancellationToken).ConfigureAwait(false);

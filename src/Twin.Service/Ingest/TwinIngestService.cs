@@ -109,13 +109,16 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         _log.LogInformation("twin service watching {Count} cell(s)", _cells.Count);
     }
 
-    /// <summary>Unsubscribes (pending messages finish first) and announces the service offline; later calls do nothing.</summary>
+    /// <summary>Stops handling (the message being handled finishes first; MQTT subscriptions stay in the broker's session)
+    /// and announces the service offline; later calls do nothing.</summary>
     /// <param name="cancellationToken">Cancels the graceful part.</param>
     /// <returns>A task that completes when stopped.</returns>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
-        foreach (var s in _subscriptions) await s.DisposeAsync().ConfigureAwait(false);
+        // Detach, never unsubscribe, on a stop: the broker keeps the persistent session's subscriptions and queues
+        // what is published until the service is back.
+        foreach (var s in _subscriptions) await (s is IDetachableSubscription d ? d.DetachAsync() : s.DisposeAsync()).ConfigureAwait(false);
         _subscriptions.Clear();
         foreach (var site in _cells.Values.Select(c => c.Cell.Site).Distinct())
         {
@@ -154,7 +157,18 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         try
         {
             long dup0 = rt.Sequence.Duplicates, gap0 = rt.Sequence.Gaps, missing0 = rt.Sequence.Missing;
-            var batch = rt.Apply(msg);
+            IngestBatch batch;
+            try
+            {
+                batch = rt.Apply(msg);
+            }
+            catch (Exception)
+            {
+                // Not applied after all: go back to the durable state, so the message (redelivered, or handed to this
+                // handler again) is applied anew rather than dropped as a duplicate.
+                rt.Reset(_checkpoints.Get(rt.Cell.Site, rt.Cell.Config.CellId));
+                throw;
+            }
             _metrics.Sequence(rt.Sequence.Duplicates - dup0, rt.Sequence.Gaps - gap0);
             if (rt.Sequence.Gaps > gap0)
                 _log.LogWarning("cell {Cell}: {Missing} sample(s) missing in the sequence up to seq {Seq}", rt.Cell.Config.CellId, rt.Sequence.Missing - missing0, rt.Sequence.LastSeq);
@@ -177,15 +191,16 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
             try
             {
                 await StoreWithRetryAsync(batch, ct).ConfigureAwait(false);
+                await _checkpoints.SaveAsync(rt.Checkpoint(), ct).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+            catch (Exception)
             {
-                // Shutting down with the batch not stored: forget it (the message stays unacknowledged and is
-                // redelivered to the next run, which resumes from the last checkpoint).
+                // Shutting down, or storing/checkpointing failed, with the batch not durable: forget it (the message
+                // stays unacknowledged: handed to this handler again, or redelivered to the next run, which resumes
+                // from the last checkpoint). Never let the runtime run ahead of what is durable.
                 rt.Reset(_checkpoints.Get(c.Site, c.Config.CellId));
                 throw;
             }
-            await _checkpoints.SaveAsync(rt.Checkpoint(), ct).ConfigureAwait(false);
             await publishState.ConfigureAwait(false);
             _metrics.State();
             await publishAlarm.ConfigureAwait(false);
