@@ -78,7 +78,7 @@ internal static class ServeCommand
                 await app.StartAsync(ct).ConfigureAwait(false);
                 await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
                 // Stopped on its own (e.g. the broker refused the credentials): say why, exit non-zero.
-                return app.Services.GetRequiredService<ServiceFault>().Error is { } fault ? CliErrors.Fail(fault.Message) : 0;
+                return app.Services.GetRequiredService<IngestStartup>().Error is { } fault ? CliErrors.Fail(fault.Message) : 0;
             }
             catch (Exception e) when (e is FormatException or IOException)
             {

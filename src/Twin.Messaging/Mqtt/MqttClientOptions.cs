@@ -172,7 +172,8 @@ public sealed record MqttClientOptions
     /// Parses a broker URL: <c>mqtt://[user[:password]@]host[:port][?query]</c> or <c>mqtts://...</c> (TLS, default
     /// port 8883). Also accepted: schemes <c>tcp</c> (= mqtt), <c>ssl</c>/<c>tls</c> (= mqtts). Query parameters:
     /// <c>ca</c> (CA certificate file), <c>clientId</c>, <c>version</c> (<c>5</c> or <c>3.1.1</c>), <c>keepAlive</c>
-    /// (seconds), <c>cleanStart</c> (true/false), <c>sessionExpiry</c> (seconds), <c>tlsHost</c> (certificate host name).
+    /// (seconds), <c>cleanStart</c> (true/false), <c>sessionExpiry</c> (seconds), <c>tlsHost</c> (certificate host name),
+    /// <c>retryRefused</c> (true/false, <see cref="RetryRefusedConnect"/>).
     /// User name and password are percent-decoded.
     /// </summary>
     /// <param name="url">The URL.</param>
@@ -225,19 +226,20 @@ public sealed record MqttClientOptions
                     },
                 },
                 "keepalive" => options with { KeepAlive = TimeSpan.FromSeconds(ParseUInt(url, key, value, ushort.MaxValue)) },
-                "cleanstart" or "clean" => options with
-                {
-                    CleanStart = bool.TryParse(value, out var b) ? b
-                        : value == "1" ? true : value == "0" ? false
-                        : throw new FormatException($"'{url}': {key}='{value}' is not true or false"),
-                },
+                "cleanstart" or "clean" => options with { CleanStart = ParseBool(url, key, value) },
                 "sessionexpiry" or "session_expiry" => options with { SessionExpiryInterval = (uint)ParseUInt(url, key, value, uint.MaxValue) },
                 "tlshost" or "servername" => options with { TlsTargetHost = value },
-                _ => throw new FormatException($"'{url}': unknown query parameter '{key}' (known: ca, clientId, version, keepAlive, cleanStart, sessionExpiry, tlsHost)"),
+                "retryrefused" => options with { RetryRefusedConnect = ParseBool(url, key, value) },
+                _ => throw new FormatException($"'{url}': unknown query parameter '{key}' (known: ca, clientId, version, keepAlive, cleanStart, sessionExpiry, tlsHost, retryRefused)"),
             };
         }
         return options;
     }
+
+    private static bool ParseBool(string url, string key, string value) =>
+        bool.TryParse(value, out var b) ? b
+        : value == "1" ? true : value == "0" ? false
+        : throw new FormatException($"'{url}': {key}='{value}' is not true or false");
 
     private static ulong ParseUInt(string url, string key, string value, ulong max) =>
         ulong.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) && v <= max

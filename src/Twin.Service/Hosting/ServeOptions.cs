@@ -16,7 +16,7 @@ public sealed record ServeOptions(string ConfigPath, string DataDir, string Urls
     /// <summary>Connects <see cref="Bus"/> once the service's subscriptions are registered (so messages the
     /// broker kept for a persistent session find their handlers); null when the bus needs no connect step. It may
     /// take as long as the broker is unreachable (the service answers meanwhile, degraded); when it throws, the
-    /// service stops and <see cref="ServiceFault"/> holds why.</summary>
+    /// service stops and <see cref="IngestStartup"/> holds why.</summary>
     public Func<CancellationToken, Task>? ConnectBus { get; init; }
 
     /// <summary>Describes <see cref="Bus"/> for /health, e.g. "mqtt://127.0.0.1:1883"; null for the in-process bus.</summary>

@@ -76,8 +76,12 @@ public static class TwinServer
         metrics.Gauge("twin_gc_collections_gen2_total", "gen2 collections", () => GC.CollectionCount(2));
         if (options.BusReconnects is not null) metrics.Gauge("twin_bus_reconnects_total", "reconnects of the MQTT client", () => options.BusReconnects());
 
+        var startup = new IngestStartup();
         var checks = new List<HealthCheck>
         {
+            new("ingest", () => startup.Error is { } e ? ($"stopped: {e.Message}", HealthLevel.Unhealthy)
+                : startup.Started ? ($"{cells.Count} cell(s) subscribed", HealthLevel.Healthy)
+                : ("waiting for the broker before subscribing", HealthLevel.Degraded)),
             new("bus", () => options.BusStatus is null ? ("in-process", HealthLevel.Healthy)
                 : options.BusStatus() is var (state, up) && up ? (state, HealthLevel.Healthy) : (options.BusStatus().State, HealthLevel.Degraded)),
             new("store", () =>
@@ -103,14 +107,13 @@ public static class TwinServer
         builder.Services.AddSingleton(sp => new TwinIngestService(cells, bus, sp.GetRequiredService<ITwinStore>(), checkpoints, metrics,
             sp.GetRequiredService<ILogger<TwinIngestService>>(), options.ClientId, options.ConnectBus, alarms));
         builder.Services.AddSingleton(sp => new CellOperations(sp.GetRequiredService<TwinIngestService>(), alarms, overrides, audit));
-        var fault = new ServiceFault();
-        builder.Services.AddSingleton(fault);
+        builder.Services.AddSingleton(startup);
         options.BusLog?.Attach(loggerFactory.CreateLogger("Twin.Messaging.Mqtt"));
         builder.Services.AddHostedService(sp => new Lifecycle(spool, sp.GetRequiredService<TwinIngestService>(), checkpoints, bus, writer, loggerFactory,
             [alarms, audit, overrides])
         {
             StartInBackground = options.ConnectBus is not null,
-            Fault = fault,
+            Startup = startup,
             Host = sp.GetRequiredService<IHostApplicationLifetime>(),
         });
         options.ConfigureServices?.Invoke(builder);
@@ -124,7 +127,7 @@ public static class TwinServer
     /// <summary>
     /// Starts the spool drainer, then ingestion; stops them in the reverse order and closes the stores. With a broker,
     /// ingestion starts in the background (connecting may wait for the broker; the API answers meanwhile), and a
-    /// failure there that retrying cannot fix stops the host with the reason in <see cref="ServiceFault"/>.
+    /// failure there that retrying cannot fix stops the host with the reason in <see cref="IngestStartup"/>.
     /// </summary>
     private sealed class Lifecycle(PointSpool spool, TwinIngestService ingest, CheckpointStore checkpoints, IMessageBus bus, InfluxWriter? writer, ILoggerFactory loggers,
         IReadOnlyList<IDisposable> files) : IHostedService
@@ -134,15 +137,20 @@ public static class TwinServer
 
         public bool StartInBackground { get; init; }
 
-        public required ServiceFault Fault { get; init; }
+        public required IngestStartup Startup { get; init; }
 
         public required IHostApplicationLifetime Host { get; init; }
 
         public async Task StartAsync(CancellationToken cancellationToken)
         {
             await spool.StartAsync(cancellationToken).ConfigureAwait(false);
-            if (StartInBackground) _starting = Task.Run(() => StartIngestAsync(_stopping.Token), CancellationToken.None);
-            else await ingest.StartAsync(cancellationToken).ConfigureAwait(false);
+            if (StartInBackground)
+            {
+                _starting = Task.Run(() => StartIngestAsync(_stopping.Token), CancellationToken.None);
+                return;
+            }
+            await ingest.StartAsync(cancellationToken).ConfigureAwait(false);
+            Startup.MarkStarted();
         }
 
         private async Task StartIngestAsync(CancellationToken cancellationToken)
@@ -150,13 +158,14 @@ public static class TwinServer
             try
             {
                 await ingest.StartAsync(cancellationToken).ConfigureAwait(false);
+                Startup.MarkStarted();
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
             }
             catch (Exception e)
             {
-                Fault.Fail(e);
+                Startup.Fail(e);
                 loggers.CreateLogger<TwinIngestService>().LogCritical("the service cannot start ingesting and stops: {Error}", e.Message);
                 Host.StopApplication();
             }
@@ -166,7 +175,8 @@ public static class TwinServer
         {
             await _stopping.CancelAsync().ConfigureAwait(false);
             await _starting.ConfigureAwait(false);
-            await ingest.StopAsync(cancellationToken).ConfigureAwait(false);
+            // Never started (no broker yet, or refused): nothing to detach, and no "offline" to announce to a broker that is not there.
+            if (Startup.Started) await ingest.StopAsync(cancellationToken).ConfigureAwait(false);
             await checkpoints.DisposeAsync().ConfigureAwait(false);
             await spool.StopAsync(cancellationToken).ConfigureAwait(false);
             await spool.DisposeAsync().ConfigureAwait(false);

@@ -258,9 +258,9 @@ public sealed class PointSpool : IPointSink, IAsyncDisposable
         }
         if (diskFull)
         {
-            // Known full: accept again once the reserve (at least 1 MiB) is free on top of the write.
+            // Known full: accept again once the reserve and 1 MiB more are free on top of the write.
             long free = _appender.FreeDiskBytes();
-            if (free < 0 || free - bytes < Math.Max(_options.MinFreeDiskBytes, 1L << 20))
+            if (free < 0 || free - bytes < _options.MinFreeDiskBytes + (1L << 20))
             {
                 return new SpoolAdmission(SpoolRefusal.DiskFull,
                     $"the disk of spool '{Directory}' is full ({(free < 0 ? "free space unknown" : $"{free:N0} bytes free")})", TimeSpan.FromSeconds(30));
