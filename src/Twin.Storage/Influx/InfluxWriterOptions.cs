@@ -39,6 +39,12 @@ public sealed record InfluxWriterOptions
     /// <summary>How long an open circuit holds requests back before a trial request (default 10 s).</summary>
     public TimeSpan CircuitBreakDuration { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Bytes of an error answer read for its reason (default 64 KiB); the rest is not read. InfluxDB echoes a line it
+    /// cannot parse in its 400 answer, so the body can be as large as the request.
+    /// </summary>
+    public int MaxErrorBodyBytes { get; init; } = 64 * 1024;
+
     /// <summary>Maximum characters of a server error text kept in results and logs (default 2000).</summary>
     public int MaxReasonLength { get; init; } = 2000;
 

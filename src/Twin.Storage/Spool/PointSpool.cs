@@ -154,7 +154,8 @@ public sealed class PointSpool : IPointSink, IAsyncDisposable
     /// </summary>
     /// <param name="points">The points.</param>
     /// <param name="cancellationToken">Cancels waiting; the points may still be accepted.</param>
-    /// <exception cref="ArgumentException">A point has an unsigned field while <see cref="LineProtocolOptions.AllowUnsigned"/> is false; nothing accepted.</exception>
+    /// <exception cref="ArgumentException">A point has an unsigned field while <see cref="LineProtocolOptions.AllowUnsigned"/> is false, or its
+    /// line is longer than 16 MiB; nothing accepted.</exception>
     /// <exception cref="SpoolFullException">Accepting would exceed <see cref="SpoolOptions.MaxBytes"/>; nothing accepted, alarm raised.</exception>
     /// <exception cref="SpoolDiskFullException">The file system is full (or would keep less than <see cref="SpoolOptions.MinFreeDiskBytes"/>); nothing accepted, alarm raised.</exception>
     /// <exception cref="IOException">The disk write failed; nothing of this call is to be taken as accepted.</exception>
@@ -179,6 +180,12 @@ public sealed class PointSpool : IPointSink, IAsyncDisposable
                 data.GetSpan(SegmentFormat.RecordHeaderSize);
                 data.Advance(SegmentFormat.RecordHeaderSize);
                 _encoder.Encode(point, data);
+                int line = data.WrittenCount - start - SegmentFormat.RecordHeaderSize;
+                if (line > SegmentFormat.MaxPayload)
+                {
+                    string what = point.Measurement.Length > 100 ? point.Measurement[..100] + "…" : point.Measurement;
+                    throw new ArgumentException($"points[{i}] ({what}) is {line:N0} bytes of line protocol; the spool stores lines of at most {SegmentFormat.MaxPayload:N0} bytes", nameof(points));
+                }
                 SegmentFormat.SealRecord(data.Buffer.AsSpan(start, data.WrittenCount - start), now);
             }
         }
