@@ -77,8 +77,13 @@ public static class TwinServer
         if (options.BusReconnects is not null) metrics.Gauge("twin_bus_reconnects_total", "reconnects of the MQTT client", () => options.BusReconnects());
 
         var startup = new IngestStartup();
+        // Damaged checkpoints and journals are loud: an error line each, and /health degraded until restarted intact.
+        List<string> damage = [.. checkpoints.Damage, .. alarms.Damage, .. overrides.Damage, .. audit.Damage];
+        foreach (var d in damage) loggerFactory.CreateLogger<CheckpointStore>().LogError("damaged data: {Damage}", d);
         var checks = new List<HealthCheck>
         {
+            new("data", () => damage.Count == 0 ? ("checkpoints and journals intact", HealthLevel.Healthy)
+                : (string.Join(" | ", damage), HealthLevel.Degraded)),
             new("ingest", () => startup.Error is { } e ? ($"stopped: {e.Message}", HealthLevel.Unhealthy)
                 : startup.Started ? ($"{cells.Count} cell(s) subscribed", HealthLevel.Healthy)
                 : ("waiting for the broker before subscribing", HealthLevel.Degraded)),
