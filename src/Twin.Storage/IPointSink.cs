@@ -15,7 +15,8 @@ public interface IPointSink
     /// <param name="points">The points, in the order they are to be written.</param>
     /// <param name="cancellationToken">Cancels waiting; points already handed to the disk may still be accepted.</param>
     /// <exception cref="ArgumentException">A point cannot be encoded (e.g. an unsigned field where not allowed); nothing is accepted.</exception>
-    /// <exception cref="Spool.SpoolFullException">The sink's disk bound is reached; nothing is accepted.</exception>
+    /// <exception cref="Spool.SpoolRefusedException">No room: the sink's disk bound is reached (<see cref="Spool.SpoolFullException"/>) or
+    /// its file system is full (<see cref="Spool.SpoolDiskFullException"/>); nothing is accepted, the same write may succeed later.</exception>
     /// <exception cref="ObjectDisposedException">The sink was disposed.</exception>
     ValueTask WriteAsync(IReadOnlyList<LinePoint> points, CancellationToken cancellationToken = default);
 }

@@ -8,11 +8,13 @@ using Twin.Benchmarks;
 // dotnet run -c Release --project tests/Twin.Benchmarks -- scpi [seconds]           → SCPI round trips/s over TCP and a pty
 // dotnet run -c Release --project tests/Twin.Benchmarks -- jitter [seconds] [hz]     → sampling jitter of the runner
 // dotnet run -c Release --project tests/Twin.Benchmarks -- dashboard [seconds] [sessions] [warmup] → overview latency, first paint, memory
+// dotnet run -c Release --project tests/Twin.Benchmarks -- drain-large [MiB] [live MiB] → drainer memory and delay for one huge line (256 MiB heap)
 if (args.Length > 0 && args[0] == "scpi") return await Twin.Benchmarks.Instruments.InstrumentBench.ScpiAsync(args);
 if (args.Length > 0 && args[0] == "jitter") return await Twin.Benchmarks.Instruments.InstrumentBench.JitterAsync(args);
 if (args.Length > 0 && args[0] == "memory") return MemoryScaling.Run();
 if (args.Length > 0 && args[0] == "live") return await Twin.Benchmarks.Live.LiveLoad.RunAsync(args);
 if (args.Length > 0 && args[0] == "dashboard") return await Twin.Benchmarks.Live.DashboardLoad.RunAsync(args);
+if (args.Length > 0 && args[0] == "drain-large") return await Twin.Benchmarks.Storage.LargeLineDrain.RunAsync(args);
 if (args.Length > 0 && args[0] == "live-ramp") return await Twin.Benchmarks.Live.LiveLoad.RampAsync(args);
 BenchmarkSwitcher.FromAssembly(typeof(ReaderTwinBenchmark).Assembly).Run(args);
 return 0;

@@ -52,6 +52,63 @@ public sealed class CheckpointStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_damaged_newest_checkpoint_is_reported_set_aside_and_the_cell_resumes_from_the_previous_generation()
+    {
+        await using (var store = new CheckpointStore(_dir))
+        {
+            await store.SaveAsync(Record("c1", 10, 5));
+            await store.SaveAsync(Record("c1", 20, 9));
+        }
+        string log = Path.Combine(_dir, "checkpoints.log");
+        var lines = File.ReadAllLines(log);
+        string damagedLine = lines[^1].Replace("\"last_seq\":20,", "\"last_seq\":2#,", StringComparison.Ordinal);
+        lines[^1] = damagedLine;
+        File.WriteAllLines(log, lines); // damaged on disk, newline intact
+        await using (var again = new CheckpointStore(_dir))
+        {
+            Assert.Equal(10, again.Get("lab", "c1")!.LastSeq);
+            string damage = Assert.Single(again.Damage);
+            Assert.Contains("checkpoints.log line 2", damage, StringComparison.Ordinal);
+            Assert.Contains("newest checkpoint of cell lab/c1 is damaged", damage, StringComparison.Ordinal);
+            Assert.Contains("after seq 10", damage, StringComparison.Ordinal);
+            Assert.Contains(damagedLine, File.ReadAllText(Path.Combine(_dir, "checkpoints.corrupt")), StringComparison.Ordinal);
+            await again.SaveAsync(Record("c1", 30, 11)); // appended on a line of its own
+        }
+        await using var third = new CheckpointStore(_dir);
+        Assert.Empty(third.Damage);
+        Assert.Equal(30, third.Get("lab", "c1")!.LastSeq);
+    }
+
+    [Fact]
+    public async Task Compaction_keeps_the_previous_generation_so_a_damaged_snapshot_line_has_one_to_fall_back_to()
+    {
+        await using (var store = new CheckpointStore(_dir, compactBytes: 4096))
+        {
+            for (int i = 0; i < 200; i++) await store.SaveAsync(Record("c1", i, 2));
+        }
+        string snapshot = Path.Combine(_dir, "checkpoints.snapshot");
+        File.WriteAllText(Path.Combine(_dir, "checkpoints.log"), "");
+        var lines = File.ReadAllLines(snapshot);
+        Assert.Equal(2, lines.Length);
+        lines[^1] = "garbage";
+        File.WriteAllLines(snapshot, lines);
+        await using var again = new CheckpointStore(_dir);
+        Assert.NotNull(again.Get("lab", "c1"));
+        Assert.Single(again.Damage);
+    }
+
+    [Fact]
+    public async Task A_cell_with_no_intact_checkpoint_left_is_reported_as_starting_over()
+    {
+        await using (var store = new CheckpointStore(_dir)) await store.SaveAsync(Record("c1", 10, 5));
+        string log = Path.Combine(_dir, "checkpoints.log");
+        File.WriteAllText(log, File.ReadAllText(log).Replace("\"checkpoint\":{", "\"checkpoint\":[", StringComparison.Ordinal));
+        await using var again = new CheckpointStore(_dir);
+        Assert.Null(again.Get("lab", "c1"));
+        Assert.Contains("no intact one is left", Assert.Single(again.Damage), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Compaction_keeps_the_latest_record_of_each_cell()
     {
         await using (var store = new CheckpointStore(_dir, compactBytes: 4096))

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Twin.Dashboard;
 using Twin.Service.Hosting;
@@ -32,9 +33,10 @@ internal static class ServeCommand
             Description = "Reverse proxy (IP address or CIDR network) whose X-Forwarded-For/-Proto headers are believed; repeat for several",
             DefaultValueFactory = _ => [],
         };
+        var spoolMax = new Option<string?>("--spool-max") { Description = "Largest spool on disk, bytes with k/M/G suffixes (1024-based), at least 256k (default 1G); past it new samples are refused, not acknowledged" };
         var cmd = new Command("serve", "Run the twin service: one twin per cell, state and alarms published, telemetry and twin outputs stored")
         {
-            config, mqtt, mqttPassword, influx, db, token, dataDir, urls, clientId, noDashboard, trustedProxy,
+            config, mqtt, mqttPassword, influx, db, token, dataDir, urls, clientId, noDashboard, trustedProxy, spoolMax,
         };
         cmd.SetAction(async (r, ct) =>
         {
@@ -46,6 +48,12 @@ internal static class ServeCommand
                 string[] proxies = r.GetValue(trustedProxy) ?? [];
                 HttpSecurity.TrustedProxies(proxies);
                 options = new ServeOptions(file.FullName, r.GetValue(dataDir)!.FullName, r.GetValue(urls)!) { ClientId = r.GetValue(clientId)!, TrustedProxies = proxies };
+                if (r.GetValue(spoolMax) is { } max)
+                {
+                    long bytes = ByteSize.Parse(max, "--spool-max");
+                    if (bytes < 256 * 1024) return CliErrors.Fail($"--spool-max {max}: expected at least 256k (the spool needs room for its segments)");
+                    options = options with { SpoolMaxBytes = bytes };
+                }
                 if (!r.GetValue(noDashboard)) options = DashboardSetup.With(options);
                 string? influxUrl = r.GetValue(influx);
                 if (influxUrl is not null)
@@ -77,7 +85,8 @@ internal static class ServeCommand
                 await using var app = TwinServer.Build(options);
                 await app.StartAsync(ct).ConfigureAwait(false);
                 await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
-                return 0;
+                // Stopped on its own (e.g. the broker refused the credentials): say why, exit non-zero.
+                return app.Services.GetRequiredService<IngestStartup>().Error is { } fault ? CliErrors.Fail(fault.Message) : 0;
             }
             catch (Exception e) when (e is FormatException or IOException)
             {

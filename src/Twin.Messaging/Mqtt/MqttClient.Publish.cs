@@ -36,6 +36,8 @@ public sealed partial class MqttClient
                 throw new ObjectDisposedException(nameof(MqttClient));
             }
         }
+        // A reader holding back for the inbound budget must read on now: this publication's PUBACK will arrive.
+        if (op.Completion is not null) _inboundBudget.Pulse();
         if (op.Completion is { } completion)
             await completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -194,6 +196,7 @@ public sealed partial class MqttClient
                 op.Sequence = ++_sequence;
                 _inflight[op.PacketId] = op;
             }
+            _inboundBudget.Pulse();
         }
         try
         {

@@ -132,12 +132,15 @@ public sealed partial class MqttClient
 
     /// <summary>
     /// Routes a message to the handlers of the subscriptions named by its Subscription Identifiers (MQTT 5.0
-    /// §3.3.2.3.8), or, without them (MQTT 3.1.1), of every subscription whose filter matches the topic.
+    /// §3.3.2.3.8), or, without them (MQTT 3.1.1), of every subscription whose filter matches the topic. Waits first
+    /// while the inbound budget is spent (<see cref="MqttClientOptions.MaxInboundBytes"/>). A message for a subscription
+    /// whose handlers were detached is left unacknowledged: the broker redelivers it to the next session.
     /// </summary>
     private async ValueTask DispatchAsync(MqttConnection connection, string topic, PublishPacket publish, CancellationToken token,
         InboundAckSequencer? acks = null)
     {
         List<SubscriptionHandler>? targets = null;
+        bool held = false;
         lock (_gate)
         {
             var ids = publish.Properties.SubscriptionIdentifiers;
@@ -145,21 +148,38 @@ public sealed partial class MqttClient
             {
                 foreach (int id in ids)
                     if (_subscriptionsById.TryGetValue(id, out var entry) && MqttTopic.Matches(entry.Filter, topic))
-                        (targets ??= []).AddRange(entry.Handlers);
+                        Collect(entry, ref targets, ref held);
             }
             else
             {
                 foreach (var entry in _subscriptions.Values)
                     if (MqttTopic.Matches(entry.Filter, topic))
-                        (targets ??= []).AddRange(entry.Handlers);
+                        Collect(entry, ref targets, ref held);
             }
         }
-        var delivery = acks?.Register(publish.PacketId, targets?.Count ?? 0);
         if (targets is null)
         {
+            if (held)
+            {
+                // Never completed: neither this PUBACK nor the ones after it go out on this connection (MQTT 5.0 §4.6).
+                acks?.Register(publish.PacketId, 1);
+                return;
+            }
+            acks?.Register(publish.PacketId, 0);
             Log($"message to '{topic}' matches no subscription of this client; dropped");
             return;
         }
+        long bytes = publish.Payload.Length + topic.Length;
+        connection.ReaderBusy = true;
+        try
+        {
+            await _inboundBudget.WaitForRoomAsync(bytes * targets.Count, AwaitsOwnAcknowledgement, token).ConfigureAwait(false);
+        }
+        finally
+        {
+            connection.ReaderBusy = false;
+        }
+        var delivery = acks?.Register(publish.PacketId, targets.Count);
         var p = publish.Properties;
         var message = new BusMessage(topic, publish.Payload, (QualityOfService)publish.Qos, publish.Retain)
         {
@@ -171,17 +191,40 @@ public sealed partial class MqttClient
         };
         foreach (var handler in targets)
         {
-            if (handler.TryEnqueue(message, delivery)) continue;
+            _inboundBudget.Take(bytes);
+            var item = new QueuedMessage(message, delivery, bytes);
+            if (handler.TryEnqueue(item)) continue;
             connection.ReaderBusy = true;
             try
             {
-                if (!await handler.EnqueueAsync(message, delivery, token).ConfigureAwait(false)) delivery?.HandlerDone();
+                if (!await handler.EnqueueAsync(item, token).ConfigureAwait(false))
+                {
+                    _inboundBudget.Release(bytes);
+                    // A removed (unsubscribed) handler does not hold the acknowledgement back; a detached one does.
+                    if (!handler.IsDetached) delivery?.HandlerDone();
+                }
             }
             finally
             {
                 connection.ReaderBusy = false;
             }
         }
+
+        static void Collect(SubscriptionEntry entry, ref List<SubscriptionHandler>? targets, ref bool held)
+        {
+            if (entry.Handlers.Count > 0) (targets ??= []).AddRange(entry.Handlers);
+            else if (entry.Detached) held = true;
+        }
+    }
+
+    /// <summary>
+    /// True while this client waits for the broker's acknowledgement of its own publications (or has some queued):
+    /// the reader must go on reading then, or a handler awaiting such a PUBACK would wait for ever.
+    /// </summary>
+    private bool AwaitsOwnAcknowledgement()
+    {
+        if (_outbox.Reader.Count > 0) return true;
+        lock (_gate) return _inflight.Count > 0;
     }
 
     /// <summary>PUBACK (QoS 1) or PUBCOMP (QoS 2) ends a flow and returns a send-quota slot (MQTT 5.0 §4.9).</summary>

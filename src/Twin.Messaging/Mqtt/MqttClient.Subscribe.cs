@@ -8,17 +8,21 @@ public sealed partial class MqttClient
 {
     /// <summary>
     /// Subscribes to a topic filter (<c>+</c>, <c>#</c>, <c>$share/group/filter</c>) at up to <paramref name="qos"/>.
-    /// Retained messages matching the filter arrive first. The handler runs one message at a time in arrival order;
-    /// an exception it throws is logged and does not stop the subscription.
+    /// Retained messages matching the filter arrive first. The handler runs one message at a time in arrival order.
+    /// A QoS 1 message acknowledged after handling (<see cref="MqttClientOptions.AcknowledgeAfterHandling"/>) whose
+    /// handler throws is not acknowledged and is handed to the handler again after a backoff until it returns; other
+    /// handler exceptions are logged and do not stop the subscription. Called before the client is connected (or
+    /// while it reconnects), the subscription is sent once connected and the call waits for it.
     /// </summary>
     /// <param name="topicFilter">The filter (MQTT 5.0 §4.7).</param>
     /// <param name="qos">Maximum QoS to receive at.</param>
     /// <param name="handler">Called for each message.</param>
     /// <param name="cancellationToken">Cancels waiting for the SUBACK.</param>
-    /// <returns>Disposing it removes the handler; the last handler of a filter unsubscribes.</returns>
+    /// <returns>An <see cref="IDetachableSubscription"/>: disposing it removes the handler and the last handler of a filter
+    /// unsubscribes; <see cref="IDetachableSubscription.DetachAsync"/> stops delivery and leaves the subscription in the session.</returns>
     /// <exception cref="ArgumentException">Invalid filter.</exception>
     /// <exception cref="MqttException">The broker refused the subscription (SUBACK reason code in the message).</exception>
-    /// <exception cref="TimeoutException">No SUBACK within <see cref="MqttClientOptions.OperationTimeout"/>.</exception>
+    /// <exception cref="TimeoutException">No SUBACK within <see cref="MqttClientOptions.OperationTimeout"/> of a connection.</exception>
     public ValueTask<IAsyncDisposable> SubscribeAsync(string topicFilter, QualityOfService qos,
         Func<BusMessage, CancellationToken, ValueTask> handler, CancellationToken cancellationToken = default) =>
         SubscribeAsync(topicFilter, new MqttSubscriptionOptions(qos), handler, cancellationToken);
@@ -28,10 +32,10 @@ public sealed partial class MqttClient
     /// <param name="options">Subscription options.</param>
     /// <param name="handler">Called for each message, one at a time in arrival order.</param>
     /// <param name="cancellationToken">Cancels waiting for the SUBACK.</param>
-    /// <returns>Disposing it removes the handler; the last handler of a filter unsubscribes.</returns>
+    /// <returns>An <see cref="IDetachableSubscription"/> (see the other overload).</returns>
     /// <exception cref="ArgumentException">Invalid filter, or No Local on a shared subscription ([MQTT-3.8.3-4]).</exception>
     /// <exception cref="MqttException">The broker refused the subscription.</exception>
-    /// <exception cref="TimeoutException">No SUBACK within <see cref="MqttClientOptions.OperationTimeout"/>.</exception>
+    /// <exception cref="TimeoutException">No SUBACK within <see cref="MqttClientOptions.OperationTimeout"/> of a connection.</exception>
     public async ValueTask<IAsyncDisposable> SubscribeAsync(string topicFilter, MqttSubscriptionOptions options,
         Func<BusMessage, CancellationToken, ValueTask> handler, CancellationToken cancellationToken = default)
     {
@@ -61,7 +65,8 @@ public sealed partial class MqttClient
                 entry.Options = options with { Qos = q };
             }
             _pendingUnsubscribes.Remove(topicFilter);
-            subscriptionHandler = new SubscriptionHandler(entry, handler, _options.HandlerQueueCapacity, Log, _lifetime.Token);
+            entry.Detached = false;
+            subscriptionHandler = new SubscriptionHandler(entry, handler, _options, _inboundBudget, Log, _lifetime.Token);
             entry.Handlers.Add(subscriptionHandler);
             entry.Waiters.Add(waiter);
             entry.Version++;
@@ -77,18 +82,48 @@ public sealed partial class MqttClient
         }
         try
         {
-            var granted = await waiter.Task.WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
+            var granted = await AwaitSubAckAsync(waiter.Task, cancellationToken).ConfigureAwait(false);
             if ((byte)granted < (byte)options.Qos)
                 Log($"subscription '{topicFilter}' granted at QoS {(byte)granted} instead of {(byte)options.Qos}");
         }
         catch (Exception ex)
         {
-            await RemoveHandlerAsync(subscriptionHandler).ConfigureAwait(false);
+            // Given up waiting (e.g. the process is stopping): a persistent session keeps the subscription, as a stop does.
+            if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested && _options.SessionExpiryInterval > 0)
+                await DetachHandlerAsync(subscriptionHandler).ConfigureAwait(false);
+            else
+                await RemoveHandlerAsync(subscriptionHandler).ConfigureAwait(false);
             if (ex is TimeoutException)
                 throw new TimeoutException($"no SUBACK for '{topicFilter}' within {_options.OperationTimeout.TotalSeconds:0.#} s (state {State})", ex);
             throw;
         }
         return new SubscriptionHandle(this, subscriptionHandler);
+    }
+
+    /// <summary>
+    /// Waits for a SUBACK: without limit while the client is not connected (the SUBSCRIBE goes out once it is), and at
+    /// most <see cref="MqttClientOptions.OperationTimeout"/> per connection.
+    /// </summary>
+    private async Task<MqttReasonCode> AwaitSubAckAsync(Task<MqttReasonCode> suback, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var connection = _connection;
+            if (connection is null)
+            {
+                await Task.WhenAny(suback, ConnectedAsync()).WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (suback.IsCompleted) return await suback.ConfigureAwait(false);
+                continue;
+            }
+            try
+            {
+                return await suback.WaitAsync(_options.OperationTimeout, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException) when (_connection != connection)
+            {
+                // The connection changed meanwhile: the SUBSCRIBE is sent again on the new one.
+            }
+        }
     }
 
     /// <summary>Sends SUBSCRIBE for an entry unless its current version was already sent on this connection.</summary>
@@ -209,6 +244,21 @@ public sealed partial class MqttClient
         if (MqttReasonCodes.IsError(code))
             Log($"MQTT broker refused to unsubscribe '{request.Filter}': {MqttReasonCodes.Describe(code)}");
         request.Unsubscribed?.TrySetResult(code);
+    }
+
+    /// <summary>
+    /// Stops a handler without unsubscribing: the filter stays subscribed in the session and messages that arrive for
+    /// it are not acknowledged (the broker keeps them for the next session).
+    /// </summary>
+    internal async ValueTask DetachHandlerAsync(SubscriptionHandler handler)
+    {
+        var entry = handler.Entry;
+        lock (_gate)
+        {
+            entry.Handlers.Remove(handler);
+            if (entry.Handlers.Count == 0) entry.Detached = true;
+        }
+        await handler.DetachAsync(_options.DrainTimeout).ConfigureAwait(false);
     }
 
     /// <summary>Removes a handler; when it was the filter's last, sends UNSUBSCRIBE (or remembers it for the next connection).</summary>

@@ -28,6 +28,9 @@ public sealed partial class MqttClient : IMessageBus
     private readonly HashSet<string> _pendingUnsubscribes = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _lifetime = new();
     private readonly ResiliencePipeline _reconnectPipeline;
+    private readonly ResiliencePipeline _connectPipeline;
+    private readonly InboundBudget _inboundBudget;
+    private TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _nextSubscriptionId;
     private ushort _lastPacketId;
     private long _sequence;
@@ -53,6 +56,7 @@ public sealed partial class MqttClient : IMessageBus
         options.Validate();
         _options = options;
         _version = options.ProtocolVersion;
+        _inboundBudget = new InboundBudget(options.MaxInboundBytes);
         _clientId = options.ClientId;
         _outbox = Channel.CreateBounded<OutgoingPublish>(new BoundedChannelOptions(options.OutboxCapacity)
         {
@@ -75,6 +79,7 @@ public sealed partial class MqttClient : IMessageBus
                 },
             })
             .Build();
+        _connectPipeline = BuildConnectPipeline(options);
     }
 
     /// <summary>Creates a client and connects it.</summary>
@@ -117,6 +122,9 @@ public sealed partial class MqttClient : IMessageBus
     {
         get { lock (_gate) return _inflight.Count; }
     }
+
+    /// <summary>Bytes of received messages queued for or being handled by subscription handlers (bounded by <see cref="MqttClientOptions.MaxInboundBytes"/>).</summary>
+    public long InboundBytes => _inboundBudget.Used;
 
     /// <summary>Messages waiting in the outbox.</summary>
     public int OutboxCount => _outbox.Reader.Count;
@@ -171,6 +179,74 @@ public sealed partial class MqttClient : IMessageBus
         return connection.Result;
     }
 
+    /// <summary>Completes when the client is (next) connected; never when it is disposed.</summary>
+    private Task ConnectedAsync()
+    {
+        lock (_gate) return _connected.Task;
+    }
+
+    /// <summary>
+    /// Like <see cref="ConnectAsync"/>, but a broker that cannot be reached, closes the connection or refuses it for a
+    /// reason that may pass (server unavailable, busy, quota) is tried again with exponential backoff and jitter
+    /// (<see cref="MqttClientOptions.ReconnectMinDelay"/> to <see cref="MqttClientOptions.ReconnectMaxDelay"/>) until it
+    /// accepts. Meanwhile <see cref="State"/> is <see cref="MqttConnectionState.Connecting"/> and <see cref="LastError"/>
+    /// says why the last attempt failed. Subscriptions and publications made meanwhile go out once connected.
+    /// </summary>
+    /// <param name="cancellationToken">Stops trying.</param>
+    /// <returns>What the broker granted.</returns>
+    /// <exception cref="MqttConnectException">The broker refused the connection for a reason retrying cannot fix by
+    /// itself (bad user name or password, not authorized, banned, client identifier not valid, bad authentication
+    /// method), unless <see cref="MqttClientOptions.RetryRefusedConnect"/> is set; the message names the reason.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled before a connection was made.</exception>
+    /// <exception cref="InvalidOperationException">Already connected or connecting.</exception>
+    /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+    public async Task<MqttConnectResult> ConnectWithRetryAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+        try
+        {
+            return await _connectPipeline.ExecuteAsync(static async (client, ct) => await client.ConnectAsync(ct).ConfigureAwait(false), this, linked.Token)
+                .ConfigureAwait(false);
+        }
+        catch (MqttConnectException ex) when (IsPermanent(ex))
+        {
+            Log($"not retrying: {ex.Message}");
+            throw;
+        }
+    }
+
+    /// <summary>Retries the first connection until the broker accepts it (see <see cref="ConnectWithRetryAsync"/>).</summary>
+    private ResiliencePipeline BuildConnectPipeline(MqttClientOptions options) =>
+        new ResiliencePipelineBuilder { TimeProvider = options.TimeProvider }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex switch
+                {
+                    OperationCanceledException or ObjectDisposedException or InvalidOperationException => false,
+                    MqttConnectException ce when IsPermanent(ce) => options.RetryRefusedConnect,
+                    _ => true,
+                }),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.ReconnectMinDelay,
+                MaxDelay = options.ReconnectMaxDelay,
+                MaxRetryAttempts = int.MaxValue,
+                OnRetry = args =>
+                {
+                    SetState(MqttConnectionState.Connecting, args.Outcome.Exception);
+                    Log($"connect attempt {args.AttemptNumber + 1} to {options.Host}:{options.Port} failed: {args.Outcome.Exception?.Message}; next in {args.RetryDelay.TotalMilliseconds:0} ms");
+                    return default;
+                },
+            })
+            .Build();
+
+    /// <summary>
+    /// CONNACK reasons that mean "this client may not connect like this" rather than "not now" (MQTT 5.0 §3.2.2.2).
+    /// </summary>
+    private static bool IsPermanent(MqttConnectException ex) => ex.ReasonCode is MqttReasonCode.BadUserNameOrPassword or MqttReasonCode.NotAuthorized
+        or MqttReasonCode.Banned or MqttReasonCode.ClientIdentifierNotValid or MqttReasonCode.BadAuthenticationMethod;
+
     private void Log(string message)
     {
         var log = _options.Log;
@@ -186,6 +262,11 @@ public sealed partial class MqttClient : IMessageBus
             prev = Volatile.Read(ref _state);
             if (prev == (int)MqttConnectionState.Disposed || prev == (int)next) return;
         } while (Interlocked.CompareExchange(ref _state, (int)next, prev) != prev);
+        lock (_gate)
+        {
+            if (next == MqttConnectionState.Connected) _connected.TrySetResult();
+            else if (_connected.Task.IsCompleted) _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
         Log($"{(MqttConnectionState)prev} -> {next}{(error is null ? "" : ": " + error.Message)}");
         try
         {

@@ -121,6 +121,32 @@ public sealed record MqttClientOptions
     /// </summary>
     public int HandlerQueueCapacity { get; init; } = 10_000;
 
+    /// <summary>
+    /// Bytes of received messages (payload and topic) that may be queued for, or being handled by, subscription
+    /// handlers at once (default 64 MiB). Receive Maximum bounds only the number of unacknowledged messages (MQTT 5.0
+    /// §4.9), so a burst of large messages is bounded here: while the budget is spent, the reader stops reading (TCP
+    /// back-pressure). A single message larger than the budget is still delivered, alone. While this client waits for
+    /// the PUBACK of its own publication the reader goes on, so a handler that publishes cannot stall it.
+    /// </summary>
+    public long MaxInboundBytes { get; init; } = 64L << 20;
+
+    /// <summary>First delay before a message whose handler threw is handed to it again (doubles per failure, with jitter).</summary>
+    public TimeSpan HandlerRetryMinDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Longest delay between two attempts to handle a message whose handler keeps throwing.</summary>
+    public TimeSpan HandlerRetryMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// When false (the default), <see cref="MqttClient.ConnectWithRetryAsync"/> gives up at once on a CONNACK refusal
+    /// that retrying cannot fix by itself — Bad User Name or Password (0x86), Not authorized (0x87), Banned (0x8A),
+    /// Client Identifier not valid (0x85), Bad authentication method (0x8C) (MQTT 5.0 §3.2.2.2; MQTT 3.1.1 return codes
+    /// 2, 4, 5). True retries those as well (e.g. while the broker's password file is being deployed).
+    /// </summary>
+    public bool RetryRefusedConnect { get; init; }
+
+    /// <summary>Clock for handler retry delays and SUBACK timeouts (tests pass a controllable one).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     /// <summary>Time allowed for TCP connect, TLS handshake and CONNACK.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -146,7 +172,8 @@ public sealed record MqttClientOptions
     /// Parses a broker URL: <c>mqtt://[user[:password]@]host[:port][?query]</c> or <c>mqtts://...</c> (TLS, default
     /// port 8883). Also accepted: schemes <c>tcp</c> (= mqtt), <c>ssl</c>/<c>tls</c> (= mqtts). Query parameters:
     /// <c>ca</c> (CA certificate file), <c>clientId</c>, <c>version</c> (<c>5</c> or <c>3.1.1</c>), <c>keepAlive</c>
-    /// (seconds), <c>cleanStart</c> (true/false), <c>sessionExpiry</c> (seconds), <c>tlsHost</c> (certificate host name).
+    /// (seconds), <c>cleanStart</c> (true/false), <c>sessionExpiry</c> (seconds), <c>tlsHost</c> (certificate host name),
+    /// <c>retryRefused</c> (true/false, <see cref="RetryRefusedConnect"/>).
     /// User name and password are percent-decoded.
     /// </summary>
     /// <param name="url">The URL.</param>
@@ -199,19 +226,20 @@ public sealed record MqttClientOptions
                     },
                 },
                 "keepalive" => options with { KeepAlive = TimeSpan.FromSeconds(ParseUInt(url, key, value, ushort.MaxValue)) },
-                "cleanstart" or "clean" => options with
-                {
-                    CleanStart = bool.TryParse(value, out var b) ? b
-                        : value == "1" ? true : value == "0" ? false
-                        : throw new FormatException($"'{url}': {key}='{value}' is not true or false"),
-                },
+                "cleanstart" or "clean" => options with { CleanStart = ParseBool(url, key, value) },
                 "sessionexpiry" or "session_expiry" => options with { SessionExpiryInterval = (uint)ParseUInt(url, key, value, uint.MaxValue) },
                 "tlshost" or "servername" => options with { TlsTargetHost = value },
-                _ => throw new FormatException($"'{url}': unknown query parameter '{key}' (known: ca, clientId, version, keepAlive, cleanStart, sessionExpiry, tlsHost)"),
+                "retryrefused" => options with { RetryRefusedConnect = ParseBool(url, key, value) },
+                _ => throw new FormatException($"'{url}': unknown query parameter '{key}' (known: ca, clientId, version, keepAlive, cleanStart, sessionExpiry, tlsHost, retryRefused)"),
             };
         }
         return options;
     }
+
+    private static bool ParseBool(string url, string key, string value) =>
+        bool.TryParse(value, out var b) ? b
+        : value == "1" ? true : value == "0" ? false
+        : throw new FormatException($"'{url}': {key}='{value}' is not true or false");
 
     private static ulong ParseUInt(string url, string key, string value, ulong max) =>
         ulong.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) && v <= max
@@ -231,6 +259,10 @@ public sealed record MqttClientOptions
         if (OutboxCapacity < 1) throw new ArgumentException("OutboxCapacity must be at least 1");
         if (MaxInflight < 1) throw new ArgumentException("MaxInflight must be at least 1");
         if (HandlerQueueCapacity < 1) throw new ArgumentException("HandlerQueueCapacity must be at least 1");
+        if (MaxInboundBytes < 1) throw new ArgumentException("MaxInboundBytes must be at least 1");
+        if (HandlerRetryMinDelay <= TimeSpan.Zero || HandlerRetryMaxDelay < HandlerRetryMinDelay)
+            throw new ArgumentException("HandlerRetryMinDelay must be positive and at most HandlerRetryMaxDelay");
+        ArgumentNullException.ThrowIfNull(TimeProvider);
         if (ConnectTimeout <= TimeSpan.Zero || OperationTimeout <= TimeSpan.Zero) throw new ArgumentException("timeouts must be positive");
         if (ReconnectMinDelay <= TimeSpan.Zero || ReconnectMaxDelay < ReconnectMinDelay) throw new ArgumentException("ReconnectMinDelay must be positive and at most ReconnectMaxDelay");
         Codec.MqttBufferWriter.Utf8Size(ClientId, "ClientId");

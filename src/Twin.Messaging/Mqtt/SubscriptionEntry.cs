@@ -32,6 +32,8 @@ internal sealed class SubscriptionEntry
     public int SentVersion { get; set; }
     /// <summary>A SUBACK granted it (in the current session).</summary>
     public bool Confirmed { get; set; }
+    /// <summary>Its handlers were detached: it stays subscribed in the session and its messages are left unacknowledged.</summary>
+    public bool Detached { get; set; }
 }
 
 /// <summary>A SUBSCRIBE or UNSUBSCRIBE waiting for its acknowledgement.</summary>

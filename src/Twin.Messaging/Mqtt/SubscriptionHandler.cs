@@ -1,21 +1,48 @@
 using System.Threading.Channels;
+using Polly;
+using Polly.Retry;
 using Twin.Messaging.Bus;
 
 namespace Twin.Messaging.Mqtt;
 
-/// <summary>One handler of a subscription: a bounded queue and a consumer task.</summary>
+/// <summary>A message queued for a handler, with the acknowledgement that waits for it and its share of the inbound budget.</summary>
+internal readonly record struct QueuedMessage(BusMessage Message, InboundDelivery? Delivery, long Bytes);
+
+/// <summary>
+/// One handler of a subscription: a bounded queue and a consumer task that hands the handler one message at a
+/// time, in arrival order.
+/// </summary>
+/// <remarks>
+/// A message whose PUBACK waits for its handler (QoS 1 with <see cref="MqttClientOptions.AcknowledgeAfterHandling"/>)
+/// is acknowledged only after the handler returned. When the handler throws, the message is not acknowledged: it
+/// is handed to the handler again after an exponential backoff (Polly retry, <see cref="MqttClientOptions.HandlerRetryMinDelay"/>
+/// to <see cref="MqttClientOptions.HandlerRetryMaxDelay"/>) until the handler returns, and the failures are logged.
+/// MQTT 5 has no negative acknowledgement; the alternative — withholding the PUBACK and reconnecting so the broker
+/// resends the message — was rejected: a receiver must send its PUBACKs in the order the PUBLISH packets arrived
+/// (MQTT 5.0 §4.6, [MQTT-4.6.0-2]), so one unacknowledged message holds back the acknowledgement of every later one
+/// anyway, and a broker resends unacknowledged messages only when a session is resumed (MQTT 5.0 §4.4,
+/// [MQTT-4.4.0-1]): forcing that by reconnecting would interrupt every other subscription of the client to deliver
+/// the same message to the same handler. Retrying in process keeps the per-subscription order and the other
+/// subscriptions running; if the process stops while retrying, the message is still unacknowledged, so the broker
+/// redelivers it to the resumed session (MQTT 5.0 §4.3.2: the PUBACK is the receiver accepting ownership).
+/// Messages whose acknowledgement does not wait for the handler (QoS 0, or acknowledged on arrival) are not
+/// retried: a failure is logged and the next message follows.
+/// </remarks>
 internal sealed class SubscriptionHandler
 {
-    private readonly Channel<(BusMessage Message, InboundDelivery? Delivery)> _queue;
+    private readonly Channel<QueuedMessage> _queue;
     private readonly CancellationTokenSource _cts;
     private readonly Task _consumer;
+    private readonly InboundBudget _budget;
+    private volatile bool _detached;
 
     /// <summary>Starts the consumer.</summary>
-    public SubscriptionHandler(SubscriptionEntry entry, Func<BusMessage, CancellationToken, ValueTask> handler, int capacity,
-        Action<string> log, CancellationToken lifetime)
+    public SubscriptionHandler(SubscriptionEntry entry, Func<BusMessage, CancellationToken, ValueTask> handler, MqttClientOptions options,
+        InboundBudget budget, Action<string> log, CancellationToken lifetime)
     {
         Entry = entry;
-        _queue = Channel.CreateBounded<(BusMessage Message, InboundDelivery? Delivery)>(new BoundedChannelOptions(capacity)
+        _budget = budget;
+        _queue = Channel.CreateBounded<QueuedMessage>(new BoundedChannelOptions(options.HandlerQueueCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
@@ -23,51 +50,99 @@ internal sealed class SubscriptionHandler
         });
         _cts = CancellationTokenSource.CreateLinkedTokenSource(lifetime);
         var token = _cts.Token;
-        var reader = _queue.Reader;
         string filter = entry.Filter;
-        _consumer = Task.Run(async () =>
-        {
-            try
+        string? topic = null;
+        var retry = new ResiliencePipelineBuilder { TimeProvider = options.TimeProvider }
+            .AddRetry(new RetryStrategyOptions
             {
-                while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException || !token.IsCancellationRequested),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.HandlerRetryMinDelay,
+                MaxDelay = options.HandlerRetryMaxDelay,
+                MaxRetryAttempts = int.MaxValue,
+                OnRetry = args =>
                 {
-                    while (reader.TryRead(out var item))
-                    {
-                        var message = item.Message;
-                        try
-                        {
-                            await handler(message, token).ConfigureAwait(false);
-                        }
-                        catch (OperationCanceledException) when (token.IsCancellationRequested)
-                        {
-                            return;
-                        }
-                        catch (Exception ex)
-                        {
-                            log($"handler of subscription '{filter}' threw on a message to '{message.Topic}': {ex.GetType().Name}: {ex.Message}");
-                        }
-                        item.Delivery?.HandlerDone();
-                    }
-                }
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }, CancellationToken.None);
+                    var e = args.Outcome.Exception;
+                    log($"handler of subscription '{filter}' failed on a message to '{topic}' (attempt {args.AttemptNumber + 1}): " +
+                        $"{e?.GetType().Name}: {e?.Message}; the message stays unacknowledged and is handled again in {args.RetryDelay.TotalMilliseconds:0} ms");
+                    return default;
+                },
+            })
+            .Build();
+        _consumer = Task.Run(() => ConsumeAsync(handler, retry, log, filter, t => topic = t, token), CancellationToken.None);
     }
 
     /// <summary>The subscription.</summary>
     public SubscriptionEntry Entry { get; }
 
+    /// <summary>True after <see cref="DetachAsync"/>: what is queued for it stays unacknowledged.</summary>
+    public bool IsDetached => _detached;
+
+    private async Task ConsumeAsync(Func<BusMessage, CancellationToken, ValueTask> handler, ResiliencePipeline retry, Action<string> log,
+        string filter, Action<string> current, CancellationToken token)
+    {
+        var reader = _queue.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
+            {
+                while (!_detached && reader.TryRead(out var item))
+                {
+                    var message = item.Message;
+                    current(message.Topic);
+                    try
+                    {
+                        if (item.Delivery is null)
+                        {
+                            try
+                            {
+                                await handler(message, token).ConfigureAwait(false);
+                            }
+                            catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
+                            {
+                                log($"handler of subscription '{filter}' threw on a message to '{message.Topic}': {ex.GetType().Name}: {ex.Message}");
+                            }
+                        }
+                        else
+                        {
+                            await retry.ExecuteAsync(static async (state, ct) => await state.handler(state.message, ct).ConfigureAwait(false),
+                                (handler, message), token).ConfigureAwait(false);
+                            item.Delivery.HandlerDone();
+                        }
+                    }
+                    catch (OperationCanceledException) when (token.IsCancellationRequested)
+                    {
+                        // Stopped while handling: the message stays unacknowledged (redelivered to the next session).
+                        return;
+                    }
+                    finally
+                    {
+                        _budget.Release(item.Bytes);
+                    }
+                }
+                if (_detached) return;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            // What is still queued is never handled here: not acknowledged, its budget returned.
+            while (reader.TryRead(out var left)) _budget.Release(left.Bytes);
+        }
+    }
+
     /// <summary>Queues a message without waiting; false when the queue is full or closed.</summary>
-    public bool TryEnqueue(BusMessage message, InboundDelivery? delivery) => _queue.Writer.TryWrite((message, delivery));
+    public bool TryEnqueue(in QueuedMessage item) => _queue.Writer.TryWrite(item);
 
     /// <summary>Queues a message, waiting while the queue is full; returns false if the handler was removed.</summary>
-    public async ValueTask<bool> EnqueueAsync(BusMessage message, InboundDelivery? delivery, CancellationToken cancellationToken)
+    public async ValueTask<bool> EnqueueAsync(QueuedMessage item, CancellationToken cancellationToken)
     {
         try
         {
-            await _queue.Writer.WriteAsync((message, delivery), cancellationToken).ConfigureAwait(false);
+            await _queue.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (ChannelClosedException)
@@ -76,32 +151,32 @@ internal sealed class SubscriptionHandler
         }
     }
 
-    /// <summary>Stops delivery: closes the queue and cancels the handler's token.</summary>
+    /// <summary>Stops delivery at once: closes the queue and cancels the handler's token (a message being handled stays unacknowledged).</summary>
     public void Stop()
     {
         _queue.Writer.TryComplete();
         try { _cts.Cancel(); } catch (ObjectDisposedException) { }
     }
 
-    /// <summary>The consumer task (ends after <see cref="Stop"/>).</summary>
-    public Task Completion => _consumer;
-}
-
-/// <summary>Returned by SubscribeAsync; disposing it removes the handler and, for the last one, unsubscribes.</summary>
-internal sealed class SubscriptionHandle : IAsyncDisposable
-{
-    private readonly MqttClient _client;
-    private readonly SubscriptionHandler _handler;
-    private int _disposed;
-
-    /// <summary>Creates the handle.</summary>
-    public SubscriptionHandle(MqttClient client, SubscriptionHandler handler)
+    /// <summary>
+    /// Stops delivery after the message being handled (if any): queued messages are not handed to the handler and
+    /// stay unacknowledged. Waits up to <paramref name="grace"/> for the handler to finish, then cancels its token.
+    /// </summary>
+    public async Task DetachAsync(TimeSpan grace)
     {
-        _client = client;
-        _handler = handler;
+        _detached = true;
+        _queue.Writer.TryComplete();
+        try
+        {
+            await _consumer.WaitAsync(grace).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+        Stop();
+        await _consumer.ConfigureAwait(false);
     }
 
-    /// <inheritdoc />
-    public ValueTask DisposeAsync() =>
-        Interlocked.Exchange(ref _disposed, 1) == 0 ? _client.RemoveHandlerAsync(_handler) : ValueTask.CompletedTask;
+    /// <summary>The consumer task (ends after <see cref="Stop"/>).</summary>
+    public Task Completion => _consumer;
 }

@@ -15,6 +15,11 @@ namespace Twin.Service.Alarms;
 /// </summary>
 public sealed class AlarmBook : IDisposable
 {
+    private readonly List<string> _damage = [];
+
+    /// <summary>Lines of the file found damaged at open and set aside in its <c>.corrupt</c> file (empty when intact).</summary>
+    public IReadOnlyList<string> Damage => _damage;
+
     /// <summary>The file name inside the data directory.</summary>
     public const string FileName = "alarms.jsonl";
 
@@ -27,12 +32,11 @@ public sealed class AlarmBook : IDisposable
 
     /// <summary>Opens the book in a directory, replaying the alarms already recorded there.</summary>
     /// <param name="directory">Data directory (created when missing).</param>
-    /// <exception cref="FormatException">The file holds an unreadable record (other than a torn last line).</exception>
     /// <exception cref="IOException">The file cannot be opened.</exception>
     public AlarmBook(string directory)
     {
         string path = Path.Combine(directory, FileName);
-        foreach (var r in JsonLinesFile<AlarmRecord>.ReadAll(path, AlarmJsonContext.Default.AlarmRecord)) Remember(r);
+        foreach (var r in JsonLinesFile<AlarmRecord>.ReadAll(path, AlarmJsonContext.Default.AlarmRecord, _damage)) Remember(r);
         _file = new JsonLinesFile<AlarmRecord>(path, AlarmJsonContext.Default.AlarmRecord);
     }
 

@@ -14,7 +14,9 @@ public sealed record ServeOptions(string ConfigPath, string DataDir, string Urls
     public IMessageBus? Bus { get; init; }
 
     /// <summary>Connects <see cref="Bus"/> once the service's subscriptions are registered (so messages the
-    /// broker kept for a persistent session find their handlers); null when the bus needs no connect step.</summary>
+    /// broker kept for a persistent session find their handlers); null when the bus needs no connect step. It may
+    /// take as long as the broker is unreachable (the service answers meanwhile, degraded); when it throws, the
+    /// service stops and <see cref="IngestStartup"/> holds why.</summary>
     public Func<CancellationToken, Task>? ConnectBus { get; init; }
 
     /// <summary>Signs the service's state, alarm and status publications (and its MQTT last will); null: made from the
@@ -23,6 +25,9 @@ public sealed record ServeOptions(string ConfigPath, string DataDir, string Urls
 
     /// <summary>Describes <see cref="Bus"/> for /health, e.g. "mqtt://127.0.0.1:1883"; null for the in-process bus.</summary>
     public Func<(string State, bool Connected)>? BusStatus { get; init; }
+
+    /// <summary>Diagnostics of <see cref="Bus"/>, sent to the host's log once it exists; null when the bus logs nothing.</summary>
+    public LogRelay? BusLog { get; init; }
 
     /// <summary>Reconnects of the bus so far (for /metrics), or null.</summary>
     public Func<long>? BusReconnects { get; init; }

@@ -64,6 +64,8 @@ public static class TwinServer
         metrics.Gauge("twin_spool_pending_records", "points accepted but not yet confirmed by the database", () => spool.GetMetrics().PendingRecords);
         metrics.Gauge("twin_spool_disk_bytes", "bytes of the spool on disk", () => spool.GetMetrics().DiskBytes);
         metrics.Gauge("twin_spool_full", "1 while the spool refuses points for lack of space", () => spool.GetMetrics().IsFull ? 1 : 0);
+        metrics.Gauge("twin_spool_disk_full", "1 while the spool's file system is full", () => spool.GetMetrics().IsDiskFull ? 1 : 0);
+        metrics.Gauge("twin_spool_queued_bytes", "encoded points waiting for the spool's disk", () => spool.GetMetrics().QueuedBytes);
         metrics.Gauge("twin_spool_points_written_total", "points confirmed by the database", () => spool.GetMetrics().PointsWritten);
         metrics.Gauge("twin_spool_quarantined_lines_total", "lines the database refused (kept in the quarantine file)", () => spool.GetMetrics().QuarantinedLines);
         metrics.Gauge("twin_checkpoint_flushes_total", "fsyncs of the checkpoint store", () => checkpoints.Flushes);
@@ -75,14 +77,24 @@ public static class TwinServer
         metrics.Gauge("twin_gc_collections_gen2_total", "gen2 collections", () => GC.CollectionCount(2));
         if (options.BusReconnects is not null) metrics.Gauge("twin_bus_reconnects_total", "reconnects of the MQTT client", () => options.BusReconnects());
 
+        var startup = new IngestStartup();
+        // Damaged checkpoints and journals are loud: an error line each, and /health degraded until restarted intact.
+        List<string> damage = [.. checkpoints.Damage, .. alarms.Damage, .. overrides.Damage, .. audit.Damage];
+        foreach (var d in damage) loggerFactory.CreateLogger<CheckpointStore>().LogError("damaged data: {Damage}", d);
         var checks = new List<HealthCheck>
         {
+            new("data", () => damage.Count == 0 ? ("checkpoints and journals intact", HealthLevel.Healthy)
+                : (string.Join(" | ", damage), HealthLevel.Degraded)),
+            new("ingest", () => startup.Error is { } e ? ($"stopped: {e.Message}", HealthLevel.Unhealthy)
+                : startup.Started ? ($"{cells.Count} cell(s) subscribed", HealthLevel.Healthy)
+                : ("waiting for the broker before subscribing", HealthLevel.Degraded)),
             new("bus", () => options.BusStatus is null ? ("in-process", HealthLevel.Healthy)
                 : options.BusStatus() is var (state, up) && up ? (state, HealthLevel.Healthy) : (options.BusStatus().State, HealthLevel.Degraded)),
             new("store", () =>
             {
                 var m = spool.GetMetrics();
                 if (m.IsFull) return ("spool full", HealthLevel.Unhealthy);
+                if (m.IsDiskFull) return (spool.CheckAdmission() is { Accepts: false } a ? a.Reason : "disk full", HealthLevel.Unhealthy);
                 if (!m.HasWriter) return ($"embedded spool, {m.PendingRecords} points", HealthLevel.Healthy);
                 return m.Circuit == Polly.CircuitBreaker.CircuitState.Closed
                     ? ($"influxdb ok, {m.PendingRecords} points pending", HealthLevel.Healthy)
@@ -102,8 +114,15 @@ public static class TwinServer
         builder.Services.AddSingleton(sp => new TwinIngestService(cells, bus, sp.GetRequiredService<ITwinStore>(), checkpoints, metrics,
             sp.GetRequiredService<ILogger<TwinIngestService>>(), options.ClientId, options.ConnectBus, alarms, options.Time));
         builder.Services.AddSingleton(sp => new CellOperations(sp.GetRequiredService<TwinIngestService>(), alarms, overrides, audit));
+        builder.Services.AddSingleton(startup);
+        options.BusLog?.Attach(loggerFactory.CreateLogger("Twin.Messaging.Mqtt"));
         builder.Services.AddHostedService(sp => new Lifecycle(spool, sp.GetRequiredService<TwinIngestService>(), checkpoints, bus, writer, loggerFactory,
-            [alarms, audit, overrides]));
+            [alarms, audit, overrides])
+        {
+            StartInBackground = options.ConnectBus is not null,
+            Startup = startup,
+            Host = sp.GetRequiredService<IHostApplicationLifetime>(),
+        });
         options.ConfigureServices?.Invoke(builder);
 
         var app = builder.Build();
@@ -113,20 +132,60 @@ public static class TwinServer
         return app;
     }
 
-    /// <summary>Starts the spool drainer, then ingestion; stops them in the reverse order and closes the stores.</summary>
+    /// <summary>
+    /// Starts the spool drainer, then ingestion; stops them in the reverse order and closes the stores. With a broker,
+    /// ingestion starts in the background (connecting may wait for the broker; the API answers meanwhile), and a
+    /// failure there that retrying cannot fix stops the host with the reason in <see cref="IngestStartup"/>.
+    /// </summary>
     private sealed class Lifecycle(PointSpool spool, TwinIngestService ingest, CheckpointStore checkpoints, IMessageBus bus, InfluxWriter? writer, ILoggerFactory loggers,
         IReadOnlyList<IDisposable> files) : IHostedService
     {
+        private readonly CancellationTokenSource _stopping = new();
+        private Task _starting = Task.CompletedTask;
+
+        public bool StartInBackground { get; init; }
+
+        public required IngestStartup Startup { get; init; }
+
+        public required IHostApplicationLifetime Host { get; init; }
+
         public async Task StartAsync(CancellationToken cancellationToken)
         {
             await ingest.RecoverAsync(cancellationToken).ConfigureAwait(false); // before the drainer may delete confirmed segments
             await spool.StartAsync(cancellationToken).ConfigureAwait(false);
+            if (StartInBackground)
+            {
+                _starting = Task.Run(() => StartIngestAsync(_stopping.Token), CancellationToken.None);
+                return;
+            }
             await ingest.StartAsync(cancellationToken).ConfigureAwait(false);
+            Startup.MarkStarted();
+        }
+
+        private async Task StartIngestAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                await ingest.StartAsync(cancellationToken).ConfigureAwait(false);
+                Startup.MarkStarted();
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                Startup.Fail(e);
+                loggers.CreateLogger<TwinIngestService>().LogCritical("the service cannot start ingesting and stops: {Error}", e.Message);
+                Host.StopApplication();
+            }
         }
 
         public async Task StopAsync(CancellationToken cancellationToken)
         {
-            await ingest.StopAsync(cancellationToken).ConfigureAwait(false);
+            await _stopping.CancelAsync().ConfigureAwait(false);
+            await _starting.ConfigureAwait(false);
+            // Never started (no broker yet, or refused): nothing to detach, and no "offline" to announce to a broker that is not there.
+            if (Startup.Started) await ingest.StopAsync(cancellationToken).ConfigureAwait(false);
             await checkpoints.DisposeAsync().ConfigureAwait(false);
             await spool.StopAsync(cancellationToken).ConfigureAwait(false);
             await spool.DisposeAsync().ConfigureAwait(false);

@@ -167,13 +167,16 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         _log.LogInformation("twin service watching {Count} cell(s)", _cells.Count);
     }
 
-    /// <summary>Unsubscribes (pending messages finish first) and announces the service offline; later calls do nothing.</summary>
+    /// <summary>Stops handling (the message being handled finishes first; MQTT subscriptions stay in the broker's session)
+    /// and announces the service offline; later calls do nothing.</summary>
     /// <param name="cancellationToken">Cancels the graceful part.</param>
     /// <returns>A task that completes when stopped.</returns>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
-        foreach (var s in _subscriptions) await s.DisposeAsync().ConfigureAwait(false);
+        // Detach, never unsubscribe, on a stop: the broker keeps the persistent session's subscriptions and queues
+        // what is published until the service is back.
+        foreach (var s in _subscriptions) await (s is IDetachableSubscription d ? d.DetachAsync() : s.DisposeAsync()).ConfigureAwait(false);
         _subscriptions.Clear();
         await SaveCleanStopAsync(cancellationToken).ConfigureAwait(false);
         foreach (var site in _cells.Values.Select(c => c.Cell.Site).Distinct())

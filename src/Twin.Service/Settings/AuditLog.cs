@@ -9,6 +9,11 @@ namespace Twin.Service.Settings;
 /// </summary>
 public sealed class AuditLog : IDisposable
 {
+    private readonly List<string> _damage = [];
+
+    /// <summary>Lines of the file found damaged at open and set aside in its <c>.corrupt</c> file (empty when intact).</summary>
+    public IReadOnlyList<string> Damage => _damage;
+
     /// <summary>The file name inside the data directory.</summary>
     public const string FileName = "audit.jsonl";
 
@@ -21,12 +26,11 @@ public sealed class AuditLog : IDisposable
 
     /// <summary>Opens the log in a directory.</summary>
     /// <param name="directory">Data directory (created when missing).</param>
-    /// <exception cref="FormatException">The file holds an unreadable record.</exception>
     /// <exception cref="IOException">The file cannot be opened.</exception>
     public AuditLog(string directory)
     {
         string path = Path.Combine(directory, FileName);
-        foreach (var e in JsonLinesFile<AuditEntry>.ReadAll(path, SettingsJsonContext.Default.AuditEntry)) Keep(e);
+        foreach (var e in JsonLinesFile<AuditEntry>.ReadAll(path, SettingsJsonContext.Default.AuditEntry, _damage)) Keep(e);
         _file = new JsonLinesFile<AuditEntry>(path, SettingsJsonContext.Default.AuditEntry);
     }
 

@@ -8,6 +8,11 @@ namespace Twin.Service.Settings;
 /// </summary>
 public sealed class SettingsStore : IDisposable
 {
+    private readonly List<string> _damage = [];
+
+    /// <summary>Lines of the file found damaged at open and set aside in its <c>.corrupt</c> file (empty when intact).</summary>
+    public IReadOnlyList<string> Damage => _damage;
+
     /// <summary>The file name inside the data directory.</summary>
     public const string FileName = "settings.jsonl";
 
@@ -17,12 +22,11 @@ public sealed class SettingsStore : IDisposable
 
     /// <summary>Opens the store in a directory.</summary>
     /// <param name="directory">Data directory (created when missing).</param>
-    /// <exception cref="FormatException">The file holds an unreadable record.</exception>
     /// <exception cref="IOException">The file cannot be opened.</exception>
     public SettingsStore(string directory)
     {
         string path = Path.Combine(directory, FileName);
-        foreach (var o in JsonLinesFile<SettingsOverride>.ReadAll(path, SettingsJsonContext.Default.SettingsOverride)) _latest[o.Site + "/" + o.Cell] = o;
+        foreach (var o in JsonLinesFile<SettingsOverride>.ReadAll(path, SettingsJsonContext.Default.SettingsOverride, _damage)) _latest[o.Site + "/" + o.Cell] = o;
         _file = new JsonLinesFile<SettingsOverride>(path, SettingsJsonContext.Default.SettingsOverride);
     }
 

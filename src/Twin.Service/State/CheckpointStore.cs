@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Text.Json;
 
 namespace Twin.Service.State;
@@ -8,16 +10,23 @@ namespace Twin.Service.State;
 /// is on disk (written and fsynced); records that arrive while a flush is running are written together in
 /// the next flush, so one fsync serves many cells. The log (<c>checkpoints.log</c>, one JSON record per
 /// line) is compacted into <c>checkpoints.snapshot</c> when it grows past a limit. A torn last line after
-/// a crash is ignored; of two records of one cell the higher generation wins.
+/// a crash, or a record damaged on disk, is set aside in <c>checkpoints.corrupt</c> and reported (<see cref="Damage"/>);
+/// the cell resumes from its newest intact record (compaction keeps two generations per cell, so there is one to
+/// fall back to). Of two records of one cell the higher generation wins.
 /// </summary>
-public sealed class CheckpointStore : IAsyncDisposable
+public sealed partial class CheckpointStore : IAsyncDisposable
 {
     private const string LogName = "checkpoints.log";
     private const string SnapshotName = "checkpoints.snapshot";
+    private const string CorruptName = "checkpoints.corrupt";
 
     private readonly string _dir;
     private readonly long _compactBytes;
     private readonly Dictionary<string, CellStateRecord> _latest = new(StringComparer.Ordinal);
+    // The generation before the latest, per cell: compaction keeps it, so a damaged newest record has one to fall back to.
+    private readonly Dictionary<string, CellStateRecord> _previous = new(StringComparer.Ordinal);
+    private readonly List<(string File, int Line, string? Key, long? Generation, string Problem)> _damaged = [];
+    private readonly List<string> _damage = [];
     private readonly object _gate = new();
     private Dictionary<string, (CellStateRecord Record, List<TaskCompletionSource> Waiters)> _pending = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _signal = new(0);
@@ -37,12 +46,19 @@ public sealed class CheckpointStore : IAsyncDisposable
         Directory.CreateDirectory(directory);
         foreach (var name in new[] { SnapshotName, LogName }) Load(Path.Combine(directory, name));
         _generation = _latest.Values.Select(r => r.Generation).DefaultIfEmpty(0).Max();
+        DescribeDamage();
         _log = new FileStream(Path.Combine(directory, LogName), FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16);
         _flusher = Task.Run(FlushLoopAsync);
     }
 
-    /// <summary>Lines of the files that could not be read (a torn last write after a crash).</summary>
+    /// <summary>Lines of the files that could not be read (damaged, or a torn last write after a crash); set aside in <c>checkpoints.corrupt</c>.</summary>
     public int UnreadableLines { get; private set; }
+
+    /// <summary>
+    /// What was found damaged at open, one sentence per damaged record: the file and line, the cell, and what the cell
+    /// resumed from instead (the newest intact generation, or its configured start when none is left). Empty when intact.
+    /// </summary>
+    public IReadOnlyList<string> Damage => _damage;
 
     /// <summary>fsyncs done.</summary>
     public long Flushes => Interlocked.Read(ref _flushes);
@@ -76,6 +92,7 @@ public sealed class CheckpointStore : IAsyncDisposable
         lock (_gate)
         {
             var r = record with { Generation = ++_generation };
+            if (_latest.TryGetValue(r.Key, out var before)) _previous[r.Key] = before;
             _latest[r.Key] = r;
             if (_pending.TryGetValue(r.Key, out var p))
             {
@@ -144,7 +161,7 @@ public sealed class CheckpointStore : IAsyncDisposable
     private void Compact()
     {
         CellStateRecord[] all;
-        lock (_gate) all = [.. _latest.Values];
+        lock (_gate) all = [.. _previous.Values, .. _latest.Values];
         string tmp = Path.Combine(_dir, SnapshotName + ".tmp");
         using (var s = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
         {
@@ -164,23 +181,95 @@ public sealed class CheckpointStore : IAsyncDisposable
     private void Load(string path)
     {
         if (!File.Exists(path)) return;
-        foreach (var line in File.ReadLines(path, Encoding.UTF8))
+        string text = File.ReadAllText(path, Encoding.UTF8);
+        var lines = text.Split('\n');
+        var kept = new StringBuilder();
+        var aside = new StringBuilder();
+        for (int i = 0; i < lines.Length; i++)
         {
+            string line = lines[i];
             if (line.Length == 0) continue;
-            CellStateRecord? r;
+            CellStateRecord? r = null;
+            string problem;
             try
             {
                 r = JsonSerializer.Deserialize(line, StateJsonContext.Default.CellStateRecord);
+                problem = r is null ? "an empty record" : "";
             }
-            catch (JsonException)
+            catch (JsonException e)
             {
-                UnreadableLines++;
+                problem = i == lines.Length - 1 ? "an unfinished last write (no newline)" : $"not a valid checkpoint record: {e.Message}";
+            }
+            if (r is not null)
+            {
+                kept.Append(line).Append('\n');
+                Remember(r);
                 continue;
             }
-            if (r is null) continue;
-            if (!_latest.TryGetValue(r.Key, out var old) || old.Generation < r.Generation) _latest[r.Key] = r;
+            UnreadableLines++;
+            var who = CellOf().Match(line);
+            var gen = GenerationOf().Match(line);
+            _damaged.Add((Path.GetFileName(path), i + 1, who.Success ? who.Groups[1].Value + "/" + who.Groups[2].Value : null,
+                gen.Success && long.TryParse(gen.Groups[1].Value, CultureInfo.InvariantCulture, out long g) ? g : null, problem));
+            aside.Append(CultureInfo.InvariantCulture, $"# {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ} {Path.GetFileName(path)} line {i + 1}: {problem}\n").Append(line).Append('\n');
+        }
+        if (aside.Length == 0) return;
+        // Never dropped: the damaged lines are kept aside, and the file is rewritten without them (a torn last line
+        // would otherwise swallow the next record appended to it).
+        File.AppendAllText(Path.Combine(_dir, CorruptName), aside.ToString(), Encoding.UTF8);
+        string temp = path + ".tmp";
+        using (var fs = new FileStream(temp, FileMode.Create, FileAccess.Write))
+        {
+            fs.Write(Encoding.UTF8.GetBytes(kept.ToString()));
+            fs.Flush(flushToDisk: true);
+        }
+        File.Move(temp, path, overwrite: true);
+    }
+
+    private void Remember(CellStateRecord r)
+    {
+        if (!_latest.TryGetValue(r.Key, out var newest) || newest.Generation < r.Generation)
+        {
+            if (newest is not null) _previous[r.Key] = newest;
+            _latest[r.Key] = r;
+        }
+        else if (newest.Generation > r.Generation && (!_previous.TryGetValue(r.Key, out var prev) || prev.Generation < r.Generation))
+        {
+            _previous[r.Key] = r;
         }
     }
+
+    /// <summary>Says, for each damaged record, what its cell lost and what it resumes from.</summary>
+    private void DescribeDamage()
+    {
+        foreach (var (file, line, key, generation, problem) in _damaged)
+        {
+            string where = $"{Path.Combine(_dir, file)} line {line} ({problem}; set aside in {CorruptName})";
+            if (key is null)
+            {
+                _damage.Add($"{where}: a checkpoint of an unknown cell is damaged; a cell whose newest state it was resumes from an older one");
+                continue;
+            }
+            var intact = _latest.GetValueOrDefault(key);
+            if (intact is not null && generation is long g && g < intact.Generation)
+            {
+                _damage.Add($"{where}: an older checkpoint of cell {key} (generation {g}) is damaged; its newest (generation {intact.Generation}) is intact, nothing is lost");
+                continue;
+            }
+            _damage.Add(intact is null
+                ? $"{where}: the checkpoint of cell {key} is damaged and no intact one is left: the cell starts again from its configured c_Li0, " +
+                  "which is wrong by the charge passed since the experiment began — correct it (settings) or replay the cell's telemetry"
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"{where}: the newest checkpoint of cell {key} is damaged; it resumes from the newest intact one (generation {intact.Generation}, " +
+                    $"after seq {intact.LastSeq?.ToString(CultureInfo.InvariantCulture) ?? "none"}, c_Li {intact.Checkpoint.LastCLi:0.0000}); samples applied after that and already acknowledged are not in its c_Li"));
+        }
+    }
+
+    [GeneratedRegex("\"site\"\\s*:\\s*\"([^\"]*)\"\\s*,\\s*\"cell\"\\s*:\\s*\"([^\"]*)\"")]
+    private static partial Regex CellOf();
+
+    [GeneratedRegex("\"generation\"\\s*:\\s*(\\d+)")]
+    private static partial Regex GenerationOf();
 
     /// <summary>Flushes what is pending and closes the files.</summary>
     /// <returns>A task that completes when the last flush is done.</returns>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -6,8 +7,7 @@ namespace Twin.Service.State;
 
 /// <summary>
 /// An append-only file of JSON records, one per line, each appended and fsynced before <see cref="Append"/>
-/// returns. Reading skips a torn last line (a crash in the middle of a write) and reports any other
-/// unreadable line. Used for the alarm book, the audit log and the settings overrides, which change
+/// returns. Reading sets every unreadable line aside in a <c>.corrupt</c> file and reports it (see <see cref="ReadAll"/>). Used for the alarm book, the audit log and the settings overrides, which change
 /// rarely and must survive a crash.
 /// </summary>
 /// <typeparam name="T">Record type.</typeparam>
@@ -52,31 +52,62 @@ public sealed class JsonLinesFile<T> : IDisposable
     /// <summary>The file.</summary>
     public string Path { get; }
 
-    /// <summary>Reads every record in the file, in order.</summary>
+    /// <summary>
+    /// Reads every record in the file, in order. A line that is not a valid record — damaged on disk, or the torn
+    /// end of a write a crash interrupted — is never dropped silently: it is moved to <c>{path}.corrupt</c> (with a
+    /// <c>#</c> line saying when, where and why), the file is rewritten without it, and <paramref name="damage"/>
+    /// gets one sentence per line naming the file, the line and what was lost.
+    /// </summary>
     /// <param name="path">File path; a missing file has no records.</param>
     /// <param name="type">JSON metadata.</param>
-    /// <returns>The records.</returns>
-    /// <exception cref="FormatException">A line other than the last is not a valid record; the message names the file and line.</exception>
-    public static List<T> ReadAll(string path, JsonTypeInfo<T> type)
+    /// <param name="damage">Receives what was found damaged and set aside; null to ignore (the lines are set aside all the same).</param>
+    /// <returns>The intact records.</returns>
+    /// <exception cref="IOException">The file cannot be read or rewritten.</exception>
+    public static List<T> ReadAll(string path, JsonTypeInfo<T> type, List<string>? damage = null)
     {
         var records = new List<T>();
         if (!File.Exists(path)) return records;
-        var lines = File.ReadAllLines(path, Encoding.UTF8);
+        string text = File.ReadAllText(path, Encoding.UTF8);
+        var lines = text.Split('\n');
+        bool tornTail = lines[^1].Length > 0; // the last line has no newline: a write that never finished
+        var kept = new StringBuilder();
+        var aside = new StringBuilder();
+        int bad = 0;
         for (int i = 0; i < lines.Length; i++)
         {
-            if (lines[i].Length == 0) continue;
+            string line = lines[i].TrimEnd('\r');
+            if (line.Length == 0) continue;
+            string? problem;
             try
             {
-                records.Add(JsonSerializer.Deserialize(lines[i], type) ?? throw new JsonException("null record"));
+                records.Add(JsonSerializer.Deserialize(line, type) ?? throw new JsonException("null record"));
+                kept.Append(line).Append('\n');
+                continue;
             }
             catch (JsonException e)
             {
-                if (i == lines.Length - 1) break; // torn by a crash mid-write: the record was never acknowledged
-                throw new FormatException($"{path} line {i + 1}: not a valid {typeof(T).Name} record: {e.Message}", e);
+                problem = i == lines.Length - 1 && tornTail ? "an unfinished last write (no newline)" : $"not a valid {typeof(T).Name} record: {e.Message}";
             }
+            bad++;
+            string where = $"{System.IO.Path.GetFileName(path)} line {i + 1}";
+            aside.Append(CultureInfo.InvariantCulture, $"# {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ} {where}: {problem}\n").Append(line).Append('\n');
+            damage?.Add($"{path} line {i + 1} is damaged ({problem}); the {typeof(T).Name} it held ({Preview(line)}) is not applied and was set aside in {path}.corrupt");
+        }
+        if (bad > 0)
+        {
+            File.AppendAllText(path + ".corrupt", aside.ToString(), Encoding.UTF8);
+            string temp = path + ".tmp";
+            using (var fs = new FileStream(temp, FileMode.Create, FileAccess.Write))
+            {
+                fs.Write(Encoding.UTF8.GetBytes(kept.ToString()));
+                fs.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
         }
         return records;
     }
+
+    private static string Preview(string line) => line.Length > 120 ? line[..120] + "…" : line;
 
     /// <summary>Appends one record and makes it durable (fsync).</summary>
     /// <param name="record">The record.</param>

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
@@ -13,15 +12,15 @@ namespace Twin.Storage.Influx;
 
 /// <summary>
 /// Writes line protocol to InfluxDB over HTTP (<c>/write</c> or <c>/api/v2/write</c>, see <see cref="InfluxEndpoint"/>),
-/// gzip-compressed, through a Polly pipeline: a retry strategy without attempt limit (exponential backoff with
+/// gzip-compressed while it is sent (nothing but the lines themselves is held in memory), through a Polly pipeline: a retry strategy without attempt limit (exponential backoff with
 /// jitter for 5xx and network errors, <c>Retry-After</c> honoured on 429/503, a slow fixed delay for
 /// configuration errors 401/403/404) around a circuit breaker. Data the server refuses (400 incl.
-/// "partial write", 413, 422) is returned as <see cref="LineWriteResult.Rejected"/> and not retried.
+/// "partial write", 413, 422) is returned as <see cref="LineWriteResult.Rejected"/> and not retried; of an error answer only the
+/// first <see cref="InfluxWriterOptions.MaxErrorBodyBytes"/> bytes are read.
 /// </summary>
 public sealed class InfluxWriter : ILineProtocolWriter, IDisposable
 {
     private static readonly TimeSpan CircuitMargin = TimeSpan.FromMilliseconds(50);
-    private static readonly MediaTypeHeaderValue TextPlain = MediaTypeHeaderValue.Parse("text/plain; charset=utf-8");
     private readonly HttpClient _http;
     private readonly bool _ownsClient;
     private readonly InfluxWriterOptions _options;
@@ -79,16 +78,8 @@ public sealed class InfluxWriter : ILineProtocolWriter, IDisposable
     public async ValueTask<LineWriteResult> WriteAsync(ReadOnlyMemory<byte> lines, int lineCount, TimestampPrecision precision,
         CancellationToken cancellationToken)
     {
-        using var compressed = new PooledBufferWriter(_options.Gzip ? Math.Max(1024, lines.Length / 4) : 256);
         bool gzip = _options.Gzip && lines.Length >= _options.GzipMinimumBytes;
-        if (gzip)
-        {
-            using (var gz = new GZipStream(new BufferWriterStream(compressed), CompressionLevel.Fastest, leaveOpen: false))
-            {
-                gz.Write(lines.Span);
-            }
-        }
-        var request = new Request(Endpoint.GetWriteUri(precision), gzip ? compressed.WrittenMemory : lines, gzip, lineCount);
+        var request = new Request(Endpoint.GetWriteUri(precision), lines, gzip, lineCount);
         var attempt = await _pipeline.ExecuteAsync(
             static (state, ct) => state.Writer.SendOnceAsync(state.Request, ct),
             (Writer: this, Request: request), cancellationToken).ConfigureAwait(false);
@@ -127,13 +118,7 @@ public sealed class InfluxWriter : ILineProtocolWriter, IDisposable
         try
         {
             using var message = new HttpRequestMessage(HttpMethod.Post, request.Uri);
-            var content = new ReadOnlyMemoryContent(request.Body);
-            content.Headers.ContentType = TextPlain;
-            if (request.Gzip)
-            {
-                content.Headers.ContentEncoding.Add("gzip");
-            }
-            message.Content = content;
+            message.Content = new LineProtocolContent(request.Body, request.Gzip);
             message.Headers.Authorization = _authorization;
             using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             int status = (int)response.StatusCode;
@@ -144,7 +129,8 @@ public sealed class InfluxWriter : ILineProtocolWriter, IDisposable
             }
             else
             {
-                string body = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
+                // Only the start: InfluxDB echoes a line it cannot parse, which may be megabytes long.
+                string body = await ReadStartAsync(response.Content, _options.MaxErrorBodyBytes, timeout.Token).ConfigureAwait(false);
                 string reason = InfluxResponseClassifier.Reason(response.StatusCode, body, _options.MaxReasonLength);
                 var retryAfter = InfluxResponseClassifier.RetryAfter(response.Headers.RetryAfter, _options.Time.GetUtcNow());
                 attempt = new Attempt(kind, status, reason, retryAfter);
@@ -164,6 +150,27 @@ public sealed class InfluxWriter : ILineProtocolWriter, IDisposable
         }
         Observe(attempt, request);
         return attempt;
+    }
+
+    /// <summary>The first <paramref name="maxBytes"/> bytes of a response body as text (the rest is never read).</summary>
+    private static async Task<string> ReadStartAsync(HttpContent content, int maxBytes, CancellationToken cancellationToken)
+    {
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var buffer = new byte[maxBytes];
+            int length = 0;
+            while (length < buffer.Length)
+            {
+                int n = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    break;
+                }
+                length += n;
+            }
+            return System.Text.Encoding.UTF8.GetString(buffer, 0, length);
+        }
     }
 
     private void Observe(in Attempt attempt, Request request)

@@ -42,6 +42,12 @@ public sealed record InfluxWriterOptions
     /// <summary>The clock of request timeouts, retry delays, <c>Retry-After</c> dates and the circuit breaker (default <see cref="TimeProvider.System"/>).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// Bytes of an error answer read for its reason (default 64 KiB); the rest is not read. InfluxDB echoes a line it
+    /// cannot parse in its 400 answer, so the body can be as large as the request.
+    /// </summary>
+    public int MaxErrorBodyBytes { get; init; } = 64 * 1024;
+
     /// <summary>Maximum characters of a server error text kept in results and logs (default 2000).</summary>
     public int MaxReasonLength { get; init; } = 2000;
 

@@ -31,6 +31,8 @@ public sealed class PointSpool : IPointSink, IAsyncDisposable
     private readonly SpoolAppender _appender;
     private readonly AsyncSignal _appended = new();
     private readonly AsyncSignal _progress = new();
+    private readonly AsyncSignal _dequeued = new();
+    private long _queuedBytes;
     private readonly QuarantineLog _quarantine;
     private readonly FileStream _lock;
     private readonly SpoolMeter _meter;
@@ -51,7 +53,8 @@ public sealed class PointSpool : IPointSink, IAsyncDisposable
         _encoder = new LineProtocolEncoder(options.LineProtocol);
         _quarantine = new QuarantineLog(options.QuarantinePath ?? Path.Combine(Directory, "quarantine.lp"));
         long segmentBytes = Math.Max(64 * 1024, Math.Min(options.SegmentBytes, options.MaxBytes / 4));
-        _appender = new SpoolAppender(set, Directory, options.MaxBytes, segmentBytes, _appended, OnFullChanged, logger);
+        _appender = new SpoolAppender(set, Directory, options.MaxBytes, segmentBytes, options.MinFreeDiskBytes, _appended, OnFullChanged,
+            OnDiskFullChanged, OnAppendDone, logger);
         _meter = new SpoolMeter(this);
         if (writer is not null)
         {
@@ -75,7 +78,7 @@ public sealed class PointSpool : IPointSink, IAsyncDisposable
     /// <summary>Path of the quarantine file (created when the first refused line arrives).</summary>
     public string QuarantinePath => _quarantine.Path;
 
-    /// <summary>True while writes fail with <see cref="SpoolFullException"/>.</summary>
+    /// <summary>True while writes fail with <see cref="SpoolFullException"/> (the disk bound, not the file system: see <see cref="CheckAdmission"/>).</summary>
     public bool IsFull
     {
         get
@@ -151,10 +154,13 @@ public sealed class PointSpool : IPointSink, IAsyncDisposable
     /// </summary>
     /// <param name="points">The points.</param>
     /// <param name="cancellationToken">Cancels waiting; the points may still be accepted.</param>
-    /// <exception cref="ArgumentException">A point has an unsigned field while <see cref="LineProtocolOptions.AllowUnsigned"/> is false; nothing accepted.</exception>
+    /// <exception cref="ArgumentException">A point has an unsigned field while <see cref="LineProtocolOptions.AllowUnsigned"/> is false, or its
+    /// line is longer than 16 MiB; nothing accepted.</exception>
     /// <exception cref="SpoolFullException">Accepting would exceed <see cref="SpoolOptions.MaxBytes"/>; nothing accepted, alarm raised.</exception>
+    /// <exception cref="SpoolDiskFullException">The file system is full (or would keep less than <see cref="SpoolOptions.MinFreeDiskBytes"/>); nothing accepted, alarm raised.</exception>
     /// <exception cref="IOException">The disk write failed; nothing of this call is to be taken as accepted.</exception>
     /// <exception cref="ObjectDisposedException">The spool was disposed.</exception>
+    /// <remarks>While more than <see cref="SpoolOptions.MaxQueuedBytes"/> wait for the disk, the call waits before queueing.</remarks>
     public ValueTask WriteAsync(IReadOnlyList<LinePoint> points, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(points);
@@ -174,6 +180,12 @@ public sealed class PointSpool : IPointSink, IAsyncDisposable
                 data.GetSpan(SegmentFormat.RecordHeaderSize);
                 data.Advance(SegmentFormat.RecordHeaderSize);
                 _encoder.Encode(point, data);
+                int line = data.WrittenCount - start - SegmentFormat.RecordHeaderSize;
+                if (line > SegmentFormat.MaxPayload)
+                {
+                    string what = point.Measurement.Length > 100 ? point.Measurement[..100] + "…" : point.Measurement;
+                    throw new ArgumentException($"points[{i}] ({what}) is {line:N0} bytes of line protocol; the spool stores lines of at most {SegmentFormat.MaxPayload:N0} bytes", nameof(points));
+                }
                 SegmentFormat.SealRecord(data.Buffer.AsSpan(start, data.WrittenCount - start), now);
             }
         }
@@ -183,12 +195,97 @@ public sealed class PointSpool : IPointSink, IAsyncDisposable
             throw;
         }
         var request = new AppendRequest(data, points.Count, now);
+        long queued = Interlocked.Read(ref _queuedBytes);
+        if (queued > 0 && queued + request.Bytes > _options.MaxQueuedBytes)
+        {
+            return new ValueTask(EnqueueWhenRoomAsync(request, cancellationToken));
+        }
+        return new ValueTask(Enqueue(request, cancellationToken));
+    }
+
+    private Task Enqueue(AppendRequest request, CancellationToken cancellationToken)
+    {
+        Interlocked.Add(ref _queuedBytes, request.Bytes);
         if (!_appender.TryEnqueue(request))
         {
-            data.Dispose();
+            Interlocked.Add(ref _queuedBytes, -request.Bytes);
+            request.Data.Dispose();
             throw new ObjectDisposedException(nameof(PointSpool));
         }
-        return new ValueTask(cancellationToken.CanBeCanceled ? request.Completion.Task.WaitAsync(cancellationToken) : request.Completion.Task);
+        return cancellationToken.CanBeCanceled ? request.Completion.Task.WaitAsync(cancellationToken) : request.Completion.Task;
+    }
+
+    // Back-pressure: wait until the queue for the disk is below its budget (or empty), then queue.
+    private async Task EnqueueWhenRoomAsync(AppendRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                var dequeued = _dequeued.WaitAsync();
+                long queued = Interlocked.Read(ref _queuedBytes);
+                if (queued == 0 || queued + request.Bytes <= _options.MaxQueuedBytes)
+                {
+                    break;
+                }
+                ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+                await dequeued.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            request.Data.Dispose();
+            throw;
+        }
+        await Enqueue(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Whether a write would be accepted now, and if not why (spool full, disk full, queue for the disk over its
+    /// budget, managed heap nearly at its limit) with a suggested wait. Cheap: no I/O unless the disk is known to be
+    /// full (then one free-space query). A write may still be refused if things change in between.
+    /// </summary>
+    /// <param name="bytes">Approximate encoded size of the intended write (0 when unknown).</param>
+    /// <returns>The answer.</returns>
+    public SpoolAdmission CheckAdmission(long bytes = 0)
+    {
+        bool full, diskFull;
+        long used;
+        lock (_set.Lock)
+        {
+            full = _set.IsFull;
+            diskFull = _set.DiskFull;
+            used = _set.DiskBytes;
+        }
+        if (full)
+        {
+            return new SpoolAdmission(SpoolRefusal.SpoolFull,
+                $"spool '{Directory}' is full ({used:N0} of {_options.MaxBytes:N0} bytes); the database is not keeping up or unreachable",
+                TimeSpan.FromSeconds(30));
+        }
+        if (diskFull)
+        {
+            // Known full: accept again once the reserve and 1 MiB more are free on top of the write.
+            long free = _appender.FreeDiskBytes();
+            if (free < 0 || free - bytes < _options.MinFreeDiskBytes + (1L << 20))
+            {
+                return new SpoolAdmission(SpoolRefusal.DiskFull,
+                    $"the disk of spool '{Directory}' is full ({(free < 0 ? "free space unknown" : $"{free:N0} bytes free")})", TimeSpan.FromSeconds(30));
+            }
+        }
+        long queued = Interlocked.Read(ref _queuedBytes);
+        if (queued > 0 && queued + bytes > _options.MaxQueuedBytes)
+        {
+            return new SpoolAdmission(SpoolRefusal.Busy,
+                $"{queued:N0} bytes wait for the disk of spool '{Directory}' (at most {_options.MaxQueuedBytes:N0})", TimeSpan.FromSeconds(1));
+        }
+        var gc = GC.GetGCMemoryInfo();
+        if (gc.TotalAvailableMemoryBytes > 0 && gc.HeapSizeBytes > _options.MaxHeapLoad * gc.TotalAvailableMemoryBytes)
+        {
+            return new SpoolAdmission(SpoolRefusal.MemoryPressure,
+                $"the managed heap holds {gc.HeapSizeBytes:N0} of {gc.TotalAvailableMemoryBytes:N0} bytes after the last collection", TimeSpan.FromSeconds(2));
+        }
+        return SpoolAdmission.Accept;
     }
 
     /// <summary>Starts the drainer (when a writer was given); returns at once. Calling it twice does nothing.</summary>
@@ -304,6 +401,9 @@ public sealed class PointSpool : IPointSink, IAsyncDisposable
                 RecoveredBytesDiscarded = _set.RecoveredBytesDiscarded,
                 Circuit = _writer is null ? CircuitState.Closed : status.Circuit,
                 IsFull = _set.IsFull,
+                IsDiskFull = _set.DiskFull,
+                DiskFullRejections = _set.DiskFullRejections,
+                QueuedBytes = Interlocked.Read(ref _queuedBytes),
                 HasWriter = _writer is not null,
                 LastWriterError = status.LastError,
             };
@@ -488,6 +588,25 @@ public sealed class PointSpool : IPointSink, IAsyncDisposable
         }
     }
 
+    private void OnAppendDone(long bytes)
+    {
+        Interlocked.Add(ref _queuedBytes, -bytes);
+        _dequeued.Pulse();
+    }
+
+    private void OnDiskFullChanged(bool full, string message)
+    {
+        if (full)
+        {
+            _logger.LogError("Spool {Directory}: {Message}; new points are refused until there is room", Directory, message);
+        }
+        else
+        {
+            _logger.LogWarning("Spool {Directory}: {Message}", Directory, message);
+        }
+        RaiseAlarm(new SpoolAlarm(SpoolAlarmKind.DiskFull, full, message, DateTimeOffset.UtcNow));
+    }
+
     private void OnReclaimed()
     {
         bool cleared;
@@ -528,7 +647,7 @@ public sealed class PointSpool : IPointSink, IAsyncDisposable
 
     private void RaiseAlarm(SpoolAlarm alarm)
     {
-        if (alarm.Kind is SpoolAlarmKind.SpoolFull or SpoolAlarmKind.WriterConfiguration or SpoolAlarmKind.WriterUnavailable)
+        if (alarm.Kind is SpoolAlarmKind.SpoolFull or SpoolAlarmKind.DiskFull or SpoolAlarmKind.WriterConfiguration or SpoolAlarmKind.WriterUnavailable)
         {
             lock (_activeAlarms)
             {

@@ -21,13 +21,16 @@ internal enum ReadStatus
 internal sealed class SegmentReader : IDisposable
 {
     private readonly SafeFileHandle _handle;
+    private readonly int _bufferSize;
     private byte[] _buffer;
+    private bool _pooled = true;
     private long _bufferStart;
     private int _bufferLength;
 
     public SegmentReader(string path, long position, int bufferSize = 256 * 1024)
     {
         _handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        _bufferSize = bufferSize;
         _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
         Position = position;
         _bufferStart = position;
@@ -44,6 +47,9 @@ internal sealed class SegmentReader : IDisposable
 
     /// <summary>Payload of the record last returned; valid until the next call.</summary>
     public ReadOnlySpan<byte> Payload => _buffer.AsSpan(_payloadStart, _payloadLength);
+
+    /// <summary>The same as <see cref="Payload"/> as memory (e.g. to send a record too large to copy into a batch); valid until the next call.</summary>
+    public ReadOnlyMemory<byte> PayloadMemory => _buffer.AsMemory(_payloadStart, _payloadLength);
 
     /// <summary>Total size of the record last returned, header included.</summary>
     public int RecordSize => _payloadLength + SegmentFormat.RecordHeaderSize;
@@ -108,7 +114,7 @@ internal sealed class SegmentReader : IDisposable
         _handle.Dispose();
         var b = _buffer;
         _buffer = [];
-        if (b.Length > 0)
+        if (b.Length > 0 && _pooled)
         {
             ArrayPool<byte>.Shared.Return(b);
         }
@@ -123,8 +129,19 @@ internal sealed class SegmentReader : IDisposable
         }
         if (count > _buffer.Length)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = ArrayPool<byte>.Shared.Rent(count);
+            // A record larger than the buffer gets an array of its own, not one from the shared pool, which would keep
+            // it for ever: memory follows what is read now, not the largest record ever read.
+            if (_pooled)
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+            }
+            _buffer = GC.AllocateUninitializedArray<byte>(count);
+            _pooled = false;
+        }
+        else if (!_pooled && count <= _bufferSize)
+        {
+            _buffer = ArrayPool<byte>.Shared.Rent(_bufferSize);
+            _pooled = true;
         }
         _bufferStart = position;
         _bufferLength = 0;

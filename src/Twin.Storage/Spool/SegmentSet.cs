@@ -57,6 +57,11 @@ internal sealed class SegmentSet
 
     public bool IsFull { get; set; }
 
+    /// <summary>The file system is full (ENOSPC, or less than the free-space reserve left).</summary>
+    public bool DiskFull { get; set; }
+
+    public long DiskFullRejections { get; set; }
+
     public SegmentInfo Active => Segments[^1];
 
     /// <summary>

@@ -17,6 +17,9 @@ public enum SpoolAlarmKind
 
     /// <summary>Damaged spool data was found and cut off (torn tail after a crash, or corruption); one-shot.</summary>
     Recovered,
+
+    /// <summary>The file system holding the spool is full: writes fail with <see cref="SpoolDiskFullException"/> until there is room.</summary>
+    DiskFull,
 }
 
 /// <summary>An alarm raised or cleared by a <see cref="PointSpool"/>.</summary>

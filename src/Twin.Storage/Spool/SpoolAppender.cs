@@ -9,6 +9,9 @@ internal sealed class AppendRequest(PooledBufferWriter data, int records, long a
 {
     public PooledBufferWriter Data { get; } = data;
 
+    /// <summary>Encoded size, for the queued-bytes budget (<see cref="Data"/> is returned to the pool once done).</summary>
+    public long Bytes { get; } = data.WrittenCount;
+
     public int Records { get; } = records;
 
     public long AppendedUnixMs { get; } = appendedUnixMs;
@@ -32,15 +35,21 @@ internal sealed class SpoolAppender
     private readonly long _segmentBytes;
     private readonly AsyncSignal _appended;
     private readonly Action<bool> _fullChanged;
+    private readonly Action<bool, string> _diskFullChanged;
+    private readonly Action<long> _done;
+    private readonly long _minFreeDisk;
     private readonly ILogger _logger;
     private readonly Task _loop;
     private FileStream _active;
     private SegmentInfo _activeInfo;
     private long _activeLength;
 
-    public SpoolAppender(SegmentSet set, string directory, long maxBytes, long segmentBytes, AsyncSignal appended,
-        Action<bool> fullChanged, ILogger logger)
+    public SpoolAppender(SegmentSet set, string directory, long maxBytes, long segmentBytes, long minFreeDisk, AsyncSignal appended,
+        Action<bool> fullChanged, Action<bool, string> diskFullChanged, Action<long> done, ILogger logger)
     {
+        _minFreeDisk = minFreeDisk;
+        _diskFullChanged = diskFullChanged;
+        _done = done;
         _set = set;
         _directory = directory;
         _maxBytes = maxBytes;
@@ -133,11 +142,18 @@ internal sealed class SpoolAppender
     {
         accepted.Clear();
         long uncommittedBytes = 0, uncommittedRecords = 0, firstMs = 0;
+        long free = _minFreeDisk > 0 ? FreeDiskBytes() : -1, written = 0;
         try
         {
             foreach (var r in group)
             {
                 int size = r.Data.WrittenCount;
+                if (_minFreeDisk > 0 && free >= 0 && free - (written + size) < _minFreeDisk)
+                {
+                    SetDiskFull(true, $"{free - written:N0} bytes free on the disk of spool '{_directory}', {_minFreeDisk:N0} are kept free");
+                    Fail(r, new SpoolDiskFullException(_directory, free - written, size));
+                    continue;
+                }
                 if (!HasRoom(uncommittedBytes + size))
                 {
                     long used;
@@ -157,6 +173,7 @@ internal sealed class SpoolAppender
                 }
                 _active.Write(r.Data.WrittenSpan);
                 _activeLength += size;
+                written += size;
                 uncommittedBytes += size;
                 uncommittedRecords += r.Records;
                 if (firstMs == 0)
@@ -169,20 +186,24 @@ internal sealed class SpoolAppender
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _logger.LogError(e, "Spool {Directory}: append failed", _directory);
-            RestoreAfterFailure();
-            foreach (var r in accepted)
+            bool noSpace = e is IOException io && SpoolDiskFullException.IsNoSpace(io);
+            if (noSpace)
             {
-                if (!r.Completion.Task.IsCompleted)
-                {
-                    Fail(r, new IOException($"spool '{_directory}': append failed: {e.Message}", e));
-                }
+                SetDiskFull(true, $"no space left on the disk of spool '{_directory}': {e.Message}");
             }
+            else
+            {
+                _logger.LogError(e, "Spool {Directory}: append failed", _directory);
+            }
+            RestoreAfterFailure();
+            long freeNow = FreeDiskBytes();
             foreach (var r in group)
             {
                 if (!r.Completion.Task.IsCompleted)
                 {
-                    Fail(r, new IOException($"spool '{_directory}': append failed: {e.Message}", e));
+                    Fail(r, noSpace
+                        ? new SpoolDiskFullException(_directory, freeNow, r.Bytes, e)
+                        : new IOException($"spool '{_directory}': append failed: {e.Message}", e));
                 }
             }
             return;
@@ -224,12 +245,60 @@ internal sealed class SpoolAppender
         records = 0;
         firstMs = 0;
         _appended.Pulse();
+        if (DiskFull)
+        {
+            SetDiskFull(false, $"the disk of spool '{_directory}' has room again");
+        }
         foreach (var r in accepted)
         {
             r.Data.Dispose();
+            _done(r.Bytes);
             r.Completion.TrySetResult();
         }
         accepted.Clear();
+    }
+
+    /// <summary>True while writes are refused because the file system is full.</summary>
+    public bool DiskFull
+    {
+        get
+        {
+            lock (_set.Lock)
+            {
+                return _set.DiskFull;
+            }
+        }
+    }
+
+    /// <summary>Free bytes on the spool's file system (statvfs), or -1 when it cannot be asked.</summary>
+    public long FreeDiskBytes()
+    {
+        try
+        {
+            return new DriveInfo(_directory).AvailableFreeSpace;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return -1;
+        }
+    }
+
+    private void SetDiskFull(bool full, string message)
+    {
+        bool changed;
+        lock (_set.Lock)
+        {
+            changed = _set.DiskFull != full;
+            _set.DiskFull = full;
+            if (full)
+            {
+                _set.DiskFullRejections++;
+            }
+        }
+        if (changed)
+        {
+            _diskFullChanged(full, message);
+        }
     }
 
     private void Roll()
@@ -320,11 +389,12 @@ internal sealed class SpoolAppender
         }
     }
 
-    private static void Fail(AppendRequest r, Exception e)
+    private void Fail(AppendRequest r, Exception e)
     {
         if (r.Completion.TrySetException(e))
         {
             r.Data.Dispose();
+            _done(r.Bytes);
         }
     }
 }

@@ -8,7 +8,8 @@ namespace Twin.Storage.Spool;
 
 /// <summary>
 /// Sends the spool to the database in strict order, one batch in flight: reads committed records from the
-/// confirmed position, builds a batch (by lines, bytes and age), hands it to the writer (which retries
+/// confirmed position, builds a batch (bounded by lines and bytes, sent when full or old enough; a single record
+/// larger than the byte bound goes alone, straight from the reader's buffer), hands it to the writer (which retries
 /// transient failures), isolates and quarantines refused lines, then advances and fsyncs the checkpoint and
 /// deletes segments whose records are all confirmed.
 /// </summary>
@@ -26,6 +27,8 @@ internal sealed class SpoolDrainer : IDisposable
     private readonly ILogger _logger;
     private readonly PooledBufferWriter _batch = new(1 << 16);
     private readonly List<int> _lineStarts = new(1024);
+    // A record larger than a whole batch, sent alone straight from the reader's buffer (no copy), or empty.
+    private ReadOnlyMemory<byte> _oversized;
     private SegmentReader? _reader;
     private long _readerSegment = -1;
 
@@ -157,7 +160,14 @@ internal sealed class SpoolDrainer : IDisposable
                 }
             }
 
-            await SendAsync(batchSegment, batchStart, batchEnd, precision, stopping).ConfigureAwait(false);
+            try
+            {
+                await SendAsync(batchSegment, batchStart, batchEnd, precision, stopping).ConfigureAwait(false);
+            }
+            finally
+            {
+                _oversized = ReadOnlyMemory<byte>.Empty;
+            }
             _batch.Clear();
             _lineStarts.Clear();
             firstMs = 0;
@@ -191,6 +201,19 @@ internal sealed class SpoolDrainer : IDisposable
             if (_lineStarts.Count > 0 && _batch.WrittenCount + payload.Length > _options.BatchMaxBytes)
             {
                 reader.Seek(reader.RecordOffset);
+                return true;
+            }
+            if (_lineStarts.Count == 0 && payload.Length > _options.BatchMaxBytes)
+            {
+                // A batch is bounded by bytes: a record larger than that goes alone, without a copy.
+                firstMs = reader.AppendedUnixMs;
+                lock (_set.Lock)
+                {
+                    _set.OldestPendingUnixMs = firstMs;
+                }
+                _oversized = reader.PayloadMemory;
+                _lineStarts.Add(0);
+                batchEnd = reader.Position;
                 return true;
             }
             if (_lineStarts.Count == 0)
@@ -266,6 +289,10 @@ internal sealed class SpoolDrainer : IDisposable
 
     private ReadOnlyMemory<byte> Slice(int from, int to)
     {
+        if (!_oversized.IsEmpty)
+        {
+            return _oversized;
+        }
         int start = _lineStarts[from];
         int end = to < _lineStarts.Count ? _lineStarts[to] : _batch.WrittenCount;
         return _batch.WrittenMemory[start..end];

@@ -47,6 +47,15 @@ public sealed record SpoolMetrics
     /// <summary>True while writes fail with <see cref="SpoolFullException"/>.</summary>
     public bool IsFull { get; init; }
 
+    /// <summary>True while writes fail with <see cref="SpoolDiskFullException"/> (the file system is full).</summary>
+    public bool IsDiskFull { get; init; }
+
+    /// <summary>Write calls refused with <see cref="SpoolDiskFullException"/>.</summary>
+    public long DiskFullRejections { get; init; }
+
+    /// <summary>Bytes of encoded points waiting for the disk (bounded by <see cref="SpoolOptions.MaxQueuedBytes"/>).</summary>
+    public long QueuedBytes { get; init; }
+
     /// <summary>Whether a database writer drains the spool (false: embedded store).</summary>
     public bool HasWriter { get; init; }
 

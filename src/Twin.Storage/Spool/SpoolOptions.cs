@@ -20,6 +20,27 @@ public sealed record SpoolOptions
     /// </summary>
     public long SegmentBytes { get; init; } = 64L << 20;
 
+    /// <summary>
+    /// Free space to leave on the spool's file system (default 16 MiB): a write that would leave less is refused
+    /// with <see cref="SpoolDiskFullException"/>, so the checkpoints and journals next to the spool can still be
+    /// written. 0 uses the disk to the last byte (the write then fails with ENOSPC, which is handled the same way).
+    /// </summary>
+    public long MinFreeDiskBytes { get; init; } = 16L << 20;
+
+    /// <summary>
+    /// Bytes of encoded points waiting for the disk (default 32 MiB): while more wait, <see cref="PointSpool.WriteAsync"/>
+    /// waits before queueing (back-pressure) and <see cref="PointSpool.CheckAdmission"/> answers
+    /// <see cref="SpoolRefusal.Busy"/>. A single write larger than this is accepted alone.
+    /// </summary>
+    public long MaxQueuedBytes { get; init; } = 32L << 20;
+
+    /// <summary>
+    /// Fraction of the managed heap limit (<see cref="GCMemoryInfo.TotalAvailableMemoryBytes"/>, which honours
+    /// <c>GCHeapHardLimit</c>) in use after the last collection above which <see cref="PointSpool.CheckAdmission"/>
+    /// answers <see cref="SpoolRefusal.MemoryPressure"/> (default 0.85).
+    /// </summary>
+    public double MaxHeapLoad { get; init; } = 0.85;
+
     /// <summary>Encoding of the points (timestamp precision, unsigned fields); stored per segment.</summary>
     public LineProtocolOptions LineProtocol { get; init; } = LineProtocolOptions.Default;
 

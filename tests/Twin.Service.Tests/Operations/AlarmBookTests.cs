@@ -125,10 +125,14 @@ public sealed class AlarmBookTests : IDisposable
     }
 
     [Fact]
-    public void ACorruptLineInTheMiddleIsAnErrorNamingFileAndLine()
+    public void ACorruptLineInTheMiddleIsSetAsideAndReportedNamingFileAndLine()
     {
-        File.WriteAllText(Path.Combine(_dir, AlarmBook.FileName), "not json\n{\"id\":1}\n");
-        var e = Assert.Throws<FormatException>(() => new AlarmBook(_dir));
-        Assert.Contains("alarms.jsonl line 1", e.Message);
+        string file = Path.Combine(_dir, AlarmBook.FileName);
+        using (var first = new AlarmBook(_dir)) first.OnTransition("s", "c", Zone.Critical, 1, 0.39, 4.1, 1);
+        File.WriteAllText(file, "not json\n" + File.ReadAllText(file));
+        using var book = new AlarmBook(_dir);
+        Assert.Contains("alarms.jsonl line 1", Assert.Single(book.Damage));
+        Assert.Single(book.All());
+        Assert.Contains("not json", File.ReadAllText(file + ".corrupt"));
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using System.Text;
 using Polly.CircuitBreaker;
 using Twin.Storage.Influx;
@@ -137,6 +138,28 @@ public class InfluxWriterFakeTests
         Assert.True(result.Rejected);
         Assert.Equal(400, result.StatusCode);
         Assert.Equal("unable to parse 'x': missing fields", result.Reason);
+        Assert.Single(fake.Requests);
+    }
+
+    [Fact]
+    public async Task Only_the_start_of_an_error_answer_is_read_however_long_it_is()
+    {
+        // InfluxDB echoes a line it cannot parse; this answer never ends, so reading it all would never finish.
+        await using var fake = await FakeInflux.StartAsync();
+        fake.RespondRaw = async response =>
+        {
+            response.StatusCode = 400;
+            response.ContentType = "application/json";
+            await response.WriteAsync("{\"error\":\"unable to parse 'm,cell=");
+            var chunk = new string('x', 64 * 1024);
+            while (!response.HttpContext.RequestAborted.IsCancellationRequested) await response.WriteAsync(chunk, response.HttpContext.RequestAborted);
+        };
+        using var writer = new InfluxWriter(InfluxEndpoint.V1(fake.BaseUri, "twin"), Fast with { RequestTimeout = TimeSpan.FromMinutes(5) });
+        var result = await writer.WriteAsync(Lines(1), 1, TimestampPrecision.Nanoseconds, CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.True(result.Rejected);
+        Assert.Equal(400, result.StatusCode);
+        Assert.StartsWith("{\"error\":\"unable to parse 'm,cell=xxx", result.Reason, StringComparison.Ordinal);
+        Assert.True(result.Reason!.Length <= Fast.MaxReasonLength + 1, $"reason of {result.Reason.Length} characters");
         Assert.Single(fake.Requests);
     }
 

@@ -240,4 +240,31 @@ public class RealInfluxTests(InfluxFixture influx)
         var seqs = (await Server.QueryRowsAsync("SELECT seq FROM telemetry", db)).Select(r => r.GetInt64("seq")!.Value).ToList();
         Assert.Equal(Enumerable.Range(0, 999).Select(i => (long)i), seqs);
     }
+
+    [Fact]
+    public async Task A_huge_line_the_database_refuses_and_echoes_is_quarantined_alone_and_the_points_around_it_are_delivered()
+    {
+        // A 15 MiB tag value (a telemetry message with a 15 MB instrument name): InfluxDB refuses the series key and
+        // echoes the whole line in its 400 answer.
+        string db = await influx.NewDatabaseAsync("huge");
+        using var dir = new TempDir();
+        var huge = new LinePoint("telemetry", [new("cell", "c1"), new("instrument", new string('x', 15 << 20))], [LineField.Float("voltage_V", 3.9)], Points.BaseNs + 1);
+        var (spool, writer) = await OpenAsync(dir.Path, InfluxEndpoint.V1(Server.BaseUri, db));
+        await using (spool)
+        using (writer)
+        {
+            await spool.WriteAsync([Points.Telemetry("c1", 0), huge, Points.Telemetry("c1", 2, Points.BaseNs + 2)]);
+            await spool.WaitForDrainAsync().WaitAsync(TimeSpan.FromMinutes(2));
+            var m = spool.GetMetrics();
+            Assert.Equal(2, m.PointsWritten);
+            Assert.Equal(1, m.QuarantinedLines);
+        }
+        var rows = await Server.QueryRowsAsync("SELECT seq FROM telemetry", db);
+        Assert.Equal([0L, 2L], rows.Select(r => r.GetInt64("seq")!.Value));
+        string[] quarantine = File.ReadAllLines(Path.Combine(dir.Path, "quarantine.lp"));
+        Assert.StartsWith("# ", quarantine[0], StringComparison.Ordinal);
+        Assert.Contains("unable to parse", quarantine[0], StringComparison.Ordinal);
+        Assert.True(quarantine[0].Length < 2200, $"reason line of {quarantine[0].Length} characters");
+        Assert.Equal(huge.ToString(), quarantine[^1]);
+    }
 }

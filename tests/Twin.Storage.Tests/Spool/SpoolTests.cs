@@ -200,6 +200,25 @@ public class SpoolTests
     }
 
     [Fact]
+    public async Task Writers_beyond_the_queue_budget_wait_for_the_disk_and_every_write_is_accepted_in_order()
+    {
+        using var dir = new TempDir();
+        await using (var spool = PointSpool.Open(Options(dir.Path) with { MaxQueuedBytes = 1 }))
+        {
+            var writers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+            {
+                for (int i = 0; i < 50; i++) await spool.WriteAsync(Points.Range($"w{w}", i * 20, 20));
+            })).ToList();
+            await Task.WhenAll(writers);
+            Assert.Equal(8 * 50 * 20, spool.GetMetrics().PointsAccepted);
+            Assert.Equal(0, spool.GetMetrics().QueuedBytes);
+            Assert.True(spool.CheckAdmission().Accepts);
+        }
+        foreach (var group in SpoolReader.ReadPoints(dir.Path).GroupBy(p => p.Tags.First(t => t.Key == "cell").Value))
+            Assert.Equal(Enumerable.Range(0, 1000).Select(i => (long)i), group.Select(p => p.GetField("seq")!.Value.IntegerValue));
+    }
+
+    [Fact]
     public async Task A_point_that_cannot_be_encoded_refuses_the_whole_call()
     {
         using var dir = new TempDir();

@@ -38,6 +38,9 @@ public sealed class FakeInflux : IAsyncDisposable
     public Func<FakeRequest, int, (int Status, string? Body, IReadOnlyDictionary<string, string>? Headers)> Respond { get; set; } =
         (_, _) => (204, null, null);
 
+    /// <summary>When set, writes the whole answer itself (e.g. a body that never ends); <see cref="Respond"/> is not asked.</summary>
+    public Func<HttpResponse, Task>? RespondRaw { get; set; }
+
     public Uri BaseUri { get; private set; } = null!;
 
     public static async Task<FakeInflux> StartAsync()
@@ -51,6 +54,12 @@ public sealed class FakeInflux : IAsyncDisposable
         app.Run(async context =>
         {
             var request = await fake.RecordAsync(context.Request);
+            if (fake.RespondRaw is { } raw)
+            {
+                fake.Requests.Enqueue(request);
+                await raw(context.Response);
+                return;
+            }
             var (status, body, headers) = fake.Respond(request, Interlocked.Increment(ref count));
             fake.Requests.Enqueue(request with { Status = status });
             context.Response.StatusCode = status;

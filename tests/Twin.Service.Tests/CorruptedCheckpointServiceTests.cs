@@ -1,0 +1,73 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+using Twin.Messaging.Bus;
+using Twin.Messaging.Contracts;
+using Twin.Service.Hosting;
+using Twin.Testing;
+
+namespace Twin.Service.Tests;
+
+/// <summary>A real service restart on a checkpoint damaged on disk: loud (health, API), and resumed from the newest intact state, never from c_Li0.</summary>
+public sealed class CorruptedCheckpointServiceTests : IDisposable
+{
+    private readonly string _dir = RepoPaths.TempDir("ckpt-service");
+    private readonly string _config;
+
+    public CorruptedCheckpointServiceTests()
+    {
+        _config = Path.Combine(_dir, "experiment.yaml");
+        File.WriteAllText(_config, "site: lab\ncells:\n  - id: lg-m50\n    material: NMC811\n    q_li_Ah: 8.732\n    c_li0: 0.80\n");
+    }
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private async Task<(WebApplication App, InProcessBus Bus, HttpClient Http)> StartAsync()
+    {
+        var bus = new InProcessBus();
+        var app = TwinServer.Build(new ServeOptions(_config, Path.Combine(_dir, "data"), "http://127.0.0.1:0") { Bus = bus }, l => l.SetMinimumLevel(LogLevel.Critical));
+        await app.StartAsync();
+        return (app, bus, new HttpClient { BaseAddress = new Uri(app.Urls.First()) });
+    }
+
+    private static async Task<JsonElement> CellAsync(HttpClient http) => await http.GetFromJsonAsync<JsonElement>("/api/cells/lg-m50");
+
+    [Fact]
+    public async Task A_damaged_newest_checkpoint_makes_health_degraded_and_the_cell_resumes_from_the_generation_before()
+    {
+        var wire = EmbeddedServiceTests.LgM50Wire().Take(2000).ToList();
+        var (app, bus, http) = await StartAsync();
+        double cLiBefore = 0;
+        foreach (var chunk in wire.Chunk(100))
+        {
+            await bus.PublishAsync(new BusMessage("twin/v1/lab/lg-m50/telemetry", TwinPayloads.Serialize(new TelemetryMessage { Samples = [.. chunk] })));
+            long last = chunk[^1].Seq;
+            await Wait.UntilAsync(async () => (await CellAsync(http)).GetProperty("sequence").GetProperty("last_seq").ValueKind == JsonValueKind.Number
+                && (await CellAsync(http)).GetProperty("sequence").GetProperty("last_seq").GetInt64() == last, $"seq {last} applied");
+            if (last == wire[^101].Seq) cLiBefore = (await CellAsync(http)).GetProperty("summary").GetProperty("c_li").GetDouble();
+        }
+        await app.StopAsync();
+        await app.DisposeAsync();
+
+        string log = Path.Combine(_dir, "data", "state", "checkpoints.log");
+        var lines = File.ReadAllLines(log);
+        lines[^1] = lines[^1][..40] + "#####" + lines[^1][45..];
+        File.WriteAllLines(log, lines);
+
+        (app, bus, http) = await StartAsync();
+        await using (app)
+        {
+            using var health = await http.GetAsync("/health");
+            string text = await health.Content.ReadAsStringAsync();
+            Assert.Contains("\"degraded\"", text, StringComparison.Ordinal);
+            Assert.Contains("checkpoints.log line", text, StringComparison.Ordinal);
+            Assert.Contains("lab/lg-m50", text, StringComparison.Ordinal);
+            var cell = await CellAsync(http);
+            Assert.Equal(wire[^101].Seq, cell.GetProperty("sequence").GetProperty("last_seq").GetInt64());
+            Assert.Equal(cLiBefore, cell.GetProperty("summary").GetProperty("c_li").GetDouble());
+            Assert.NotEqual(0.80, cLiBefore);
+            await app.StopAsync();
+        }
+    }
+}
