@@ -9,7 +9,8 @@ using Twin.Testing;
 
 namespace Twin.Service.Tests;
 
-/// <summary>A real service restart on a checkpoint damaged on disk: loud (health, API), and resumed from the newest intact state, never from c_Li0.</summary>
+/// <summary>A real service restart on a checkpoint damaged on disk: loud (health, API), resumed from the newest intact state
+/// (never from c_Li0), and the samples stored after that state applied again from the spool.</summary>
 public sealed class CorruptedCheckpointServiceTests : IDisposable
 {
     private readonly string _dir = RepoPaths.TempDir("ckpt-service");
@@ -18,7 +19,7 @@ public sealed class CorruptedCheckpointServiceTests : IDisposable
     public CorruptedCheckpointServiceTests()
     {
         _config = Path.Combine(_dir, "experiment.yaml");
-        File.WriteAllText(_config, "site: lab\ncells:\n  - id: lg-m50\n    material: NMC811\n    q_li_Ah: 8.732\n    c_li0: 0.80\n");
+        File.WriteAllText(_config, "site: lab\ncells:\n  - id: lg-m50\n    material: NMC811\n    q_li_Ah: 8.732\n    c_li0: 0.80\n" + TestApi.Section("lg-m50"));
     }
 
     public void Dispose() => Directory.Delete(_dir, true);
@@ -28,7 +29,7 @@ public sealed class CorruptedCheckpointServiceTests : IDisposable
         var bus = new InProcessBus();
         var app = TwinServer.Build(new ServeOptions(_config, Path.Combine(_dir, "data"), "http://127.0.0.1:0") { Bus = bus }, l => l.SetMinimumLevel(LogLevel.Critical));
         await app.StartAsync();
-        return (app, bus, new HttpClient { BaseAddress = new Uri(app.Urls.First()) });
+        return (app, bus, TestApi.Client(app));
     }
 
     private static async Task<JsonElement> CellAsync(HttpClient http) => await http.GetFromJsonAsync<JsonElement>("/api/cells/lg-m50");
@@ -38,21 +39,33 @@ public sealed class CorruptedCheckpointServiceTests : IDisposable
     {
         var wire = EmbeddedServiceTests.LgM50Wire().Take(2000).ToList();
         var (app, bus, http) = await StartAsync();
-        double cLiBefore = 0;
+        double cLiBefore = 0, cLiLast = 0;
         foreach (var chunk in wire.Chunk(100))
         {
             await bus.PublishAsync(new BusMessage("twin/v1/lab/lg-m50/telemetry", TwinPayloads.Serialize(new TelemetryMessage { Samples = [.. chunk] })));
             long last = chunk[^1].Seq;
             await Wait.UntilAsync(async () => (await CellAsync(http)).GetProperty("sequence").GetProperty("last_seq").ValueKind == JsonValueKind.Number
                 && (await CellAsync(http)).GetProperty("sequence").GetProperty("last_seq").GetInt64() == last, $"seq {last} applied");
-            if (last == wire[^101].Seq) cLiBefore = (await CellAsync(http)).GetProperty("summary").GetProperty("c_li").GetDouble();
+            double cLi = (await CellAsync(http)).GetProperty("summary").GetProperty("c_li").GetDouble();
+            if (last == wire[^101].Seq) cLiBefore = cLi;
+            cLiLast = cLi;
         }
         await app.StopAsync();
         await app.DisposeAsync();
 
         string log = Path.Combine(_dir, "data", "state", "checkpoints.log");
+        // Damage every record of the last state (the last flush and the stop's own mark hold the same seq): the newest
+        // intact one is then the flush of the message before.
         var lines = File.ReadAllLines(log);
-        lines[^1] = lines[^1][..40] + "#####" + lines[^1][45..];
+        string lastState = $"\"last_seq\":{wire[^1].Seq},";
+        int damaged = 0;
+        for (int i = 0; i < lines.Length; i++)
+        {
+            if (!lines[i].Contains(lastState, StringComparison.Ordinal)) continue;
+            lines[i] = lines[i][..40] + "#####" + lines[i][45..];
+            damaged++;
+        }
+        Assert.InRange(damaged, 1, 2);
         File.WriteAllLines(log, lines);
 
         (app, bus, http) = await StartAsync();
@@ -63,10 +76,14 @@ public sealed class CorruptedCheckpointServiceTests : IDisposable
             Assert.Contains("\"degraded\"", text, StringComparison.Ordinal);
             Assert.Contains("checkpoints.log line", text, StringComparison.Ordinal);
             Assert.Contains("lab/lg-m50", text, StringComparison.Ordinal);
-            var cell = await CellAsync(http);
-            Assert.Equal(wire[^101].Seq, cell.GetProperty("sequence").GetProperty("last_seq").GetInt64());
-            Assert.Equal(cLiBefore, cell.GetProperty("summary").GetProperty("c_li").GetDouble());
+            // Resumed from the generation before (not from c_Li0) ...
+            string resumed = $"after seq {wire[^101].Seq}, c_Li {cLiBefore.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture)}";
+            Assert.True(text.Contains(resumed, StringComparison.Ordinal), $"'{resumed}' expected in /health: {text}");
             Assert.NotEqual(0.80, cLiBefore);
+            // ... and the last message's samples, in the spool but no longer in an intact checkpoint, applied again from it.
+            var cell = await CellAsync(http);
+            Assert.Equal(wire[^1].Seq, cell.GetProperty("sequence").GetProperty("last_seq").GetInt64());
+            Assert.Equal(cLiLast, cell.GetProperty("summary").GetProperty("c_li").GetDouble());
             await app.StopAsync();
         }
     }

@@ -276,7 +276,7 @@ public sealed class HttpIngestTests : IAsyncLifetime
     {
         _mount = Path.Combine(_dir, "tmpfs");
         Directory.CreateDirectory(_mount);
-        await RunAsync("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", _mount);
+        await RunAsync("mount", "-t", "tmpfs", "-o", "size=19m", "tmpfs", _mount);
         var wire = EmbeddedServiceTests.LgM50Wire();
         var (app, http) = await StartAsync();
         var acked = new List<long>();

@@ -261,7 +261,7 @@ public sealed partial class CheckpointStore : IAsyncDisposable
                   "which is wrong by the charge passed since the experiment began — correct it (settings) or replay the cell's telemetry"
                 : string.Create(CultureInfo.InvariantCulture,
                     $"{where}: the newest checkpoint of cell {key} is damaged; it resumes from the newest intact one (generation {intact.Generation}, " +
-                    $"after seq {intact.LastSeq?.ToString(CultureInfo.InvariantCulture) ?? "none"}, c_Li {intact.Checkpoint.LastCLi:0.0000}); samples applied after that and already acknowledged are not in its c_Li"));
+                    $"after seq {intact.LastSeq?.ToString(CultureInfo.InvariantCulture) ?? "none"}, c_Li {intact.Checkpoint.LastCLi:0.0000}); samples after it that the spool still holds are applied again at start (logged); any it no longer holds are not in its c_Li"));
         }
     }
 

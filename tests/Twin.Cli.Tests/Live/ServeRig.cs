@@ -24,12 +24,17 @@ internal sealed class ServeRig : IAsyncDisposable
         _twin = twin;
         Directory = Repo.TempDir("serve");
         _config = Path.Combine(Directory, "experiment.yaml");
-        File.WriteAllText(_config, "site: lab\ncells:\n  - id: c1\n    material: NMC811\n    q_li_Ah: 8.732\n    c_li0: 0.80\n");
+        File.WriteAllText(_config, "site: lab\ncells:\n  - id: c1\n    material: NMC811\n    q_li_Ah: 8.732\n    c_li0: 0.80\n"
+            + $"api:\n  tokens:\n    - {{ name: test-reader, cells: [], hash: \"{Reader.Hash}\" }}\n");
         DataDir = dataDir ?? Path.Combine(Directory, "data");
         MqttUrl = mqttUrl;
         Api = $"http://127.0.0.1:{Twin.Testing.Mosquitto.MosquittoBroker.FreePort()}";
         Http = new HttpClient { BaseAddress = new Uri(Api) };
+        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Reader.Token);
     }
+
+    /// <summary>A read-only API token of the experiment (the service's API needs a credential to read).</summary>
+    private static readonly (string Token, string Hash) Reader = Twin.Service.Security.ApiTokens.Create();
 
     public string Directory { get; }
 
