@@ -29,6 +29,16 @@ internal sealed class TwinProcesses(ITestOutputHelper output)
         try { output.WriteLine(line); } catch (InvalidOperationException) { }
     }
 
+    /// <summary>Waits until <c>twin serve</c> reports itself healthy: listening, connected to its bus and subscribed
+    /// (it answers <c>/health</c> as degraded while it connects in the background, and a message published to the
+    /// broker before its first subscription is not kept for it).</summary>
+    /// <param name="http">Client of the service.</param>
+    /// <param name="what">What is awaited, for the failure message.</param>
+    /// <returns>A task that completes when <c>/health</c> says healthy.</returns>
+    public static Task WaitHealthyAsync(HttpClient http, string what = "twin serve to be healthy (connected and subscribed)") =>
+        Twin.Testing.Wait.UntilAsync(async () => (await TryGetAsync(http, "/health"))?.Contains("\"status\":\"healthy\"", StringComparison.Ordinal) == true,
+            what, observed: () => TryGetAsync(http, "/health").Result ?? "no answer");
+
     /// <summary>GETs a path; null when the server does not answer.</summary>
     public static async Task<string?> TryGetAsync(HttpClient http, string path)
     {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Twin.Core.Samples;
 using Twin.Messaging.Bus;
 using Twin.Messaging.Contracts;
+using Twin.Messaging.Mqtt;
 using Twin.Core.Cutoff;
 using Twin.Core.Safety;
 using Twin.Service.Alarms;
@@ -341,10 +342,10 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
                 throw;
             }
             await SaveCheckpointAsync(rt, batch, failFast, ct).ConfigureAwait(false);
-            await publishState.ConfigureAwait(false);
-            _metrics.State();
-            await publishAlarm.ConfigureAwait(false);
-            if (batch.Transitions.Count > 0) _metrics.Alarm();
+            // The samples are durable now. A broker that refuses the state or alarm (its ACL does not let the service
+            // write them) would refuse a redelivery's too: said loudly, not retried (the message is complete).
+            if (await RefusedByBrokerAsync(publishState, c).ConfigureAwait(false) is null) _metrics.State();
+            if (await RefusedByBrokerAsync(publishAlarm, c).ConfigureAwait(false) is null && batch.Transitions.Count > 0) _metrics.Alarm();
             var snapshot = rt.Snapshot;
             Notify(() => Applied?.Invoke(snapshot, batch));
             return outcome;
@@ -352,6 +353,21 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         finally
         {
             rt.Lock.Release();
+        }
+    }
+
+    /// <summary>Awaits a publish of the cell's state or alarm; a refusal by the broker is logged as an error and returned.</summary>
+    private async Task<MqttException?> RefusedByBrokerAsync(Task publish, ExperimentCell cell)
+    {
+        try
+        {
+            await publish.ConfigureAwait(false);
+            return null;
+        }
+        catch (MqttException e)
+        {
+            _log.LogError("cell {Cell}: the broker refused the twin's state or alarm: {Error}; check the broker's ACL for the service's client", cell.Config.CellId, e.Message);
+            return e;
         }
     }
 
@@ -467,10 +483,12 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
             _log.LogWarning("rejected pattern record: {Error}", e.Message);
             return;
         }
+        long mid = (p.StartUnixNs + p.EndUnixNs) / 2;
+        if (p.CLiMid is null) await AwaitTelemetryAsync(rt, mid, p.PatternId, ct).ConfigureAwait(false);
         await rt.Lock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            if (p.CLiMid is null) p = p with { CLiMid = CLiAt(rt, (p.StartUnixNs + p.EndUnixNs) / 2) };
+            if (p.CLiMid is null) p = p with { CLiMid = CLiAt(rt, mid) };
             await _store.StorePatternAsync(rt.Cell, p, ct).ConfigureAwait(false);
             _metrics.Pattern();
             rt.RecordPattern(p);
@@ -536,6 +554,28 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         catch (Exception e)
         {
             _log.LogError(e, "a live-update handler failed");
+        }
+    }
+
+    /// <summary>How long a pattern record waits for the cell's telemetry to reach its mid-exposure time before
+    /// <c>c_li_mid</c> is taken from the latest c_Li instead (modelling choice: a driver publishes its telemetry at least
+    /// every few seconds; patterns and telemetry travel on separate topics, so a pattern may overtake the telemetry of
+    /// its own exposure).</summary>
+    public static readonly TimeSpan PatternTelemetryWait = TimeSpan.FromSeconds(10);
+
+    private async Task AwaitTelemetryAsync(CellRuntime rt, long timeUnixNs, string? patternId, CancellationToken ct)
+    {
+        if (rt.LastTimeUnixNs >= timeUnixNs) return;
+        var deadline = _time.GetUtcNow() + PatternTelemetryWait;
+        while (rt.LastTimeUnixNs < timeUnixNs)
+        {
+            if (_time.GetUtcNow() >= deadline)
+            {
+                _log.LogWarning("cell {Cell}: pattern {Pattern}: no telemetry up to its mid-exposure after {Wait} s; c_li_mid is the latest c_Li",
+                    rt.Cell.Config.CellId, patternId, PatternTelemetryWait.TotalSeconds);
+                return;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, ct).ConfigureAwait(false);
         }
     }
 

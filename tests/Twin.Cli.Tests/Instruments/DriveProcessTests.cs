@@ -54,7 +54,7 @@ public sealed class DriveProcessTests(ITestOutputHelper output)
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri(api) };
-            await Wait.UntilAsync(async () => await TwinProcesses.TryGetAsync(http, "/health") is not null, "service up", TimeSpan.FromSeconds(60));
+            await TwinProcesses.WaitHealthyAsync(http);
             drive = _twin.Start(["drive", "--config", config, "--mqtt", broker.Url], "drive");
             await Wait.UntilAsync(() => state is { Step: 2, CLi: < 0.6 }, "charge under way below c_Li 0.6", TimeSpan.FromSeconds(120));
             double cLiAtKill = state!.CLi;
@@ -116,7 +116,7 @@ public sealed class DriveProcessTests(ITestOutputHelper output)
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri(api) };
-            await Twin.Testing.Wait.UntilAsync(async () => await TwinProcesses.TryGetAsync(http, "/health") is not null, "twin serve to answer");
+            await TwinProcesses.WaitHealthyAsync(http);
             // First run: stopped with SIGTERM halfway through the charge (the driver turns the output off and exits).
             drive = _twin.Start(["drive", "--config", config, "--mqtt", broker.Url], "drive-1");
             await Twin.Testing.Wait.UntilAsync(() => state is { Step: 2, CLi: < 0.6 }, "the first run's charge to pass c_Li 0.6", observed: () => $"{state?.CLi}");
@@ -147,6 +147,56 @@ public sealed class DriveProcessTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Poisoning_posts_with_an_instrument_token_are_rejected_and_the_charge_still_ends_at_c_li_0_42()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        string dir = Repo.TempDir("drive-poison");
+        await using var sim = await SimulatorHost.StartAsync(new SimulatorOptions { Speed = 1200, PatternFolder = Path.Combine(dir, "patterns") });
+        string config = DemoExperiment.Write(dir, sim, new DemoOptions(dir, Speed: 1200, Cycles: 1));
+        // A second script on the instrument PC holds a token for the cell: authenticated, and still not able to
+        // poison the sequence (the issue's posts: a huge seq, zero current, a new counter segment).
+        var token = Twin.Service.Security.ApiTokens.Create();
+        File.AppendAllText(config, $"\napi:\n  tokens:\n    - {{ name: smu-script, cells: [coin-1], hash: \"{token.Hash}\" }}\n");
+        string api = $"http://127.0.0.1:{MosquittoBroker.FreePort()}";
+        var serve = _twin.Start(["serve", "--config", config, "--mqtt", broker.Url, "--data-dir", Path.Combine(dir, "data"), "--urls", api], "serve");
+        Process? drive = null;
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(api) };
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Token);
+            await Wait.UntilAsync(async () => (await TwinProcesses.TryGetAsync(http, "/health"))?.Contains("\"status\":\"healthy\"", StringComparison.Ordinal) == true,
+                "twin serve to be subscribed (/health healthy)");
+            drive = _twin.Start(["drive", "--config", config, "--mqtt", broker.Url], "drive");
+            async Task<JsonElement> CellAsync() => JsonDocument.Parse(await http.GetStringAsync("/api/cells/coin-1")).RootElement;
+            await Wait.ForAsync(CellAsync, d => d.GetProperty("summary").GetProperty("c_li").GetDouble() < 0.8, "the charge to bring c_Li below 0.8");
+            var answers = new List<System.Net.HttpStatusCode>();
+            for (long k = 0; k < 5; k++)
+            {
+                long t = (await CellAsync()).GetProperty("summary").GetProperty("last_time_unix_ns").GetInt64() + 1;
+                string poison = $$"""{"schema":1,"samples":[{"seq":{{long.MaxValue - k}},"time_unix_ns":{{t}},"voltage_V":3.9,"current_A":0,"charge_Ah":0,"counter_segment":{{100 + k}},"kind":"rest"}]}""";
+                answers.Add((await http.PostAsync("/api/cells/coin-1/telemetry", new StringContent(poison, System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+                // the same as text/plain (a cross-origin form could send it): refused for its content type
+                Assert.Equal(System.Net.HttpStatusCode.UnsupportedMediaType,
+                    (await http.PostAsync("/api/cells/coin-1/telemetry", new StringContent(poison, System.Text.Encoding.UTF8, "text/plain"))).StatusCode);
+            }
+            Assert.All(answers, a => Assert.Equal(System.Net.HttpStatusCode.UnprocessableEntity, a));
+            await drive.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(180));
+            Assert.Equal(0, drive.ExitCode);
+            var detail = await CellAsync();
+            Assert.Equal(5, detail.GetProperty("rejected").GetProperty("samples_by_reason").GetProperty("seq_ahead").GetInt64());
+            Assert.Equal(0, detail.GetProperty("sequence").GetProperty("duplicates").GetInt64());
+            double minTwin = detail.GetProperty("cycle").GetProperty("min_c_li").GetDouble();
+            _twin.Log($"after the poisoning posts: lowest twin c_Li of the cycle {minTwin:0.0000}, cell {sim.Bench.Read(c => c.CathodeCLi):0.0000}");
+            Assert.InRange(minTwin, 0.415, 0.425);
+        }
+        finally
+        {
+            if (drive is { HasExited: false }) drive.Kill();
+            if (!serve.HasExited) serve.Kill();
+        }
+    }
+
+    [Fact]
     public async Task Pattern_records_reach_influxdb_with_c_li_at_mid_exposure_aligned_with_the_twin()
     {
         await using var broker = await MosquittoBroker.StartAsync();
@@ -160,7 +210,7 @@ public sealed class DriveProcessTests(ITestOutputHelper output)
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri(api) };
-            await Wait.UntilAsync(async () => await TwinProcesses.TryGetAsync(http, "/health") is not null, "service up", TimeSpan.FromSeconds(60));
+            await TwinProcesses.WaitHealthyAsync(http);
             var drive = _twin.Start(["drive", "--config", config, "--mqtt", broker.Url], "drive");
             await drive.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(180));
             Assert.Equal(0, drive.ExitCode);

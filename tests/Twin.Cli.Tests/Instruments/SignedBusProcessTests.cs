@@ -189,7 +189,7 @@ public sealed partial class SignedBusProcessTests(ITestOutputHelper output)
             string api = $"http://127.0.0.1:{MosquittoBroker.FreePort()}";
             rig._serve = twin.Start(["serve", "--config", config, "--mqtt", serviceUrl, "--data-dir", Path.Combine(dir, "data"), "--urls", api, "--no-dashboard"], "serve");
             using var http = new HttpClient { BaseAddress = new Uri(api) };
-            await Wait.UntilAsync(async () => await TwinProcesses.TryGetAsync(http, "/health") is not null, "the service to answer /health");
+            await TwinProcesses.WaitHealthyAsync(http);
             rig._drive = twin.Start(["drive", "--config", config, "--mqtt", driverUrl], "drive", rig.DriveLines.Enqueue);
             return rig;
         }

@@ -55,7 +55,7 @@ public sealed class LivePipelineTests(ITestOutputHelper output)
             await watching;
 
             serve = _twin.Start(serveArgs, "serve-1");
-            await Wait.UntilAsync(async () => await TwinProcesses.TryGetAsync(http, "/health") is not null, "service up", TimeSpan.FromSeconds(60));
+            await TwinProcesses.WaitHealthyAsync(http);
 
             // About 50 h of data in about 25 s.
             var publish = _twin.Start(["publish", Repo.LgM50, "--cell", "lg-m50", "--site", "id31", "--speed", "7500", "--mqtt", broker.Url], "publish");
@@ -70,7 +70,7 @@ public sealed class LivePipelineTests(ITestOutputHelper output)
                 observed: () => $"{Interlocked.Read(ref published) - publishedAtKill} published since the kill");
 
             serve = _twin.Start(serveArgs, "serve-2");
-            await Wait.UntilAsync(async () => await TwinProcesses.TryGetAsync(http, "/health") is not null, "service up again", TimeSpan.FromSeconds(60));
+            await TwinProcesses.WaitHealthyAsync(http, "twin serve to be healthy again after the restart");
             await publish.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
             Assert.Equal(0, publish.ExitCode);
             await Wait.UntilAsync(async () => (await LastSeqAsync(http)) >= Samples - 1, "whole file applied", TimeSpan.FromSeconds(120));

@@ -67,9 +67,7 @@ internal sealed class ServeRig : IAsyncDisposable
     }
 
     /// <summary>Waits until /health says healthy: broker connected and every cell subscribed.</summary>
-    public Task WaitHealthyAsync() =>
-        Wait.UntilAsync(async () => (await HealthAsync())?.Contains("\"status\":\"healthy\"", StringComparison.Ordinal) == true,
-            "the service to be healthy (connected and subscribed)", observed: () => HealthAsync().Result ?? "no answer");
+    public Task WaitHealthyAsync() => TwinProcesses.WaitHealthyAsync(Http);
 
     /// <summary>The /health body (also when it answers 503), or null when the service does not answer.</summary>
     public async Task<string?> HealthAsync()

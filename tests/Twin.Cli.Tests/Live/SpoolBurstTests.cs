@@ -43,7 +43,7 @@ public sealed class SpoolBurstTests(ITestOutputHelper output)
             string data = Path.Combine(dir, "data");
             serve = _twin.Start(["serve", "--config", config, "--mqtt", broker.Url, "--data-dir", data, "--urls", api, "--no-dashboard"], "serve");
             using var http = new HttpClient { BaseAddress = new Uri(api) };
-            await Wait.UntilAsync(async () => await TwinProcesses.TryGetAsync(http, "/health") is not null, "the service to answer /health");
+            await TwinProcesses.WaitHealthyAsync(http);
 
             var clock = Stopwatch.StartNew();
             await using (var publisher = await MqttClient.ConnectNewAsync(MqttClientOptions.Parse(broker.Url) with { ClientId = "burst", MaxInflight = 500 }))
