@@ -46,9 +46,9 @@ internal sealed class TwinProcesses(ITestOutputHelper output)
         {
             return await http.GetStringAsync(path);
         }
-        catch (HttpRequestException)
+        catch (HttpRequestException e) when (e.StatusCode is not (System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden))
         {
-            return null;
+            return null; // not listening yet, or answering with an error for now
         }
     }
 }

@@ -103,9 +103,22 @@ internal static class PublishCommand
         string path = $"/api/cells/{request.Cell}/telemetry";
         return await FilePublisher.RunAsync(request, async (m, c) =>
         {
-            using var content = new ByteArrayContent(m.Payload.ToArray());
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            using var response = await http.PostAsync(path, content, c).ConfigureAwait(false);
+            byte[] body = m.Payload.ToArray();
+            HttpResponseMessage response;
+            while (true)
+            {
+                using var content = new ByteArrayContent(body);
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                response = await http.PostAsync(path, content, c).ConfigureAwait(false);
+                if (response.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable) break;
+                // 503: nothing of the request was stored (spool or disk full, too much in flight); send the same
+                // request again after the service's Retry-After — a sample it stored meanwhile counts as a duplicate.
+                var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
+                await Console.Error.WriteLineAsync($"{baseUrl}{path}: 503, retrying in {wait.TotalSeconds:0} s: {await response.Content.ReadAsStringAsync(c).ConfigureAwait(false)}").ConfigureAwait(false);
+                response.Dispose();
+                await Task.Delay(wait, c).ConfigureAwait(false);
+            }
+            using var _ = response;
             if (!response.IsSuccessStatusCode)
             {
                 string hint = response.StatusCode switch

@@ -94,6 +94,12 @@ public static class TwinApi
         }
         try
         {
+            // A store that is full refuses before the body is read (a refused request costs no upload and no parsing).
+            if (ingest.StoreRefusalNow() is { } refusal)
+            {
+                metrics.Unavailable();
+                return Unavailable($"the store cannot take samples now: {refusal.Reason}", refusal.Lasting ? TwinIngestService.StoreRetryAfter : TimeSpan.FromSeconds(1));
+            }
             var body = await ReadBodyAsync(request.Body, max, ct).ConfigureAwait(false);
             if (body is null) return await TooLargeAsync(rt, max + 1L, ingest).ConfigureAwait(false);
             var outcome = await ingest.IngestAsync(rt, body.Value, ct).ConfigureAwait(false);

@@ -176,7 +176,9 @@ public static class TwinServer
             {
                 Startup.Fail(e);
                 loggers.CreateLogger<TwinIngestService>().LogCritical("the service cannot start ingesting and stops: {Error}", e.Message);
-                Host.StopApplication();
+                // Stop once the host has started: a stop requested while the web server still binds cancels the
+                // host's start half-way, and a half-started host is never stopped.
+                Host.ApplicationStarted.Register(Host.StopApplication);
             }
         }
 

@@ -61,6 +61,14 @@ public interface ITwinStore
     ValueTask StorePatternAsync(ExperimentCell cell, PatternRecord pattern, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Whether the store would refuse a batch now, asked before a caller reads a request it would have to refuse (a
+    /// cheap check, no I/O except a free-space query while the disk is known full).
+    /// </summary>
+    /// <returns>Null when it would accept; otherwise why, and whether the cause is lasting (spool or disk full: retry
+    /// in seconds) rather than momentary (writes queued for the disk, heap near its limit: retry at once).</returns>
+    StoreRefusal? RefusalNow() => null;
+
+    /// <summary>
     /// Reads back the telemetry samples the store took at or after a time, in the order it took them, for start-up
     /// recovery after a crash (samples stored whose cell checkpoint was not yet saved).
     /// </summary>
@@ -69,3 +77,8 @@ public interface ITwinStore
     /// <returns>Site, cell and the sample as stored (its time is the stored time).</returns>
     IAsyncEnumerable<(string Site, string Cell, IngestSample Sample)> ReadTelemetryAsync(long sinceUnixMs, CancellationToken cancellationToken);
 }
+
+/// <summary>Why a store would refuse a batch now (see <see cref="ITwinStore.RefusalNow"/>).</summary>
+/// <param name="Reason">Human-readable reason, e.g. "the disk of spool '…' is full (… bytes free)".</param>
+/// <param name="Lasting">True for spool full or disk full; false for a momentary cause (queue for the disk, memory).</param>
+public sealed record StoreRefusal(string Reason, bool Lasting);

@@ -356,6 +356,10 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         }
     }
 
+    /// <summary>Why the store would refuse a batch now, or null (see <see cref="ITwinStore.RefusalNow"/>).</summary>
+    /// <returns>The refusal, or null when the store would accept.</returns>
+    public StoreRefusal? StoreRefusalNow() => _store.RefusalNow();
+
     /// <summary>Awaits a publish of the cell's state or alarm; a refusal by the broker is logged as an error and returned.</summary>
     private async Task<MqttException?> RefusedByBrokerAsync(Task publish, ExperimentCell cell)
     {

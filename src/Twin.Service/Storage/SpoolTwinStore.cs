@@ -27,6 +27,11 @@ public sealed class SpoolTwinStore(IPointSink sink) : ITwinStore
         await sink.WriteAsync([TwinPoints.Pattern(cell, pattern)], cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
+    public StoreRefusal? RefusalNow() => sink is PointSpool spool && spool.CheckAdmission() is { Accepts: false } a
+        ? new StoreRefusal(a.Reason, a.Refusal is SpoolRefusal.SpoolFull or SpoolRefusal.DiskFull)
+        : null;
+
+    /// <inheritdoc />
     /// <remarks>Reads the spool's records on disk, confirmed ones included; a sink that is not a spool has nothing to read back.</remarks>
     public async IAsyncEnumerable<(string Site, string Cell, IngestSample Sample)> ReadTelemetryAsync(long sinceUnixMs,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

@@ -34,16 +34,19 @@ public sealed class HttpAcknowledgementTests(ITestOutputHelper output)
         try
         {
             string config = Path.Combine(dir, "experiment.yaml");
+            var token = Twin.Service.Security.ApiTokens.Create();
             File.WriteAllText(config, "site: lab\ncells:\n" + string.Concat(Enumerable.Range(0, Cells).Select(i =>
-                $"  - id: c{i}\n    material: NMC811\n    q_li_Ah: 8.732\n    c_li0: 0.80\n")));
+                $"  - id: c{i}\n    material: NMC811\n    q_li_Ah: 8.732\n    c_li0: 0.80\n"))
+                + $"api:\n  tokens:\n    - {{ name: instruments, cells: [{string.Join(", ", Enumerable.Range(0, Cells).Select(i => $"c{i}"))}], hash: \"{token.Hash}\" }}\n");
             string api = $"http://127.0.0.1:{MosquittoBroker.FreePort()}";
             string data = Path.Combine(dir, "data");
             string[] serveArgs = ["serve", "--config", config, "--data-dir", data, "--urls", api];
             using var http = new HttpClient { BaseAddress = new Uri(api), Timeout = TimeSpan.FromSeconds(30) };
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Token);
             var wire = Wire();
 
             serve = _twin.Start(serveArgs, "serve-1");
-            await Wait.UntilAsync(async () => await TwinProcesses.TryGetAsync(http, "/health") is not null, "twin serve to answer", TimeSpan.FromSeconds(60));
+            await TwinProcesses.WaitHealthyAsync(http);
 
             // Each instrument posts its cell's samples one request after the other; the kill comes right after the
             // 202 that completes instrument 0's first 2,000 samples.
@@ -78,7 +81,7 @@ public sealed class HttpAcknowledgementTests(ITestOutputHelper output)
 
             // After a restart the cells stand at least at what was acknowledged, and the instruments go on from there.
             serve = _twin.Start(serveArgs, "serve-2");
-            await Wait.UntilAsync(async () => await TwinProcesses.TryGetAsync(http, "/health") is not null, "twin serve to answer again", TimeSpan.FromSeconds(60));
+            await TwinProcesses.WaitHealthyAsync(http, "twin serve to be healthy again after the restart");
             for (int i = 0; i < Cells; i++)
             {
                 var detail = await http.GetFromJsonAsync<JsonElement>($"/api/cells/c{i}");

@@ -38,11 +38,14 @@ public sealed class SpoolBurstTests(ITestOutputHelper output)
             var yaml = new StringBuilder("site: lab\ncells:\n");
             for (int c = 0; c < cells; c++)
                 yaml.Append(CultureInfo.InvariantCulture, $"  - id: c{c}\n    material: NMC811\n    q_li_Ah: 8.732\n    c_li0: 0.80\n");
+            var reader = Twin.Service.Security.ApiTokens.Create();
+            yaml.Append(CultureInfo.InvariantCulture, $"api:\n  tokens:\n    - {{ name: test-reader, cells: [], hash: \"{reader.Hash}\" }}\n");
             File.WriteAllText(config, yaml.ToString());
             string api = $"http://127.0.0.1:{MosquittoBroker.FreePort()}";
             string data = Path.Combine(dir, "data");
             serve = _twin.Start(["serve", "--config", config, "--mqtt", broker.Url, "--data-dir", data, "--urls", api, "--no-dashboard"], "serve");
             using var http = new HttpClient { BaseAddress = new Uri(api) };
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", reader.Token);
             await TwinProcesses.WaitHealthyAsync(http);
 
             var clock = Stopwatch.StartNew();
