@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Derives the lattice knot tables of src/Twin.Core/Materials/materials.json (docs/model.md, §Lattice).
+"""Derives the lattice knot tables of src/Twin.Core/Materials/materials.json (docs/model.md §2).
 
 Run: python3 docs/derive-knots.py > src/Twin.Core/Materials/materials.json
 Pure standard library so that it runs anywhere. Every knot records which source fixes it.
@@ -13,7 +13,8 @@ MATERIALS = [
     ("NMC811", "LiNi0.8Mn0.1Co0.1O2", ["NCM811"], 2.8727, 14.2127, 1.9708, 97.28),
     ("LNO", "LiNiO2", ["LiNiO2"], 2.8747, 14.1775, 1.9719, 97.63),
 ]
-# NCM811 magnitudes, Kondrakov et al., J. Phys. Chem. C 121 (2017) 3286.
+# NCM811 collapse magnitudes: modelling assumptions (docs/model.md §2). They were attributed to Kondrakov et al.,
+# J. Phys. Chem. C 121 (2017) 3286, and could not be verified against it; the source texts below still name it.
 C_MAX_811, C_END_811, DV_811 = 14.467, 14.030, 0.051
 A0_811, C0_811 = 2.8727, 14.2127
 A_PLATEAU_811 = A0_811 * math.sqrt((1 - DV_811) * C0_811 / C_END_811)  # V = (sqrt3/2) a^2 c

@@ -9,8 +9,8 @@ using Twin.Data.Readers;
 namespace Twin.Cli.Tests;
 
 /// <summary>
-/// The acceptance numbers on the shipped LG M50 NMC811 Maccor file with DESIGN §7's cell
-/// parameters (Q_Li = 8.732 A·h, c_Li = 0.80 at the start).
+/// The acceptance numbers on the shipped LG M50 NMC811 Maccor file with the cell parameters of
+/// docs/model.md §1 (Q_Li = 8.732 A·h, c_Li = 0.80 at the start, on the normalisation of Chen et al. 2020).
 /// </summary>
 public sealed class LgM50ReplayTests : IClassFixture<LgM50ReplayTests.Replayed>
 {

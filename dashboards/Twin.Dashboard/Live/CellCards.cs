@@ -43,8 +43,9 @@ public static class CellCards
         m.Cycle, m.Samples, Finite(m.MinCLi), Finite(m.MinCLiVoltageV), m.TimeBelowCriticalS, Finite(m.FirstCrossingVoltageV),
         m.WorstZone.Name(), m.ChargedAh, m.DischargedAh, m.StrainDoseS, Finite(m.CutoffReachedVoltageV));
 
-    /// <summary>The model curves of a cell: a, c, d_IL from the material's lattice model (paper Table 1 knots,
-    /// DESIGN §2.3) and ε_aniso from the cell's strain master curve (DESIGN §2.4), on 161 c_Li values.</summary>
+    /// <summary>The model curves of a cell: a, c, d_IL from the material's lattice model (docs/model.md §2: paper
+    /// Table 1 at c_Li = 1, the paper's characteristic contents, assumed collapse magnitudes) and ε_aniso from the
+    /// cell's strain master curve (docs/model.md §3), on 161 c_Li values.</summary>
     /// <param name="rt">The cell.</param>
     /// <returns>The curves.</returns>
     public static ModelCurves Model(CellRuntime rt)

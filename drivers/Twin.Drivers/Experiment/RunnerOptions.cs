@@ -30,7 +30,7 @@ public sealed record RunnerOptions
     /// <summary>Longest silence of the twin (wall-clock) during a charge before falling back to <see cref="SafeCutoffV"/>.</summary>
     public TimeSpan WatchdogTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>End charge steps (CC and CV hold) when the twin decides <c>stop_lithium</c> (cut-off by lithium content, DESIGN §2.6).</summary>
+    /// <summary>End charge steps (CC and CV hold) when the twin decides <c>stop_lithium</c> (cut-off by lithium content, docs/model.md §5).</summary>
     public bool LithiumCutoff { get; init; } = true;
 
     /// <summary>Consecutive failed readings tolerated before the run stops (each failure is retried at the next sample time).</summary>

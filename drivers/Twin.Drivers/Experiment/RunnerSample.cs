@@ -2,7 +2,7 @@ using Twin.Core.Samples;
 
 namespace Twin.Drivers.Experiment;
 
-/// <summary>One telemetry sample produced by the runner (published per DESIGN §4).</summary>
+/// <summary>One telemetry sample produced by the runner (published as in README.md, "Topics and payloads").</summary>
 /// <param name="Seq">Source sequence number, 1-based, gap-free.</param>
 /// <param name="TimeUnixNs">Reading time, ns since the Unix epoch (instrument clock).</param>
 /// <param name="VoltageV">Cell voltage, V.</param>

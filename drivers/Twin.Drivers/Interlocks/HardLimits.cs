@@ -2,7 +2,7 @@ namespace Twin.Drivers.Interlocks;
 
 /// <summary>
 /// Hard limits of one channel, enforced by the driver whatever the protocol, the twin or an operator asks for
-/// (DESIGN §2.6: the twin can never relax them).
+/// (docs/model.md §5: the twin can never relax them).
 /// </summary>
 /// <param name="MaxVoltageV">Highest allowed cell voltage, V (also the instrument's voltage compliance while sourcing current).</param>
 /// <param name="MinVoltageV">Lowest allowed cell voltage, V.</param>

@@ -1,7 +1,7 @@
 namespace Twin.Drivers.Triggers;
 
 /// <summary>
-/// One finished diffraction acquisition as the driver saw it. Maps 1:1 onto the MQTT pattern record of DESIGN §4
+/// One finished diffraction acquisition as the driver saw it. Maps 1:1 onto the MQTT pattern record (README.md, "Topics and payloads")
 /// (<c>Twin.Messaging.Contracts.PatternRecord</c>: <c>pattern_id</c>, <c>start_unix_ns</c>, <c>end_unix_ns</c>,
 /// <c>exposure_s</c>, <c>wavelength_A</c> / <c>energy_keV</c>, <c>two_theta_min_deg</c>, <c>two_theta_max_deg</c>,
 /// <c>detector</c>, <c>uri</c>, <c>c_li_mid</c>); the sequence number is added by the publisher.

@@ -2,8 +2,8 @@ namespace Twin.Drivers.Triggers;
 
 /// <summary>
 /// Decides when to take a diffraction pattern during an operando experiment: on a lithium-content grid (a base spacing
-/// plus finer spacings below thresholds, e.g. every 0.02 and every 0.005 below c_Li = 0.45 where the layered oxide's
-/// c-axis collapses, DESIGN §2.3/§2.5) and/or on a time interval.
+/// plus finer spacings below thresholds, e.g. every 0.02 and every 0.005 below c_Li = 0.45, where anisotropic strain
+/// sets in and below 0.40 the layered oxide's c-axis collapses, docs/model.md §2 and §4) and/or on a time interval.
 /// </summary>
 /// <remarks>
 /// <para>Grid: the union over the <see cref="LithiumGridRule"/>s of the points k·spacing (at or below the rule's

@@ -18,7 +18,7 @@ namespace Twin.Drivers.Triggers;
 /// <item><term>anything else</term><description>→ <c>ERR - &lt;text&gt;</c> (<c>-</c> stands for "no pattern id").</description></item>
 /// </list>
 /// <para>Pattern ids: 1–64 characters of <c>[A-Za-z0-9_.-]</c>, not starting with '.', so they are safe as file names.
-/// Times: UTC, ns since the Unix epoch (DESIGN §4). DONE keys (values contain no spaces; the URI is percent-escaped):
+/// Times: UTC, ns since the Unix epoch (as on the bus, README.md, "Topics and payloads"). DONE keys (values contain no spaces; the URI is percent-escaped):
 /// <c>wavelength_A</c> (Å) or <c>energy_keV</c> (at least one), <c>tth_min</c> and <c>tth_max</c> (2θ range, degrees),
 /// <c>detector</c>, <c>uri</c> — all required; <c>exposure_s</c> (actual exposure, defaults to the requested one) and
 /// <c>c_li_mid</c> (lithium content at mid-exposure, simulator only) — optional. Unknown keys are ignored so the

@@ -8,7 +8,8 @@ namespace Twin.FirmwareSim.Cell;
 public sealed partial record CellParameters
 {
     /// <summary>Positive-electrode charge per unit cathode c_Li, A·h: Q_p = F·c_max·L·ε·A/3600. This is the
-    /// twin's Q_Li (8.732 A·h for the LG M50).</summary>
+    /// twin's Q_Li (8.732 A·h for the LG M50), so the simulated c_Li is on Chen et al. 2020's normalisation of c_max,
+    /// not lithium per formula unit (docs/model.md §1).</summary>
     public required double PositiveCapacityAh { get; init; }
 
     /// <summary>Negative-electrode charge per unit anode stoichiometry, A·h (Q_n, same formula).</summary>

@@ -7,7 +7,7 @@ public static class PatternSynthesizer
 {
     /// <summary>
     /// Positions of the reflections at a lithium content: a(c_Li), c(c_Li) from the reduced lattice model
-    /// (DESIGN §2.3), d from the hexagonal formula, 2θ from Bragg's law via <see cref="XRay.TwoThetaDeg"/>.
+    /// (docs/model.md §2), d from the hexagonal formula, 2θ from Bragg's law via <see cref="XRay.TwoThetaDeg"/>.
     /// </summary>
     /// <param name="lattice">Lattice model of the cathode material.</param>
     /// <param name="cLi">Lithium content.</param>

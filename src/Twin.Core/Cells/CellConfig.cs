@@ -14,7 +14,7 @@ namespace Twin.Core.Cells;
 /// <param name="Cutoff">Cut-off-by-lithium policy.</param>
 /// <param name="Strain">Anisotropic-strain master curve.</param>
 /// <param name="HeterogeneityDeltaCLi">Δc_Li used for the heterogeneity strain ε^a, ε^c of paper eqn (1)
-/// (default 0.05, within the range plotted in Jousseaume et al. 2024, Fig. 6C–D).</param>
+/// (default 0.05, a modelling assumption; Jousseaume et al. 2024 plot eqn (1) for several Δc_Li in Fig. 6C–D).</param>
 public sealed record CellConfig(
     string CellId,
     Material Material,

@@ -17,7 +17,7 @@ namespace Twin.Core.Cells;
 /// </remarks>
 public sealed class CellTwin
 {
-    /// <summary>Time constant of the smoothed dc_Li/dt used for time-to-critical, s.</summary>
+    /// <summary>Time constant of the smoothed dc_Li/dt used for time-to-critical, s (a modelling assumption).</summary>
     public const double RateTimeConstantS = 120.0;
 
     /// <summary>Current magnitude under which a sample of unknown kind counts as rest, A.</summary>
@@ -85,7 +85,7 @@ public sealed class CellTwin
     public CycleMetrics CurrentCycle => _cycles[^1];
 
     /// <summary>
-    /// Recommended voltage cut-off learned from the last cycle that reached c_Li,min (DESIGN §2.6), V;
+    /// Recommended voltage cut-off learned from the last cycle that reached c_Li,min (docs/model.md §5), V;
     /// NaN until some charge has reached c_Li,min.
     /// </summary>
     public double RecommendedCutoffV

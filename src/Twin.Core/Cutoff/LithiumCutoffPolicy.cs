@@ -1,16 +1,17 @@
 namespace Twin.Core.Cutoff;
 
 /// <summary>
-/// Cut-off by lithium content (DESIGN §2.6): end the charge when c_Li ≤ c_Li,min or the hard voltage
+/// Cut-off by lithium content (docs/model.md §5): end the charge when c_Li ≤ c_Li,min or the hard voltage
 /// limit is reached, whichever comes first.
 /// </summary>
-/// <param name="CLiMin">Lithium-content limit c_Li,min (default 0.42: above the critical 0.40 with a
-/// margin for counting error, Jousseaume et al. 2024).</param>
-/// <param name="HardVoltageLimitV">Hard upper voltage, V (default 4.2). The twin never relaxes it.</param>
+/// <param name="CLiMin">Lithium-content limit c_Li,min (default 0.42: the critical 0.40 of Jousseaume et al.
+/// 2024, §3.5, plus a fixed 0.02 margin for counting error — the margin is a modelling assumption).</param>
+/// <param name="HardVoltageLimitV">Hard upper voltage, V (default 4.2, the upper voltage of the paper's cycling
+/// protocol, §2.2). The twin never relaxes it.</param>
 /// <param name="Enabled">When false only the voltage limit applies.</param>
 public sealed record LithiumCutoffPolicy(double CLiMin = 0.42, double HardVoltageLimitV = 4.2, bool Enabled = true)
 {
-    /// <summary>The defaults of DESIGN §2.6.</summary>
+    /// <summary>The defaults of docs/model.md §5.</summary>
     public static LithiumCutoffPolicy Default { get; } = new();
 
     /// <summary>Checks the limits.</summary>

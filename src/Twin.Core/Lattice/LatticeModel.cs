@@ -5,8 +5,9 @@ namespace Twin.Core.Lattice;
 
 /// <summary>
 /// Reduced lattice model of a layered oxide: a(c_Li) and c(c_Li) as PCHIP interpolants through the
-/// material's sourced knot table (DESIGN §2.3). Jousseaume et al. 2024 show that the structure is a
-/// function of c_Li alone, independent of Ni content and C-rate (C/100 … 2C).
+/// material's sourced knot table (docs/model.md §2). Jousseaume et al., Energy Environ. Sci. 2024, 17, 2753,
+/// §3.3–3.4, show that the structure is a function of c_Li alone, independent of Ni content and C-rate
+/// (C/100 … 2C). Knots below c_Li = 0.40 carry assumed collapse magnitudes (docs/model.md §2).
 /// </summary>
 /// <remarks>Thread-safe and allocation-free after construction.</remarks>
 public sealed class LatticeModel

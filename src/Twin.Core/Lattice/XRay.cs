@@ -19,7 +19,8 @@ public static class XRay
 
     /// <summary>Bragg angle 2θ for spacing d: λ = 2 d sin θ.</summary>
     /// <param name="dA">Lattice-plane spacing, Å.</param>
-    /// <param name="wavelengthA">X-ray wavelength, Å (Cu Kα1 = 1.5406, Mo Kα1 = 0.70932).</param>
+    /// <param name="wavelengthA">X-ray wavelength, Å (Cu Kα1 = 1.5406, Mo Kα1 = 0.70932; Hölzer et al., Phys. Rev. A 56
+    /// (1997) 4554).</param>
     /// <returns>2θ in degrees, or NaN when the reflection is not reachable (λ &gt; 2d).</returns>
     /// <exception cref="ArgumentOutOfRangeException">When the wavelength or spacing is not positive.</exception>
     public static double TwoThetaDeg(double dA, double wavelengthA)

@@ -3,7 +3,7 @@ using Twin.Core.Samples;
 namespace Twin.Core.Lithium;
 
 /// <summary>
-/// Online cathode lithium content from passed charge (DESIGN §2.2):
+/// Online cathode lithium content from passed charge (docs/model.md §1):
 /// c_Li(t) = c_Li(t0) − Q(t)/Q_Li, with Q positive on charge (delithiation).
 /// </summary>
 /// <remarks>
@@ -18,7 +18,8 @@ public sealed class LithiumEstimator
 
     /// <summary>Starts a fresh estimate.</summary>
     /// <param name="cLi0">c_Li at the first sample, in (0, 1.2].</param>
-    /// <param name="qLiAh">Charge per unit c_Li, A·h, &gt; 0 (e.g. 8.732 for the LG M50 cathode).</param>
+    /// <param name="qLiAh">Charge per unit c_Li, A·h, &gt; 0 (e.g. 8.732 for the LG M50 cathode on the normalisation of
+    /// Chen et al. 2020, not lithium per formula unit: docs/model.md §1).</param>
     /// <exception cref="ArgumentOutOfRangeException">When either value is out of range.</exception>
     public LithiumEstimator(double cLi0, double qLiAh)
     {

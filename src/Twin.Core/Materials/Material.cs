@@ -31,12 +31,13 @@ public sealed record Material(
 
     /// <summary>
     /// Theoretical specific capacity for one lithium per formula unit, mAh/g:
-    /// q_theo = F / (3.6 · M) (DESIGN §2.1). NMC622 276.5, NMC811 275.5, LNO 274.5.
+    /// q_theo = F / (3.6 · M) (Faraday's law, docs/model.md §1). NMC622 276.5, NMC811 275.5, LNO 274.5.
     /// </summary>
     public double TheoreticalCapacityMahPerG => FaradayCPerMol / (3.6 * MolarMassGPerMol);
 
     /// <summary>
-    /// Charge per unit c_Li for a given active mass: Q_Li = m_active · q_theo (DESIGN §2.2).
+    /// Charge per unit c_Li for a given active mass: Q_Li = m_active · q_theo (docs/model.md §1). This puts c_Li on
+    /// the paper's scale (lithium per formula unit) only if the mass is right and every formula unit is active.
     /// </summary>
     /// <param name="activeMassMg">Active cathode mass in mg, &gt; 0.</param>
     /// <returns>Q_Li in A·h per unit c_Li.</returns>

@@ -1,7 +1,7 @@
 namespace Twin.Core.Safety;
 
 /// <summary>
-/// Per-cycle safety metrics (DESIGN §2.5–2.6). A cycle starts at the first charge sample after a
+/// Per-cycle safety metrics (docs/model.md §4–§5). A cycle starts at the first charge sample after a
 /// discharge (cycle 0 holds whatever comes before the first charge). Times are seconds since the start
 /// of the test; NaN means "did not happen".
 /// </summary>
@@ -51,7 +51,7 @@ public sealed class CycleMetrics
 
     /// <summary>
     /// Voltage at which c_Li first reached the cut-off limit c_Li,min during charge, V (NaN if never):
-    /// learned cut-off of DESIGN §2.6.
+    /// learned cut-off of docs/model.md §5.
     /// </summary>
     public double CutoffReachedVoltageV { get; set; } = double.NaN;
 

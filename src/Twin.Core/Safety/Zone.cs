@@ -1,8 +1,8 @@
 namespace Twin.Core.Safety;
 
 /// <summary>
-/// Lithium-content zones of the safety window (DESIGN §2.5; Jousseaume et al., Energy Environ. Sci.
-/// 2024, 17, 2753, §3.5–3.6: exponential anisotropic strain below c_Li = 0.40, d_TM plateau at 0.32).
+/// Lithium-content zones of the safety window (docs/model.md §4; Jousseaume et al., Energy Environ. Sci.
+/// 2024, 17, 2753: exponential anisotropic strain below c_Li = 0.40, §3.5–3.6; d_TM plateau at 0.32, §3.4).
 /// Ordered from safest to most severe so that <c>zone &gt; Zone.Caution</c> reads naturally.
 /// </summary>
 public enum Zone : byte

@@ -5,7 +5,7 @@ namespace Twin.Core.Samples;
 /// </summary>
 /// <remarks>
 /// Conventions, whatever the source: current and charge are positive on charge (delithiation of the
-/// cathode, DESIGN §2.2); time is seconds since the first sample of the source.
+/// cathode, docs/model.md §1); time is seconds since the first sample of the source.
 /// </remarks>
 /// <param name="TimeS">Seconds since the start of the test (monotone non-decreasing within a source).</param>
 /// <param name="VoltageV">Cell voltage in volts.</param>

@@ -1,6 +1,7 @@
 namespace Twin.Core.Samples;
 
-/// <summary>Wire time of DESIGN §4: UTC, nanoseconds since the Unix epoch (100 ns resolution from the clock).</summary>
+/// <summary>Wire time of the payloads (README.md, "Topics and payloads"): UTC, nanoseconds since the Unix epoch
+/// (100 ns resolution from the clock).</summary>
 public static class UnixTime
 {
     /// <summary>ns since the Unix epoch of an instant.</summary>

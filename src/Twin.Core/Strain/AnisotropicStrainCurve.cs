@@ -1,18 +1,19 @@
 namespace Twin.Core.Strain;
 
 /// <summary>
-/// Anisotropic-strain master curve along c (Jousseaume et al. 2024, Fig. 7, DESIGN §2.4): flat at ε0 for
-/// c_Li ≥ c_crit and growing exponentially below, ε = ε0·exp((c_crit − c_Li)/λ).
+/// Anisotropic-strain master curve along c (Jousseaume et al., Energy Environ. Sci. 2024, 17, 2753, §3.5, Fig. 7;
+/// docs/model.md §3): flat at ε0 for c_Li ≥ c_crit and growing exponentially below, ε = ε0·exp((c_crit − c_Li)/λ).
 /// </summary>
-/// <param name="Eps0">Plateau strain ε0 above c_crit (dimensionless, 5e-4 = 0.05 %).</param>
+/// <param name="Eps0">Plateau strain ε0 above c_crit (dimensionless, e.g. 5e-4 = 0.05 %).</param>
 /// <param name="Lambda">Decay length λ in units of c_Li, &gt; 0.</param>
 /// <param name="CCrit">Critical lithium content c_crit.</param>
 public readonly record struct AnisotropicStrainCurve(double Eps0, double Lambda, double CCrit)
 {
     /// <summary>
-    /// Shipped defaults: ε0 = 5·10⁻⁴, λ = 0.08, c_crit = 0.40. The paper does not tabulate ε0 or λ; the
-    /// defaults reproduce the shape of its Fig. 7 (onset at 0.40–0.45, roughly a tenfold rise by c_Li ≈ 0.2)
-    /// and are meant to be replaced by <see cref="StrainCalibration.Fit"/> on the user's own refinements.
+    /// Shipped defaults: ε0 = 5·10⁻⁴, λ = 0.08, c_crit = 0.40. c_crit is the paper's critical content; the paper
+    /// does not tabulate ε0 or λ, so those two are modelling assumptions that give the shape of its Fig. 7 (flat
+    /// above c_crit, exponential below; ε(0.20) = e^2.5 ≈ 12 ε0), not its values. They are meant to be replaced
+    /// by <see cref="StrainCalibration.Fit"/> on the user's own refinements.
     /// </summary>
     public static AnisotropicStrainCurve Default => new(5e-4, 0.08, 0.40);
 

@@ -4,7 +4,7 @@ using MathNet.Numerics.Optimization;
 namespace Twin.Core.Strain;
 
 /// <summary>
-/// Least-squares calibration of the anisotropic-strain master curve (DESIGN §2.4) to a user's own
+/// Least-squares calibration of the anisotropic-strain master curve (Jousseaume et al. 2024, Fig. 7; docs/model.md §3) to a user's own
 /// refined strain-versus-c_Li table: ε0, λ and c_crit with standard errors.
 /// </summary>
 /// <remarks>

@@ -4,7 +4,7 @@ namespace Twin.Messaging.Contracts;
 
 /// <summary>
 /// Payload of <c>twin/v1/{site}/{cell}/telemetry</c>: one sample or a batch, with the source's sequence
-/// numbers so that gaps and duplicates are detectable (DESIGN §4). Units are spelled in the field names.
+/// numbers so that gaps and duplicates are detectable (README.md, "Topics and payloads"). Units are spelled in the field names.
 /// </summary>
 public sealed record TelemetryMessage
 {

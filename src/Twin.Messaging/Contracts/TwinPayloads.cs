@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Twin.Messaging.Contracts;
 
-/// <summary>Serialisation and validation of the payloads of DESIGN §4 (JSON, UTF-8, source-generated).</summary>
+/// <summary>Serialisation and validation of the payloads of README.md, "Topics and payloads" (JSON, UTF-8, source-generated).</summary>
 public static class TwinPayloads
 {
     /// <summary>The schema version this product writes and accepts.</summary>

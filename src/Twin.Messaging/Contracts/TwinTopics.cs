@@ -1,6 +1,7 @@
 namespace Twin.Messaging.Contracts;
 
-/// <summary>What a topic of the <c>twin/v1/…</c> tree carries (DESIGN §4).</summary>
+/// <summary>What a topic of the <c>twin/v1/…</c> tree carries (README.md, "Topics and payloads"; QoS, retain, last will,
+/// response topic and correlation data as in MQTT Version 5.0, OASIS Standard, 2019).</summary>
 public enum TopicKind : byte
 {
     /// <summary><c>twin/v1/{site}/{cell}/telemetry</c>: samples from a driver, QoS 1, not retained.</summary>
@@ -26,7 +27,7 @@ public enum TopicKind : byte
 /// <param name="Verb">Command verb for <see cref="TopicKind.Command"/>, else null.</param>
 public readonly record struct TwinTopic(TopicKind Kind, string Site, string Cell, string? Verb = null);
 
-/// <summary>Builds and parses the topics of DESIGN §4. Ids match <c>[A-Za-z0-9_-]+</c>.</summary>
+/// <summary>Builds and parses the topics of README.md, "Topics and payloads". Ids match <c>[A-Za-z0-9_-]+</c>.</summary>
 public static class TwinTopics
 {
     /// <summary>Root of every topic.</summary>
@@ -114,7 +115,7 @@ public static class TwinTopics
 
     /// <summary>Parses a topic of the tree.</summary>
     /// <param name="topic">Topic name.</param>
-    /// <param name="parsed">The parts when it is one of DESIGN §4's topics.</param>
+    /// <param name="parsed">The parts when it is one of the tree's topics.</param>
     /// <returns>False for any other topic (wrong root, unknown kind, invalid id).</returns>
     public static bool TryParse(string topic, out TwinTopic parsed)
     {

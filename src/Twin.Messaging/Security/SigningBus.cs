@@ -34,7 +34,7 @@ public sealed class SigningBus : IMessageBus
 
     /// <summary>
     /// The topics the twin service signs: <c>…/state</c>, <c>…/alarm</c>, <c>…/status/{client}</c> and <c>…/cmd/{verb}</c>
-    /// of the <c>twin/v1</c> tree (DESIGN §4).
+    /// of the <c>twin/v1</c> tree (README.md, "Topics and payloads").
     /// </summary>
     /// <param name="topic">A topic name.</param>
     /// <returns>True for those kinds of topic.</returns>

@@ -29,7 +29,7 @@ public sealed record Experiment(IReadOnlyList<ExperimentCell> Cells, AccessConfi
 /// cells:
 ///   - id: lg-m50
 ///     material: NMC811
-///     q_li_Ah: 8.732          # or active_mass_mg: 31694
+///     q_li_Ah: 8.732          # Chen 2020's scale (docs/model.md §1); or active_mass_mg: m
 ///     c_li0: 0.80
 ///     limits: { caution: 0.45, critical: 0.40, deep: 0.32, hysteresis: 0.005 }
 ///     cutoff: { c_li_min: 0.42, v_max: 4.2, enabled: true }
@@ -40,7 +40,7 @@ public sealed record Experiment(IReadOnlyList<ExperimentCell> Cells, AccessConfi
 /// api:                        # optional: API tokens of instruments (see ApiSection)
 ///   tokens: [ { name: smu-1, cells: [lg-m50], hash: "sha256:…" } ]
 /// </code>
-/// Only id, material, c_li0 and one of q_li_Ah / active_mass_mg are required; the rest default to DESIGN §2.5–2.6.
+/// Only id, material, c_li0 and one of q_li_Ah / active_mass_mg are required; the rest default to docs/model.md §3–§5.
 /// </summary>
 public static class ExperimentFile
 {

@@ -6,7 +6,7 @@ namespace Twin.Service.Ingest;
 
 /// <summary>
 /// Maps the charge counters of a cell's source sessions onto the one counter stream the twin's estimator follows
-/// (DESIGN §2.2: the source's counter is preferred; a new counter segment restarts it from zero). Each session keeps
+/// (docs/model.md §1: the source's counter is preferred; a new counter segment restarts it from zero). Each session keeps
 /// its own continuity: within a session the twin sees the source's counter differences exactly (unchanged when there is
 /// only one session, so live c_Li equals <c>twin replay</c> bit for bit); a new session (a restarted driver counts its
 /// charge from zero again) starts from a baseline and adds nothing for its first sample; a return to the previous

@@ -10,7 +10,7 @@ using Twin.Messaging.Mqtt;
 namespace Twin.Service.Instruments;
 
 /// <summary>
-/// Publishes what a runner produces — telemetry, driver events, pattern records — on the bus (DESIGN §4).
+/// Publishes what a runner produces — telemetry, driver events, pattern records — on the bus (README.md, "Topics and payloads").
 /// The runner hands messages to an unbounded in-memory queue and never waits for the broker: a slow or
 /// restarting broker must not stall the sampling loop that enforces the limits. A publisher task drains the
 /// queue in order; the MQTT client re-sends unacknowledged QoS 1 messages after a reconnect.

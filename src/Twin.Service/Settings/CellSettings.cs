@@ -5,8 +5,8 @@ using Twin.Core.Safety;
 namespace Twin.Service.Settings;
 
 /// <summary>
-/// The settings of a cell an operator may change while it runs: the safety-window limits (DESIGN §2.5) and
-/// the cut-off-by-lithium policy (DESIGN §2.6). Field names as in the experiment file.
+/// The settings of a cell an operator may change while it runs: the safety-window limits (docs/model.md §4) and
+/// the cut-off-by-lithium policy (docs/model.md §5). Field names as in the experiment file.
 /// </summary>
 /// <param name="Caution">Caution limit, c_Li (default 0.45).</param>
 /// <param name="Critical">Critical limit, c_Li (default 0.40).</param>

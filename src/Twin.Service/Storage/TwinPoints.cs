@@ -9,7 +9,7 @@ using Twin.Storage.LineProtocol;
 namespace Twin.Service.Storage;
 
 /// <summary>
-/// The InfluxDB schema of DESIGN §4: measurements <c>telemetry</c>, <c>twin</c>, <c>alarm</c> and
+/// The InfluxDB schema (README.md, "InfluxDB schema"; written as InfluxDB line protocol): measurements <c>telemetry</c>, <c>twin</c>, <c>alarm</c> and
 /// <c>pattern</c>, tagged <c>site</c>, <c>cell</c>, <c>material</c> (and <c>instrument</c> / <c>detector</c>);
 /// field names carry their units; timestamps are the samples' own, ns since the Unix epoch.
 /// </summary>
