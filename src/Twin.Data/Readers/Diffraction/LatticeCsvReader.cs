@@ -9,23 +9,13 @@ namespace Twin.Data.Readers.Diffraction;
 /// </summary>
 /// <remarks>
 /// Strict: the header must be exactly one of the two (names case-insensitive, blanks around them allowed); every row has
-/// as many fields as the header; time in s on the sample clock, finite and never decreasing; a between
-/// <see cref="MinAA"/> and <see cref="MaxAA"/> Å and c between <see cref="MinCA"/> and <see cref="MaxCA"/> Å (a value in
-/// nm is refused, not scaled); a σ is a positive number or an empty field (not given: the inversion then uses its stated
+/// as many fields as the header; time in s on the sample clock, finite and never decreasing; a and c within the
+/// plausible ranges of <see cref="MeasuredLattice"/> (1–10 Å and 5–50 Å; a value in nm is refused, not scaled); a σ is a positive number or an empty field (not given: the inversion then uses its stated
 /// assumption). Blank lines and lines starting with <c>#</c> are skipped. Rows before a bad one have already been
 /// returned when the error is thrown.
 /// </remarks>
 public static class LatticeCsvReader
 {
-    /// <summary>Smallest plausible a, Å.</summary>
-    public const double MinAA = 1;
-    /// <summary>Largest plausible a, Å.</summary>
-    public const double MaxAA = 10;
-    /// <summary>Smallest plausible c, Å.</summary>
-    public const double MinCA = 5;
-    /// <summary>Largest plausible c, Å.</summary>
-    public const double MaxCA = 50;
-
     private static readonly string[] Required = ["time_s", "a_A", "c_A"];
     private static readonly string[] WithSigma = ["time_s", "a_A", "c_A", "a_sigma_A", "c_sigma_A"];
     private static readonly CultureInfo Ci = CultureInfo.InvariantCulture;
@@ -70,8 +60,8 @@ public static class LatticeCsvReader
             if (time < lastTime)
                 throw new DiffractionFileException(origin, lineNo, string.Create(Ci, $"time_s = {time:R} runs backwards (the row before has {lastTime:R})"));
             lastTime = time;
-            double a = InRange(f[1], "a_A", MinAA, MaxAA, origin, lineNo);
-            double c = InRange(f[2], "c_A", MinCA, MaxCA, origin, lineNo);
+            double a = InRange(f[1], "a_A", MeasuredLattice.MinAA, MeasuredLattice.MaxAA, origin, lineNo);
+            double c = InRange(f[2], "c_A", MeasuredLattice.MinCA, MeasuredLattice.MaxCA, origin, lineNo);
             double? sa = columns == 5 ? Sigma(f[3], "a_sigma_A", origin, lineNo) : null;
             double? sc = columns == 5 ? Sigma(f[4], "c_sigma_A", origin, lineNo) : null;
             yield return new LatticeObservation(time, new MeasuredLattice(a, sa, c, sc));
