@@ -82,9 +82,9 @@ public sealed class PatternFitter
         }
         if (l.ASigmaA > _options.MaxASigmaA || l.CSigmaA > _options.MaxCSigmaA)
             return new PatternFitResult(origin, DiffractionFitFailure.UncertaintyTooLarge, string.Create(Ci,
-                $"{origin}: σ(a) = {l.ASigmaA:0.#####} Å, σ(c) = {l.CSigmaA:0.#####} Å exceed {_options.MaxASigmaA} / {_options.MaxCSigmaA} Å [{summary}]"), null, fits);
+                $"{origin}: σ(a) = {l.ASigmaA:G2} Å, σ(c) = {l.CSigmaA:G2} Å exceed {_options.MaxASigmaA} / {_options.MaxCSigmaA} Å [{summary}]"), null, fits);
         return new PatternFitResult(origin, null, string.Create(Ci,
-            $"{origin}: a = {l.AA:0.#####} ± {l.ASigmaA:0.#####} Å, c = {l.CA:0.####} ± {l.CSigmaA:0.####} Å from {l.Reflections} reflections [{summary}]"), l, fits);
+            $"{origin}: a = {l.AA:0.######} ± {l.ASigmaA:G2} Å, c = {l.CA:0.#####} ± {l.CSigmaA:G2} Å from {l.Reflections} reflections [{summary}]"), l, fits);
     }
 
     private static string Summary(List<ReflectionFit> fits, RadialScale scale)
@@ -95,7 +95,7 @@ public sealed class PatternFitter
             if (sb.Length > 0) sb.Append("; ");
             sb.Append(f.Reflection).Append(' ');
             if (f.Succeeded)
-                sb.Append(Ci, $"{f.Position:0.#####} ± {f.PositionSigma:0.#####}{scale.Unit}, χ²ᵣ {f.ReducedChiSquare:0.##}");
+                sb.Append(Ci, $"{f.Position:0.######} ± {f.PositionSigma:G2}{scale.Unit}, χ²ᵣ {f.ReducedChiSquare:0.##}");
             else
                 sb.Append(f.Failure).Append(": ").Append(f.Message);
         }
@@ -165,7 +165,7 @@ public sealed class PatternFitter
                 return All(DiffractionFitFailure.UncertaintyTooLarge, string.Create(Ci,
                     $"{g.Members[i]} centre {c:0.####} ± {fit.CentreSigmas[i]:0.####}{scale.Unit}: σ above {_options.MaxCentreSigmaPerFwhm} of the width {fit.Fwhm:0.####}{scale.Unit}"), fit.Points);
             double d = scale.DSpacing(c), sd = Math.Abs(scale.DSpacingSlope(c)) * fit.CentreSigmas[i];
-            result[i] = new ReflectionFit(g.Members[i], null, string.Create(Ci, $"d = {d:0.######} ± {sd:0.######} Å"),
+            result[i] = new ReflectionFit(g.Members[i], null, string.Create(Ci, $"d = {d:0.######} ± {sd:G2} Å"),
                 lows[i], highs[i], c, fit.CentreSigmas[i], d, sd, fit.Fwhm, fit.Eta, fit.Heights[i], fit.ReducedChiSquare, fit.Points);
         }
         return result;
