@@ -127,14 +127,18 @@ public sealed class PatternFitter
         // Starting centres: the found peak for a single reflection; for a multiplet, the lattice-model positions that
         // collect the most intensity (a scan over the model's c_Li range, not an assumed c_Li).
         var starts = k == 1 ? [guess.Center] : MultipletStarts(pattern, scale, g);
+        if (starts is null)
+            return All(DiffractionFitFailure.NotInMeasuredRange, string.Create(Ci,
+                $"no c_Li of the model puts every member of {string.Join("/", g.Members)} inside the measured {x[0]:0.####}–{x[^1]:0.####}{scale.Unit}"));
         var heights = new double[k];
         for (int i = 0; i < k; i++)
             heights[i] = Math.Max(PeakSearch.Smoothed(pattern.Intensity, Nearest(x, starts[i])) - guess.Background, 0.1 * guess.Height);
         double half = _options.FitHalfWidthInFwhm * guess.Fwhm;
         double wLow = starts.Min() - half, wHigh = starts.Max() + half;
-        if (starts.Min() - 2 * guess.Fwhm < x[0] || starts.Max() + 2 * guess.Fwhm > x[^1])
-            return All(DiffractionFitFailure.PeakAtWindowEdge, string.Create(Ci,
-                $"the peak at {guess.Center:0.####}{scale.Unit} is within two widths of the end of the measured range"));
+        for (int i = 0; i < k; i++)
+            if (starts[i] - 2 * guess.Fwhm < x[0] || starts[i] + 2 * guess.Fwhm > x[^1])
+                return All(DiffractionFitFailure.PeakAtWindowEdge, string.Create(Ci,
+                    $"{g.Members[i]} near {starts[i]:0.####}{scale.Unit} is within two widths ({2 * guess.Fwhm:0.####}{scale.Unit}) of the end of the measured range"));
         int i0 = PeakSearch.LowerBound(x, wLow), i1 = PeakSearch.LowerBound(x, wHigh) - 1;
         int needed = 2 * k + 4 + 5;
         if (i1 - i0 + 1 < needed)
@@ -171,7 +175,7 @@ public sealed class PatternFitter
         return result;
     }
 
-    private double[] MultipletStarts(PowderPattern pattern, RadialScale scale, Group g)
+    private double[]? MultipletStarts(PowderPattern pattern, RadialScale scale, Group g)
     {
         var x = pattern.X;
         double bestScore = double.NegativeInfinity;
@@ -194,7 +198,7 @@ public sealed class PatternFitter
                 Array.Copy(trial, best, trial.Length);
             }
         }
-        return best;
+        return double.IsNegativeInfinity(bestScore) ? null : best;
     }
 
     private static int Nearest(ReadOnlySpan<double> x, double value)

@@ -87,22 +87,27 @@ public sealed class LatticeInversion
             return LatticeInversionResult.Not(NotInvertibleReason.OutsideModel, string.Create(Ci,
                 $"{beyond}, even with the model extended to c_Li {lo:0.##}–{hi:0.##}"), sm, double.NaN, assumed);
 
-        // Local minima of the grid (basins), each refined.
+        // Local minima of the grid (basins), each refined; the 16 lowest are kept.
         Span<double> minX = stackalloc double[16];
         Span<double> minChi = stackalloc double[16];
-        int count = 0, bestIndex = -1;
-        for (int i = 0; i < n && count < minX.Length; i++)
+        int count = 0;
+        for (int i = 0; i < n; i++)
         {
             bool left = i == 0 || chi[i] <= chi[i - 1];
             bool right = i == n - 1 || chi[i] < chi[i + 1];
             if (!left || !right) continue;
-            double a = lo + Math.Max(i - 1, 0) * step, b = lo + Math.Min(i + 1, n - 1) * step;
-            double x = GoldenSection(m, a, b);
-            minX[count] = x;
-            minChi[count] = ChiSquare(m, x);
-            if (bestIndex < 0 || minChi[count] < minChi[bestIndex]) bestIndex = count;
-            count++;
+            bool fresh = count < minX.Length;
+            int slot = fresh ? count++ : Worst(minChi);
+            if (fresh || chi[i] < minChi[slot])
+            {
+                double x = GoldenSection(m, lo + Math.Max(i - 1, 0) * step, lo + Math.Min(i + 1, n - 1) * step);
+                minX[slot] = x;
+                minChi[slot] = ChiSquare(m, x);
+            }
         }
+        int bestIndex = 0;
+        for (int j = 1; j < count; j++)
+            if (minChi[j] < minChi[bestIndex]) bestIndex = j;
         double best = minX[bestIndex], bestChi = minChi[bestIndex];
         double ga = Slope(best, isA: true), gc = Slope(best, isA: false);
 
@@ -182,6 +187,14 @@ public sealed class LatticeInversion
             return (ga * ga * vcc - 2 * ga * gc * vac + gc * gc * vaa) / det;
         }
         return m.HasA ? ga * ga / (m.SigmaA * m.SigmaA) : gc * gc / (m.SigmaC * m.SigmaC);
+    }
+
+    private static int Worst(ReadOnlySpan<double> chi)
+    {
+        int w = 0;
+        for (int j = 1; j < chi.Length; j++)
+            if (chi[j] > chi[w]) w = j;
+        return w;
     }
 
     private double GoldenSection(in Measurement m, double a, double b)

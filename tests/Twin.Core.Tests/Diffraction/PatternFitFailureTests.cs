@@ -107,4 +107,21 @@ public sealed class PatternFitFailureTests(ITestOutputHelper output)
         Assert.Equal(DiffractionFitFailure.LatticeUndetermined, r.Failure);
         Assert.Null(r.Lattice);
     }
+
+    [Fact]
+    public void A_doublet_cut_by_the_end_of_the_data_is_refused_and_the_rest_still_measures()
+    {
+        // (018) is inside the data, (110) beyond its end for every c_Li of the model.
+        var s = new SyntheticPattern { Peaks = SyntheticPattern.LayeredWithDoublet, HighDeg = 8.2, Points = 1100 };
+        var r = Fit(s);
+        Assert.True(r.Succeeded, r.Message);
+        Assert.All(r.Reflections.Skip(2), f => Assert.Equal(DiffractionFitFailure.NotInMeasuredRange, f.Failure));
+        Assert.Equal(2, r.Lattice!.Value.Reflections);
+        Assert.Contains("no c_Li of the model puts every member", r.Message);
+
+        // With the data ending just past (110)'s lowest position, the doublet is cut: refused, not fitted.
+        r = Fit(s with { HighDeg = 8.3 });
+        Assert.True(r.Succeeded, r.Message);
+        Assert.All(r.Reflections.Skip(2), f => Assert.Equal(DiffractionFitFailure.PeakAtWindowEdge, f.Failure));
+    }
 }
