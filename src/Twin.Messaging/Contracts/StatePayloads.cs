@@ -145,4 +145,12 @@ public sealed record PatternRecord
     [JsonPropertyName("uri")] public string Uri { get; init; } = "";
     /// <summary>The twin's c_Li at mid-exposure; filled by the twin service when the driver leaves it out.</summary>
     [JsonPropertyName("c_li_mid")] public double? CLiMid { get; init; }
+    /// <summary>Lattice parameter a refined elsewhere (the beamline's Le Bail or Rietveld result), Å; optional.</summary>
+    [JsonPropertyName("a_A")] public double? AA { get; init; }
+    /// <summary>Lattice parameter c refined elsewhere, Å; optional.</summary>
+    [JsonPropertyName("c_A")] public double? CA { get; init; }
+    /// <summary>Standard uncertainty of <see cref="AA"/>, Å; optional, only with a_A.</summary>
+    [JsonPropertyName("a_sigma_A")] public double? ASigmaA { get; init; }
+    /// <summary>Standard uncertainty of <see cref="CA"/>, Å; optional, only with c_A.</summary>
+    [JsonPropertyName("c_sigma_A")] public double? CSigmaA { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Twin.Core.Lattice;
 
 namespace Twin.Messaging.Contracts;
 
@@ -66,7 +67,9 @@ public static class TwinPayloads
     /// <param name="utf8">Payload bytes.</param>
     /// <param name="topic">Topic, for messages.</param>
     /// <returns>The record.</returns>
-    /// <exception cref="PayloadException">Malformed JSON, wrong schema, missing id, end before start, or neither wavelength nor energy.</exception>
+    /// <exception cref="PayloadException">Malformed JSON, wrong schema, missing id, end before start, neither wavelength
+    /// nor energy, a_A or c_A not finite or outside the plausible range of <see cref="MeasuredLattice"/>, or a σ that is not
+    /// positive or comes without its value.</exception>
     public static PatternRecord ParsePattern(ReadOnlySpan<byte> utf8, string topic)
     {
         var p = Deserialize(utf8, topic, TwinJsonContracts.Default.PatternRecord);
@@ -76,6 +79,11 @@ public static class TwinPayloads
             throw new PayloadException(topic, $"pattern {p.PatternId}: start_unix_ns and end_unix_ns must be positive with end ≥ start");
         if (p.WavelengthA is null && p.EnergyKeV is null)
             throw new PayloadException(topic, $"pattern {p.PatternId}: give wavelength_A or energy_keV");
+        string at = $"pattern {p.PatternId}";
+        InRange(topic, at, "a_A", p.AA, required: false, MeasuredLattice.MinAA, MeasuredLattice.MaxAA, "Å");
+        InRange(topic, at, "c_A", p.CA, required: false, MeasuredLattice.MinCA, MeasuredLattice.MaxCA, "Å");
+        Sigma(topic, at, "a_sigma_A", p.ASigmaA, "a_A", p.AA);
+        Sigma(topic, at, "c_sigma_A", p.CSigmaA, "c_A", p.CA);
         return p;
     }
 
@@ -119,6 +127,14 @@ public static class TwinPayloads
             return;
         }
         if (!double.IsFinite(value.Value)) throw new PayloadException(topic, $"{at}: {field} must be a finite number");
+    }
+
+    private static void Sigma(string topic, string at, string field, double? sigma, string valueField, double? value)
+    {
+        if (sigma is null) return;
+        if (value is null) throw new PayloadException(topic, $"{at}: {field} is given without {valueField}");
+        if (!(sigma.Value > 0) || !double.IsFinite(sigma.Value))
+            throw new PayloadException(topic, FormattableString.Invariant($"{at}: {field} = {sigma.Value:G6} must be a positive number of Å"));
     }
 
     private static void InRange(string topic, string at, string field, double? value, bool required, double min, double max, string unit)
