@@ -77,6 +77,35 @@ public class RelaxationDetectorTests
     }
 
     [Fact]
+    public void A_rest_that_meets_the_slope_criterion_for_less_than_the_hold_time_is_not_relaxed()
+    {
+        // The slope fitted over the last 30 min is about the true slope 15 min earlier, 90 mV/h · e^(−t/20 min): it first
+        // meets 1 mV/h about 105 min into the rest. A rest ending at 110 min has met it for 5 min, less than the 15 min hold.
+        var samples = Relaxation(4.1, 0.030, 1200, restS: 110 * 60, noiseV: 0, dtS: 10, seed: 6);
+        var d = new RelaxationDetector(CapacityAh);
+        var r = Assert.Single(Run(d, samples));
+        Assert.Equal(RestOutcome.StillRelaxing, r.Outcome);
+        Assert.InRange(Math.Abs(r.SlopeMVPerHour), 0, 1.0);
+        var longer = Assert.Single(Run(new RelaxationDetector(CapacityAh), Relaxation(4.1, 0.030, 1200, restS: 140 * 60, noiseV: 0, dtS: 10, seed: 6)));
+        Assert.Equal(RestOutcome.Relaxed, longer.Outcome);
+    }
+
+    [Fact]
+    public void Noise_the_window_cannot_average_away_is_not_taken_for_relaxation()
+    {
+        // 3 mV noise every 30 s: the slope over 30 min has a standard error of about 2.7 mV/h, so a flat voltage
+        // cannot be shown to drift by less than 1 mV/h — not even by a single window (no hold time).
+        var samples = Relaxation(4.1, 0.0, 600, restS: 6 * 3600, noiseV: 3e-3, dtS: 30, seed: 7);
+        var d = new RelaxationDetector(CapacityAh, RelaxationOptions.Default with { HoldS = 0 });
+        var r = Assert.Single(Run(d, samples));
+        Assert.Equal(RestOutcome.StillRelaxing, r.Outcome);
+        Assert.InRange(r.SlopeSigmaVPerS * 3.6e6, 2.0, 3.5);
+        // 1 mV noise every second averages out over the window (standard error about 0.16 mV/h).
+        var dense = Relaxation(4.1, 0.0, 600, restS: 6 * 3600, noiseV: 1e-3, dtS: 1, seed: 7);
+        Assert.Equal(RestOutcome.Relaxed, Assert.Single(Run(new RelaxationDetector(CapacityAh), dense)).Outcome);
+    }
+
+    [Fact]
     public void A_looser_threshold_accepts_the_same_drift()
     {
         var samples = Relaxation(4.1, 0.030, 1200, restS: 4 * 3600, noiseV: 2e-4, dtS: 10, seed: 2, driftVPerS: -3e-3 / 3600);
