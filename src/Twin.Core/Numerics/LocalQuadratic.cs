@@ -33,10 +33,8 @@ public static class LocalQuadratic
         for (int i = 0; i < x.Length; i++)
         {
             double u = (x[i] - x0) / bandwidth;
-            double a = Math.Abs(u);
-            if (a >= 1) continue;
-            double c = 1 - a * a * a;
-            double w = c * c * c;
+            double w = Tricube(u);
+            if (w == 0) continue;
             double u2 = u * u;
             s0 += w; s1 += w * u; s2 += w * u2; s3 += w * u2 * u; s4 += w * u2 * u2;
             t0 += w * y[i]; t1 += w * u * y[i]; t2 += w * u2 * y[i];
@@ -54,14 +52,19 @@ public static class LocalQuadratic
         for (int i = 0; i < x.Length; i++)
         {
             double u = (x[i] - x0) / bandwidth;
-            double a = Math.Abs(u);
-            if (a >= 1) continue;
-            double c = 1 - a * a * a;
             double r = y[i] - (b0 + b1 * u + b2 * u * u);
-            r2 += c * c * c * r * r;
+            r2 += Tricube(u) * r * r;
         }
         double nEff = s0 * s0 / sw2;
         if (!(nEff > 3)) throw new ArgumentException($"the points near {x0} weigh as {nEff:0.#} effective points: a local quadratic needs more than 3", nameof(x));
         return new Fit(b0, b1 / bandwidth, Math.Sqrt(r2 / s0 * nEff / (nEff - 3)), n);
+    }
+
+    private static double Tricube(double u)
+    {
+        double a = Math.Abs(u);
+        if (a >= 1) return 0;
+        double c = 1 - a * a * a;
+        return c * c * c;
     }
 }

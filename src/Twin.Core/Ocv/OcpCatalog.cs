@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Twin.Core.Materials;
 
 namespace Twin.Core.Ocv;
@@ -41,21 +40,11 @@ public sealed class OcpCatalog
     /// names the file and the table.</exception>
     public static OcpCatalog Parse(ReadOnlySpan<byte> json, string origin)
     {
-        OcpFile? file;
-        try
-        {
-            file = JsonSerializer.Deserialize(json, OcpJsonContext.Default.OcpFile);
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"{origin}: not a valid open-circuit-potential file: {e.Message}", e);
-        }
-        if (file is null || file.Tables.Count == 0)
+        var file = SourcedJson.Read(json, OcpJsonContext.Default.OcpFile, origin, "open-circuit-potential file");
+        if (file.Tables.Count == 0)
             throw new FormatException($"{origin}: expected a JSON object with a non-empty \"tables\" array");
 
-        string Cite(string id, string where) => file.Sources.TryGetValue(id, out var s)
-            ? s
-            : throw new FormatException($"{origin}: {where} refers to source '{id}', which is not defined under \"sources\"");
+        string Cite(string id, string where) => SourcedJson.Cite(file.Sources, id, origin, where);
 
         var tables = new List<OcpCurve>();
         foreach (var t in file.Tables)
