@@ -196,30 +196,21 @@ public sealed class RelaxationDetector
             _relaxedSince = double.NaN;
             return;
         }
-        double n = 0, st = 0, sv = 0;
-        for (int j = 0; j < _count; j++)
+        // One pass over the window: count-weighted sums about the first bin (small numbers, well conditioned).
+        double t0 = _binT[_head], v0 = _binV[_head];
+        double n = 0, st = 0, sv = 0, stt = 0, stv = 0, svv = 0;
+        for (int j = 0, b = _head; j < _count; j++, b = b + 1 == _bins ? 0 : b + 1)
         {
-            int b = (_head + j) % _bins;
-            n += _binN[b];
-            st += _binN[b] * _binT[b];
-            sv += _binN[b] * _binV[b];
+            double w = _binN[b], t = _binT[b] - t0, v = _binV[b] - v0;
+            n += w; st += w * t; sv += w * v; stt += w * t * t; stv += w * t * v; svv += w * v * v;
         }
-        double tBar = st / n, vBar = sv / n, sxx = 0, sxy = 0;
-        for (int j = 0; j < _count; j++)
-        {
-            int b = (_head + j) % _bins;
-            double dt = _binT[b] - tBar;
-            sxx += _binN[b] * dt * dt;
-            sxy += _binN[b] * dt * (_binV[b] - vBar);
-        }
+        double tBar = st / n, vBar = sv / n;
+        double sxx = stt - st * tBar, sxy = stv - st * vBar, syy = svv - sv * vBar;
         if (!(sxx > 0)) return;
-        double slope = sxy / sxx, r2 = 0;
-        for (int j = 0; j < _count; j++)
-        {
-            int b = (_head + j) % _bins;
-            double r = _binV[b] - vBar - slope * (_binT[b] - tBar);
-            r2 += _binN[b] * r * r;
-        }
+        double slope = sxy / sxx;
+        double r2 = Math.Max(0, syy - slope * sxy);
+        tBar += t0;
+        vBar += v0;
         double s2 = r2 / (_count - 2);
         int last = (_head + _count - 1) % _bins;
         double tEnd = _binT[last], dEnd = tEnd - tBar;
