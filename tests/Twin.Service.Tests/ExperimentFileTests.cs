@@ -1,3 +1,4 @@
+using Twin.Core.Cells;
 using Twin.Service.Config;
 
 namespace Twin.Service.Tests;
@@ -37,6 +38,17 @@ public class ExperimentFileTests
     }
 
     [Theory]
+    [InlineData("li_metal", CounterElectrode.LiMetal)]
+    [InlineData("graphite", CounterElectrode.Graphite)]
+    [InlineData("reference", CounterElectrode.Reference)]
+    [InlineData(null, CounterElectrode.Unspecified)]
+    public void Reads_the_counter_electrode(string? value, CounterElectrode expected)
+    {
+        string yaml = "site: s\ncells:\n  - id: a\n    material: NMC811\n    q_li_Ah: 1\n    c_li0: 0.9" + (value is null ? "" : $"\n    counter_electrode: {value}");
+        Assert.Equal(expected, Assert.Single(ExperimentFile.Parse(yaml, "exp.yaml")).Config.CounterElectrode);
+    }
+
+    [Theory]
     [InlineData("site: s\ncells: []", "at least one cell")]
     [InlineData("cells:\n  - id: a\n    material: NMC811\n    q_li_Ah: 1\n    c_li0: 0.9", "no site")]
     [InlineData("site: s\ncells:\n  - id: a/b\n    material: NMC811\n    q_li_Ah: 1\n    c_li0: 0.9", "'id' is required and must match")]
@@ -46,6 +58,8 @@ public class ExperimentFileTests
     [InlineData("site: s\ncells:\n  - id: a\n    material: NMC811\n    q_li_Ah: 1\n    c_li0: 0.9\n    limits: { critical: 0.5 }", "caution")]
     [InlineData("site: s\ncells:\n  - id: a\n    material: NMC811\n    q_li_Ah: 1\n    c_li0: 0.9\n  - id: a\n    material: NMC811\n    q_li_Ah: 1\n    c_li0: 0.9", "appears twice")]
     [InlineData("site: s\ncells:\n  - id: a\n    materail: NMC811", "exp.yaml line 4: Property 'materail' not found")]
+    [InlineData("site: s\ncells:\n  - id: a\n    material: NMC811\n    q_li_Ah: 1\n    c_li0: 0.9\n    counter_electrode: lithium", "exp.yaml: cell 1 'a': counter_electrode 'lithium' is not known: expected li_metal, graphite or reference")]
+    [InlineData("site: s\ncells:\n  - id: a\n    material: NMC811\n    q_li_Ah: 1\n    c_li0: 0.9\n    counter_electrode: Graphite", "counter_electrode 'Graphite' is not known")]
     public void Bad_files_name_the_file_the_cell_and_the_field(string yaml, string expected)
     {
         var e = Assert.Throws<FormatException>(() => ExperimentFile.Parse(yaml, "exp.yaml"));

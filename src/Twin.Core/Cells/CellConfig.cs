@@ -34,6 +34,11 @@ public sealed record CellConfig(
     public static CellConfig WithDefaults(string cellId, Material material, double qLiAh, double cLi0) =>
         new(cellId, material, qLiAh, cLi0, SafetyLimits.Default, LithiumCutoffPolicy.Default, AnisotropicStrainCurve.Default);
 
+    /// <summary>What the cell voltage is measured against (experiment-file key <c>counter_electrode</c>); decides
+    /// whether and how a relaxed voltage gives c_Li. <see cref="Cells.CounterElectrode.Unspecified"/> (the default)
+    /// makes no rest-voltage measurement.</summary>
+    public CounterElectrode CounterElectrode { get; init; } = CounterElectrode.Unspecified;
+
     /// <summary>Checks every number.</summary>
     /// <exception cref="ArgumentException">The first invalid value, named.</exception>
     public void Validate()
@@ -44,6 +49,7 @@ public sealed record CellConfig(
         if (!(CLi0 > 0 && CLi0 <= 1.2)) throw new ArgumentException($"c_Li at the start must lie in (0, 1.2], got {CLi0}");
         if (!(HeterogeneityDeltaCLi >= 0 && HeterogeneityDeltaCLi < 0.5))
             throw new ArgumentException($"heterogeneity Δc_Li must lie in [0, 0.5), got {HeterogeneityDeltaCLi}");
+        if (!Enum.IsDefined(CounterElectrode)) throw new ArgumentException($"counter electrode {(int)CounterElectrode} is not defined");
         Limits.Validate();
         Cutoff.Validate();
         Strain.Validate();

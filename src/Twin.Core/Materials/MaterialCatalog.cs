@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Twin.Core.Materials;
 
 /// <summary>
@@ -47,21 +45,11 @@ public sealed class MaterialCatalog
     /// strictly ascending in c_Li, or a source id that is not defined under "sources".</exception>
     public static MaterialCatalog Parse(ReadOnlySpan<byte> json, string origin)
     {
-        MaterialFile? file;
-        try
-        {
-            file = JsonSerializer.Deserialize(json, MaterialJsonContext.Default.MaterialFile);
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"{origin}: not a valid materials file: {e.Message}", e);
-        }
-        if (file is null || file.Materials.Count == 0)
+        var file = SourcedJson.Read(json, MaterialJsonContext.Default.MaterialFile, origin, "materials file");
+        if (file.Materials.Count == 0)
             throw new FormatException($"{origin}: expected a JSON object with a non-empty \"materials\" array");
 
-        string Cite(string id, string where) => file.Sources.TryGetValue(id, out var s)
-            ? s
-            : throw new FormatException($"{origin}: {where} refers to source '{id}', which is not defined under \"sources\"");
+        string Cite(string id, string where) => SourcedJson.Cite(file.Sources, id, origin, where);
 
         var list = new List<Material>();
         foreach (var e in file.Materials)

@@ -31,6 +31,7 @@ public sealed record Experiment(IReadOnlyList<ExperimentCell> Cells, AccessConfi
 ///     material: NMC811
 ///     q_li_Ah: 8.732          # Chen 2020's scale (docs/model.md §1); or active_mass_mg: m
 ///     c_li0: 0.80
+///     counter_electrode: graphite   # li_metal | graphite | reference (absent: no rest-voltage measurement)
 ///     limits: { caution: 0.45, critical: 0.40, deep: 0.32, hysteresis: 0.005 }
 ///     cutoff: { c_li_min: 0.42, v_max: 4.2, enabled: true }
 ///     strain: { eps0: 5.0e-4, lambda: 0.08, c_crit: 0.40, delta_c_li: 0.05 }
@@ -134,7 +135,10 @@ public static class ExperimentFile
                 var cutoff = new LithiumCutoffPolicy(c.Cutoff?.CLiMin ?? p.CLiMin, c.Cutoff?.VMax ?? p.HardVoltageLimitV, c.Cutoff?.Enabled ?? p.Enabled);
                 var s = AnisotropicStrainCurve.Default;
                 var strain = new AnisotropicStrainCurve(c.Strain?.Eps0 ?? s.Eps0, c.Strain?.Lambda ?? s.Lambda, c.Strain?.CCrit ?? s.CCrit);
-                var config = new CellConfig(c.Id, material, qLi, c.CLi0 ?? throw new ArgumentException("'c_li0' is required"), limits, cutoff, strain, c.Strain?.DeltaCLi ?? 0.05);
+                var config = new CellConfig(c.Id, material, qLi, c.CLi0 ?? throw new ArgumentException("'c_li0' is required"), limits, cutoff, strain, c.Strain?.DeltaCLi ?? 0.05)
+                {
+                    CounterElectrode = CounterElectrodeNames.Parse(c.CounterElectrode),
+                };
                 config.Validate();
                 var instrument = c.Instrument is null ? null : InstrumentSection.Parse(c.Instrument, origin, where);
                 cells.Add(new ExperimentCell(site, config, instrument));
@@ -177,6 +181,7 @@ public static class ExperimentFile
         [YamlMember(Alias = "q_li_Ah", ApplyNamingConventions = false)] public double? QLiAh { get; set; }
         public double? ActiveMassMg { get; set; }
         [YamlMember(Alias = "c_li0", ApplyNamingConventions = false)] public double? CLi0 { get; set; }
+        public string? CounterElectrode { get; set; }
         public LimitsDto? Limits { get; set; }
         public CutoffDto? Cutoff { get; set; }
         public StrainDto? Strain { get; set; }
