@@ -1,4 +1,5 @@
 using Twin.Core.Cells;
+using Twin.Core.Estimation;
 using Twin.Core.Materials;
 using Twin.Core.Samples;
 using Twin.Service.State;
@@ -119,6 +120,43 @@ public sealed class CheckpointStoreTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_dir, "checkpoints.snapshot")));
         await using var again = new CheckpointStore(_dir);
         Assert.Equal([197L, 198L, 199L], new[] { "c2", "c0", "c1" }.Select(c => again.Get("lab", c)!.LastSeq!.Value).Order());
+    }
+
+    /// <summary>A record as the service wrote it before the twin carried the c_Li filter (no "Filter" in the checkpoint).</summary>
+    private const string RecordWithoutFilter = """
+        {"site":"lab","cell":"c1","last_seq":400,"last_time_unix_ns":1700000000000000000,"checkpoint":{"CellId":"c1","Material":"NMC811","Estimator":{"CLi0":0.9,"QLiAh":1,"ChargeAh":0.27777777777777707,"Samples":400,"LastTimeS":4990,"LastCurrentA":-0.5,"LastCounterAh":"NaN","LastSegment":0},"Zone":0,"ChargeSeenInCycle":true,"DischargeSeenInCycle":true,"RateCLiPerS":0.00013881921832864985,"LastCLi":0.6222222222222229,"LastEpsAniso":0.0005,"Cycles":[{"Cycle":1,"StartTimeS":1000,"EndTimeS":4990,"Samples":400,"MinCLi":0.48472222222222344,"MinCLiTimeS":3990,"MinCLiVoltageV":3.8,"TimeBelowCriticalS":0,"FirstCrossingTimeS":"NaN","FirstCrossingStep":0,"FirstCrossingVoltageV":"NaN","WorstZone":0,"ChargedAh":0.4152777777777766,"DischargedAh":0.13749999999999976,"CutoffReachedVoltageV":"NaN","CutoffReachedTimeS":"NaN","CutoffReachedStep":0,"StrainDoseS":0,"RecommendedCutoffV":"NaN","CrossedCritical":false}]},"generation":1,"sequence":null,"counters":null,"rejected":null,"saved_unix_ms":0,"clean_stop":false}
+        """;
+
+    [Fact]
+    public async Task A_record_written_before_the_filter_existed_loads_and_the_twin_resumes_from_the_priors()
+    {
+        Directory.CreateDirectory(_dir);
+        await File.WriteAllTextAsync(Path.Combine(_dir, "checkpoints.log"), RecordWithoutFilter + "\n");
+        await using var store = new CheckpointStore(_dir);
+        Assert.Empty(store.Damage);
+        var record = store.Get("lab", "c1")!;
+        Assert.Equal(400, record.LastSeq);
+        Assert.Null(record.Checkpoint.Filter);
+
+        var twin = new CellTwin(CellConfig.WithDefaults("c1", MaterialCatalog.Default.Get("NMC811"), 1.0, 0.9), record.Checkpoint);
+        Assert.Equal(record.Checkpoint.LastCLi, twin.CLi); // the counted c_Li it stopped at
+        Assert.True(twin.Estimator.Sigma > twin.Config.Estimator.CLi0Sigma, $"σ {twin.Estimator.Sigma}");
+        await store.SaveAsync(record with { LastSeq = 401, Checkpoint = twin.Checkpoint() });
+        Assert.NotNull(store.Get("lab", "c1")!.Checkpoint.Filter);
+    }
+
+    [Fact]
+    public async Task The_filter_state_survives_the_store_bit_for_bit()
+    {
+        var twin = new CellTwin(CellConfig.WithDefaults("c1", MaterialCatalog.Default.Get("NMC811"), 1.0, 0.9));
+        for (int i = 0; i < 50; i++) twin.Update(new CyclerSample(i * 10, 3.8, 0.5, double.NaN, 0, 1, 0, StepKind.Charge));
+        var update = twin.Observe(new LithiumMeasurement(480, 0.8412, 0.005, LithiumMeasurementKind.Diffraction));
+        Assert.True(update.Changed);
+        var saved = twin.Checkpoint().Filter!.Value;
+        await using (var store = new CheckpointStore(_dir))
+            await store.SaveAsync(new CellStateRecord("lab", "c1", 50, 1_700_000_000_000_000_000, twin.Checkpoint()));
+        await using var again = new CheckpointStore(_dir);
+        Assert.Equal(saved, again.Get("lab", "c1")!.Checkpoint.Filter);
     }
 
     public void Dispose()

@@ -1,4 +1,5 @@
 using Twin.Core.Cutoff;
+using Twin.Core.Estimation;
 using Twin.Core.Materials;
 using Twin.Core.Safety;
 using Twin.Core.Strain;
@@ -25,6 +26,10 @@ public sealed record CellConfig(
     AnisotropicStrainCurve Strain,
     double HeterogeneityDeltaCLi = 0.05)
 {
+    /// <summary>Priors and noise of the c_Li filter (uncertainties of c_Li0, Q_Li, current offset and gain; offset
+    /// random walk; k of the lower bound c_Li − kσ; innovation gate). Defaults: <see cref="LithiumFilterSettings.Default"/>.</summary>
+    public LithiumFilterSettings Estimator { get; init; } = LithiumFilterSettings.Default;
+
     /// <summary>A cell with the default limits, policy and strain curve.</summary>
     /// <param name="cellId">Cell identifier.</param>
     /// <param name="material">Cathode material.</param>
@@ -50,6 +55,8 @@ public sealed record CellConfig(
         if (!(HeterogeneityDeltaCLi >= 0 && HeterogeneityDeltaCLi < 0.5))
             throw new ArgumentException($"heterogeneity Δc_Li must lie in [0, 0.5), got {HeterogeneityDeltaCLi}");
         if (!Enum.IsDefined(CounterElectrode)) throw new ArgumentException($"counter electrode {(int)CounterElectrode} is not defined");
+        if (Estimator is null) throw new ArgumentException("the estimator settings must be given");
+        Estimator.Validate();
         Limits.Validate();
         Cutoff.Validate();
         Strain.Validate();

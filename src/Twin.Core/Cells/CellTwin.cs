@@ -1,6 +1,6 @@
 using Twin.Core.Cutoff;
+using Twin.Core.Estimation;
 using Twin.Core.Lattice;
-using Twin.Core.Lithium;
 using Twin.Core.Safety;
 using Twin.Core.Samples;
 using Twin.Core.Strain;
@@ -8,8 +8,9 @@ using Twin.Core.Strain;
 namespace Twin.Core.Cells;
 
 /// <summary>
-/// The digital twin of one cell: lithium content from charge, reduced lattice and strain, safety zone
-/// with hysteresis, per-cycle metrics and the cut-off-by-lithium decision, updated sample by sample.
+/// The digital twin of one cell: lithium content from charge, corrected by independent measurements through a
+/// Kalman filter (<see cref="LithiumFilter"/>, with σ), reduced lattice and strain, safety zone with hysteresis,
+/// per-cycle metrics and the cut-off-by-lithium decision, updated sample by sample.
 /// </summary>
 /// <remarks>
 /// <see cref="Update"/> allocates nothing except when a new cycle begins (one <see cref="CycleMetrics"/>).
@@ -23,7 +24,7 @@ public sealed class CellTwin
     /// <summary>Current magnitude under which a sample of unknown kind counts as rest, A.</summary>
     public const double RestCurrentA = 1e-6;
 
-    private readonly LithiumEstimator _estimator;
+    private readonly LithiumFilter _filter;
     private readonly SafetyWindow _window;
     private readonly List<CycleMetrics> _cycles;
     private bool _chargeSeen;
@@ -41,12 +42,15 @@ public sealed class CellTwin
         config.Validate();
         Config = config;
         Lattice = new LatticeModel(config.Material);
-        _estimator = new LithiumEstimator(config.CLi0, config.QLiAh);
+        _filter = new LithiumFilter(config.CLi0, config.QLiAh, config.Estimator);
         _window = new SafetyWindow(config.Limits);
         _cycles = [new CycleMetrics { Cycle = 0 }];
     }
 
     /// <summary>Resumes a twin from a checkpoint taken with <see cref="Checkpoint"/>.</summary>
+    /// <remarks>A checkpoint without the filter's state (written before the filter existed) resumes at the counted
+    /// c_Li with the covariance of the priors propagated over the charge counted so far and the time its oldest kept
+    /// cycle covers (the random walks before the restart are not known and not included).</remarks>
     /// <param name="config">The cell; must name the checkpoint's cell and material.</param>
     /// <param name="checkpoint">Saved state.</param>
     /// <exception cref="ArgumentException">When the checkpoint belongs to another cell or material, or has no cycles.</exception>
@@ -55,7 +59,8 @@ public sealed class CellTwin
         if (checkpoint.CellId != config.CellId || !string.Equals(checkpoint.Material, config.Material.Name, StringComparison.OrdinalIgnoreCase))
             throw new ArgumentException($"checkpoint is for cell '{checkpoint.CellId}' ({checkpoint.Material}), not '{config.CellId}' ({config.Material.Name})");
         if (checkpoint.Cycles.Count == 0) throw new ArgumentException("checkpoint has no cycle metrics");
-        _estimator = new LithiumEstimator(checkpoint.Estimator);
+        _filter = new LithiumFilter(checkpoint.Estimator, checkpoint.Filter, config.Estimator,
+            checkpoint.Estimator.LastTimeS - checkpoint.Cycles[0].StartTimeS);
         _window = new SafetyWindow(config.Limits, checkpoint.Zone);
         _cycles = [.. checkpoint.Cycles.Select(c => c.Clone())];
         _chargeSeen = checkpoint.ChargeSeenInCycle;
@@ -72,8 +77,11 @@ public sealed class CellTwin
     /// <summary>The material's lattice model.</summary>
     public LatticeModel Lattice { get; }
 
-    /// <summary>Present c_Li.</summary>
-    public double CLi => _estimator.CLi;
+    /// <summary>Present c_Li (the filter's estimate).</summary>
+    public double CLi => _filter.CLi;
+
+    /// <summary>The c_Li filter: σ, counted c_Li, estimated Q_Li, current offset and c_Li0.</summary>
+    public LithiumFilter Estimator => _filter;
 
     /// <summary>Present zone.</summary>
     public Zone Zone => _window.Zone;
@@ -120,8 +128,11 @@ public sealed class CellTwin
         _chargeSeen |= charging;
         _dischargeSeen |= discharging;
 
-        double cLi = _estimator.Update(s);
-        double dq = _estimator.LastDeltaAh;
+        double cLi = _filter.Update(s);
+        double dq = _filter.LastDeltaAh;
+        double sigma = _filter.Sigma;
+        var est = Config.Estimator;
+        bool outOfRange = cLi - est.OutOfRangeSigmas * sigma > 1 || cLi + est.OutOfRangeSigmas * sigma < 0;
         var lattice = Lattice.Evaluate(cLi);
         double epsA = HeterogeneityStrain.EpsA(Lattice, cLi, Config.HeterogeneityDeltaCLi);
         double epsC = HeterogeneityStrain.EpsC(Lattice, cLi, Config.HeterogeneityDeltaCLi);
@@ -146,9 +157,24 @@ public sealed class CellTwin
         _lastCLi = cLi;
         _lastEpsAniso = epsAniso;
         _lastTime = s.TimeS;
-        return new TwinOutput(s.TimeS, s.VoltageV, s.CurrentA, _estimator.ChargeAh, cLi,
+        return new TwinOutput(s.TimeS, s.VoltageV, s.CurrentA, _filter.ChargeAh, cLi,
             lattice.AA, lattice.CA, lattice.VolumeA3, epsA, epsC, epsAniso,
-            zone, previous, m.Cycle, s.Step, charging, newCycle, ttc, decision);
+            zone, previous, m.Cycle, s.Step, charging, newCycle, ttc, decision,
+            sigma, _filter.CountedCLi, cLi - est.BoundSigmas * sigma, outOfRange, lattice.Extrapolated);
+    }
+
+    /// <summary>
+    /// Applies an independent measurement of c_Li (diffraction, rest voltage, operator) to the filter. The next
+    /// <see cref="Update"/> reports the corrected c_Li; zones and the cut-off act on it from then on. The smoothed
+    /// rate of c_Li sees the correction as made at the last sample, not as a rate. Allocates nothing.
+    /// </summary>
+    /// <param name="measurement">The measurement, at or before the last sample's time.</param>
+    /// <returns>What the filter did (applied, gated, refused and why) and the innovation.</returns>
+    public LithiumUpdate Observe(in LithiumMeasurement measurement)
+    {
+        var r = _filter.Observe(measurement);
+        if (r.Changed && !double.IsNaN(_lastCLi)) _lastCLi += r.CLiAfter - r.CLiBefore;
+        return r;
     }
 
     private void Accumulate(CycleMetrics m, in CyclerSample s, double cLi, double dq, double dt, Zone zone, bool charging, double epsAniso)
@@ -200,7 +226,8 @@ public sealed class CellTwin
     public TwinCheckpoint Checkpoint(int keepCycles = int.MaxValue)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(keepCycles, 1);
-        return new(Config.CellId, Config.Material.Name, _estimator.State, _window.Zone,
-            _chargeSeen, _dischargeSeen, _rate, _lastCLi, _lastEpsAniso, [.. _cycles.Skip(Math.Max(0, _cycles.Count - keepCycles)).Select(c => c.Clone())]);
+        return new(Config.CellId, Config.Material.Name, _filter.CountingState, _window.Zone,
+            _chargeSeen, _dischargeSeen, _rate, _lastCLi, _lastEpsAniso, [.. _cycles.Skip(Math.Max(0, _cycles.Count - keepCycles)).Select(c => c.Clone())],
+            _filter.State);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Twin.Core.Estimation;
 using Twin.Core.Lithium;
 using Twin.Core.Safety;
 
@@ -15,6 +16,8 @@ namespace Twin.Core.Cells;
 /// <param name="LastCLi">c_Li at the last sample.</param>
 /// <param name="LastEpsAniso">ε_aniso at the last sample.</param>
 /// <param name="Cycles">Metrics of every cycle so far, the last one open.</param>
+/// <param name="Filter">The c_Li filter's mean and covariance; null in checkpoints written before the filter existed
+/// (the twin then resumes with the covariance of the priors, see <see cref="CellTwin(CellConfig, TwinCheckpoint)"/>).</param>
 public sealed record TwinCheckpoint(
     string CellId,
     string Material,
@@ -25,10 +28,12 @@ public sealed record TwinCheckpoint(
     double RateCLiPerS,
     double LastCLi,
     double LastEpsAniso,
-    List<CycleMetrics> Cycles);
+    List<CycleMetrics> Cycles,
+    LithiumFilterState? Filter = null);
 
 /// <summary>System.Text.Json source-generated serializer for twin state (NaN and ±∞ allowed as named literals).</summary>
 [JsonSourceGenerationOptions(NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals, WriteIndented = false)]
 [JsonSerializable(typeof(TwinCheckpoint))]
 [JsonSerializable(typeof(EstimatorState))]
+[JsonSerializable(typeof(LithiumFilterState))]
 public sealed partial class TwinJsonContext : JsonSerializerContext;

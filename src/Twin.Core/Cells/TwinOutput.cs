@@ -8,7 +8,7 @@ namespace Twin.Core.Cells;
 /// <param name="VoltageV">Cell voltage, V.</param>
 /// <param name="CurrentA">Current, A, positive on charge.</param>
 /// <param name="ChargeAh">Net charge since the start, A·h, positive on charge.</param>
-/// <param name="CLi">Cathode lithium content.</param>
+/// <param name="CLi">Cathode lithium content: the filter's estimate (equal to counting until a measurement is applied).</param>
 /// <param name="AA">a = d_TM, Å.</param>
 /// <param name="CA">c, Å.</param>
 /// <param name="VolumeA3">Unit-cell volume, Å³.</param>
@@ -24,6 +24,11 @@ namespace Twin.Core.Cells;
 /// <param name="TimeToCriticalS">Time until c_Li reaches the critical limit at the present rate, s
 /// (0 when already below, +∞ when c_Li is not falling).</param>
 /// <param name="Decision">Cut-off decision for this sample.</param>
+/// <param name="CLiSigma">Standard deviation σ of <paramref name="CLi"/>.</param>
+/// <param name="CLiCounted">c_Li from charge counting alone, c_Li0 − Q/Q_Li with the configured values.</param>
+/// <param name="CLiLowerBound">Lower confidence bound c_Li − k·σ (k from the cell's estimator settings, default 2).</param>
+/// <param name="CLiOutOfRange">True when c_Li lies outside [0, 1] by more than the settings' out-of-range σ (default 3σ).</param>
+/// <param name="LatticeExtrapolated">True when c_Li is outside the lattice model's knots and its end values were used.</param>
 public readonly record struct TwinOutput(
     double TimeS,
     double VoltageV,
@@ -43,7 +48,12 @@ public readonly record struct TwinOutput(
     bool Charging,
     bool NewCycle,
     double TimeToCriticalS,
-    CutoffDecision Decision)
+    CutoffDecision Decision,
+    double CLiSigma = 0,
+    double CLiCounted = double.NaN,
+    double CLiLowerBound = double.NaN,
+    bool CLiOutOfRange = false,
+    bool LatticeExtrapolated = false)
 {
     /// <summary>Interlayer distance d_IL = c/3, Å.</summary>
     public double DIlA => CA / 3.0;
