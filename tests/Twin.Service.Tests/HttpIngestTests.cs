@@ -220,6 +220,10 @@ public sealed class HttpIngestTests : IAsyncLifetime
             byte[] first = TwinPayloads.Serialize(new TelemetryMessage { Samples = [wire[0]] });
             var uri = new Uri(app.Urls.First());
             for (int i = 0; i < 4; i++) uploads.Add(await StalledUpload.StartAsync(uri, $"/api/cells/{Cell}/telemetry", first, TelemetryBounds.MaxPayloadBytes));
+            // Their bytes are on the wire; the service takes them up when it gets to them — a probe sent before that would
+            // reserve first and one upload would be the one refused.
+            await Wait.UntilAsync(async () => (await http.GetStringAsync("/metrics")).Contains($"twin_http_telemetry_in_flight_bytes {4 * TelemetryBounds.MaxPayloadBytes}\n", StringComparison.Ordinal),
+                "the four uploads to hold the whole budget", observed: () => http.GetStringAsync("/metrics").Result.Split('\n').FirstOrDefault(l => l.StartsWith("twin_http_telemetry_in_flight_bytes ", StringComparison.Ordinal)) ?? "no gauge");
             var busy = await Wait.ForAsync(() => PostAsync(http, Json(wire.Take(1))), r => r.StatusCode == HttpStatusCode.ServiceUnavailable,
                 "a small request to be refused while the budget is spent");
             Assert.Equal("1", busy.Headers.GetValues("Retry-After").Single());

@@ -32,6 +32,7 @@ public static class TwinApi
     {
         _ = bus; // telemetry posts go straight to the ingest service (durable before 202), not onto the bus
         var budget = new InFlightBudget(InFlightBudget.DefaultBytes);
+        metrics.Gauge("twin_http_telemetry_in_flight_bytes", "bytes of telemetry requests being received and stored (reserved by their declared length)", () => budget.UsedBytes);
         if (alarms is not null) app.MapGet("/api/alarms", () => Results.Json(alarms.All().ToList(), AlarmJsonContext.Default.ListAlarmRecord));
         var json = ApiJsonContext.Default;
         app.MapGet("/api/cells", () => Results.Json(ingest.Cells.Values.Select(rt => Summary(rt.Snapshot)).ToList(), json.ListCellSummary));
