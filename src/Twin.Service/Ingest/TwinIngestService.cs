@@ -488,7 +488,6 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
             return;
         }
         long mid = (p.StartUnixNs + p.EndUnixNs) / 2;
-        if (p.CLiMid is null) await AwaitTelemetryAsync(rt, mid, p.PatternId, ct).ConfigureAwait(false);
         await rt.Lock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
@@ -558,28 +557,6 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         catch (Exception e)
         {
             _log.LogError(e, "a live-update handler failed");
-        }
-    }
-
-    /// <summary>How long a pattern record waits for the cell's telemetry to reach its mid-exposure time before
-    /// <c>c_li_mid</c> is taken from the latest c_Li instead (modelling choice: a driver publishes its telemetry at least
-    /// every few seconds; patterns and telemetry travel on separate topics, so a pattern may overtake the telemetry of
-    /// its own exposure).</summary>
-    public static readonly TimeSpan PatternTelemetryWait = TimeSpan.FromSeconds(10);
-
-    private async Task AwaitTelemetryAsync(CellRuntime rt, long timeUnixNs, string? patternId, CancellationToken ct)
-    {
-        if (rt.LastTimeUnixNs >= timeUnixNs) return;
-        var deadline = _time.GetUtcNow() + PatternTelemetryWait;
-        while (rt.LastTimeUnixNs < timeUnixNs)
-        {
-            if (_time.GetUtcNow() >= deadline)
-            {
-                _log.LogWarning("cell {Cell}: pattern {Pattern}: no telemetry up to its mid-exposure after {Wait} s; c_li_mid is the latest c_Li",
-                    rt.Cell.Config.CellId, patternId, PatternTelemetryWait.TotalSeconds);
-                return;
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, ct).ConfigureAwait(false);
         }
     }
 
