@@ -56,7 +56,7 @@ internal sealed class PatternAcquirer : IAsyncDisposable
         try
         {
             var p = await _plan.Trigger.AcquireAsync(id, _plan.ExposureS, ct).ConfigureAwait(false);
-            p = p with { CLiMid = p.CLiMid ?? CLiAt(p.MidUnixNs) };
+            p = p with { CLiMid = CLiAt(p.MidUnixNs) }; // the twin's, whatever the trigger reported
             await _sink.OnPatternAsync(p, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
