@@ -11,9 +11,10 @@ namespace Twin.FirmwareSim.Cell;
 /// <param name="Mode">What degrades.</param>
 /// <param name="Magnitude">How much, in the mode's unit.</param>
 /// <remarks>
-/// The defaults (<see cref="DefaultMagnitude"/>) are accelerated ageing, chosen so that in the eight CC-CV cycles of
-/// <c>twin demo --cycles 8</c> (C/5, about 8.5 simulated hours per cycle) counting alone is off by more than 0.05 in
-/// c_Li at the last charge: real cells age far more slowly (a shuttle or offset of C/2500, loss of active material of
+/// The defaults (<see cref="DefaultMagnitude"/>) are accelerated ageing, chosen so that in eight cycles of the demo's
+/// protocol (C/5 until c_Li 0.42 or 4.2 V, C/5 discharge to 2.75 V, 30-min rests: about 7.6 simulated hours per cycle)
+/// counting alone is off by more than 0.05 in c_Li at the last charge (shuttle and offset −0.074, lam +0.071, sei 0):
+/// real cells age far more slowly (a shuttle or offset of C/2500, loss of active material of
 /// 0.1 % per cycle move counted c_Li by tenths only over a hundred cycles).
 /// </remarks>
 public readonly record struct Degradation(DegradationMode Mode, double Magnitude)
@@ -47,7 +48,7 @@ public readonly record struct Degradation(DegradationMode Mode, double Magnitude
     };
 
     /// <summary>The mode's name as written on the command line (<c>sei</c>, <c>shuttle</c>, <c>offset</c>, <c>lam</c>).</summary>
-    public string Name => Names[(int)Mode];
+    public string Name => Enum.IsDefined(Mode) ? Names[(int)Mode] : ((int)Mode).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Whether the magnitude is a current in multiples of 1C (shuttle, offset) rather than a fraction.</summary>
     public bool IsCurrent => Mode is DegradationMode.Shuttle or DegradationMode.Offset;

@@ -74,17 +74,6 @@ public sealed partial class PatternFileTests(ITestOutputHelper output)
         return 2 * Math.Asin(lambda / (2 * d)) * 180 / Math.PI;
     }
 
-    /// <summary>The maximum nearest to a guess: the highest point within ±window, refined by a parabola through it and
-    /// its neighbours.</summary>
-    private static double Maximum(IntegratedPattern p, double guess, double window)
-    {
-        int best = -1;
-        for (int i = 1; i < p.TwoThetaDeg.Count - 1; i++)
-            if (Math.Abs(p.TwoThetaDeg[i] - guess) <= window && (best < 0 || p.Intensity[i] > p.Intensity[best])) best = i;
-        double y0 = p.Intensity[best - 1], y1 = p.Intensity[best], y2 = p.Intensity[best + 1];
-        return p.TwoThetaDeg[best] + 0.5 * (y0 - y2) / (y0 - 2 * y1 + y2) * (p.TwoThetaDeg[best + 1] - p.TwoThetaDeg[best]);
-    }
-
     [Theory]
     [InlineData(0.925)]
     [InlineData(0.62)]
@@ -111,14 +100,14 @@ public sealed partial class PatternFileTests(ITestOutputHelper output)
                 output.WriteLine($"c_Li {cLi}: ({h}{k}{l}) at {expected:F5}° overlaps a neighbour");
                 continue;
             }
-            double found = Maximum(p, expected, 0.01);
+            double found = PatternPeaks.Maximum(p, expected, 0.01);
             output.WriteLine($"c_Li {cLi}: ({h}{k}{l}) expected {expected:F5}°, maximum at {found:F5}° ({(found - expected) / step:+0.000;-0.000} steps)");
             Assert.Equal(expected, found, 0.05 * step);
         }
 
         // c from (003) and a from (110) of the file: the simulator's lattice, not the twin's model
-        double c003 = 3 * lambda / (2 * Math.Sin(Maximum(p, TwoTheta(0, 0, 3, a, c, lambda), 0.01) / 2 * Math.PI / 180));
-        double a110 = 2 * lambda / (2 * Math.Sin(Maximum(p, TwoTheta(1, 1, 0, a, c, lambda), 0.01) / 2 * Math.PI / 180));
+        double c003 = 3 * lambda / (2 * Math.Sin(PatternPeaks.Maximum(p, TwoTheta(0, 0, 3, a, c, lambda), 0.01) / 2 * Math.PI / 180));
+        double a110 = 2 * lambda / (2 * Math.Sin(PatternPeaks.Maximum(p, TwoTheta(1, 1, 0, a, c, lambda), 0.01) / 2 * Math.PI / 180));
         var twin = new LatticeModel(material);
         output.WriteLine($"c_Li {cLi}: from the file a {a110:F5} Å, c {c003:F4} Å; simulator {a:F5}, {c:F4}; twin's model {twin.A(cLi):F5}, {twin.C(cLi):F4}");
         Assert.Equal(a, a110, 2e-5);
@@ -137,7 +126,7 @@ public sealed partial class PatternFileTests(ITestOutputHelper output)
         foreach (var (h, k, l) in new[] { (0, 0, 3), (1, 0, 1), (1, 0, 4) })
         {
             double expected = TwoTheta(h, k, l, a, c, lambda);
-            Assert.Equal(expected, Maximum(p, expected, 0.01), 0.5 * step);
+            Assert.Equal(expected, PatternPeaks.Maximum(p, expected, 0.01), 0.5 * step);
         }
         // the noise is counting noise: residuals against the noise-free profile scale as √counts
         var (_, clean, _) = PatternSynthesizer.Profile(rig.Diffractometer.Settings with { NoiseSeed = null }, e.Peaks, 60, null);

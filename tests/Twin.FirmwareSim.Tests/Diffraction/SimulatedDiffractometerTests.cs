@@ -20,17 +20,6 @@ public sealed class SimulatedDiffractometerTests
         return min;
     }
 
-    /// <summary>Position of the maximum within ±window of a guess, refined by a parabola through the top three points.</summary>
-    private static double PeakPosition(IntegratedPattern p, double guess, double window = 0.08)
-    {
-        int best = -1;
-        for (int i = 1; i < p.TwoThetaDeg.Count - 1; i++)
-            if (Math.Abs(p.TwoThetaDeg[i] - guess) <= window && (best < 0 || p.Intensity[i] > p.Intensity[best])) best = i;
-        double y0 = p.Intensity[best - 1], y1 = p.Intensity[best], y2 = p.Intensity[best + 1];
-        double step = p.TwoThetaDeg[best + 1] - p.TwoThetaDeg[best];
-        return p.TwoThetaDeg[best] + 0.5 * (y0 - y2) / (y0 - 2 * y1 + y2) * step;
-    }
-
     [Fact]
     public async Task TheWrittenFileParsesBackWithTheDriversParser()
     {
@@ -78,7 +67,7 @@ public sealed class SimulatedDiffractometerTests
         {
             using var rig = new DiffractionRig(new ResistiveLoad(cathodeCLi: cLi), speed: 1000);
             var e = await rig.Diffractometer.ExposeAsync("p", 10).WaitAsync(Guard);
-            return PeakPosition(IntegratedPatternFile.Read(e.FilePath), e.Peaks[0].TwoThetaDeg);
+            return PatternPeaks.Maximum(IntegratedPatternFile.Read(e.FilePath), e.Peaks[0].TwoThetaDeg, 0.08);
         }
         double at100 = await Measure(1.0), at040 = await Measure(0.40), at030 = await Measure(0.30);
         Assert.True(at040 < at100 - 0.02, $"(003) at c_Li 0.40 ({at040:F4}°) should sit well below c_Li 1.0 ({at100:F4}°)");
