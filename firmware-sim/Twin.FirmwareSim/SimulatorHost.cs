@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
-using Twin.Core.Lattice;
 using Twin.Core.Materials;
 using Twin.FirmwareSim.Cell;
 using Twin.FirmwareSim.Diffraction;
@@ -43,7 +42,9 @@ public sealed class SimulatorHost : IAsyncDisposable
     /// <summary>The bench (clock, cell, source setting).</summary>
     public CellBench Bench { get; }
 
-    /// <summary>The cell model (read through <see cref="Bench"/> for current values).</summary>
+    /// <summary>The cell model (read through <see cref="Bench"/> for current values): its
+    /// <see cref="EquivalentCircuitCell.CathodeCLi"/> and <see cref="EquivalentCircuitCell.CathodeCapacityAh"/> are the
+    /// simulator's true c_Li and Q_Li; its parameters include the degradation modes.</summary>
     public EquivalentCircuitCell Cell { get; }
 
     /// <summary>The diffractometer.</summary>
@@ -83,19 +84,22 @@ public sealed class SimulatorHost : IAsyncDisposable
     /// <param name="options">What to run.</param>
     /// <param name="logger">Optional logger.</param>
     /// <param name="cancellationToken">Cancels start-up.</param>
-    /// <exception cref="ArgumentException">Invalid cell parameters, material or address.</exception>
+    /// <exception cref="ArgumentException">Invalid cell parameters, degradation modes (one given twice, a magnitude out
+    /// of range), material or address.</exception>
     /// <exception cref="IOException">A port is taken, or socat is missing when a pty is asked for.</exception>
     public static async Task<SimulatorHost> StartAsync(SimulatorOptions options, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
         options.Cell.Validate();
         var address = IPAddress.Parse(options.ListenAddress);
         var clock = new SimClock(options.Speed, time: options.Time);
-        var cell = new EquivalentCircuitCell(options.Cell);
+        var cell = new EquivalentCircuitCell(Degradation.ApplyToCell(options.Cell, options.Degradation));
+        double currentOffsetA = Degradation.CurrentOffsetA(options.Cell, options.Degradation);
         var bench = new CellBench(cell, clock);
         Directory.CreateDirectory(options.PatternFolder);
-        var diffractometer = new SimulatedDiffractometer(bench, new LatticeModel(MaterialCatalog.Default.Get(options.Material)), options.PatternFolder, options.Diffractometer);
+        var lattice = new SimulatorLattice(MaterialCatalog.Default.Get(options.Material), options.LatticeOffset);
+        var diffractometer = new SimulatedDiffractometer(bench, lattice, options.PatternFolder, options.Diffractometer);
         var smuFaults = new FaultInjector(logger);
-        var smuDevice = new Keithley2450Simulator(bench, smuFaults, logger: logger);
+        var smuDevice = new Keithley2450Simulator(bench, smuFaults, logger: logger, currentOffsetA: currentOffsetA);
         var smu = new LineServer(smuDevice, smuFaults, address, options.SmuPort, logger: logger).Start();
         var trigger = new LineServer(new TriggerBoxSimulator(diffractometer), new FaultInjector(logger), address, options.TriggerPort, logger: logger).Start();
         PtyBridge? smuPty = null, triggerPty = null;

@@ -15,11 +15,25 @@ public sealed record SimulatorOptions
     /// </summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
-    /// <summary>The cell (default: the NMC811‖graphite coin cell).</summary>
+    /// <summary>The cell before degradation (default: the NMC811‖graphite coin cell). Its
+    /// <see cref="CellParameters.PositiveCapacityAh"/> and <see cref="CellParameters.InitialCathodeCLi"/> are what an
+    /// operator would type in as Q_Li and c_Li0.</summary>
     public CellParameters Cell { get; init; } = CellParameters.CoinCell;
 
-    /// <summary>Cathode material id for the diffractometer's lattice model (NMC622, NMC811, LNO).</summary>
+    /// <summary>
+    /// Degradation modes applied to the cell and the SMU, each at most once (default: none): <see cref="DegradationMode.Sei"/>,
+    /// <see cref="DegradationMode.Shuttle"/> and <see cref="DegradationMode.Lam"/> change the cell
+    /// (<see cref="Degradation.ApplyToCell"/>), <see cref="DegradationMode.Offset"/> the SMU's current measurement
+    /// (<see cref="Degradation.CurrentOffsetA"/>).
+    /// </summary>
+    public IReadOnlyList<Degradation> Degradation { get; init; } = [];
+
+    /// <summary>Cathode material id for the diffractometer's lattice truth (NMC622, NMC811, LNO).</summary>
     public string Material { get; init; } = "NMC811";
+
+    /// <summary>Offset of the simulated sample's lattice against the material's anchors (<see cref="SimulatorLattice"/>);
+    /// default <see cref="LatticeOffset.Default"/>.</summary>
+    public LatticeOffset LatticeOffset { get; init; } = LatticeOffset.Default;
 
     /// <summary>Address to listen on (loopback by default: instruments are not exposed to the network unless asked).</summary>
     public string ListenAddress { get; init; } = "127.0.0.1";

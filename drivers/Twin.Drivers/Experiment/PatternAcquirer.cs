@@ -6,10 +6,21 @@ namespace Twin.Drivers.Experiment;
 /// <summary>
 /// Triggers diffraction acquisitions while a run samples: asks the <see cref="PatternSchedule"/> at every reading
 /// (with the twin's c_Li and the experiment time), runs one acquisition at a time in the background so sampling
-/// never waits for a detector, fills c_Li at mid-exposure from the twin's recent states, and hands the record on.
+/// never waits for a detector, fills c_Li at mid-exposure from the twin's recent states — waiting, for at most
+/// <see cref="TwinStateSamples"/> of the runner's readings, until the twin's states have passed the middle of the
+/// exposure — and hands the record on. What a trigger or a pattern file says about c_Li is never taken.
 /// </summary>
+/// <remarks>
+/// The wait counts readings rather than arming a timer: the runner reads on its own schedule, and a record that went
+/// out without c_Li would make the twin service wait for telemetry that, on the embedded bus, queues behind the record.
+/// </remarks>
 internal sealed class PatternAcquirer : IAsyncDisposable
 {
+    /// <summary>Readings after which a record still waiting for the twin's states to reach the middle of its exposure goes
+    /// out without c_Li (the twin service fills it then). The twin answers each reading within one or two; this only
+    /// bounds a silent twin.</summary>
+    public const int TwinStateSamples = 20;
+
     private readonly PatternPlan _plan;
     private readonly IRunnerSink _sink;
     private readonly Func<string, int, string, CancellationToken, Task> _emit;
@@ -17,6 +28,8 @@ internal sealed class PatternAcquirer : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly LinkedList<(long TimeNs, double CLi)> _history = new();
     private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _stopWaiting = new();
+    private TaskCompletionSource _reading = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _inFlight;
     private long _t0 = long.MinValue;
     private int _count;
@@ -35,12 +48,14 @@ internal sealed class PatternAcquirer : IAsyncDisposable
     public async Task OnSampleAsync(SmuReading r, TwinFeedback? twin, CancellationToken ct)
     {
         if (_t0 == long.MinValue) _t0 = r.TimeUnixNs;
-        if (twin is null) return;
         lock (_gate)
         {
-            if (_history.Last is null || _history.Last.Value.TimeNs < twin.TimeUnixNs) _history.AddLast((twin.TimeUnixNs, twin.CLi));
+            if (twin is not null && (_history.Last is null || _history.Last.Value.TimeNs < twin.TimeUnixNs)) _history.AddLast((twin.TimeUnixNs, twin.CLi));
             while (_history.Count > 4096) _history.RemoveFirst();
+            _reading.TrySetResult(); // a record waiting for the twin looks again
+            _reading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
+        if (twin is null) return;
         if (_inFlight is { IsCompleted: false }) return;
         double timeS = (r.TimeUnixNs - _t0) / 1e9;
         var decision = _plan.Schedule.Evaluate(twin.CLi, timeS);
@@ -56,7 +71,7 @@ internal sealed class PatternAcquirer : IAsyncDisposable
         try
         {
             var p = await _plan.Trigger.AcquireAsync(id, _plan.ExposureS, ct).ConfigureAwait(false);
-            p = p with { CLiMid = p.CLiMid ?? CLiAt(p.MidUnixNs) };
+            p = p with { CLiMid = await TwinCLiAtAsync(p.MidUnixNs).ConfigureAwait(false) }; // the twin's, whatever the trigger said
             await _sink.OnPatternAsync(p, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -69,24 +84,42 @@ internal sealed class PatternAcquirer : IAsyncDisposable
         }
     }
 
-    /// <summary>c_Li at a time, interpolated between the twin states that bracket it; null when none do (the twin service fills it then).</summary>
-    private double? CLiAt(long timeNs)
+    /// <summary>The twin's c_Li at a time, once its states have passed that time (waiting at most
+    /// <see cref="TwinStateSamples"/> readings, and not at all once the acquirer is being disposed); null when no two
+    /// states bracket it.</summary>
+    private async Task<double?> TwinCLiAtAsync(long timeNs)
     {
-        lock (_gate)
+        var stop = Task.Delay(Timeout.Infinite, _stopWaiting.Token);
+        for (int readings = 0; ; readings++)
         {
-            for (var n = _history.Last; n?.Previous is not null; n = n.Previous)
+            Task next;
+            lock (_gate)
             {
-                var (t1, c1) = n.Value;
-                var (t0, c0) = n.Previous.Value;
-                if (t0 <= timeNs && timeNs <= t1) return t1 == t0 ? c1 : c0 + (c1 - c0) * (timeNs - t0) / (double)(t1 - t0);
+                if (_history.Last is { } last && last.Value.TimeNs >= timeNs) return CLiAtLocked(timeNs);
+                next = _reading.Task;
             }
+            if (readings >= TwinStateSamples || _stopWaiting.IsCancellationRequested) return null;
+            await Task.WhenAny(next, stop).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>c_Li at a time, interpolated between the twin states that bracket it; null when none do. Under <c>_gate</c>.</summary>
+    private double? CLiAtLocked(long timeNs)
+    {
+        for (var n = _history.Last; n?.Previous is not null; n = n.Previous)
+        {
+            var (t1, c1) = n.Value;
+            var (t0, c0) = n.Previous.Value;
+            if (t0 <= timeNs && timeNs <= t1) return t1 == t0 ? c1 : c0 + (c1 - c0) * (timeNs - t0) / (double)(t1 - t0);
         }
         return null;
     }
 
     public async ValueTask DisposeAsync()
     {
+        await _stopWaiting.CancelAsync().ConfigureAwait(false); // a record waiting for the twin goes out now, without c_Li
         if (_inFlight is not null) await Task.WhenAny(_inFlight, Task.Delay(TimeSpan.FromSeconds(Math.Max(5, 2 * _plan.ExposureS / _timeScale)), _time)).ConfigureAwait(false);
         await _plan.Trigger.DisposeAsync().ConfigureAwait(false);
+        _stopWaiting.Dispose();
     }
 }

@@ -29,8 +29,9 @@ public sealed record AcquiredPattern(
     string Uri)
 {
     /// <summary>
-    /// Cathode lithium content at mid-exposure when the acquisition source knows it (the simulator does);
-    /// otherwise null and the twin service fills it from its own estimate.
+    /// The twin's cathode lithium content at mid-exposure: filled in by the driver from the twin's states that bracket
+    /// the middle of the exposure; null when it has none there (the twin service fills it then). Triggers leave it
+    /// null — a detector or a pattern file does not know the cell's lithium content.
     /// </summary>
     public double? CLiMid { get; init; }
 

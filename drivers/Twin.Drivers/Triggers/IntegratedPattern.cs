@@ -23,8 +23,6 @@ public sealed record IntegratedPatternHeader
     public string? PatternId { get; init; }
     /// <summary>Sample–detector distance, m (pyFAI).</summary>
     public double? DistanceM { get; init; }
-    /// <summary>Lithium content at mid-exposure (simulator files).</summary>
-    public double? CLiMid { get; init; }
     /// <summary>Every <c># key: value</c> header line, keys case-insensitive, values trimmed (last occurrence wins).</summary>
     public IReadOnlyDictionary<string, string> Keys { get; init; } = new Dictionary<string, string>();
 }

@@ -115,13 +115,6 @@ public static class IntegratedPatternFile
         long? end = IntegerKey(PatternHeaderKeys.EndUnixNs);
         if (start is not null && end is not null && end < start)
             throw Error(origin, lines[PatternHeaderKeys.EndUnixNs], $"expected end_unix_ns at or after start_unix_ns {start}, found {end}");
-        double? cLi = null;
-        if (keys.TryGetValue(PatternHeaderKeys.CLiMid, out var cs))
-        {
-            if (!double.TryParse(cs, NumberStyles.Float, CultureInfo.InvariantCulture, out double c) || !double.IsFinite(c))
-                throw Error(origin, lines[PatternHeaderKeys.CLiMid], $"expected c_li_mid: a number, found '{Clip(cs)}'");
-            cLi = c;
-        }
         keys.TryGetValue(PatternHeaderKeys.Detector, out var detector);
         keys.TryGetValue(PatternHeaderKeys.PatternId, out var id);
         return new IntegratedPatternHeader
@@ -136,7 +129,6 @@ public static class IntegratedPatternFile
             Detector = string.IsNullOrWhiteSpace(detector) ? pyFaiDetector : detector,
             PatternId = string.IsNullOrWhiteSpace(id) ? null : id,
             DistanceM = distance,
-            CLiMid = cLi,
             Keys = keys,
         };
 

@@ -13,8 +13,8 @@ namespace Twin.Drivers.Triggers;
 /// q, r, d* units are rejected).</para>
 /// <para>Operando keys defined by this project (written by the simulated diffractometer, and by any pipeline that
 /// wants its times honoured): <see cref="PatternId"/>, <see cref="Detector"/>, <see cref="ExposureS"/>,
-/// <see cref="StartUnixNs"/>, <see cref="EndUnixNs"/>, <see cref="WavelengthA"/>, <see cref="EnergyKeV"/>,
-/// <see cref="CLiMid"/>.</para>
+/// <see cref="StartUnixNs"/>, <see cref="EndUnixNs"/>, <see cref="WavelengthA"/>, <see cref="EnergyKeV"/>. A file
+/// carries what the instrument knows; the lithium content at mid-exposure is the twin's, never read from a file.</para>
 /// </remarks>
 public static class PatternHeaderKeys
 {
@@ -32,8 +32,6 @@ public static class PatternHeaderKeys
     public const string WavelengthA = "wavelength_A";
     /// <summary><c>energy_keV</c>: photon energy, keV.</summary>
     public const string EnergyKeV = "energy_keV";
-    /// <summary><c>c_li_mid</c>: cathode lithium content at mid-exposure (simulator ground truth).</summary>
-    public const string CLiMid = "c_li_mid";
     /// <summary>pyFAI's <c>Wavelength</c>: wavelength in metres (value followed by " m").</summary>
     public const string PyFaiWavelength = "Wavelength";
     /// <summary>pyFAI's <c>Distance Sample to Detector</c>: metres.</summary>

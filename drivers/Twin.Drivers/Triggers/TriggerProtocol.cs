@@ -20,9 +20,9 @@ namespace Twin.Drivers.Triggers;
 /// <para>Pattern ids: 1–64 characters of <c>[A-Za-z0-9_.-]</c>, not starting with '.', so they are safe as file names.
 /// Times: UTC, ns since the Unix epoch (as on the bus, README.md, "Topics and payloads"). DONE keys (values contain no spaces; the URI is percent-escaped):
 /// <c>wavelength_A</c> (Å) or <c>energy_keV</c> (at least one), <c>tth_min</c> and <c>tth_max</c> (2θ range, degrees),
-/// <c>detector</c>, <c>uri</c> — all required; <c>exposure_s</c> (actual exposure, defaults to the requested one) and
-/// <c>c_li_mid</c> (lithium content at mid-exposure, simulator only) — optional. Unknown keys are ignored so the
-/// box can add keys without breaking older drivers.</para>
+/// <c>detector</c>, <c>uri</c> — all required; <c>exposure_s</c> (actual exposure, defaults to the requested one) —
+/// optional. Unknown keys are ignored so the box can add keys without breaking older drivers (a box knows nothing of
+/// the cell: the lithium content at mid-exposure is the twin's, filled in by the driver).</para>
 /// </remarks>
 public static class TriggerProtocol
 {
@@ -85,23 +85,17 @@ public static class TriggerProtocol
             kv[t[i][..eq]] = t[i][(eq + 1)..];
         }
 
-        double? wavelength = null, energy = null, exposure = requestedExposureS, cLi = null;
+        double? wavelength = null, energy = null, exposure = requestedExposureS;
         if (!OptionalPositive(kv, "wavelength_A", ref wavelength, ref error)) return null;
         if (!OptionalPositive(kv, "energy_keV", ref energy, ref error)) return null;
         if (!OptionalPositive(kv, "exposure_s", ref exposure, ref error)) return null;
-        if (kv.TryGetValue("c_li_mid", out var cs))
-        {
-            if (!double.TryParse(cs, NumberStyles.Float, CultureInfo.InvariantCulture, out double c) || !double.IsFinite(c))
-            { error = $"c_li_mid '{cs}' is not a number"; return null; }
-            cLi = c;
-        }
         if (wavelength is null && energy is null) { error = "missing wavelength_A= or energy_keV="; return null; }
         if (!Finite(kv, "tth_min", out double tthMin, ref error) || !Finite(kv, "tth_max", out double tthMax, ref error)) return null;
         if (!(tthMax > tthMin)) { error = $"tth_max {tthMax} is not above tth_min {tthMin}"; return null; }
         if (!kv.TryGetValue("detector", out var detector) || detector.Length == 0) { error = "missing detector="; return null; }
         if (!kv.TryGetValue("uri", out var uri)) { error = "missing uri="; return null; }
 
-        return new AcquiredPattern(t[1], start, end, exposure!.Value, wavelength, energy, tthMin, tthMax, detector, uri) { CLiMid = cLi };
+        return new AcquiredPattern(t[1], start, end, exposure!.Value, wavelength, energy, tthMin, tthMax, detector, uri);
     }
 
     private static bool OptionalPositive(Dictionary<string, string> kv, string key, ref double? value, ref string? error)

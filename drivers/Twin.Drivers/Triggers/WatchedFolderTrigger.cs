@@ -242,8 +242,7 @@ public sealed class WatchedFolderTrigger : IDiffractometerTrigger
             h.WavelengthA ?? _options.WavelengthA, h.EnergyKeV,
             p.TwoThetaMinDeg, p.TwoThetaMaxDeg,
             h.Detector ?? _options.Detector,
-            new Uri(path).AbsoluteUri)
-        { CLiMid = h.CLiMid };
+            new Uri(path).AbsoluteUri);
     }
 
     private sealed record Candidate(long Size, DateTime MtimeUtc, long SinceTimestamp, bool RenamedIn);

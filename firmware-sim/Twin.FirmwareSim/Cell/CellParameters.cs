@@ -2,7 +2,9 @@ namespace Twin.FirmwareSim.Cell;
 
 /// <summary>
 /// Parameters of <see cref="EquivalentCircuitCell"/>: electrode capacities (the lithium bookkeeping), initial
-/// stoichiometries, a one-RC-pair equivalent circuit, lithium loss to the SEI and a lumped thermal model.
+/// stoichiometries, a one-RC-pair equivalent circuit, lithium loss to the SEI, a lumped thermal model, and the
+/// degradation modes that make charge counting drift (<see cref="ShuttleCurrentA"/>,
+/// <see cref="ActiveMaterialLossPerCycle"/>; see <see cref="Degradation"/>).
 /// Presets: <see cref="LgM50"/> and <see cref="CoinCell"/>; derive variants with <c>with</c>.
 /// </summary>
 public sealed partial record CellParameters
@@ -41,6 +43,25 @@ public sealed partial record CellParameters
     /// </summary>
     public required double SeiLossFraction { get; init; }
 
+    /// <summary>
+    /// Parasitic shuttle current, A (≥ 0; default 0): an internal path between the electrodes (a redox shuttle or a
+    /// soft short) in parallel with intercalation. It always flows in the self-discharge direction, so the current
+    /// that moves lithium is I − I_sh (I the terminal current, positive = charge): on charge the instrument sources
+    /// I_sh more than the electrodes see, at rest the cell self-discharges by I_sh. Charge counting from the terminal
+    /// current therefore runs ahead of the cathode by I_sh·t/Q_p (counted c_Li too low).
+    /// </summary>
+    public double ShuttleCurrentA { get; init; }
+
+    /// <summary>
+    /// Loss of cathode active material per cycle, fraction (0 ≤ m &lt; 1; default 0). At every start of a charge after
+    /// a discharge (when <see cref="EquivalentCircuitCell.Cycle"/> counts up) Q_p shrinks to Q_p·(1 − m); the particles
+    /// lost keep the lithium they hold (lithiated loss of active material, LAM_liPE in the classification of Birkl et
+    /// al., J. Power Sources 341 (2017) 373), so the c_Li of the material left is unchanged at that moment and every
+    /// later A·h moves it by 1/Q_p(1 − m)ⁿ. Counting with the original Q_p then under-states the swing of c_Li
+    /// (counted c_Li too high at the end of a charge: the unsafe direction).
+    /// </summary>
+    public double ActiveMaterialLossPerCycle { get; init; }
+
     /// <summary>Ambient (and initial cell) temperature, °C.</summary>
     public required double AmbientTemperatureC { get; init; }
 
@@ -67,6 +88,10 @@ public sealed partial record CellParameters
             throw new ArgumentException($"{nameof(SeiLossFraction)} must lie in [0, 1), got {SeiLossFraction}", nameof(SeiLossFraction));
         if (!(AmbientTemperatureC >= -273.15 && double.IsFinite(AmbientTemperatureC)))
             throw new ArgumentException($"{nameof(AmbientTemperatureC)} must be a finite temperature above absolute zero, got {AmbientTemperatureC} °C", nameof(AmbientTemperatureC));
+        if (!(ShuttleCurrentA >= 0 && double.IsFinite(ShuttleCurrentA)))
+            throw new ArgumentException($"{nameof(ShuttleCurrentA)} must be finite and ≥ 0 A, got {ShuttleCurrentA} A", nameof(ShuttleCurrentA));
+        if (!(ActiveMaterialLossPerCycle >= 0 && ActiveMaterialLossPerCycle < 1))
+            throw new ArgumentException($"{nameof(ActiveMaterialLossPerCycle)} must lie in [0, 1), got {ActiveMaterialLossPerCycle}", nameof(ActiveMaterialLossPerCycle));
         Positive(ThermalResistanceKPerW, nameof(ThermalResistanceKPerW), "K/W");
         Positive(HeatCapacityJPerK, nameof(HeatCapacityJPerK), "J/K");
     }

@@ -12,6 +12,12 @@ namespace Twin.FirmwareSim.Cell;
 /// while charging (f = <see cref="CellParameters.SeiLossFraction"/>: that share of the charge goes into the SEI
 /// and is lost), I/(3600·Q_n) while discharging; dV_RC/dt = (I·R1 − V_RC)/(R1·C1), integrated exactly over each
 /// sub-step; lumped I²R0 + V_RC²/R1 heating into a thermal RC to ambient.</para>
+/// <para>Degradation (<see cref="Degradation"/>): a shuttle current I_sh (<see cref="CellParameters.ShuttleCurrentA"/>)
+/// flows inside the cell in parallel with intercalation, so the electrodes move with I − I_sh while the circuit
+/// (R0, RC pair, heat) carries the terminal current I; at rest the cell self-discharges by I_sh. Loss of cathode
+/// active material (<see cref="CellParameters.ActiveMaterialLossPerCycle"/>, m) shrinks Q_p to Q_p·(1 − m) each time
+/// <see cref="Cycle"/> counts up; the c_Li of the material left is unchanged then (<see cref="CathodeCapacityAh"/>
+/// gives the Q_p of the moment).</para>
 /// <para>Sources: <see cref="SourceMode.Off"/> → I = 0. <see cref="SourceMode.Current"/> → I = Level, unless a
 /// charge would take the terminal voltage above Limit: then V is held at Limit and I solved for, clamped to
 /// [0, Level] (compliance, like a Keithley 2450). <see cref="SourceMode.Voltage"/> → I solved so that V = Level,
@@ -30,11 +36,12 @@ public sealed class EquivalentCircuitCell : ISimulatedCell
 
     private readonly Pchip _up;
     private readonly Pchip _un;
-    private readonly double _qp, _qn, _f, _r0, _r1, _tauRc, _rth, _tauTh, _ambientC, _directionThresholdA;
+    private readonly double _qn, _f, _r0, _r1, _tauRc, _rth, _tauTh, _ambientC, _directionThresholdA;
     private readonly double _cMin, _cMax, _xMin, _xMax;
-    private readonly double _maxOcvSlopeVPerAh;
+    private readonly double _shuttleA, _lamPerCycle, _upSlope, _unSlope;
 
-    private double _c, _x, _vrc, _temperatureC, _chargeAh, _lostAh, _current, _voltage;
+    private double _qp, _maxOcvSlopeVPerAh;
+    private double _c, _x, _vrc, _temperatureC, _chargeAh, _lostAh, _shuttleAh, _current, _voltage;
     private int _cycle, _lastDirection;
     private bool _limited;
     private double _cachedH = double.NaN, _eRc, _eTh;
@@ -70,7 +77,10 @@ public sealed class EquivalentCircuitCell : ISimulatedCell
         _ambientC = parameters.AmbientTemperatureC;
         _directionThresholdA = 1e-4 * parameters.NominalCapacityAh;
 
-        _maxOcvSlopeVPerAh = MaxSlope(_up) / _qp + MaxSlope(_un) / _qn;
+        _shuttleA = parameters.ShuttleCurrentA;
+        _lamPerCycle = parameters.ActiveMaterialLossPerCycle;
+        (_upSlope, _unSlope) = (MaxSlope(_up), MaxSlope(_un));
+        _maxOcvSlopeVPerAh = _upSlope / _qp + _unSlope / _qn;
 
         _c = parameters.InitialCathodeCLi;
         _x = parameters.InitialAnodeStoichiometry;
@@ -108,8 +118,20 @@ public sealed class EquivalentCircuitCell : ISimulatedCell
     /// <inheritdoc/>
     public double ChargeAh => _chargeAh;
 
-    /// <summary>Lithium lost to the SEI since the start, A·h (f times the charge passed while charging).</summary>
+    /// <summary>Lithium lost to the SEI since the start, A·h (f times the intercalation charge passed while charging).</summary>
     public double LithiumLostAh => _lostAh;
+
+    /// <summary>
+    /// The cathode's charge per unit c_Li now, A·h: the true Q_Li (Q_p). It starts at
+    /// <see cref="CellParameters.PositiveCapacityAh"/> and shrinks by the factor 1 − m per cycle with loss of active
+    /// material (<see cref="CellParameters.ActiveMaterialLossPerCycle"/>).
+    /// </summary>
+    public double CathodeCapacityAh => _qp;
+
+    /// <summary>Charge carried by the shuttle current since the start, A·h (<see cref="CellParameters.ShuttleCurrentA"/>
+    /// times the time simulated, less what the table ends stopped): counted at the terminals, never seen by the
+    /// cathode.</summary>
+    public double ShuttleChargeAh => _shuttleAh;
 
     /// <inheritdoc/>
     public int Cycle => _cycle;
@@ -166,10 +188,13 @@ public sealed class EquivalentCircuitCell : ISimulatedCell
     {
         double vFree = _up.Evaluate(_c) - _un.Evaluate(_x) + _vrc;
         (double i, bool compliance) = Solve(s, vFree, _r0, _r0);
-        if ((i > 0 && (_c <= _cMin || _x >= _xMax)) || (i < 0 && (_c >= _cMax || _x <= _xMin)))
+        double intercalation = i - _shuttleA;
+        if (s.Mode != SourceMode.Off
+            && ((intercalation > 0 && (_c <= _cMin || _x >= _xMax)) || (intercalation < 0 && (_c >= _cMax || _x <= _xMin))))
         {
+            // at a table end the electrodes take no more charge; on charge the shuttle alone still flows
             _limited = true;
-            i = 0;
+            i = intercalation > 0 ? _shuttleA : 0;
         }
         _current = i;
         return compliance;
@@ -222,10 +247,16 @@ public sealed class EquivalentCircuitCell : ISimulatedCell
             double k = h / 3600.0;
             double gainCharge = gain + (dUp + dUn * (1 - _f)) * k;
             double gainDischarge = gain + (dUp + dUn) * k;
-            (i, compliance) = Solve(s, vFree, gainCharge, gainDischarge);
+            // the electrodes move with I − I_sh: the shuttle lowers the OCV drift by I_sh times the drift per ampere
+            (i, compliance) = Solve(s, vFree - _shuttleA * (dUp + dUn * (1 - _f)) * k, gainCharge, gainDischarge);
         }
-        i = LimitToTables(i, h);
-        Integrate(i, h, e);
+        double wanted = i - _shuttleA;
+        double intercalation = LimitToTables(wanted, h);
+        // Cut at a table end: on charge the shuttle still flows through the full cell; towards the discharged end
+        // nothing drives it any more. With the output off no current leaves the terminals.
+        if (s.Mode == SourceMode.Off) i = 0;
+        else if (intercalation != wanted) i = wanted > 0 ? intercalation + _shuttleA : intercalation;
+        Integrate(i, intercalation, h, e);
         return compliance;
     }
 
@@ -243,7 +274,8 @@ public sealed class EquivalentCircuitCell : ISimulatedCell
         return 2 * max;
     }
 
-    /// <summary>Cuts the current so neither electrode passes the end of its OCV table within the sub-step.</summary>
+    /// <summary>Cuts the intercalation current so neither electrode passes the end of its OCV table within the
+    /// sub-step.</summary>
     private double LimitToTables(double i, double h)
     {
         double perAh = 3600.0 / h; // amperes per A·h passed in the sub-step
@@ -260,11 +292,13 @@ public sealed class EquivalentCircuitCell : ISimulatedCell
         return i;
     }
 
-    private void Integrate(double i, double h, double e)
+    /// <summary>Advances the state over a sub-step: the electrodes with the intercalation current, the circuit and the
+    /// heat with the terminal current <paramref name="i"/>.</summary>
+    private void Integrate(double i, double intercalation, double h, double e)
     {
-        double dq = i * h / 3600.0;
+        double dq = intercalation * h / 3600.0;
         _c -= dq / _qp;
-        if (i > 0)
+        if (dq > 0)
         {
             _x += dq * (1 - _f) / _qn;
             _lostAh += dq * _f;
@@ -273,7 +307,8 @@ public sealed class EquivalentCircuitCell : ISimulatedCell
         {
             _x += dq / _qn;
         }
-        _chargeAh += dq;
+        _chargeAh += i * h / 3600.0;
+        _shuttleAh += (i - intercalation) * h / 3600.0;
         if (_limited)
         {
             _c = Math.Clamp(_c, _cMin, _cMax);
@@ -293,8 +328,17 @@ public sealed class EquivalentCircuitCell : ISimulatedCell
         if (Math.Abs(i) > _directionThresholdA)
         {
             int direction = Math.Sign(i);
-            if (direction > 0 && _lastDirection < 0) _cycle++;
+            if (direction > 0 && _lastDirection < 0) NextCycle();
             _lastDirection = direction;
         }
+    }
+
+    /// <summary>A charge starts after a discharge: count the cycle and lose cathode active material.</summary>
+    private void NextCycle()
+    {
+        _cycle++;
+        if (_lamPerCycle == 0) return;
+        _qp *= 1 - _lamPerCycle;
+        _maxOcvSlopeVPerAh = _upSlope / _qp + _unSlope / _qn;
     }
 }

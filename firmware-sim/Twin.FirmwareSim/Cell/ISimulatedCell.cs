@@ -53,8 +53,13 @@ public interface ISimulatedCell
     /// <summary>Cell temperature, °C.</summary>
     double TemperatureC { get; }
 
-    /// <summary>Cathode lithium content c_Li (1 = fully lithiated).</summary>
+    /// <summary>Cathode lithium content c_Li (1 = fully lithiated): the simulator's truth, which charge counting
+    /// approximates.</summary>
     double CathodeCLi { get; }
+
+    /// <summary>The cathode's charge per unit c_Li now, A·h: the true Q_Li (positive; it may shrink as the cell ages,
+    /// see <see cref="CellParameters.ActiveMaterialLossPerCycle"/>).</summary>
+    double CathodeCapacityAh { get; }
 
     /// <summary>Charge passed since the start, A·h (positive = charge).</summary>
     double ChargeAh { get; }

@@ -50,6 +50,10 @@ public sealed class ResistiveLoad : ISimulatedCell
     /// <inheritdoc />
     public double CathodeCLi { get; }
 
+    /// <summary>Infinite: the load's c_Li stays at the value given whatever charge passes, as a cathode of unlimited
+    /// capacity would.</summary>
+    public double CathodeCapacityAh => double.PositiveInfinity;
+
     /// <inheritdoc />
     public double ChargeAh { get; private set; }
 

@@ -4,26 +4,25 @@ using System.Text;
 namespace Twin.FirmwareSim.Diffraction;
 
 /// <summary>
-/// Writes a simulated integrated pattern as a pyFAI-style <c>.xy</c> file: the pyFAI calibration block (distance in m,
-/// PONI, rotations, detector line, <c>Wavelength: … m</c>), the operando block with the keys the driver's
-/// <c>Twin.Drivers.Triggers.IntegratedPatternFile</c> reads (<c>pattern_id</c>, <c>detector</c>, <c>exposure_s</c>,
-/// <c>start_unix_ns</c>, <c>end_unix_ns</c>, <c>wavelength_A</c>, <c>energy_keV</c>, <c>c_li_mid</c>, plus the
-/// informational <c>material</c>, <c>a_A</c>, <c>c_A</c>, <c>peaks</c>), the column line <c>2th_deg I sigma</c> and
-/// three columns of data. The file is written to a hidden temporary name and renamed into place, so a watcher never
-/// sees it half-written.
+/// Writes a simulated integrated pattern as a pyFAI-style <c>.xy</c> file with only what a real integrated pattern
+/// carries: the pyFAI calibration block (distance in m, PONI, rotations, detector line, <c>Wavelength: … m</c>), the
+/// acquisition block with the keys the driver's <c>Twin.Drivers.Triggers.IntegratedPatternFile</c> reads
+/// (<c>pattern_id</c>, <c>detector</c>, <c>exposure_s</c>, <c>start_unix_ns</c>, <c>end_unix_ns</c>,
+/// <c>wavelength_A</c>, <c>energy_keV</c>), the column line <c>2th_deg I sigma</c> and three columns of data. Nothing
+/// of the simulator's truth (c_Li, a, c, peak positions) is written: the lattice has to be fitted from the data. The
+/// file is written to a hidden temporary name and renamed into place, so a watcher never sees it half-written.
 /// </summary>
 public static class IntegratedPatternWriter
 {
     /// <summary>Writes the file atomically.</summary>
     /// <param name="path">Final path (its folder must exist).</param>
-    /// <param name="exposure">The exposure described (its <see cref="DiffractionExposure.FilePath"/> is not used).</param>
-    /// <param name="material">Material name for the header.</param>
+    /// <param name="exposure">The exposure described (its <see cref="DiffractionExposure.FilePath"/> and truth are not used).</param>
     /// <param name="distanceM">Sample–detector distance for the pyFAI block, m.</param>
     /// <param name="tth">2θ, degrees.</param>
     /// <param name="intensity">Intensity, counts.</param>
     /// <param name="sigma">σ, counts.</param>
     /// <exception cref="IOException">The file exists already or cannot be written (the temporary file is removed).</exception>
-    public static void Write(string path, DiffractionExposure exposure, string material, double distanceM,
+    public static void Write(string path, DiffractionExposure exposure, double distanceM,
         IReadOnlyList<double> tth, IReadOnlyList<double> intensity, IReadOnlyList<double> sigma)
     {
         var ci = CultureInfo.InvariantCulture;
@@ -37,7 +36,7 @@ public static class IntegratedPatternWriter
         H($"Detector {exposure.Detector}\t (simulated, Twin.FirmwareSim)");
         H(string.Create(ci, $"Wavelength: {exposure.WavelengthA * 1e-10:R} m"));
         H("");
-        H("== operando acquisition (Twin.FirmwareSim) ==");
+        H("== acquisition ==");
         H($"pattern_id: {exposure.PatternId}");
         H($"detector: {exposure.Detector}");
         H(string.Create(ci, $"exposure_s: {exposure.ExposureS:R}"));
@@ -45,11 +44,6 @@ public static class IntegratedPatternWriter
         H(string.Create(ci, $"end_unix_ns: {exposure.EndUnixNs}"));
         H(string.Create(ci, $"wavelength_A: {exposure.WavelengthA:R}"));
         H(string.Create(ci, $"energy_keV: {exposure.EnergyKeV:R}"));
-        H(string.Create(ci, $"c_li_mid: {exposure.CLiMid:R}"));
-        H($"material: {material}");
-        H(string.Create(ci, $"a_A: {exposure.AA:R}"));
-        H(string.Create(ci, $"c_A: {exposure.CA:R}"));
-        H("peaks: " + string.Join(' ', exposure.Peaks.Select(p => string.Create(ci, $"{p.Reflection.Label}@{p.TwoThetaDeg:F5}"))));
         H("");
         sb.Append(ci, $"#{"2th_deg",14}  {"I",14}  {"sigma",14}\n");
         for (int i = 0; i < tth.Count; i++)

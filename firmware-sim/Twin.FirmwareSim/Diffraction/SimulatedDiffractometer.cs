@@ -1,4 +1,3 @@
-using Twin.Core.Lattice;
 using Twin.FirmwareSim.Cell;
 
 namespace Twin.FirmwareSim.Diffraction;
@@ -7,25 +6,28 @@ namespace Twin.FirmwareSim.Diffraction;
 /// A simulated powder diffractometer looking at the cathode of the cell on the bench. An exposure starts at the
 /// simulator clock's now, samples the cathode lithium content at mid-exposure (interpolated between the bench readings
 /// that bracket the exact middle), ends after the exposure (waiting on the
-/// clock the simulator clock derives from: simulated seconds / <see cref="Timing.SimClock.Speed"/>), places (003), (101), (104) from a(c_Li), c(c_Li) of
-/// the material's lattice model and writes an integrated <c>.xy</c> file (<see cref="IntegratedPatternWriter"/>)
-/// named <c>&lt;pattern id&gt;.xy</c> into the output folder.
+/// clock the simulator clock derives from: simulated seconds / <see cref="Timing.SimClock.Speed"/>), places the
+/// reflections of <see cref="LayeredOxideReflection.Default"/> from a(c_Li), c(c_Li) of the simulator's own lattice
+/// truth (<see cref="SimulatorLattice"/>, not the twin's model) at the cell's true c_Li, and writes an integrated
+/// <c>.xy</c> file (<see cref="IntegratedPatternWriter"/>) named <c>&lt;pattern id&gt;.xy</c> into the output folder.
+/// The file carries what a real integrated pattern carries; the truth (c_Li, a, c, peak positions) stays in the
+/// returned <see cref="DiffractionExposure"/>.
 /// </summary>
 /// <remarks>One exposure at a time; thread-safe.</remarks>
 public sealed class SimulatedDiffractometer
 {
     private static readonly TimeSpan s_spinWindow = TimeSpan.FromMilliseconds(15);
     private readonly CellBench _bench;
-    private readonly LatticeModel _lattice;
+    private readonly SimulatorLattice _lattice;
     private int _busy;
 
     /// <summary>Creates the diffractometer.</summary>
     /// <param name="bench">The bench holding the cell and the simulator clock.</param>
-    /// <param name="lattice">Lattice model of the cell's cathode material (e.g. <c>new LatticeModel(MaterialCatalog.Default.Get("NMC811"))</c>).</param>
+    /// <param name="lattice">The simulator's lattice truth of the cell's cathode material (e.g. <c>new SimulatorLattice(MaterialCatalog.Default.Get("NMC811"))</c>).</param>
     /// <param name="outputFolder">Folder the pattern files go to (created when missing).</param>
-    /// <param name="settings">Beam, range and profile; defaults (60 keV, 1.5–7°, 800 points) when null.</param>
+    /// <param name="settings">Beam, range and profile; defaults (60 keV, d from 5.6 to 1.3 Å, 5000 points) when null.</param>
     /// <exception cref="ArgumentException">Invalid settings.</exception>
-    public SimulatedDiffractometer(CellBench bench, LatticeModel lattice, string outputFolder, DiffractometerSettings? settings = null)
+    public SimulatedDiffractometer(CellBench bench, SimulatorLattice lattice, string outputFolder, DiffractometerSettings? settings = null)
     {
         ArgumentNullException.ThrowIfNull(bench);
         ArgumentNullException.ThrowIfNull(lattice);
@@ -44,22 +46,22 @@ public sealed class SimulatedDiffractometer
     /// <summary>Absolute output folder.</summary>
     public string OutputFolder { get; }
 
-    /// <summary>The lattice model used.</summary>
-    public LatticeModel Lattice => _lattice;
+    /// <summary>The simulator's lattice truth used.</summary>
+    public SimulatorLattice Lattice => _lattice;
 
     /// <summary>Whether an exposure is running.</summary>
     public bool IsBusy => Volatile.Read(ref _busy) != 0;
 
-    /// <summary>Reflection positions the diffractometer would draw at a lithium content.</summary>
+    /// <summary>Reflections the diffractometer would draw at a lithium content (the simulator's truth).</summary>
     /// <param name="cLi">Lithium content.</param>
-    /// <returns>(003), (101), (104) with d and 2θ at the configured wavelength.</returns>
-    public IReadOnlyList<SimulatedPeak> PeaksAt(double cLi) => PatternSynthesizer.Peaks(_lattice, cLi, Settings.WavelengthA);
+    /// <returns>The reflections of <see cref="LayeredOxideReflection.Default"/> with d, 2θ at the configured wavelength and FWHM.</returns>
+    public IReadOnlyList<SimulatedPeak> PeaksAt(double cLi) => PatternSynthesizer.Peaks(_lattice, cLi, Settings);
 
     /// <summary>Runs one exposure and writes its pattern file.</summary>
     /// <param name="patternId">Pattern id: 1–64 of <c>[A-Za-z0-9_.-]</c>, not starting with '.'; the file is <c>&lt;id&gt;.xy</c>.</param>
     /// <param name="exposureS">Exposure in simulated seconds, (0, 86400].</param>
     /// <param name="cancellationToken">Aborts the exposure (no file is written).</param>
-    /// <returns>The exposure record with c_Li at mid-exposure and the peak positions.</returns>
+    /// <returns>The exposure record with the truth: c_Li at mid-exposure, a, c and the peaks drawn.</returns>
     /// <exception cref="ArgumentException">Invalid id or exposure.</exception>
     /// <exception cref="InvalidOperationException">An exposure is already running ("busy").</exception>
     /// <exception cref="IOException">The file exists already or cannot be written.</exception>
@@ -97,12 +99,13 @@ public sealed class SimulatedDiffractometer
             await WaitUntilAsync(startS + exposureS, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
 
             var peaks = PeaksAt(cLi);
+            var (tthMin, tthMax) = Settings.TwoThetaRangeDeg();
             var exposure = new DiffractionExposure(
-                patternId, startNs, endNs, exposureS, Settings.WavelengthA, Settings.TwoThetaMinDeg, Settings.TwoThetaMaxDeg,
+                patternId, startNs, endNs, exposureS, Settings.WavelengthA, tthMin, tthMax,
                 Settings.Detector, path, cLi, midNs, _lattice.A(cLi), _lattice.C(cLi), peaks);
             var noise = Settings.NoiseSeed is { } seed ? new Random(seed ^ StableHash(patternId)) : null;
             var (x, y, s) = PatternSynthesizer.Profile(Settings, peaks, exposureS, noise);
-            IntegratedPatternWriter.Write(path, exposure, _lattice.Material.Name, Settings.DistanceM, x, y, s);
+            IntegratedPatternWriter.Write(path, exposure, Settings.DistanceM, x, y, s);
             return exposure;
         }
         finally

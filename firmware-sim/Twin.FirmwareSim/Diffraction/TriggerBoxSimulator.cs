@@ -7,7 +7,8 @@ namespace Twin.FirmwareSim.Diffraction;
 /// A simulated trigger box in front of a <see cref="SimulatedDiffractometer"/>, speaking the trigger line protocol of
 /// the driver (<c>Twin.Drivers.Triggers.TriggerProtocol</c>): <c>*IDN?</c>; <c>TRIG &lt;id&gt; &lt;exposure_s&gt;</c> →
 /// <c>ACK &lt;id&gt;</c>, then <c>DONE &lt;id&gt; &lt;start_unix_ns&gt; &lt;end_unix_ns&gt; wavelength_A=… energy_keV=…
-/// tth_min=… tth_max=… detector=… uri=… exposure_s=… c_li_mid=…</c> when the exposure ends, or <c>ERR &lt;id&gt; &lt;text&gt;</c>
+/// tth_min=… tth_max=… detector=… uri=… exposure_s=…</c> when the exposure ends (what a real box knows: nothing of the
+/// cell's lithium content), or <c>ERR &lt;id&gt; &lt;text&gt;</c>
 /// (<c>ERR &lt;id&gt; busy</c> while an exposure runs); anything else → <c>ERR - &lt;text&gt;</c>.
 /// Serve it with <see cref="LineServer"/> (TCP) and <see cref="PtyBridge"/> (pseudo-terminal).
 /// </summary>
@@ -130,7 +131,7 @@ public sealed class TriggerBoxSimulator : ILineDevice, IDisposable
             LastExposure = e;
             var ci = CultureInfo.InvariantCulture;
             line = string.Create(ci,
-                $"DONE {id} {e.StartUnixNs} {e.EndUnixNs} wavelength_A={e.WavelengthA:R} energy_keV={e.EnergyKeV:R} tth_min={e.TwoThetaMinDeg:R} tth_max={e.TwoThetaMaxDeg:R} detector={e.Detector.Replace(' ', '_')} uri={e.Uri} exposure_s={e.ExposureS:R} c_li_mid={e.CLiMid:R}");
+                $"DONE {id} {e.StartUnixNs} {e.EndUnixNs} wavelength_A={e.WavelengthA:R} energy_keV={e.EnergyKeV:R} tth_min={e.TwoThetaMinDeg:R} tth_max={e.TwoThetaMaxDeg:R} detector={e.Detector.Replace(' ', '_')} uri={e.Uri} exposure_s={e.ExposureS:R}");
         }
         catch (OperationCanceledException)
         {

@@ -89,10 +89,17 @@ public sealed partial class Keithley2450Simulator : ILineDevice
     /// <param name="serialNumber">Serial number reported by *IDN?.</param>
     /// <param name="firmware">Firmware revision reported by *IDN?.</param>
     /// <param name="logger">Logger (optional).</param>
-    public Keithley2450Simulator(CellBench bench, FaultInjector? faults = null, string serialNumber = "04512345", string firmware = "1.7.12b", ILogger? logger = null)
+    /// <param name="currentOffsetA">Error of the current measurement, A (reading − true current; default 0): every current
+    /// reading is the true current plus this offset, and the current source regulates on its reading, so it drives
+    /// Level − offset through the cell (<see cref="DegradationMode.Offset"/>).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="currentOffsetA"/> is not finite.</exception>
+    public Keithley2450Simulator(CellBench bench, FaultInjector? faults = null, string serialNumber = "04512345", string firmware = "1.7.12b", ILogger? logger = null,
+        double currentOffsetA = 0)
     {
         ArgumentNullException.ThrowIfNull(bench);
+        if (!double.IsFinite(currentOffsetA)) throw new ArgumentOutOfRangeException(nameof(currentOffsetA), currentOffsetA, "the current offset must be finite");
         Bench = bench;
+        CurrentOffsetA = currentOffsetA;
         _faults = faults;
         SerialNumber = serialNumber;
         Firmware = firmware;
@@ -110,6 +117,9 @@ public sealed partial class Keithley2450Simulator : ILineDevice
 
     /// <summary>The bench the SMU drives.</summary>
     public CellBench Bench { get; }
+
+    /// <summary>Error of the current measurement, A: reading − true current (the source regulates on the reading).</summary>
+    public double CurrentOffsetA { get; }
 
     /// <summary>Serial number reported by *IDN?.</summary>
     public string SerialNumber { get; }
@@ -261,7 +271,7 @@ public sealed partial class Keithley2450Simulator : ILineDevice
         if (_output)
         {
             setting = _sourceFunction == SmuFunction.Current
-                ? new SourceSetting(SourceMode.Current, _sourceCurrentA, _voltageLimitV)
+                ? new SourceSetting(SourceMode.Current, _sourceCurrentA - CurrentOffsetA, _voltageLimitV)
                 : new SourceSetting(SourceMode.Voltage, _sourceVoltageV, _currentLimitA);
         }
         else
@@ -281,9 +291,10 @@ public sealed partial class Keithley2450Simulator : ILineDevice
     private BufferedReading Measure(string bufferName)
     {
         var r = Bench.Measure();
-        double reading = _senseFunction == SmuFunction.Voltage ? r.VoltageV : r.CurrentA;
+        double current = r.CurrentA + CurrentOffsetA; // what the current measurement reads
+        double reading = _senseFunction == SmuFunction.Voltage ? r.VoltageV : current;
         double source = _sourceFunction == SmuFunction.Current
-            ? (_readbackCurrent ? r.CurrentA : _sourceCurrentA)
+            ? (_readbackCurrent ? current : _sourceCurrentA)
             : (_readbackVoltage ? r.VoltageV : _sourceVoltageV);
         var stored = new BufferedReading(reading, source, Bench.Clock.NowUnixNs);
         Buffer(bufferName).Add(stored);

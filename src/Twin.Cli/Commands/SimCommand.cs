@@ -1,12 +1,14 @@
 using System.CommandLine;
+using System.Globalization;
 using Twin.FirmwareSim;
+using Twin.FirmwareSim.Cell;
 using Twin.FirmwareSim.Faults;
 
 namespace Twin.Cli.Commands;
 
 /// <summary>
 /// <c>twin sim [--smu-port 5025] [--trigger-port 5026] [--smu-pty path] [--trigger-pty path] [--speed 1]
-/// [--fault silent|garbage|blackhole|drop --fault-after 30 --fault-for 60]</c>: runs the
+/// [--fault silent|garbage|blackhole|drop --fault-after 30 --fault-for 60] [--degrade MODE[=magnitude]]…</c>: runs the
 /// firmware simulator (a coin cell on a Keithley-2450-speaking SMU, a diffractometer trigger box) until Ctrl+C, so a
 /// driver — <c>twin drive</c>, or any SCPI client — can be pointed at it over TCP or a pseudo-terminal.
 /// </summary>
@@ -29,9 +31,15 @@ internal static class SimCommand
         };
         var faultAfter = new Option<double>("--fault-after") { Description = "Seconds from the SMU's first command to the fault", DefaultValueFactory = _ => 30 };
         var faultFor = new Option<double?>("--fault-for") { Description = "Seconds the fault lasts (default: until Ctrl+C)" };
+        var degrade = new Option<string[]>("--degrade")
+        {
+            Description = "Make the cell or the SMU fool charge counting (repeatable): sei[=fraction of each charge lost to the SEI, 0.01], " +
+                "shuttle[=parasitic current, C/500], offset[=current-measurement offset, C/500, may be negative], " +
+                "lam[=cathode active material lost per cycle, 0.02]; currents as C/N or multiples of 1C, fractions as numbers or N%",
+        };
         var cmd = new Command("sim", "Run the firmware simulator: Keithley 2450 SMU with a simulated NMC811‖graphite cell, and a diffractometer trigger box")
         {
-            smuPort, triggerPort, smuPty, triggerPty, speed, patterns, listen, fault, faultAfter, faultFor,
+            smuPort, triggerPort, smuPty, triggerPty, speed, patterns, listen, fault, faultAfter, faultFor, degrade,
         };
         cmd.SetAction(async (r, ct) =>
         {
@@ -47,6 +55,14 @@ internal static class SimCommand
             double? lasting = r.GetValue(faultFor);
             if (!(after >= 0 && after <= 86_400)) return CliErrors.Fail($"--fault-after {after}: expected seconds from 0 to 86400");
             if (lasting is { } l && !(l > 0 && l <= 86_400)) return CliErrors.Fail($"--fault-for {l}: expected seconds above 0, at most 86400");
+            var degradation = new List<Degradation>();
+            foreach (string text in r.GetValue(degrade) ?? [])
+            {
+                try { degradation.Add(Degradation.Parse(text)); }
+                catch (FormatException e) { return CliErrors.Fail($"--degrade {e.Message}"); }
+            }
+            try { Degradation.ApplyToCell(CellParameters.CoinCell, degradation); }
+            catch (ArgumentException e) { return CliErrors.Fail($"--degrade: {e.Message}"); }
             SimulatorHost sim;
             try
             {
@@ -54,6 +70,7 @@ internal static class SimCommand
                 {
                     Speed = s, SmuPort = r.GetValue(smuPort), TriggerPort = r.GetValue(triggerPort), SmuPtyPath = r.GetValue(smuPty),
                     TriggerPtyPath = r.GetValue(triggerPty), PatternFolder = r.GetValue(patterns)!.FullName, ListenAddress = r.GetValue(listen)!,
+                    Degradation = degradation,
                 }, cancellationToken: ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or ArgumentException or FormatException or System.Net.Sockets.SocketException)
@@ -66,6 +83,10 @@ internal static class SimCommand
                 Console.WriteLine($"Keithley 2450 (simulated) at {sim.SmuAddress}{(sim.SmuPtyPath is { } p ? $" and {p}" : "")}");
                 Console.WriteLine($"trigger box at {sim.TriggerAddress}{(sim.TriggerPtyPath is { } t ? $" and {t}" : "")}; patterns in {sim.Options.PatternFolder}");
                 Console.WriteLine($"cell: NMC811‖graphite coin cell, {c.NominalCapacityAh * 1e3:0.00} mA·h, q_li_Ah {c.PositiveCapacityAh:R}, c_li0 {c.InitialCathodeCLi:R}; {s:0.#}× real time. Ctrl+C stops.");
+                if (degradation.Count > 0)
+                    Console.WriteLine("degradation: " + string.Join(", ", degradation.Select(d => d.IsCurrent
+                        ? string.Create(CultureInfo.InvariantCulture, $"{d} ({d.Magnitude * c.NominalCapacityAh * 1e6:0.###} µA)")
+                        : d.ToString())) + " — charge counting will drift from the cell's true c_Li");
                 // the output state is printed as it changes, so a rehearsal shows whether the driver got the output off
                 sim.Smu.OutputChanged += (_, text) => Console.WriteLine($"{DateTime.Now:HH:mm:ss} SMU {text}");
                 await using var schedule = linkFault is { } lf2

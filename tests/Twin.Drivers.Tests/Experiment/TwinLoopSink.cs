@@ -32,6 +32,12 @@ internal sealed class TwinLoopSink : IRunnerSink
     /// <summary>Stop feeding the runner after this many samples (the twin "dies").</summary>
     public long FeedUntilSeq { get; set; } = long.MaxValue;
 
+    /// <summary>The twin answers this many samples late (its state for sample n reaches the runner with sample n + lag),
+    /// as a twin behind a bus does.</summary>
+    public int FeedbackLag { get; init; }
+
+    private readonly Queue<TwinFeedback> _late = new();
+
     /// <summary>The clock <see cref="LastFedAt"/> is read from (the runner's, so the two agree).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
@@ -57,7 +63,8 @@ internal sealed class TwinLoopSink : IRunnerSink
             TwinCLi.Enqueue((s.Seq, o.CLi));
             if (s.Seq <= FeedUntilSeq)
             {
-                Runner?.OnTwinState(new TwinFeedback(o.CLi, s.TimeUnixNs, o.Decision.Name(), null));
+                _late.Enqueue(new TwinFeedback(o.CLi, s.TimeUnixNs, o.Decision.Name(), null));
+                if (_late.Count > FeedbackLag) Runner?.OnTwinState(_late.Dequeue());
                 LastFedAt = Time.GetUtcNow();
             }
         }

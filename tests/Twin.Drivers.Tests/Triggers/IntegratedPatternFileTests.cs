@@ -32,7 +32,7 @@ public sealed class IntegratedPatternFileTests
         Assert.Equal(10, p.Header.ExposureS);
         Assert.Equal(1_700_000_000_000_000_000, p.Header.StartUnixNs);
         Assert.Equal(1_700_000_010_000_000_000, p.Header.EndUnixNs);
-        Assert.Equal(0.62, p.Header.CLiMid);
+        Assert.Equal("0.62", p.Header.Keys["c_li_mid"]); // kept as header text only: a file does not give c_Li
         Assert.Equal(60, p.Header.EnergyKeV);
         Assert.Equal(12.398419843320026 / 60, p.Header.WavelengthA!.Value, 12);
         Assert.Null(p.Sigma);

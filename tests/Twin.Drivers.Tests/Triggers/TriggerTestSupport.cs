@@ -32,7 +32,7 @@ internal sealed class SimulatedBoxRig : IAsyncDisposable
     {
         Clock = new SimClock(speed, time: time);
         Bench = new CellBench(new ResistiveLoad(cathodeCLi: cLi), Clock);
-        Diffractometer = new SimulatedDiffractometer(Bench, new LatticeModel(MaterialCatalog.Default.Get("NMC811")), Folder.Path);
+        Diffractometer = new SimulatedDiffractometer(Bench, new SimulatorLattice(MaterialCatalog.Default.Get("NMC811")), Folder.Path);
         Box = new TriggerBoxSimulator(Diffractometer);
         Server = new LineServer(Box).Start();
     }

@@ -48,7 +48,7 @@ public sealed class WatchedFolderTriggerTests
         Assert.Equal(400, w.LastPattern!.Intensity.Count);
         Assert.Equal(new Uri(dir.File("p1.xy")).AbsoluteUri, record.Uri);
         Assert.Equal(0.20664, record.WavelengthA!.Value, 9);
-        Assert.Equal(0.62, record.CLiMid);
+        Assert.Null(record.CLiMid); // the file's "c_li_mid: 0.62" line is not an answer the driver takes
         Assert.Equal(1_700_000_000_000_000_000, record.StartUnixNs);
         Assert.Equal(10, record.ExposureS);
     }
