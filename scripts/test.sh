@@ -13,7 +13,7 @@ status=0
 # them side by side starves the time-sensitive ones.
 dotnet build Twin.sln -c Release --nologo -v quiet -clp:ErrorsOnly 2>&1 | tee "$log" || status=$?
 if [ "$status" -eq 0 ]; then
-  dotnet test Twin.sln -c Release --nologo --no-build -m:1 2>&1 | tee -a "$log" || status=$?
+  dotnet test Twin.sln -c Release --nologo --no-build -m:1 --blame-hang-timeout 15m --blame-hang-dump-type none 2>&1 | tee -a "$log" || status=$?
 fi
 # One closing line over all test assemblies: "N passed, N failed".
 awk '/^(Passed|Failed)! +- +Failed:/ { gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1) } }
