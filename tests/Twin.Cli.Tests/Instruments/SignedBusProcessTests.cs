@@ -55,7 +55,7 @@ public sealed partial class SignedBusProcessTests(ITestOutputHelper output)
             {
                 await rogue.PublishAsync(Rig.FakeState(), CancellationToken.None);
                 fakes++;
-                await Task.Delay(5, CancellationToken.None);
+                await Task.Delay(5, CancellationToken.None); // stimulus: a rogue client repeating its fake state about 200 times a second
             }
         });
         // ... a genuine, signed state captured earlier, replayed
