@@ -13,9 +13,12 @@ MATERIALS = [
     ("NMC811", "LiNi0.8Mn0.1Co0.1O2", ["NCM811"], 2.8727, 14.2127, 1.9708, 97.28),
     ("LNO", "LiNiO2", ["LiNiO2"], 2.8747, 14.1775, 1.9719, 97.63),
 ]
-# NCM811 collapse magnitudes: modelling assumptions (docs/model.md §2). They were attributed to Kondrakov et al.,
-# J. Phys. Chem. C 121 (2017) 3286, and could not be verified against it; the source texts below still name it.
+# NCM811 collapse magnitudes: modelling assumptions (docs/model.md §2), not found in any paper the repository
+# ships and not verified against a published one.
 C_MAX_811, C_END_811, DV_811 = 14.467, 14.030, 0.051
+# Knot precision = precision of the anchors: a to 0.0001 Å (Table 1); c to 0.001 Å (the collapse magnitudes
+# above carry three decimals), except the Table 1 knot at c_Li = 1, kept to its 0.0001 Å.
+A_DIGITS, C_DIGITS = 4, 3
 A0_811, C0_811 = 2.8727, 14.2127
 A_PLATEAU_811 = A0_811 * math.sqrt((1 - DV_811) * C0_811 / C_END_811)  # V = (sqrt3/2) a^2 c
 REL_A_PLATEAU = A_PLATEAU_811 / A0_811 - 1
@@ -68,18 +71,22 @@ out = {
     "sources": {
         "T1": "Jousseaume et al., Energy Environ. Sci. 2024, 17, 2753, Table 1 (pristine, Rietveld).",
         "M": "Molar mass from the formula with IUPAC 2021 standard atomic weights.",
-        "PLATEAU": "d_TM plateau from c_Li = 0.32 down (Jousseaume 2024, sec. 3.4, Fig. 5); level = pristine a x "
-                   f"{1 + REL_A_PLATEAU:.5f}, the NCM811 a at 4.3 V derived from Kondrakov et al., J. Phys. Chem. C 121 "
-                   "(2017) 3286 (unit-cell volume -5.1 %, c = 14.030 Å, V = (sqrt3/2) a^2 c).",
+        "PLATEAU": "d_TM plateau from c_Li = 0.32 down (Jousseaume 2024, sec. 3.4, Fig. 5B). Level = pristine a x "
+                   f"{1 + REL_A_PLATEAU:.4f}: modelling assumption, from an assumed NCM811 unit-cell volume change of "
+                   "-5.1 % at c = 14.030 Å (V = (sqrt3/2) a^2 c), a number not found in any shipped paper (Liu, Roters "
+                   "& Raabe quote 7.8 % dilatation for NMC811: the collapse may be too small). Rounded to 0.0001 Å "
+                   "(Table 1's precision).",
         "SHAPE_A": "Reduced shape, docs/model.md eq. (L1): da/dc_Li proportional to u^2 exp(-u/0.15), u = c_Li - 0.32, "
                    "which puts the largest |d(d_TM)/dc_Li| at c_Li = 0.62 (Jousseaume 2024, sec. 3.4, Fig. S13B) and "
-                   "joins Table 1 at c_Li = 1 to the plateau.",
-        "CMAX": "Maximum of d_IL = c/3 at c_Li = 0.40 (Jousseaume 2024, sec. 3.4, Fig. 5B); magnitude 14.467 Å for "
-                "NCM811 (Kondrakov 2017), other materials scaled by their Table 1 c (same relative change).",
-        "CEND": "c = 14.030 Å for NCM811 at the end of a 4.3 V charge (Kondrakov 2017), placed at c_Li = 0.20 "
-                "(modelling assumption); other materials scaled by their Table 1 c.",
+                   "joins Table 1 at c_Li = 1 to the plateau. Rounded to 0.0001 Å (Table 1's precision).",
+        "CMAX": "Maximum of d_IL = c/3 at c_Li = 0.40 (Jousseaume 2024, sec. 3.4, Fig. 5B). Magnitude 14.467 Å for "
+                "NCM811: modelling assumption, not found in any shipped paper; other materials scaled by their "
+                "Table 1 c (same relative change).",
+        "CEND": "c = 14.030 Å for NCM811 at c_Li = 0.20: modelling assumption (value and placement), not found in any "
+                "shipped paper; other materials scaled by their Table 1 c.",
         "SHAPE_C": "Reduced shape, docs/model.md eq. (L2): rise as 1 - ((c_Li-0.4)/0.6)^1.5 from Table 1 to the "
-                   "maximum at 0.40, quadratic collapse to the 0.20 knot.",
+                   "maximum at 0.40, quadratic collapse to the 0.20 knot. Rounded to 0.001 Å (the precision of the "
+                   "assumed magnitudes it joins).",
     },
     "materials": [],
 }
@@ -88,8 +95,8 @@ for name, formula, aliases, a0, c0, dtmo, m in MATERIALS:
     for c in GRID:
         knots.append({
             "c_li": c,
-            "a_A": round(a0 * (1 + REL_A_PLATEAU * shape_a(c)), 5),
-            "c_A": round(c0 * (1 + rel_c(c)), 5),
+            "a_A": a0 if c == 1.0 else round(a0 * (1 + REL_A_PLATEAU * shape_a(c)), A_DIGITS),
+            "c_A": c0 if c == 1.0 else round(c0 * (1 + rel_c(c)), C_DIGITS),
             "a_source": src_a(c),
             "c_source": src_c(c),
         })

@@ -102,7 +102,10 @@ public class CliCommandTests
         r = TwinProcess.Run("materials", "NMC811");
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("14.4670", r.Out);
-        Assert.Contains("Kondrakov", r.Out);
+        Assert.Contains("modelling assumption", r.Out);
+        Assert.DoesNotContain("Kondrakov", r.Out);
+        // Knots carry the precision of their anchors: no 10⁻⁵ Å digits.
+        Assert.Contains("14.4400", r.Out);
         r = TwinProcess.Run("materials", "NMC999");
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("expected one of NMC622, NMC811, LNO", r.Err);
@@ -126,6 +129,19 @@ public class CliCommandTests
             Assert.True(r.ExitCode == 0, r.Err + r.Out);
             Assert.Contains("c_crit", r.Out);
             Assert.Contains("--lambda 0.07", r.Out);
+
+            r = TwinProcess.Run("calibrate", "strain", table, "--weighting", "relative");
+            Assert.True(r.ExitCode == 0, r.Err + r.Out);
+            Assert.Contains("relative weighting", r.Out);
+            Assert.Contains("--lambda 0.07", r.Out);
+
+            string flat = Path.Combine(dir, "flat.csv");
+            File.WriteAllLines(flat, ["c_li,eps", "0.25,5e-4", "0.35,5e-4", "0.5,5e-4", "0.6,5e-4", "0.7,5e-4"]);
+            r = TwinProcess.Run("calibrate", "strain", flat);
+            Assert.Equal(2, r.ExitCode);
+            Assert.Contains("flat.csv", r.Err);
+            Assert.Contains("flat table", r.Err);
+            Assert.DoesNotContain("0.0000", r.Out);
 
             File.AppendAllLines(table, ["0.15,0,abc"]);
             r = TwinProcess.Run("calibrate", "strain", table);

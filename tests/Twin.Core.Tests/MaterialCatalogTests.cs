@@ -41,6 +41,30 @@ public class MaterialCatalogTests
     }
 
     [Fact]
+    public void Knots_carry_the_precision_of_their_anchors()
+    {
+        // a: Table 1's 0.0001 Å; c: 0.001 Å of the assumed collapse magnitudes, Table 1's 0.0001 Å at c_Li = 1.
+        static bool Within(double v, int digits) => Math.Abs(v - Math.Round(v, digits)) < 1e-9;
+        foreach (var m in MaterialCatalog.Default.Materials)
+        {
+            foreach (var k in m.Knots)
+            {
+                Assert.True(Within(k.AA, 4), $"{m.Name} a({k.CLi}) = {k.AA}");
+                Assert.True(Within(k.CA, k.CLi == 1.0 ? 4 : 3), $"{m.Name} c({k.CLi}) = {k.CA}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Unverified_magnitudes_are_labelled_as_modelling_assumptions()
+    {
+        var knot = MaterialCatalog.Default.Get("NMC811").Knots.Single(k => k.CLi == 0.40);
+        Assert.Equal(14.467, knot.CA);
+        Assert.Contains("modelling assumption", knot.CSource);
+        Assert.DoesNotContain("Kondrakov", knot.CSource);
+    }
+
+    [Fact]
     public void Q_li_from_active_mass()
     {
         // 10 mg of NMC811 at 275.5 mAh/g per unit c_Li = 2.755 mAh.

@@ -66,4 +66,62 @@ public class StrainTests
         Assert.Contains("exponential branch", e.Message);
         Assert.Throws<ArgumentException>(() => StrainCalibration.Fit([0.3, 0.5, 0.7, double.NaN], [1, 1, 1, 1]));
     }
+
+    [Fact]
+    public void Calibration_refuses_a_flat_table_with_the_reason()
+    {
+        // Both sides of 0.45 are sampled, but ε never grows: λ and c_crit cannot be determined.
+        var e = Assert.Throws<ArgumentException>(() => StrainCalibration.Fit([0.25, 0.35, 0.5, 0.6, 0.7, 0.8], [5e-4, 5e-4, 5e-4, 5e-4, 5e-4, 5e-4]));
+        Assert.Contains("flat", e.Message);
+    }
+
+    [Fact]
+    public void Calibration_refuses_repeated_rows_that_add_no_information()
+    {
+        // Six rows but only three distinct c_Li: the curve passes through them exactly and the errors would be 0.
+        var e = Assert.Throws<ArgumentException>(() =>
+            StrainCalibration.Fit([0.3, 0.6, 0.8, 0.3, 0.6, 0.8], [2e-3, 5e-4, 5e-4, 2e-3, 5e-4, 5e-4]));
+        Assert.Contains("3 distinct c_Li", e.Message);
+    }
+
+    [Fact]
+    public void Calibration_refuses_a_table_with_one_point_on_the_exponential_branch()
+    {
+        // One point below the plateau: any (λ, c_crit) pair through it fits, so the table does not determine them.
+        var e = Assert.Throws<ArgumentException>(() =>
+            StrainCalibration.Fit([0.30, 0.50, 0.60, 0.70, 0.80], [2e-3, 5e-4, 5.1e-4, 4.9e-4, 5e-4]));
+        Assert.Matches("bound|distinct c_Li below|singular|undetermined", e.Message);
+    }
+
+    [Fact]
+    public void Relative_weighting_determines_the_plateau_from_the_plateau()
+    {
+        // Multiplicative scatter (10 %), as for a refined strain whose error scales with its size.
+        var truth = new AnisotropicStrainCurve(8e-4, 0.06, 0.42);
+        var rng = new Random(11);
+        var c = new List<double>();
+        var e = new List<double>();
+        for (double x = 0.95; x >= 0.18; x -= 0.02)
+        {
+            c.Add(x);
+            e.Add(truth.Evaluate(x) * (1 + 0.1 * (rng.NextDouble() * 2 - 1)));
+        }
+        var abs = StrainCalibration.Fit(c, e);
+        var rel = StrainCalibration.Fit(c, e, StrainWeighting.Relative);
+        Assert.Equal(StrainWeighting.Relative, rel.Weighting);
+        Assert.True(Math.Abs(rel.Curve.Eps0 - truth.Eps0) < 3 * rel.Eps0StdErr, $"ε0 {rel.Curve.Eps0} ± {rel.Eps0StdErr}");
+        Assert.True(Math.Abs(rel.Curve.Lambda - truth.Lambda) < 3 * rel.LambdaStdErr, $"λ {rel.Curve.Lambda} ± {rel.LambdaStdErr}");
+        // Under absolute weighting the deep points' large absolute scatter swamps the plateau.
+        Assert.True(rel.Eps0StdErr < abs.Eps0StdErr / 2, $"ε0 error: relative {rel.Eps0StdErr}, absolute {abs.Eps0StdErr}");
+        Assert.InRange(rel.RmsRelativeResidual, 0.03, 0.08);
+    }
+
+    [Fact]
+    public void Relative_weighting_needs_positive_strain()
+    {
+        var e = Assert.Throws<ArgumentException>(() =>
+            StrainCalibration.Fit([0.25, 0.35, 0.5, 0.6, 0.7], [3e-3, 1e-3, 0, 5e-4, 5e-4], StrainWeighting.Relative));
+        Assert.Contains("point 3", e.Message);
+        Assert.Contains("ε > 0", e.Message);
+    }
 }

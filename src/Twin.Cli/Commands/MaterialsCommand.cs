@@ -62,7 +62,7 @@ internal static class MaterialsCommand
         foreach (var k in m.Knots)
         {
             var s = model.Evaluate(k.CLi);
-            t.AddRow(F(k.CLi, 2), F(k.AA, 5), F(k.CA, 5), F(s.DIlA, 5), F(s.VolumeA3, 3), (s.RelativeVolume * 100).ToString("+0.00;-0.00", CultureInfo.InvariantCulture) + " %",
+            t.AddRow(F(k.CLi, 2), F(k.AA, 4), F(k.CA, 4), F(s.DIlA, 4), F(s.VolumeA3, 3), (s.RelativeVolume * 100).ToString("+0.00;-0.00", CultureInfo.InvariantCulture) + " %",
                 $"[[{Id(k.ASource)}]]", $"[[{Id(k.CSource)}]]");
         }
         AnsiConsole.Write(t);

@@ -8,6 +8,8 @@ namespace Twin.Core.Strain;
 /// <param name="RmsResidual">Root-mean-square residual of ε (same units as ε).</param>
 /// <param name="Points">Number of points fitted.</param>
 /// <param name="PointsBelowCrit">Number of points with c_Li below the fitted c_crit (the exponential branch).</param>
+/// <param name="Weighting">The weighting the fit used.</param>
+/// <param name="RmsRelativeResidual">Root-mean-square of (ε_i − f(c_i))/ε_i (dimensionless); NaN when an ε_i is 0.</param>
 public sealed record StrainFit(
     AnisotropicStrainCurve Curve,
     double Eps0StdErr,
@@ -15,4 +17,6 @@ public sealed record StrainFit(
     double CCritStdErr,
     double RmsResidual,
     int Points,
-    int PointsBelowCrit);
+    int PointsBelowCrit,
+    StrainWeighting Weighting = StrainWeighting.Absolute,
+    double RmsRelativeResidual = double.NaN);
