@@ -17,8 +17,18 @@ public sealed record TwinStatePayload
     [JsonPropertyName("time_unix_ns")] public long TimeUnixNs { get; init; }
     /// <summary>Sequence number of the last sample applied.</summary>
     [JsonPropertyName("seq")] public long Seq { get; init; }
-    /// <summary>Cathode lithium content.</summary>
+    /// <summary>Cathode lithium content: the estimator's c_Li (counting corrected by measurements).</summary>
     [JsonPropertyName("c_li")] public double CLi { get; init; }
+    /// <summary>Standard deviation σ of <see cref="CLi"/>; absent in payloads of versions before the estimator.</summary>
+    [JsonPropertyName("c_li_sigma")] public double? CLiSigma { get; init; }
+    /// <summary>c_Li from charge counting alone (c_Li0 − Q/Q_Li with the configured values).</summary>
+    [JsonPropertyName("c_li_counted")] public double? CLiCounted { get; init; }
+    /// <summary>Lower confidence bound c_Li − k·σ (k = the cell's estimator setting, default 2).</summary>
+    [JsonPropertyName("c_li_low")] public double? CLiLow { get; init; }
+    /// <summary>True when c_Li lies outside [0, 1] by more than the estimator's out-of-range σ (default 3σ).</summary>
+    [JsonPropertyName("c_li_out_of_range")] public bool CLiOutOfRange { get; init; }
+    /// <summary>True when c_Li lies outside the lattice model's knots, so a, c and the strains are the model's end values.</summary>
+    [JsonPropertyName("lattice_extrapolated")] public bool LatticeExtrapolated { get; init; }
     /// <summary>Net charge since the start, A·h, positive on charge.</summary>
     [JsonPropertyName("charge_Ah")] public double ChargeAh { get; init; }
     /// <summary>Voltage of the last sample, V.</summary>
@@ -153,4 +163,28 @@ public sealed record PatternRecord
     [JsonPropertyName("a_sigma_A")] public double? ASigmaA { get; init; }
     /// <summary>Standard uncertainty of <see cref="CA"/>, Å; optional, only with c_A.</summary>
     [JsonPropertyName("c_sigma_A")] public double? CSigmaA { get; init; }
+
+    // Filled by the twin service in the record it stores (whatever a driver sends there is replaced).
+
+    /// <summary>Where the stored a_A/c_A come from: "record" (given in the payload) or "fit" (fitted here from the file
+    /// at <see cref="Uri"/>); null when no lattice was had. Filled by the twin service.</summary>
+    [JsonPropertyName("lattice_source")] public string? LatticeSource { get; init; }
+    /// <summary>c_Li from the measured lattice through the material's lattice model; null when not invertible. Filled by the twin service.</summary>
+    [JsonPropertyName("c_li_lattice")] public double? CLiLattice { get; init; }
+    /// <summary>Standard uncertainty of <see cref="CLiLattice"/> (fit and the model's systematic σ). Filled by the twin service.</summary>
+    [JsonPropertyName("c_li_lattice_sigma")] public double? CLiLatticeSigma { get; init; }
+    /// <summary>c_Li from charge counting alone at mid-exposure. Filled by the twin service.</summary>
+    [JsonPropertyName("c_li_counted")] public double? CLiCounted { get; init; }
+    /// <summary>The estimator's c_Li at the cell's last sample after the measurement was offered. Filled by the twin service.</summary>
+    [JsonPropertyName("c_li_estimate")] public double? CLiEstimate { get; init; }
+    /// <summary>σ of <see cref="CLiEstimate"/>. Filled by the twin service.</summary>
+    [JsonPropertyName("c_li_estimate_sigma")] public double? CLiEstimateSigma { get; init; }
+    /// <summary>(measured − predicted c_Li) / innovation σ, when the measurement was placed. Filled by the twin service.</summary>
+    [JsonPropertyName("innovation_sigmas")] public double? InnovationSigmas { get; init; }
+    /// <summary>How far the pattern got: "applied", "gated_inflated", "gated_rejected", "awaiting_samples", "too_old",
+    /// "diverged", "not_invertible", "no_lattice", "unreadable", or a fit failure ("no_peak", "wavelength_missing", …).
+    /// Filled by the twin service.</summary>
+    [JsonPropertyName("fit_status")] public string? FitStatus { get; init; }
+    /// <summary>One line saying why, with numbers (the fit, the inversion or the estimator's verdict). Filled by the twin service.</summary>
+    [JsonPropertyName("fit_reason")] public string? FitReason { get; init; }
 }

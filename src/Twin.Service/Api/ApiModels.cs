@@ -125,7 +125,17 @@ public sealed record CellDetail(
     [property: JsonPropertyName("alarm")] AlarmPayload Alarm,
     [property: JsonPropertyName("cycle")] CycleMetrics Cycle,
     [property: JsonPropertyName("sequence")] SequenceInfo Sequence,
-    [property: JsonPropertyName("rejected")] RejectionInfo Rejected);
+    [property: JsonPropertyName("rejected")] RejectionInfo Rejected)
+{
+    /// <summary>Most recent pattern records shown in <see cref="Patterns"/>.</summary>
+    public const int PatternsShown = 20;
+
+    /// <summary>The c_Li estimator: estimate, σ, bound, counted c_Li, estimated Q_Li, c_Li0 and current offset with σ.</summary>
+    [JsonPropertyName("estimator")] public Twin.Service.Estimation.EstimatorSnapshot? Estimator { get; init; }
+
+    /// <summary>The most recent pattern records as stored (measured lattice, c_Li from it, counted, estimate, status), oldest first.</summary>
+    [JsonPropertyName("patterns")] public IReadOnlyList<PatternRecord> Patterns { get; init; } = [];
+}
 
 /// <summary>One point of <c>GET /api/cells/{id}/history</c>.</summary>
 /// <param name="TimeUnixNs">Sample time, ns since the Unix epoch.</param>
@@ -135,12 +145,16 @@ public sealed record CellDetail(
 /// <param name="Zone">Zone name.</param>
 /// <param name="DIlA">d_IL, Å.</param>
 /// <param name="DTmA">d_TM, Å.</param>
-public sealed record HistoryPointInfo(long TimeUnixNs, double CLi, double VoltageV, double CurrentA, string Zone, double DIlA, double DTmA)
+/// <param name="CLiSigma">σ of c_Li.</param>
+/// <param name="CLiCounted">c_Li from charge counting alone (null when not known).</param>
+public sealed record HistoryPointInfo(long TimeUnixNs, double CLi, double VoltageV, double CurrentA, string Zone, double DIlA, double DTmA,
+    double CLiSigma = 0, double? CLiCounted = null)
 {
     /// <summary>From a history point (the zone as its wire name).</summary>
     /// <param name="p">The point.</param>
     /// <returns>The API form.</returns>
-    public static HistoryPointInfo From(HistoryPoint p) => new(p.TimeUnixNs, p.CLi, p.VoltageV, p.CurrentA, p.Zone.Name(), p.DIlA, p.DTmA);
+    public static HistoryPointInfo From(HistoryPoint p) => new(p.TimeUnixNs, p.CLi, p.VoltageV, p.CurrentA, p.Zone.Name(), p.DIlA, p.DTmA,
+        p.CLiSigma, double.IsFinite(p.CLiCounted) ? p.CLiCounted : null);
 }
 
 /// <summary><c>GET /api/cells/{id}/history</c>: recent outputs, cycle metrics and transitions.</summary>

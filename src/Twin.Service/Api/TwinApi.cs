@@ -49,7 +49,8 @@ public static class TwinApi
                 ingest.AlarmOf(s), s.OpenCycle,
                 new SequenceInfo(s.LastSeq, s.LastTimeUnixNs, q.Accepted, q.Duplicates, q.Gaps, q.Missing, q.Sessions, q.Resumed, r.SamplesTotal),
                 new RejectionInfo(r.MessagesTotal, r.SamplesTotal, Named(r.Messages), Named(r.Samples),
-                    r.Last is { } l ? new LastRejection(l.TimeUnixNs, l.Reason.Name(), l.Detail) : null));
+                    r.Last is { } l ? new LastRejection(l.TimeUnixNs, l.Reason.Name(), l.Detail) : null))
+            { Estimator = s.Estimator, Patterns = [.. s.Patterns.TakeLast(CellDetail.PatternsShown)] };
             return Results.Json(detail, json.CellDetail);
         });
         app.MapGet("/api/cells/{id}/history", (string id, long? since_unix_ns) =>

@@ -4,6 +4,7 @@ using Twin.Core.Safety;
 using Twin.Core.Samples;
 using Twin.Messaging.Contracts;
 using Twin.Service.Config;
+using Twin.Service.Estimation;
 using Twin.Service.State;
 
 namespace Twin.Service.Ingest;
@@ -41,6 +42,9 @@ public sealed class CellRuntime
     private (CellTwin? Twin, int Count, int Last) _closedKey;
     private CellSnapshot _snapshot = null!;
     private long _version;
+    private readonly PatternObservations _observations;
+    private readonly RestVoltageChannel? _rest;
+    private bool _outOfRange;
 
     /// <summary>Creates the runtime, resuming from <paramref name="saved"/> when given.</summary>
     /// <param name="cell">The cell.</param>
@@ -52,6 +56,8 @@ public sealed class CellRuntime
         Cell = cell;
         _history = new RecentHistory(historyCapacity);
         _rejections = new RejectionLedger(FromRecord(saved?.Rejected));
+        _observations = new PatternObservations(new Twin.Core.Lattice.LatticeModel(cell.Config.Material));
+        _rest = RestVoltageChannel.For(cell);
         Restore(saved);
         Resumed = saved is not null;
         Publish(Twin.CurrentCycle.Clone());
@@ -97,6 +103,13 @@ public sealed class CellRuntime
     /// <summary>The most recent pattern records of <see cref="Snapshot"/>, oldest first.</summary>
     public IReadOnlyList<PatternRecord> Patterns => Snapshot.Patterns;
 
+    /// <summary>The cell's diffraction patterns as c_Li measurements (fitter, inversion, pending records); under the lock
+    /// except <see cref="PatternObservations.Fitter"/>.</summary>
+    public PatternObservations Observations => _observations;
+
+    /// <summary>The cell's rest voltages as c_Li measurements, or null when its counter electrode is not set.</summary>
+    public RestVoltageChannel? RestVoltage => _rest;
+
     /// <summary>Rate limit of this cell's log lines about its source sessions and gaps (under the lock).</summary>
     public LogThrottle LogLimit { get; } = new(RejectionLedger.LogInterval);
 
@@ -117,6 +130,8 @@ public sealed class CellRuntime
         List<ZoneTransition>? transitions = null;
         List<SampleRejection>? rejections = null;
         List<string>? sessions = null;
+        List<RestRecord>? rests = null;
+        List<CLiRangeEvent>? ranges = null;
         int duplicates = 0;
         var before = _sequence.Counts;
         for (int i = 0; i < samples.Count; i++)
@@ -141,7 +156,14 @@ public sealed class CellRuntime
             _sequence.Record(d, s.Seq, s.TimeUnixNs);
             if (d.Detail is not null) (sessions ??= []).Add(d.Detail);
             var (counter, segment) = _counters.Map(s, d.Verdict);
-            var o = Twin.Update(new CyclerSample(s.TimeUnixNs / 1e9, s.VoltageV, s.CurrentA, counter, segment, s.Step, s.Cycle, s.Kind, s.TemperatureC));
+            var cs = new CyclerSample(s.TimeUnixNs / 1e9, s.VoltageV, s.CurrentA, counter, segment, s.Step, s.Cycle, s.Kind, s.TemperatureC);
+            var o = Twin.Update(cs);
+            if (_rest?.Add(cs, Twin) is { } rest) (rests ??= []).Add(rest);
+            if (o.CLiOutOfRange != _outOfRange)
+            {
+                _outOfRange = o.CLiOutOfRange;
+                (ranges ??= []).Add(new CLiRangeEvent(s.TimeUnixNs, o.CLi, o.CLiSigma, _outOfRange));
+            }
             long storeNs = Math.Max(s.TimeUnixNs, LastTimeUnixNs + 1);
             LastTimeUnixNs = storeNs;
             applied.Add(new IngestedSample(s, o, storeNs));
@@ -155,6 +177,7 @@ public sealed class CellRuntime
             }
         }
         if (applied.Count > 0) _state = State(applied[^1]);
+        var updates = applied.Count > 0 ? _observations.OfferPending(Twin, t => CountedAt(t, applied)) : [];
         if (applied.Count > 0 || rejections is not null) CheckpointPending = true;
         var after = _sequence.Counts;
         return new IngestBatch(Cell, instrument, applied, (IReadOnlyList<ZoneTransition>?)transitions ?? [])
@@ -164,6 +187,9 @@ public sealed class CellRuntime
             SessionChanges = (IReadOnlyList<string>?)sessions ?? [],
             GapsSeen = (after.Gaps - before.Gaps, after.Missing - before.Missing),
             State = applied.Count > 0 ? _state : null,
+            PatternUpdates = updates,
+            Rests = (IReadOnlyList<RestRecord>?)rests ?? [],
+            RangeEvents = (IReadOnlyList<CLiRangeEvent>?)ranges ?? [],
         };
     }
 
@@ -194,6 +220,7 @@ public sealed class CellRuntime
     public void Commit(IngestBatch? batch, CellStateRecord durable)
     {
         if (batch is not null) foreach (var s in batch.Samples) _history.Add(s.Sample.TimeUnixNs, s.Output);
+        if (batch is not null) foreach (var p in batch.PatternUpdates) KeepPattern(p);
         _durable = durable;
         CheckpointPending = false;
         Publish(durable.Checkpoint.Cycles[^1]);
@@ -222,8 +249,53 @@ public sealed class CellRuntime
     /// <param name="p">The record, with c_Li at mid-exposure filled in.</param>
     public void RecordPattern(PatternRecord p)
     {
-        _patterns = [.. _patterns.Skip(Math.Max(0, _patterns.Length + 1 - RecentPatternCount)), p];
+        KeepPattern(p);
         Publish(Twin.CurrentCycle.Clone());
+    }
+
+    /// <summary>
+    /// Offers a pattern record's lattice to the estimator (<see cref="PatternObservations.Offer"/>): the twin may change
+    /// and the record may wait for its samples, so the caller stores the returned record, then saves a
+    /// <see cref="Checkpoint"/> and commits it (or <see cref="Rollback"/>s when the store refuses).
+    /// </summary>
+    /// <param name="p">The validated record with c_li_mid filled in.</param>
+    /// <param name="lattice">Its lattice, resolved outside the lock.</param>
+    /// <param name="dropped">A waiting record dropped to make room, or null.</param>
+    /// <returns>The record to store.</returns>
+    public PatternRecord ObservePattern(PatternRecord p, PatternLattice lattice, out PatternRecord? dropped)
+    {
+        var r = _observations.Offer(p, lattice, Twin, CountedAt(PatternObservations.Mid(p), null), out dropped);
+        CheckpointPending = true;
+        return r;
+    }
+
+    private void KeepPattern(PatternRecord p)
+    {
+        int at = Array.FindLastIndex(_patterns, q => q.PatternId == p.PatternId);
+        if (at >= 0)
+        {
+            _patterns = [.. _patterns];
+            _patterns[at] = p;
+            return;
+        }
+        _patterns = [.. _patterns.Skip(Math.Max(0, _patterns.Length + 1 - RecentPatternCount)), p];
+    }
+
+    /// <summary>Counted c_Li at a time, interpolated over the committed history and the batch being applied; the
+    /// present counted value at or after the last sample; NaN before the oldest point kept.</summary>
+    private double CountedAt(long timeUnixNs, IReadOnlyList<IngestedSample>? batch)
+    {
+        var points = _history.Snapshot().Select(h => (h.TimeUnixNs, h.CLiCounted))
+            .Concat(batch?.Select(b => (b.Sample.TimeUnixNs, b.Output.CLiCounted)) ?? []).ToList();
+        if (points.Count == 0 || timeUnixNs >= points[^1].TimeUnixNs) return Twin.Estimator.CountedCLi;
+        for (int i = points.Count - 1; i > 0; i--)
+        {
+            var (t0, c0) = points[i - 1];
+            var (t1, c1) = points[i];
+            if (t0 <= timeUnixNs && timeUnixNs <= t1)
+                return t1 == t0 ? c1 : c0 + (c1 - c0) * (timeUnixNs - t0) / (double)(t1 - t0);
+        }
+        return double.NaN;
     }
 
     /// <summary>
@@ -266,6 +338,8 @@ public sealed class CellRuntime
             CleanStop = cleanStop,
             Rejected = r.Messages.Count + r.Samples.Count == 0 ? null : new RejectedRecord(
                 r.Messages.ToDictionary(kv => kv.Key.Name(), kv => kv.Value), r.Samples.ToDictionary(kv => kv.Key.Name(), kv => kv.Value)),
+            PendingPatterns = _observations.Pending.Count == 0 ? null : [.. _observations.Pending],
+            PatternIds = [.. _observations.Ids],
         };
     }
 
@@ -281,6 +355,9 @@ public sealed class CellRuntime
             _ => new SequenceTracker(new SequenceState(saved.LastSeq is long l ? new SourcePosition(l, saved.LastTimeUnixNs) : null, null)),
         };
         _counters = new CounterContinuity(Cell.Config.QLiAh, Twin.Checkpoint(1).Estimator, saved?.Counters, LastTimeUnixNs);
+        _observations.Restore(saved?.PendingPatterns, saved?.PatternIds);
+        _rest?.Reset();
+        _outOfRange = false;
     }
 
     private void Publish(CycleMetrics openCycle)
@@ -293,7 +370,8 @@ public sealed class CellRuntime
             _closedKey = key;
         }
         var snapshot = new CellSnapshot(Cell, _state, Twin.Zone, Twin.CLi, _decision, Twin.RecommendedCutoffV, LastTimeUnixNs, _sequence.LastSeq,
-            _sequence.Counts, _rejections.Counts, openCycle, _closedCycles, _transitions, _transitionsTotal, _patterns, ++_version);
+            _sequence.Counts, _rejections.Counts, openCycle, _closedCycles, _transitions, _transitionsTotal, _patterns, ++_version)
+        { Estimator = EstimatorSnapshot.Of(Twin.Estimator, _observations.Pending.Count) };
         Volatile.Write(ref _snapshot, snapshot);
     }
 
@@ -337,6 +415,11 @@ public sealed class CellRuntime
             CycleMinCLi = double.IsFinite(cycle.MinCLi) ? cycle.MinCLi : o.CLi,
             CycleTimeBelowCriticalS = cycle.TimeBelowCriticalS,
             CycleStrainDoseS = cycle.StrainDoseS,
+            CLiSigma = o.CLiSigma,
+            CLiCounted = double.IsFinite(o.CLiCounted) ? o.CLiCounted : null,
+            CLiLow = double.IsFinite(o.CLiLowerBound) ? o.CLiLowerBound : null,
+            CLiOutOfRange = o.CLiOutOfRange,
+            LatticeExtrapolated = o.LatticeExtrapolated,
         };
     }
 }

@@ -53,6 +53,9 @@ public sealed record CellSnapshot(
     /// <summary>"site/cell".</summary>
     public string Key => Cell.Site + "/" + Cell.Config.CellId;
 
+    /// <summary>The c_Li estimator's numbers at this snapshot.</summary>
+    public Twin.Service.Estimation.EstimatorSnapshot? Estimator { get; init; }
+
     /// <summary>The latest pattern record, or null.</summary>
     public PatternRecord? LastPattern => Patterns.Count == 0 ? null : Patterns[^1];
 

@@ -33,6 +33,15 @@ public sealed record IngestBatch(ExperimentCell Cell, string? Instrument, IReadO
 
     /// <summary>The state payload after the last applied sample, or null when none applied.</summary>
     public TwinStatePayload? State { get; init; }
+
+    /// <summary>Pattern records that waited for these samples and were offered to the estimator now (stored again with their outcome).</summary>
+    public IReadOnlyList<PatternRecord> PatternUpdates { get; init; } = [];
+
+    /// <summary>Rests these samples ended (at least one slope window long) and what their voltages gave.</summary>
+    public IReadOnlyList<Twin.Service.Estimation.RestRecord> Rests { get; init; } = [];
+
+    /// <summary>Times c_Li left [0, 1] (beyond the estimator's out-of-range σ) or came back.</summary>
+    public IReadOnlyList<Twin.Service.Estimation.CLiRangeEvent> RangeEvents { get; init; } = [];
 }
 
 /// <summary>What became of one telemetry message: how many of its samples are stored (durably, with the cell's

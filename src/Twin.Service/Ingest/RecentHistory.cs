@@ -11,7 +11,10 @@ namespace Twin.Service.Ingest;
 /// <param name="Zone">Zone.</param>
 /// <param name="DIlA">d_IL, Å.</param>
 /// <param name="DTmA">d_TM, Å.</param>
-public readonly record struct HistoryPoint(long TimeUnixNs, double CLi, double VoltageV, double CurrentA, Zone Zone, double DIlA, double DTmA);
+/// <param name="CLiSigma">σ of c_Li.</param>
+/// <param name="CLiCounted">c_Li from charge counting alone.</param>
+public readonly record struct HistoryPoint(long TimeUnixNs, double CLi, double VoltageV, double CurrentA, Zone Zone, double DIlA, double DTmA,
+    double CLiSigma = 0, double CLiCounted = double.NaN);
 
 /// <summary>A fixed-size ring of a cell's most recent twin outputs (the full history is in InfluxDB).</summary>
 public sealed class RecentHistory
@@ -35,7 +38,7 @@ public sealed class RecentHistory
     {
         lock (_ring)
         {
-            _ring[_count % _ring.Length] = new HistoryPoint(timeUnixNs, o.CLi, o.VoltageV, o.CurrentA, o.Zone, o.DIlA, o.DTmA);
+            _ring[_count % _ring.Length] = new HistoryPoint(timeUnixNs, o.CLi, o.VoltageV, o.CurrentA, o.Zone, o.DIlA, o.DTmA, o.CLiSigma, o.CLiCounted);
             _count++;
         }
     }

@@ -8,6 +8,7 @@ using Twin.Core.Cutoff;
 using Twin.Core.Safety;
 using Twin.Service.Alarms;
 using Twin.Service.Config;
+using Twin.Service.Estimation;
 using Twin.Service.Metrics;
 using Twin.Service.State;
 
@@ -72,6 +73,7 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
             var rt = new CellRuntime(c, checkpoints.Get(c.Site, c.Config.CellId));
             _cells[Key(c.Site, c.Config.CellId)] = rt;
             if (rt.Resumed) log.LogInformation("cell {Site}/{Cell} resumed at c_Li = {CLi:0.0000} after seq {Seq}", c.Site, c.Config.CellId, rt.Twin.CLi, rt.Snapshot.LastSeq);
+            if (rt.RestVoltage is { } rest) log.LogInformation("cell {Site}/{Cell}: {Rest}", c.Site, c.Config.CellId, rest.Describe());
         }
     }
 
@@ -129,6 +131,8 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
             {
                 var batch = rt.Apply(samples, null, NowNs());
                 rt.RejectionsToLog.Clear();
+                // The samples are in the store already; the patterns that waited for them are not.
+                foreach (var p in batch.PatternUpdates) await _store.StorePatternAsync(rt.Cell, p, cancellationToken).ConfigureAwait(false);
                 await SaveCheckpointAsync(rt, batch, failFast: false, cancellationToken).ConfigureAwait(false);
                 recovered += batch.Samples.Count;
                 _log.LogWarning("cell {Cell}: {Count} sample(s) up to seq {Seq} were stored before the crash but not in the cell's checkpoint; applied again from the store, not stored twice",
@@ -342,6 +346,7 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
                 throw;
             }
             await SaveCheckpointAsync(rt, batch, failFast, ct).ConfigureAwait(false);
+            ReportEstimation(rt, batch);
             // The samples are durable now. A broker that refuses the state or alarm (its ACL does not let the service
             // write them) would refuse a redelivery's too: said loudly, not retried (the message is complete).
             if (await RefusedByBrokerAsync(publishState, c).ConfigureAwait(false) is null) _metrics.State();
@@ -407,7 +412,23 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
             _log.LogWarning("cell {Cell}: {Missing} sample(s) missing in the sequence up to seq {Seq}{Count}", cell, batch.GapsSeen.Missing, batch.Samples[^1].Sample.Seq, Times(gaps));
     }
 
-    private static string Times(long n) => n > 1 ? $", {n} times since the last report" : "";
+    /// <summary>Logs what a stored batch did to the estimation: c_Li leaving or re-entering [0, 1], rests, waiting patterns applied.</summary>
+    private void ReportEstimation(CellRuntime rt, IngestBatch batch)
+    {
+        string cell = rt.Cell.Config.CellId;
+        foreach (var e in batch.RangeEvents)
+        {
+            if (e.Entered)
+                _log.LogWarning("cell {Cell}: c_Li = {CLi:0.0000} ± {Sigma:0.0000} lies outside [0, 1]: check c_li0, q_li_Ah and the current's sign, or correct c_Li", cell, e.CLi, e.Sigma);
+            else
+                _log.LogInformation("cell {Cell}: c_Li = {CLi:0.0000} ± {Sigma:0.0000} is back within [0, 1]", cell, e.CLi, e.Sigma);
+        }
+        foreach (var r in batch.Rests)
+            _log.LogInformation("cell {Cell}: {Rest}", cell, r.Reason);
+        foreach (var p in batch.PatternUpdates) LogPattern(rt, p);
+    }
+
+        private static string Times(long n) => n > 1 ? $", {n} times since the last report" : "";
 
     /// <summary>
     /// Stores a batch. From the bus it waits and retries while the store refuses it (spool full, disk error): the
@@ -474,6 +495,12 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Handles a pattern record: its lattice (the record's a_A/c_A, else the fitted file at its uri; read and fitted
+    /// before the cell's lock is taken) is inverted to c_Li and offered to the estimator under the lock; the record is
+    /// stored with what happened, then the checkpoint (new estimator state, waiting records, recent ids) — only then
+    /// is the message acknowledged. A redelivered record (its id among the recent ones) is neither applied nor stored again.
+    /// </summary>
     private async ValueTask OnPatternAsync(CellRuntime rt, BusMessage m, CancellationToken ct)
     {
         PatternRecord p;
@@ -487,21 +514,51 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
             _log.LogWarning("rejected pattern record: {Error}", e.Message);
             return;
         }
-        long mid = (p.StartUnixNs + p.EndUnixNs) / 2;
+        var lattice = PatternLattice.Resolve(p, rt.Observations.Fitter);
+        long mid = PatternObservations.Mid(p);
         await rt.Lock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
+            if (rt.Observations.Seen(p.PatternId))
+            {
+                _log.LogInformation("cell {Cell}: pattern {Pattern} was handled before (redelivery); not applied again", rt.Cell.Config.CellId, p.PatternId);
+                return;
+            }
+            // An earlier checkpoint that failed is saved first: a rollback below must not lose stored samples.
+            if (rt.CheckpointPending) await SaveCheckpointAsync(rt, null, failFast: false, ct).ConfigureAwait(false);
             if (p.CLiMid is null) p = p with { CLiMid = CLiAt(rt, mid) };
-            await _store.StorePatternAsync(rt.Cell, p, ct).ConfigureAwait(false);
+            var record = rt.ObservePattern(p, lattice, out var dropped);
+            try
+            {
+                await _store.StorePatternAsync(rt.Cell, record, ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                rt.Rollback(); // the estimator forgets the measurement; the message comes back and is offered anew
+                throw;
+            }
+            await SaveCheckpointAsync(rt, null, failFast: false, ct).ConfigureAwait(false);
             _metrics.Pattern();
-            rt.RecordPattern(p);
+            LogPattern(rt, record);
+            if (dropped is not null)
+                _log.LogWarning("cell {Cell}: pattern {Pattern} dropped: more than {Max} patterns wait for the samples of their mid-exposure",
+                    rt.Cell.Config.CellId, dropped.PatternId, PatternObservations.MaxPending);
+            rt.RecordPattern(record);
             var snapshot = rt.Snapshot;
-            Notify(() => PatternStored?.Invoke(snapshot, p));
+            Notify(() => PatternStored?.Invoke(snapshot, record));
         }
         finally
         {
             rt.Lock.Release();
         }
+    }
+
+    private void LogPattern(CellRuntime rt, PatternRecord r)
+    {
+        if (r.FitStatus is "applied" or "awaiting_samples")
+            _log.LogInformation("cell {Cell}: pattern {Pattern} {Status}: {Reason}", rt.Cell.Config.CellId, r.PatternId, r.FitStatus, r.FitReason);
+        else
+            _log.LogWarning("cell {Cell}: pattern {Pattern} gave no c_Li correction ({Status}): {Reason}", rt.Cell.Config.CellId, r.PatternId, r.FitStatus, r.FitReason);
     }
 
     /// <summary>Publishes a cell's alarm payload (retained) as of its snapshot, with its open alarm from the alarm book.</summary>

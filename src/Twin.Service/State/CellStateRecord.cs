@@ -38,6 +38,12 @@ public sealed record CellStateRecord(
     /// <summary>True when the record was written by a normal stop, after the cell's last message: nothing in the
     /// spool can be newer, so start-up need not look.</summary>
     [JsonPropertyName("clean_stop")] public bool CleanStop { get; init; }
+
+    /// <summary>Pattern records whose c_Li waits for the samples of their mid-exposure; null when none or in older records.</summary>
+    [JsonPropertyName("pending_patterns")] public List<Twin.Messaging.Contracts.PatternRecord>? PendingPatterns { get; init; }
+
+    /// <summary>Ids of the most recent pattern records handled (a redelivered one is not applied twice); null in older records.</summary>
+    [JsonPropertyName("pattern_ids")] public List<string>? PatternIds { get; init; }
 }
 
 /// <summary>Source-generated JSON for the checkpoint store (NaN and ±∞ as named literals).</summary>

@@ -9,8 +9,8 @@ using Twin.Storage.LineProtocol;
 namespace Twin.Service.Storage;
 
 /// <summary>
-/// The InfluxDB schema (README.md, "InfluxDB schema"; written as InfluxDB line protocol): measurements <c>telemetry</c>, <c>twin</c>, <c>alarm</c> and
-/// <c>pattern</c>, tagged <c>site</c>, <c>cell</c>, <c>material</c> (and <c>instrument</c> / <c>detector</c>);
+/// The InfluxDB schema (README.md, "InfluxDB schema"; written as InfluxDB line protocol): measurements <c>telemetry</c>, <c>twin</c>, <c>alarm</c>,
+/// <c>pattern</c> and <c>rest</c>, tagged <c>site</c>, <c>cell</c>, <c>material</c> (and <c>instrument</c> / <c>detector</c>);
 /// field names carry their units; timestamps are the samples' own, ns since the Unix epoch.
 /// </summary>
 public static class TwinPoints
@@ -37,7 +37,10 @@ public static class TwinPoints
                 .Field("d_il_A", o.DIlA).Field("d_tm_A", o.DTmA).Field("volume_A3", o.VolumeA3)
                 .Field("eps_a", o.EpsA).Field("eps_c", o.EpsC).Field("eps_aniso", o.EpsAniso)
                 .Field("zone", o.Zone.Name()).Field("zone_level", (long)o.Zone).Field("cycle", (long)o.Cycle).Field("seq", s.Seq)
-                .Field("cutoff", o.Decision.Name());
+                .Field("cutoff", o.Decision.Name())
+                .Field("c_li_sigma", o.CLiSigma).Field("c_li_out_of_range", o.CLiOutOfRange).Field("lattice_extrapolated", o.LatticeExtrapolated);
+            if (double.IsFinite(o.CLiCounted)) w.Field("c_li_counted", o.CLiCounted);
+            if (double.IsFinite(o.CLiLowerBound)) w.Field("c_li_low", o.CLiLowerBound);
             if (double.IsFinite(o.TimeToCriticalS)) w.Field("time_to_critical_s", o.TimeToCriticalS);
             into.Add(w.Build());
         }
@@ -47,6 +50,23 @@ public static class TwinPoints
                 .Field("from", tr.From.Name()).Field("to", tr.To.Name()).Field("c_li", tr.CLi).Field("voltage_V", tr.VoltageV)
                 .Field("step", (long)tr.Step).Field("active", tr.To >= Zone.Critical).Build());
         }
+        foreach (var p in batch.PatternUpdates) into.Add(Pattern(c, p));
+        foreach (var r in batch.Rests) into.Add(Rest(c, r));
+    }
+
+    /// <summary>The point of a rest that lasted at least a slope window: its voltage, what it gave and the verdict.</summary>
+    /// <param name="cell">The cell.</param>
+    /// <param name="r">The rest.</param>
+    /// <returns>The point, stamped at the time its voltage applies to.</returns>
+    public static LinePoint Rest(ExperimentCell cell, Estimation.RestRecord r)
+    {
+        var b = Tagged("rest", cell).Timestamp(r.TimeUnixNs)
+            .Field("outcome", Estimation.PatternStatusNames.Snake(r.Outcome.ToString())).Field("duration_s", r.DurationS)
+            .Field("voltage_V", r.VoltageV).Field("status", r.Status).Field("reason", r.Reason);
+        if (double.IsFinite(r.SlopeMVPerHour)) b.Field("slope_mV_per_h", r.SlopeMVPerHour);
+        if (double.IsFinite(r.CLiRest)) b.Field("c_li_rest", r.CLiRest).Field("c_li_rest_sigma", r.CLiRestSigma);
+        if (double.IsFinite(r.CLiEstimate)) b.Field("c_li_estimate", r.CLiEstimate).Field("c_li_estimate_sigma", r.CLiEstimateSigma);
+        return b.Build();
     }
 
     /// <summary>Reads a telemetry point back into the sample it was made from (<see cref="Append"/>), its time the stored time.</summary>
@@ -82,6 +102,19 @@ public static class TwinPoints
         if (p.WavelengthA is double l) b.Field("wavelength_A", l);
         if (p.EnergyKeV is double e) b.Field("energy_keV", e);
         if (p.CLiMid is double cli) b.Field("c_li_mid", cli);
+        if (p.LatticeSource is { } source) b.Field("lattice_source", source);
+        if (p.AA is double a) b.Field("a_A", a);
+        if (p.ASigmaA is double sa) b.Field("a_sigma_A", sa);
+        if (p.CA is double cc) b.Field("c_A", cc);
+        if (p.CSigmaA is double sc) b.Field("c_sigma_A", sc);
+        if (p.CLiLattice is double cl) b.Field("c_li_lattice", cl);
+        if (p.CLiLatticeSigma is double cls) b.Field("c_li_lattice_sigma", cls);
+        if (p.CLiCounted is double cc2) b.Field("c_li_counted", cc2);
+        if (p.CLiEstimate is double ce) b.Field("c_li_estimate", ce);
+        if (p.CLiEstimateSigma is double ces) b.Field("c_li_estimate_sigma", ces);
+        if (p.InnovationSigmas is double ns) b.Field("innovation_sigmas", ns);
+        if (p.FitStatus is { } fs) b.Field("fit_status", fs);
+        if (p.FitReason is { } fr) b.Field("fit_reason", fr);
         return b.Build();
     }
 
