@@ -32,4 +32,26 @@ public interface IMessageBus : IAsyncDisposable
     /// <exception cref="ArgumentException">Invalid filter.</exception>
     ValueTask<IAsyncDisposable> SubscribeAsync(string topicFilter, QualityOfService qos,
         Func<BusMessage, CancellationToken, ValueTask> handler, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Subscribes with a handler that may take several messages of the subscription at once, in arrival order (at most
+    /// <paramref name="maxBatch"/>): the messages waiting when it is called. The batch counts as handled only when the
+    /// handler returns; an exception leaves every message of it unhandled, as for <see cref="SubscribeAsync"/>. A bus
+    /// that has no queue to take from (the in-process bus, whose publishers wait for the handler) calls it with one
+    /// message at a time.
+    /// </summary>
+    /// <param name="topicFilter">The filter.</param>
+    /// <param name="qos">Maximum QoS to receive at.</param>
+    /// <param name="handler">Called with each batch (at least one message).</param>
+    /// <param name="maxBatch">Most messages per call; ≥ 1.</param>
+    /// <param name="cancellationToken">Cancels the subscribe request.</param>
+    /// <returns>Disposing it unsubscribes.</returns>
+    /// <exception cref="ArgumentException">Invalid filter.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxBatch"/> below 1.</exception>
+    ValueTask<IAsyncDisposable> SubscribeBatchAsync(string topicFilter, QualityOfService qos,
+        Func<IReadOnlyList<BusMessage>, CancellationToken, ValueTask> handler, int maxBatch, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
+        return SubscribeAsync(topicFilter, qos, (m, ct) => handler([m], ct), cancellationToken);
+    }
 }

@@ -61,6 +61,11 @@ public sealed class MqttBusPair : IMessageBus
         Func<BusMessage, CancellationToken, ValueTask> handler, CancellationToken cancellationToken = default) =>
         Subscriber.SubscribeAsync(topicFilter, qos, handler, cancellationToken);
 
+    /// <inheritdoc />
+    public ValueTask<IAsyncDisposable> SubscribeBatchAsync(string topicFilter, QualityOfService qos,
+        Func<IReadOnlyList<BusMessage>, CancellationToken, ValueTask> handler, int maxBatch, CancellationToken cancellationToken = default) =>
+        Subscriber.SubscribeBatchAsync(topicFilter, qos, handler, maxBatch, cancellationToken);
+
     /// <summary>Closes the subscribing connection, then the publishing one (which first sends what is queued).</summary>
     /// <returns>A task that completes when both are closed.</returns>
     public async ValueTask DisposeAsync()

@@ -9,8 +9,8 @@ namespace Twin.Messaging.Mqtt;
 internal readonly record struct QueuedMessage(BusMessage Message, InboundDelivery? Delivery, long Bytes);
 
 /// <summary>
-/// One handler of a subscription: a bounded queue and a consumer task that hands the handler one message at a
-/// time, in arrival order.
+/// One handler of a subscription: a bounded queue and a consumer task that hands the handler the messages in arrival
+/// order — one at a time, or, for a batch handler, every message waiting (up to its batch size) at once.
 /// </summary>
 /// <remarks>
 /// A message whose PUBACK waits for its handler (QoS 1 with <see cref="MqttClientOptions.AcknowledgeAfterHandling"/>)
@@ -37,9 +37,17 @@ internal sealed class SubscriptionHandler
     private volatile bool _detached;
 
     /// <summary>Starts the consumer.</summary>
-    public SubscriptionHandler(SubscriptionEntry entry, Func<BusMessage, CancellationToken, ValueTask> handler, MqttClientOptions options,
+    /// <param name="entry">The subscription.</param>
+    /// <param name="handler">Called with the messages of one batch (one message when <paramref name="maxBatch"/> is 1).</param>
+    /// <param name="maxBatch">Most messages handed to one call; ≥ 1.</param>
+    /// <param name="options">The client's options (queue capacity, retry delays).</param>
+    /// <param name="budget">The client's inbound budget, released as messages are handled.</param>
+    /// <param name="log">Receives handler failures.</param>
+    /// <param name="lifetime">Stops the consumer.</param>
+    public SubscriptionHandler(SubscriptionEntry entry, Func<IReadOnlyList<BusMessage>, CancellationToken, ValueTask> handler, int maxBatch, MqttClientOptions options,
         InboundBudget budget, Action<string> log, CancellationToken lifetime)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         Entry = entry;
         _budget = budget;
         _queue = Channel.CreateBounded<QueuedMessage>(new BoundedChannelOptions(options.HandlerQueueCapacity)
@@ -70,7 +78,7 @@ internal sealed class SubscriptionHandler
                 },
             })
             .Build();
-        _consumer = Task.Run(() => ConsumeAsync(handler, retry, log, filter, t => topic = t, token), CancellationToken.None);
+        _consumer = Task.Run(() => ConsumeAsync(handler, maxBatch, retry, log, filter, t => topic = t, token), CancellationToken.None);
     }
 
     /// <summary>The subscription.</summary>
@@ -79,46 +87,55 @@ internal sealed class SubscriptionHandler
     /// <summary>True after <see cref="DetachAsync"/>: what is queued for it stays unacknowledged.</summary>
     public bool IsDetached => _detached;
 
-    private async Task ConsumeAsync(Func<BusMessage, CancellationToken, ValueTask> handler, ResiliencePipeline retry, Action<string> log,
-        string filter, Action<string> current, CancellationToken token)
+    private async Task ConsumeAsync(Func<IReadOnlyList<BusMessage>, CancellationToken, ValueTask> handler, int maxBatch, ResiliencePipeline retry,
+        Action<string> log, string filter, Action<string> current, CancellationToken token)
     {
         var reader = _queue.Reader;
+        var items = new List<QueuedMessage>(maxBatch);
+        var batch = new List<BusMessage>(maxBatch);
         try
         {
             while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
             {
-                while (!_detached && reader.TryRead(out var item))
+                while (!_detached && reader.TryRead(out var first))
                 {
-                    var message = item.Message;
-                    current(message.Topic);
+                    // A batch: what waits now, in order, as long as its acknowledgement works the same way as the first's.
+                    items.Clear();
+                    batch.Clear();
+                    items.Add(first);
+                    while (items.Count < maxBatch && reader.TryPeek(out var next) && (next.Delivery is null) == (first.Delivery is null) && reader.TryRead(out next))
+                        items.Add(next);
+                    foreach (var item in items) batch.Add(item.Message);
+                    current(first.Message.Topic);
                     try
                     {
-                        if (item.Delivery is null)
+                        if (first.Delivery is null)
                         {
                             try
                             {
-                                await handler(message, token).ConfigureAwait(false);
+                                await handler(batch, token).ConfigureAwait(false);
                             }
                             catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
                             {
-                                log($"handler of subscription '{filter}' threw on a message to '{message.Topic}': {ex.GetType().Name}: {ex.Message}");
+                                log($"handler of subscription '{filter}' threw on {Messages(batch)}: {ex.GetType().Name}: {ex.Message}");
                             }
                         }
                         else
                         {
-                            await retry.ExecuteAsync(static async (state, ct) => await state.handler(state.message, ct).ConfigureAwait(false),
-                                (handler, message), token).ConfigureAwait(false);
-                            item.Delivery.HandlerDone();
+                            await retry.ExecuteAsync(static async (state, ct) => await state.handler(state.batch, ct).ConfigureAwait(false),
+                                (handler, batch), token).ConfigureAwait(false);
+                            foreach (var item in items) item.Delivery!.HandlerDone();
                         }
                     }
                     catch (OperationCanceledException) when (token.IsCancellationRequested)
                     {
-                        // Stopped while handling: the message stays unacknowledged (redelivered to the next session).
+                        // Stopped while handling: the messages stay unacknowledged (redelivered to the next session).
                         return;
                     }
                     finally
                     {
-                        _budget.Release(item.Bytes);
+                        foreach (var item in items) _budget.Release(item.Bytes);
+                        items.Clear();
                     }
                 }
                 if (_detached) return;
@@ -133,6 +150,9 @@ internal sealed class SubscriptionHandler
             while (reader.TryRead(out var left)) _budget.Release(left.Bytes);
         }
     }
+
+    private static string Messages(List<BusMessage> batch) =>
+        batch.Count == 1 ? $"a message to '{batch[0].Topic}'" : $"{batch.Count} messages to '{batch[0].Topic}'…";
 
     /// <summary>Queues a message without waiting; false when the queue is full or closed.</summary>
     public bool TryEnqueue(in QueuedMessage item) => _queue.Writer.TryWrite(item);

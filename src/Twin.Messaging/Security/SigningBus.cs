@@ -51,5 +51,10 @@ public sealed class SigningBus : IMessageBus
         _inner.SubscribeAsync(topicFilter, qos, handler, cancellationToken);
 
     /// <inheritdoc />
+    public ValueTask<IAsyncDisposable> SubscribeBatchAsync(string topicFilter, QualityOfService qos, Func<IReadOnlyList<BusMessage>, CancellationToken, ValueTask> handler,
+        int maxBatch, CancellationToken cancellationToken = default) =>
+        _inner.SubscribeBatchAsync(topicFilter, qos, handler, maxBatch, cancellationToken);
+
+    /// <inheritdoc />
     public ValueTask DisposeAsync() => _inner.DisposeAsync();
 }

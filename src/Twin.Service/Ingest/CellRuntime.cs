@@ -72,6 +72,12 @@ public sealed class CellRuntime
     /// <summary>Serialises message handling for this cell.</summary>
     public SemaphoreSlim Lock { get; } = new(1, 1);
 
+    /// <summary>Telemetry messages waiting for <see cref="Lock"/>, handled as a group by the handler that holds it.</summary>
+    internal IngestInbox Inbox { get; } = new();
+
+    /// <summary>Telemetry messages waiting for the cell (queued behind the group being stored).</summary>
+    public int MessagesWaiting => Inbox.Count;
+
     /// <summary>True when the runtime resumed from a checkpoint.</summary>
     public bool Resumed { get; }
 

@@ -42,6 +42,30 @@ public sealed record IngestBatch(ExperimentCell Cell, string? Instrument, IReadO
 
     /// <summary>Times c_Li left [0, 1] (beyond the estimator's out-of-range σ) or came back.</summary>
     public IReadOnlyList<Twin.Service.Estimation.CLiRangeEvent> RangeEvents { get; init; } = [];
+
+    /// <summary>The batches of consecutive messages of one cell as one batch (their lists joined in order, counts
+    /// added, the last state); the instrument is theirs when they all name the same one, else null.</summary>
+    /// <param name="cell">The cell of every batch.</param>
+    /// <param name="batches">The batches, in the order they were applied; at least one.</param>
+    /// <returns>The joined batch (the only one, unchanged, when there is one).</returns>
+    /// <exception cref="ArgumentException">No batch was given.</exception>
+    public static IngestBatch Combine(ExperimentCell cell, IReadOnlyList<IngestBatch> batches)
+    {
+        if (batches.Count == 0) throw new ArgumentException("at least one batch expected", nameof(batches));
+        if (batches.Count == 1) return batches[0];
+        string? instrument = batches.All(b => b.Instrument == batches[0].Instrument) ? batches[0].Instrument : null;
+        return new IngestBatch(cell, instrument, [.. batches.SelectMany(b => b.Samples)], [.. batches.SelectMany(b => b.Transitions)])
+        {
+            Duplicates = batches.Sum(b => b.Duplicates),
+            Rejections = [.. batches.SelectMany(b => b.Rejections)],
+            SessionChanges = [.. batches.SelectMany(b => b.SessionChanges)],
+            GapsSeen = (batches.Sum(b => b.GapsSeen.Gaps), batches.Sum(b => b.GapsSeen.Missing)),
+            State = batches.LastOrDefault(b => b.State is not null)?.State,
+            PatternUpdates = [.. batches.SelectMany(b => b.PatternUpdates)],
+            Rests = [.. batches.SelectMany(b => b.Rests)],
+            RangeEvents = [.. batches.SelectMany(b => b.RangeEvents)],
+        };
+    }
 }
 
 /// <summary>What became of one telemetry message: how many of its samples are stored (durably, with the cell's

@@ -157,8 +157,9 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         foreach (var rt in _cells.Values)
         {
             var c = rt.Cell;
-            subscribing.Add(_bus.SubscribeAsync(TwinTopics.Telemetry(c.Site, c.Config.CellId), QualityOfService.AtLeastOnce,
-                (m, ct) => OnTelemetryAsync(rt, m, ct), cancellationToken).AsTask());
+            // The messages waiting for a cell are handled together: one storage write and one checkpoint for all of them.
+            subscribing.Add(_bus.SubscribeBatchAsync(TwinTopics.Telemetry(c.Site, c.Config.CellId), QualityOfService.AtLeastOnce,
+                (m, ct) => OnTelemetryAsync(rt, m, ct), IngestInbox.MaxGroup, cancellationToken).AsTask());
             subscribing.Add(_bus.SubscribeAsync(TwinTopics.Pattern(c.Site, c.Config.CellId), QualityOfService.AtLeastOnce,
                 (m, ct) => OnPatternAsync(rt, m, ct), cancellationToken).AsTask());
         }
@@ -263,102 +264,206 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         return detail;
     }
 
-    private async ValueTask OnTelemetryAsync(CellRuntime rt, BusMessage m, CancellationToken ct)
+    private async ValueTask OnTelemetryAsync(CellRuntime rt, IReadOnlyList<BusMessage> messages, CancellationToken ct)
     {
-        try
+        var requests = new List<IngestRequest>(messages.Count);
+        foreach (var m in messages) requests.Add(Parse(rt, m.Payload, m.Topic, failFast: false, ct));
+        await SubmitAsync(rt, requests, ct).ConfigureAwait(false);
+        Exception? failed = null;
+        foreach (var r in requests)
         {
-            await HandleAsync(rt, m.Payload, m.Topic, failFast: false, ct).ConfigureAwait(false);
+            try
+            {
+                await r.Result.Task.ConfigureAwait(false);
+            }
+            catch (PayloadException)
+            {
+                // Recorded, counted and logged; acknowledged now, since a redelivery would be rejected again.
+            }
+            catch (Exception e)
+            {
+                // Not stored: the whole batch stays unacknowledged and is handed back (what was stored before the
+                // failure comes back as duplicates and is not stored twice).
+                failed ??= e;
+            }
         }
-        catch (PayloadException)
-        {
-            // Recorded, counted and logged; acknowledged now, since a redelivery would be rejected again.
-        }
+        if (failed is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failed).Throw();
     }
 
     private async Task<IngestOutcome> HandleAsync(CellRuntime rt, ReadOnlyMemory<byte> payload, string topic, bool failFast, CancellationToken ct)
     {
+        var request = Parse(rt, payload, topic, failFast, ct);
+        await SubmitAsync(rt, [request], ct).ConfigureAwait(false);
+        return await request.Result.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Validates a telemetry payload (before the cell's lock) into a request to apply, or one refused as a whole.</summary>
+    private IngestRequest Parse(CellRuntime rt, ReadOnlyMemory<byte> payload, string topic, bool failFast, CancellationToken ct)
+    {
         _metrics.Message();
-        (string? Instrument, IngestSample[] Samples) parsed;
-        RejectionReason? rejected = null;
-        PayloadException? error = null;
         try
         {
-            parsed = TelemetryValidation.Parse(payload.Span, topic, rt.Cell, NowNs());
+            var (instrument, samples) = TelemetryValidation.Parse(payload.Span, topic, rt.Cell, NowNs());
+            return new IngestRequest(instrument, samples, failFast, ct);
         }
         catch (PayloadException e)
         {
-            parsed = default;
-            rejected = payload.Length > TelemetryBounds.MaxPayloadBytes ? RejectionReason.TooLarge : RejectionReason.Invalid;
-            error = e;
+            return new IngestRequest(e, payload.Length > TelemetryBounds.MaxPayloadBytes ? RejectionReason.TooLarge : RejectionReason.Invalid, failFast, ct);
         }
+    }
 
-        await rt.Lock.WaitAsync(ct).ConfigureAwait(false);
+    /// <summary>
+    /// Queues requests for their cell and handles, under the cell's lock, every group waiting until they are complete:
+    /// whoever holds the lock handles what waits behind it, so messages queued behind a slow storage round trip are
+    /// stored with the next group, not one round trip after the other. Returns when each request has its result.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">Cancelled while waiting for the cell; the requests no one took are
+    /// given up (nothing of them applied), those taken run to their end first.</exception>
+    private async Task SubmitAsync(CellRuntime rt, IReadOnlyList<IngestRequest> requests, CancellationToken ct)
+    {
+        foreach (var r in requests) rt.Inbox.Enqueue(r);
         try
         {
-            if (error is not null)
+            await rt.Lock.WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            foreach (var r in requests)
             {
-                await RejectMessageAsync(rt, rejected!.Value, error.Message, failFast, ct).ConfigureAwait(false);
-                throw error;
+                if (r.TryGiveUp()) r.Result.TrySetCanceled(ct);
+                else await r.Result.Task.ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false); // taken: runs to its end
             }
-            IngestBatch batch;
-            try
+            throw;
+        }
+        try
+        {
+            while (requests.Any(r => !r.Result.Task.IsCompleted))
             {
-                batch = rt.Apply(parsed.Samples!, parsed.Instrument, NowNs());
+                var group = rt.Inbox.TakeGroup();
+                if (group.Count == 0) break;
+                // A group waits, retries and stops on its first caller's token (the bus's or one HTTP request's).
+                await HandleGroupAsync(rt, group, group[0].CancellationToken).ConfigureAwait(false);
             }
-            catch
-            {
-                rt.Rollback(); // not applied after all: the message comes back and is applied anew, not dropped as a duplicate
-                throw;
-            }
-            Report(rt, batch);
-            var outcome = new IngestOutcome(batch.Samples.Count, batch.Duplicates, batch.Rejections);
-            if (batch.Samples.Count == 0)
-            {
-                // Rejections (or an earlier checkpoint that failed) are made durable before the message completes.
-                if (rt.CheckpointPending) await SaveCheckpointAsync(rt, null, failFast, ct).ConfigureAwait(false);
-                else if (batch.Duplicates > 0) rt.PublishCounts();
-                return outcome;
-            }
-            _metrics.Applied(batch.Samples.Count, batch.Samples[^1].Sample.TimeUnixNs, NowNs());
-
-            var c = rt.Cell;
-            var publishState = _bus.PublishAsync(new BusMessage(TwinTopics.State(c.Site, c.Config.CellId), TwinPayloads.Serialize(batch.State!), QualityOfService.AtLeastOnce, Retain: true)
-            { ContentType = "application/json" }, ct).AsTask();
-            Task publishAlarm = Task.CompletedTask;
-            if (batch.Transitions.Count > 0)
-            {
-                foreach (var t in batch.Transitions)
-                    _log.LogInformation("cell {Cell}: {From} → {To} at c_Li = {CLi:0.0000}, {V:0.000} V, step {Step}", c.Config.CellId, t.From.Name(), t.To.Name(), t.CLi, t.VoltageV, t.Step);
-                _alarms?.OnTransitions(c.Site, c.Config.CellId, batch.Transitions.Select(t => new AlarmTransition(t.To, t.TimeUnixNs, t.CLi, t.VoltageV, t.Step)));
-                var open = _alarms?.OpenFor(c.Site, c.Config.CellId);
-                publishAlarm = PublishAsync(TwinTopics.Alarm(c.Site, c.Config.CellId), rt.Alarm(open?.Id, open?.AcknowledgedBy), ct);
-            }
-            // Samples first, then the checkpoint that claims them: a checkpoint never runs ahead of storage.
-            try
-            {
-                await StoreAsync(batch, failFast, ct).ConfigureAwait(false);
-            }
-            catch
-            {
-                // Not stored (the store takes all of a batch or none): forget the batch (a broker keeps the message
-                // unacknowledged and redelivers it; the HTTP client is told to retry) and go on from the last durable state.
-                rt.Rollback();
-                throw;
-            }
-            await SaveCheckpointAsync(rt, batch, failFast, ct).ConfigureAwait(false);
-            ReportEstimation(rt, batch);
-            // The samples are durable now. A broker that refuses the state or alarm (its ACL does not let the service
-            // write them) would refuse a redelivery's too: said loudly, not retried (the message is complete).
-            if (await RefusedByBrokerAsync(publishState, c).ConfigureAwait(false) is null) _metrics.State();
-            if (await RefusedByBrokerAsync(publishAlarm, c).ConfigureAwait(false) is null && batch.Transitions.Count > 0) _metrics.Alarm();
-            var snapshot = rt.Snapshot;
-            Notify(() => Applied?.Invoke(snapshot, batch));
-            return outcome;
         }
         finally
         {
             rt.Lock.Release();
         }
+    }
+
+    /// <summary>
+    /// Applies a group of one cell's messages in order, stores their samples, then saves the checkpoint that claims
+    /// them, and completes each request with its outcome — or, when storing or the checkpoint fails, goes back to the
+    /// last durable state and fails every request of the group (none is acknowledged; each comes back or is retried).
+    /// Called with the cell's lock held.
+    /// </summary>
+    private async Task HandleGroupAsync(CellRuntime rt, List<IngestRequest> group, CancellationToken ct)
+    {
+        bool failFast = group[0].FailFast;
+        _metrics.IngestGroup();
+        var applied = new List<(IngestRequest Request, IngestBatch Batch)>(group.Count);
+        try
+        {
+            foreach (var request in group)
+            {
+                if (request.Error is not null)
+                {
+                    RecordRejectedMessage(rt, request.Rejected!.Value, request.Error.Message);
+                    continue;
+                }
+                var batch = rt.Apply(request.Samples, request.Instrument, NowNs());
+                Report(rt, batch);
+                applied.Add((request, batch));
+            }
+        }
+        catch (Exception e)
+        {
+            rt.Rollback(); // not applied after all: the messages come back and are applied anew, not dropped as duplicates
+            foreach (var r in group) r.Result.TrySetException(e);
+            return;
+        }
+
+        var stored = applied.Where(a => a.Batch.Samples.Count > 0).ToList();
+        var publishes = new List<(Task State, Task Alarm, IngestBatch Batch)>(stored.Count);
+        foreach (var (_, batch) in stored) publishes.Add(Publish(rt, batch, ct));
+        try
+        {
+            if (stored.Count > 0)
+            {
+                // Samples first, then the checkpoint that claims them: a checkpoint never runs ahead of storage.
+                try
+                {
+                    await StoreGroupAsync(stored.Select(a => a.Batch).ToList(), failFast, ct).ConfigureAwait(false);
+                }
+                catch
+                {
+                    // Not stored: forget the group (a broker keeps the messages unacknowledged and redelivers them; the
+                    // HTTP client is told to retry) and go on from the last durable state.
+                    rt.Rollback();
+                    throw;
+                }
+                var all = IngestBatch.Combine(rt.Cell, stored.Select(a => a.Batch).ToList());
+                await SaveCheckpointAsync(rt, all, failFast, ct).ConfigureAwait(false);
+                ReportEstimation(rt, all);
+            }
+            else if (rt.CheckpointPending)
+            {
+                // Rejections (or an earlier checkpoint that failed) are made durable before the messages complete.
+                await SaveCheckpointAsync(rt, null, failFast, ct).ConfigureAwait(false);
+            }
+            else if (applied.Any(a => a.Batch.Duplicates > 0)) rt.PublishCounts();
+        }
+        catch (Exception e)
+        {
+            foreach (var r in group) r.Result.TrySetException(e);
+            foreach (var p in publishes) _ = p.State.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+            return;
+        }
+
+        // The samples are durable now. A broker that refuses the state or alarm (its ACL does not let the service
+        // write them) would refuse a redelivery's too: said loudly, not retried (the message is complete).
+        foreach (var (state, alarm, batch) in publishes)
+        {
+            if (await RefusedByBrokerAsync(state, rt.Cell).ConfigureAwait(false) is null) _metrics.State();
+            if (await RefusedByBrokerAsync(alarm, rt.Cell).ConfigureAwait(false) is null && batch.Transitions.Count > 0) _metrics.Alarm();
+            var snapshot = rt.Snapshot;
+            Notify(() => Applied?.Invoke(snapshot, batch));
+        }
+        foreach (var request in group)
+        {
+            if (request.Error is not null) request.Result.TrySetException(request.Error);
+        }
+        foreach (var (request, batch) in applied)
+            request.Result.TrySetResult(new IngestOutcome(batch.Samples.Count, batch.Duplicates, batch.Rejections));
+    }
+
+    /// <summary>Starts publishing a batch's state (and its alarm, when it changed the zone); awaited once the batch is durable.</summary>
+    private (Task State, Task Alarm, IngestBatch Batch) Publish(CellRuntime rt, IngestBatch batch, CancellationToken ct)
+    {
+        _metrics.Applied(batch.Samples.Count, batch.Samples[^1].Sample.TimeUnixNs, NowNs());
+        var c = rt.Cell;
+        var state = _bus.PublishAsync(new BusMessage(TwinTopics.State(c.Site, c.Config.CellId), TwinPayloads.Serialize(batch.State!), QualityOfService.AtLeastOnce, Retain: true)
+        { ContentType = "application/json" }, ct).AsTask();
+        Task alarm = Task.CompletedTask;
+        if (batch.Transitions.Count > 0)
+        {
+            foreach (var t in batch.Transitions)
+                _log.LogInformation("cell {Cell}: {From} → {To} at c_Li = {CLi:0.0000}, {V:0.000} V, step {Step}", c.Config.CellId, t.From.Name(), t.To.Name(), t.CLi, t.VoltageV, t.Step);
+            _alarms?.OnTransitions(c.Site, c.Config.CellId, batch.Transitions.Select(t => new AlarmTransition(t.To, t.TimeUnixNs, t.CLi, t.VoltageV, t.Step)));
+            var open = _alarms?.OpenFor(c.Site, c.Config.CellId);
+            alarm = PublishAsync(TwinTopics.Alarm(c.Site, c.Config.CellId), rt.Alarm(open?.Id, open?.AcknowledgedBy), ct);
+        }
+        return (state, alarm, batch);
+    }
+
+    /// <summary>Stores a group's batches: as one write when they name the same instrument (all or none), else one
+    /// write each, awaited together (the spool commits them in one group).</summary>
+    private async Task StoreGroupAsync(List<IngestBatch> batches, bool failFast, CancellationToken ct)
+    {
+        if (batches.Count == 1 || batches.All(b => b.Instrument == batches[0].Instrument))
+            await StoreAsync(batches.Count == 1 ? batches[0] : IngestBatch.Combine(batches[0].Cell, batches), failFast, ct).ConfigureAwait(false);
+        else
+            await Task.WhenAll(batches.Select(b => StoreAsync(b, failFast, ct))).ConfigureAwait(false);
     }
 
     /// <summary>Why the store would refuse a batch now, or null (see <see cref="ITwinStore.RefusalNow"/>).</summary>
@@ -383,12 +488,18 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
     /// <summary>Records a message rejected as a whole: counted, logged (rate-limited) and made durable in the checkpoint.</summary>
     private async Task RejectMessageAsync(CellRuntime rt, RejectionReason reason, string detail, bool failFast, CancellationToken ct)
     {
+        RecordRejectedMessage(rt, reason, detail);
+        await SaveCheckpointAsync(rt, null, failFast, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Records a message rejected as a whole: counted, logged (rate-limited); durable with the next checkpoint.</summary>
+    private void RecordRejectedMessage(CellRuntime rt, RejectionReason reason, string detail)
+    {
         _metrics.Reject();
         _metrics.RejectedMessage(rt.Cell.Site, rt.Cell.Config.CellId, reason.Name());
         long log = rt.RecordRejectedMessage(reason, detail, NowNs());
         if (log > 0)
             _log.LogWarning("cell {Cell}: rejected telemetry message ({Reason}{Count}): {Error}", rt.Cell.Config.CellId, reason.Name(), Times(log), detail);
-        await SaveCheckpointAsync(rt, null, failFast, ct).ConfigureAwait(false);
     }
 
     /// <summary>Logs and counts what a batch rejected, the source sessions it changed and the gaps it opened.</summary>

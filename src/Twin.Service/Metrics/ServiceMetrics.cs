@@ -117,6 +117,14 @@ public sealed class ServiceMetrics
     /// <summary>Records a stored pattern.</summary>
     public void Pattern() => Interlocked.Increment(ref _patterns);
 
+    /// <summary>Telemetry message groups handled (one storage write and one checkpoint each).</summary>
+    public long IngestGroups => Interlocked.Read(ref _groups);
+
+    private long _groups;
+
+    /// <summary>Records a group of one cell's telemetry messages handled together.</summary>
+    public void IngestGroup() => Interlocked.Increment(ref _groups);
+
     /// <summary>Adds a gauge read at scrape time (spool depth, reconnects, …).</summary>
     /// <param name="name">Prometheus metric name, e.g. <c>twin_spool_depth_records</c>.</param>
     /// <param name="help">One-line description.</param>
@@ -163,6 +171,7 @@ public sealed class ServiceMetrics
             ["twin_alarms_published_total"] = AlarmsPublished,
             ["twin_store_errors_total"] = StoreErrors,
             ["twin_patterns_total"] = Patterns,
+            ["twin_ingest_groups_total"] = IngestGroups,
             ["twin_ingest_rate_samples_per_s"] = IngestRate(),
             ["twin_lag_s"] = LastLagS,
         };
