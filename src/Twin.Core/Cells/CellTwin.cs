@@ -119,7 +119,7 @@ public sealed class CellTwin
         if (charging && (_dischargeSeen && _chargeSeen || _cycles[^1].Cycle == 0 && !_chargeSeen))
         {
             var done = _cycles[^1];
-            SnapshotLithium(done);
+            SnapshotLithium(done, judge: false);
             int next = done.Cycle + 1;
             if (done.Cycle == 0 && done.Samples == 0) _cycles.RemoveAt(_cycles.Count - 1);
             _cycles.Add(new CycleMetrics { Cycle = next });
@@ -182,7 +182,7 @@ public sealed class CellTwin
         if (r.Gated) m.MeasurementsGated++;
         double d = Math.Abs(r.NormalizedInnovation);
         if (d > m.MaxNormalizedInnovation || (double.IsNaN(m.MaxNormalizedInnovation) && !double.IsNaN(d))) m.MaxNormalizedInnovation = d;
-        if (r.Changed) SnapshotLithium(m);
+        if (r.Changed) SnapshotLithium(m, judge: !_dischargeSeen);
         return r;
     }
 
@@ -202,7 +202,7 @@ public sealed class CellTwin
         if (_inCharge)
         {
             _inCharge = false;
-            SnapshotLithium(m);
+            SnapshotLithium(m, judge: true);
         }
         if (discharging)
         {
@@ -213,16 +213,18 @@ public sealed class CellTwin
         }
     }
 
-    /// <summary>Records the filter's Q_Li, offset and c_Li0 in a cycle and judges counting against the estimate now
-    /// (end of a charge, a measurement applied, or the end of the cycle).</summary>
-    private void SnapshotLithium(CycleMetrics m)
+    /// <summary>Records the filter's Q_Li, offset and c_Li0 in a cycle (end of its charge, a measurement applied, its
+    /// end) and, when <paramref name="judge"/>, judges counting against the estimate now: at the end of the charge and
+    /// for measurements before the discharge, where an error that scales with the charge passed shows (at the end of
+    /// the discharge the net charge, and with it such an error, is back near zero).</summary>
+    private void SnapshotLithium(CycleMetrics m, bool judge)
     {
         m.QLiAh = _filter.QLiAh;
         m.QLiSigmaAh = _filter.QLiSigmaAh;
         m.CurrentOffsetA = _filter.CurrentOffsetA;
         m.CurrentOffsetSigmaA = _filter.CurrentOffsetSigmaA;
         m.CLi0Estimate = _filter.CLi0;
-        m.Diagnosis = LithiumInventory.Diagnose(_filter, Config.QLiAh, Config.CLi0);
+        if (judge) m.Diagnosis = LithiumInventory.Diagnose(_filter, Config.QLiAh, Config.CLi0);
     }
 
     private void Accumulate(CycleMetrics m, in CyclerSample s, double cLi, double dq, double dt, Zone zone, bool charging, double epsAniso)
