@@ -47,7 +47,7 @@ internal sealed class MeasurementFusion : IDisposable
             _detector = new RelaxationDetector(options.RestCapacityAh ?? cell.QLiAh, options.Relaxation);
             _restInversion = RestVoltageInversion.ForCell(cell);
         }
-        if (outDir is not null) _writer = new MeasurementsCsvWriter(Path.Combine(outDir, "measurements.csv"));
+        if (outDir is not null && Active) _writer = new MeasurementsCsvWriter(Path.Combine(outDir, "measurements.csv"));
     }
 
     /// <summary>True when there is anything to fuse.</summary>
