@@ -30,6 +30,7 @@ public sealed class CellTwin
     private bool _chargeSeen;
     private bool _dischargeSeen;
     private bool _inCharge;
+    private double _dischargeStartS = double.NaN;
     private double _rate;
     private double _lastCLi = double.NaN;
     private double _lastEpsAniso;
@@ -182,7 +183,7 @@ public sealed class CellTwin
         if (r.Gated) m.MeasurementsGated++;
         double d = Math.Abs(r.NormalizedInnovation);
         if (d > m.MaxNormalizedInnovation || (double.IsNaN(m.MaxNormalizedInnovation) && !double.IsNaN(d))) m.MaxNormalizedInnovation = d;
-        if (r.Changed) SnapshotLithium(m, judge: !_dischargeSeen);
+        if (r.Changed) SnapshotLithium(m, judge: !(measurement.TimeS >= _dischargeStartS));
         return r;
     }
 
@@ -197,6 +198,7 @@ public sealed class CellTwin
             m.EndOfChargeCountedCLi = _filter.CountedCLi;
             m.EndOfChargeTimeS = timeS;
             _inCharge = true;
+            _dischargeStartS = double.NaN;
             return;
         }
         if (_inCharge)
@@ -206,6 +208,7 @@ public sealed class CellTwin
         }
         if (discharging)
         {
+            if (double.IsNaN(m.EndOfDischargeTimeS)) _dischargeStartS = timeS;
             m.EndOfDischargeCLi = cLi;
             m.EndOfDischargeSigma = sigma;
             m.EndOfDischargeCountedCLi = _filter.CountedCLi;
@@ -215,7 +218,7 @@ public sealed class CellTwin
 
     /// <summary>Records the filter's Q_Li, offset and c_Li0 in a cycle (end of its charge, a measurement applied, its
     /// end) and, when <paramref name="judge"/>, judges counting against the estimate now: at the end of the charge and
-    /// for measurements before the discharge, where an error that scales with the charge passed shows (at the end of
+    /// for measurements that apply to a time before the cycle's discharge began, where an error that scales with the charge passed shows (at the end of
     /// the discharge the net charge, and with it such an error, is back near zero).</summary>
     private void SnapshotLithium(CycleMetrics m, bool judge)
     {
