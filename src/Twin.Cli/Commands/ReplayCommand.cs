@@ -192,7 +192,7 @@ internal static class ReplayCommand
     {
         var inv = CultureInfo.InvariantCulture;
         var rows = LithiumTable.Rows(result.Inventory, compact: true, maxCycles: 20);
-        var table = new Table().Title("lithium inventory per cycle (estimate ± σ; EoC = end of charge, EoD = end of discharge)").Border(TableBorder.Simple);
+        var table = new Table().Title("lithium inventory per cycle (c_Li ± σ at end of charge, EoC, and discharge, EoD)").Border(TableBorder.Simple);
         foreach (var h in rows[0]) table.AddColumn(new TableColumn(Markup.Escape(h)).RightAligned().NoWrap().PadLeft(0).PadRight(1));
         foreach (var row in rows.Skip(1)) table.AddRow(row.Select(Markup.Escape).ToArray());
         AnsiConsole.Write(table);
