@@ -93,7 +93,7 @@ internal static class ReplayRunner
         {
             _csv.Write(o);
             _events.WriteIfTransition(o);
-            _points.Add(new ReportPoint(o.TimeS, o.VoltageV, o.CurrentA, o.CLi, o.AA, o.CA, o.DIlA));
+            _points.Add(new ReportPoint(o.TimeS, o.VoltageV, o.CurrentA, o.CLi, o.AA, o.CA, o.DIlA, o.CLiSigma, o.CLiCounted));
             _zones.Add(o.TimeS, o.Zone.Name());
         }
 
