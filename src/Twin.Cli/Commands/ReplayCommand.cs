@@ -143,6 +143,8 @@ internal static class ReplayCommand
         AnsiConsole.Write(table);
 
         PrintLithium(result, c);
+        if ((request.Measurements?.PatternsDir ?? request.Measurements?.LatticeCsv) is { } source && !result.Measurements.ContainsKey("diffraction"))
+            AnsiConsole.MarkupLine($"[yellow]note:[/] {Markup.Escape(source)} held no pattern (*.xy, *.dat) or lattice row: no diffraction measurement was fused");
 
         int crossing = result.Cycles.Count(x => x.Cycle > 0 && x.CrossedCritical);
         int charges = result.Cycles.Count(x => x.Cycle > 0);
