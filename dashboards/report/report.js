@@ -3,7 +3,8 @@
  * Input: the JSON block <script type="application/json" id="data"> written by ReportHtmlWriter:
  *   { title, material,
  *     limits: { critical, caution, deep },
- *     points: { t: [s], v: [V], i: [A], cli: [], a: [Å], c: [Å], dil: [Å] },   (time order)
+ *     points: { t: [s], v: [V], i: [A], cli: [], cli_sigma: [], cli_counted: [], a: [Å], c: [Å], dil: [Å] },   (time order;
+ *               cli_sigma and cli_counted may be missing or null)
  *     zones:  { start: [s], end: [s], zone: ["safe" | "caution" | "critical" | "deep"] },
  *     curves: { cli: [] ascending, a: [Å], c: [Å], dil: [Å] } }
  * When every chart has drawn once, <body> gets data-ready="1" and data-points="<number of points>".
@@ -38,8 +39,16 @@
       break;
     }
   }
-  const col = (name) => (order ? order.map((k) => D.points[name][k]) : D.points[name]);
+  const col = (name) => {
+    const src = D.points[name] ?? D.points.t.map(() => null);
+    return order ? order.map((k) => src[k]) : src;
+  };
   const P = { t: col("t"), v: col("v"), i: col("i"), cli: col("cli"), a: col("a"), c: col("c"), dil: col("dil") };
+  const sig = col("cli_sigma");
+  // The c_Li band estimate ± 2σ and counted c_Li (null where not known: uPlot leaves a gap).
+  P.cliHi2 = P.cli.map((x, k) => (x == null || sig[k] == null ? null : x + 2 * sig[k]));
+  P.cliLo2 = P.cli.map((x, k) => (x == null || sig[k] == null ? null : x - 2 * sig[k]));
+  P.counted = col("cli_counted");
   const hours = P.t.map((s) => (s == null ? null : s / 3600));
 
   // Zone of every point: from the zone spans (two-pointer walk, both in time order), else from the limits.
@@ -277,7 +286,7 @@
   );
 
   // 2. c_Li vs time over the zone bands
-  const cliExt = extent(P.cli);
+  const cliExt = extent(P.cli, P.cliLo2, P.cliHi2, P.counted);
   const cliLo = Math.max(0, Math.min(L.deep - 0.05, cliExt ? cliExt[0] - 0.02 : 1));
   const cliHi = Math.max(1.0, cliExt ? cliExt[1] + 0.02 : 1);
   make(
@@ -289,6 +298,9 @@
       series: [
         { label: "t", value: fmt(3, "h") },
         { label: "c_Li", stroke: "#1d2430", width: 1.6, value: fmt(4) },
+        { label: "c_Li + 2σ", stroke: "#5b7bb4", width: 1, dash: [4, 3], value: fmt(4) },
+        { label: "c_Li − 2σ", stroke: "#5b7bb4", width: 1, dash: [4, 3], value: fmt(4) },
+        { label: "counted c_Li", stroke: "#9aa3ad", width: 1, value: fmt(4) },
       ],
       axes: [hoursAxis, axis({ label: "c_Li", labelSize: 22 })],
       hooks: {
@@ -296,7 +308,7 @@
         draw: [drawLimits],
       },
     },
-    [hours, P.cli],
+    [hours, P.cli, P.cliHi2, P.cliLo2, P.counted],
   );
 
   // 3 and 4: lattice parameters vs c_Li; model curves on the ascending c_Li grid, x reversed (charge runs left to right)

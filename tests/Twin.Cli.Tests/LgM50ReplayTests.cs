@@ -62,12 +62,12 @@ public sealed class LgM50ReplayTests : IClassFixture<LgM50ReplayTests.Replayed>
     public void Samples_csv_has_one_row_per_sample_with_the_exact_columns()
     {
         var lines = File.ReadLines(Path.Combine(_r.Dir, "samples.csv")).ToList();
-        Assert.Equal("time_s,voltage_V,current_A,charge_Ah,c_li,a_A,c_A,d_il_A,d_tm_A,eps_a,eps_c,eps_aniso,zone,cycle,step", lines[0]);
+        Assert.Equal("time_s,voltage_V,current_A,charge_Ah,c_li,a_A,c_A,d_il_A,d_tm_A,eps_a,eps_c,eps_aniso,zone,cycle,step,c_li_sigma,c_li_counted,c_li_low", lines[0]);
         Assert.Equal(_r.Result.Samples, lines.Count - 1);
         Assert.Equal(_r.Result.Diagnostics.RowsRead, _r.Result.Samples);
 
         var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
-        Assert.All(rows, r => Assert.Equal(15, r.Length));
+        Assert.All(rows, r => Assert.Equal(18, r.Length));
         double D(string[] r, int i) => double.Parse(r[i], CultureInfo.InvariantCulture);
         // Step 4 is a CC charge: current and charge positive.
         var step4 = rows.Where(r => r[14] == "4").ToList();

@@ -76,6 +76,22 @@ public class ReportHtmlWriterTests
     }
 
     [Fact]
+    public void The_c_li_sigma_and_counted_c_li_are_in_the_data_for_the_band()
+    {
+        ReportData data = Small() with
+        {
+            Points = [new ReportPoint(0, 3.6, 0.002, 0.95, 2.87, 14.22, 14.22 / 3, 0.02, 0.95), new ReportPoint(3600, 4.3, 0.002, 0.38, 2.82, 14.45, 14.45 / 3, 0.025, 0.41),
+                      new ReportPoint(7200, 3.9, 0.001, 0.5, 2.84, 14.3, 14.3 / 3)],
+        };
+        using JsonDocument doc = JsonDocument.Parse(DataJson(ReportHtmlWriter.ToHtml(data)));
+        JsonElement pts = doc.RootElement.GetProperty("points");
+        Assert.Equal(0.025, pts.GetProperty("cli_sigma")[1].GetDouble(), 6);
+        Assert.Equal(0.41, pts.GetProperty("cli_counted")[1].GetDouble(), 6);
+        Assert.Equal(JsonValueKind.Null, pts.GetProperty("cli_sigma")[2].ValueKind); // not known: no band there
+        Assert.Equal(JsonValueKind.Null, pts.GetProperty("cli_counted")[2].ValueKind);
+    }
+
+    [Fact]
     public void Data_is_embedded_as_columns()
     {
         ReportData data = Small();

@@ -2,6 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using Twin.Cli.Replay;
+using Twin.Core.Ocv;
+using Twin.Core.RestVoltage;
+using Twin.Data.Readers.Diffraction;
 using Twin.Core.Cells;
 using Twin.Core.Cutoff;
 using Twin.Core.Materials;
@@ -42,10 +45,18 @@ internal static class ReplayCommand
         var cCrit = new Option<double>("--c-crit") { Description = "Anisotropic strain onset c_crit", DefaultValueFactory = _ => AnisotropicStrainCurve.Default.CCrit };
         var noProgress = new Option<bool>("--no-progress") { Description = "No progress bar even on a terminal" };
         var stats = new Option<bool>("--stats") { Description = "Print throughput and the process's peak memory at the end" };
+        var patterns = new Option<DirectoryInfo?>("--patterns") { Description = "Folder of integrated patterns (*.xy, *.dat) to fit and fuse, each at its mid-exposure time (start_unix_ns/end_unix_ns)" };
+        var lattice = new Option<FileInfo?>("--lattice") { Description = "CSV of refined lattice parameters to fuse: time_s,a_A,c_A[,a_sigma_A,c_sigma_A]" };
+        var counterElectrode = new Option<string?>("--counter-electrode") { Description = $"What the voltage is measured against, for rest voltages as measurements: {CounterElectrodeNames.Expected}" };
+        var testStart = new Option<string?>("--test-start") { Description = "Wall-clock time of the file's first sample (ISO 8601 with UTC offset) for the patterns' Unix times (default: the time the file records, taken as UTC)" };
+        var restSlope = new Option<double>("--rest-slope-mv-h") { Description = "A rest is relaxed when |dV/dt| (+2 standard errors) stays below this, mV/h", DefaultValueFactory = _ => RelaxationOptions.Default.MaxSlopeMVPerHour };
+        var restCapacity = new Option<double?>("--capacity-ah") { Description = "Capacity for the rest-current threshold C/1000, A·h (default Q_Li)" };
+        var cLiScale = new Option<string>("--c-li-scale") { Description = "Scale of c_Li0 and Q_Li: lithium_per_formula_unit or normalised_stoichiometry (a rest-voltage table on another scale gives no measurement)", DefaultValueFactory = _ => "lithium_per_formula_unit" };
 
         var cmd = new Command("replay", "Run a cycler export through the cell twin: c_Li, lattice, strain, zones, per-cycle summary and an offline report")
         {
             file, material, qLi, mass, cLi0, format, outDir, lenient, cell, cLiMin, vMax, caution, critical, deep, hysteresis, delta, eps0, lambda, cCrit, noProgress, stats,
+            patterns, lattice, counterElectrode, testStart, restSlope, restCapacity, cLiScale,
         };
         cmd.SetAction(r =>
         {
@@ -54,6 +65,7 @@ internal static class ReplayCommand
             Material m;
             CellConfig config;
             ReaderOptions readerOptions;
+            MeasurementOptions measurements;
             try
             {
                 m = MaterialCatalog.Default.Get(r.GetValue(material)!);
@@ -66,8 +78,9 @@ internal static class ReplayCommand
                     new SafetyLimits(r.GetValue(caution), r.GetValue(critical), r.GetValue(deep), r.GetValue(hysteresis)),
                     new LithiumCutoffPolicy(r.GetValue(cLiMin), r.GetValue(vMax)),
                     new AnisotropicStrainCurve(r.GetValue(eps0), r.GetValue(lambda), r.GetValue(cCrit)),
-                    r.GetValue(delta));
+                    r.GetValue(delta)) { CounterElectrode = CounterElectrodeNames.Parse(r.GetValue(counterElectrode)) };
                 config.Validate();
+                measurements = Measurements(r.GetValue(patterns), r.GetValue(lattice), r.GetValue(testStart), r.GetValue(restSlope), r.GetValue(restCapacity), r.GetValue(cLiScale)!);
                 string? fmt = r.GetValue(format);
                 readerOptions = new ReaderOptions { Format = fmt is null ? null : CyclerFormatNames.Parse(fmt), Lenient = r.GetValue(lenient) };
             }
@@ -76,7 +89,7 @@ internal static class ReplayCommand
                 return CliErrors.Fail(e.Message);
             }
             string dir = r.GetValue(outDir)?.FullName ?? Path.Combine("out", Path.GetFileNameWithoutExtension(f.Name));
-            return Run(new ReplayRequest(f.FullName, config, readerOptions, dir), !r.GetValue(noProgress), r.GetValue(stats));
+            return Run(new ReplayRequest(f.FullName, config, readerOptions, dir, measurements), !r.GetValue(noProgress), r.GetValue(stats));
         });
         return cmd;
     }
@@ -111,7 +124,7 @@ internal static class ReplayCommand
         {
             return CliErrors.Fail(e.Message + (request.Reader.Lenient ? "" : " (use --lenient to skip malformed rows)"));
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or DiffractionFileException or ArgumentException or UnauthorizedAccessException)
         {
             return CliErrors.Fail(e.Message);
         }
@@ -129,12 +142,16 @@ internal static class ReplayCommand
         foreach (var row in rows.Skip(1)) table.AddRow(row.Where((_, i) => i != 1).Select(Markup.Escape).ToArray());
         AnsiConsole.Write(table);
 
+        PrintLithium(result, c);
+        if ((request.Measurements?.PatternsDir ?? request.Measurements?.LatticeCsv) is { } source && !result.Measurements.ContainsKey("diffraction"))
+            AnsiConsole.MarkupLine($"[yellow]note:[/] {Markup.Escape(source)} held no pattern (*.xy, *.dat) or lattice row: no diffraction measurement was fused");
+
         int crossing = result.Cycles.Count(x => x.Cycle > 0 && x.CrossedCritical);
         int charges = result.Cycles.Count(x => x.Cycle > 0);
         string cutoff = double.IsNaN(result.RecommendedCutoffV) ? ""
             : string.Create(inv, $"; recommended voltage cut-off {result.RecommendedCutoffV:0.000} V (c_Li,min = {c.Cutoff.CLiMin:0.00})");
         AnsiConsole.MarkupLine(string.Create(inv,
-            $"{(crossing > 0 ? "[red]" : "[green]")}{crossing} of {charges} charges went below c_Li = {c.Limits.CriticalCLi:0.00}[/]; {result.Transitions} zone transitions; final c_Li = {result.FinalCLi:0.000}{cutoff}"));
+            $"{(crossing > 0 ? "[red]" : "[green]")}{crossing} of {charges} charges went below c_Li = {c.Limits.CriticalCLi:0.00}[/]; {result.Transitions} zone transitions; final c_Li = {result.FinalCLi:0.000} ± {result.FinalSigma:0.000} (counted {result.FinalCountedCLi:0.000}){cutoff}"));
         int inCv = result.Cycles.Count(x => x.Cycle > 0 && x.CutoffReachedVoltageV >= c.Cutoff.HardVoltageLimitV - 0.01);
         if (inCv > 0)
             AnsiConsole.MarkupLine(string.Create(inv,
@@ -146,8 +163,43 @@ internal static class ReplayCommand
                 $"stats: {result.Samples / result.Elapsed.TotalSeconds:0} samples/s, peak working set {self.PeakWorkingSet64 / 1048576.0:0.0} MiB, file {new FileInfo(request.File).Length / 1048576.0:0.0} MiB, allocated {GC.GetTotalAllocatedBytes() / 1048576.0:0.0} MiB, GC heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:0.0} MiB"));
         }
         if (request.OutDir is not null)
-            AnsiConsole.MarkupLine($"wrote samples.csv, events.json, summary.json, report.html to [blue]{Markup.Escape(Path.GetFullPath(request.OutDir))}[/]");
+            AnsiConsole.MarkupLine($"wrote samples.csv, {(result.Measurements.Count > 0 ? "measurements.csv, " : "")}events.json, summary.json, report.html to [blue]{Markup.Escape(Path.GetFullPath(request.OutDir))}[/]");
         return 0;
+    }
+
+    private static MeasurementOptions Measurements(DirectoryInfo? patterns, FileInfo? lattice, string? testStart, double restSlope, double? restCapacity, string scale)
+    {
+        if (lattice is not null && !lattice.Exists) throw new ArgumentException($"{lattice.FullName}: no such file; expected a CSV time_s,a_A,c_A[,a_sigma_A,c_sigma_A]");
+        if (patterns is not null && !patterns.Exists) throw new ArgumentException($"{patterns.FullName}: no such folder; expected a folder of integrated patterns (*.xy, *.dat)");
+        DateTimeOffset? start = null;
+        if (testStart is not null)
+        {
+            if (!DateTimeOffset.TryParse(testStart, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t))
+                throw new ArgumentException($"--test-start '{testStart}' is not a time: expected ISO 8601, e.g. 2026-03-01T08:00:00+01:00");
+            start = t;
+        }
+        if (restCapacity is { } cap && !(cap > 0 && double.IsFinite(cap))) throw new ArgumentException($"--capacity-ah must be a positive number of A·h, got {cap}");
+        var cLiScale = scale switch
+        {
+            "lithium_per_formula_unit" => OcpScale.LithiumPerFormulaUnit,
+            "normalised_stoichiometry" => OcpScale.NormalisedStoichiometry,
+            _ => throw new ArgumentException($"--c-li-scale '{scale}' is not known: expected lithium_per_formula_unit or normalised_stoichiometry"),
+        };
+        var relaxation = RelaxationOptions.Default with { MaxSlopeMVPerHour = restSlope };
+        relaxation.Validate();
+        return new MeasurementOptions(patterns?.FullName, lattice?.FullName, start, relaxation, restCapacity, cLiScale);
+    }
+
+    private static void PrintLithium(ReplayResult result, CellConfig c)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var rows = LithiumTable.Rows(result.Inventory, compact: true, maxCycles: 20);
+        var table = new Table().Title("lithium inventory per cycle (c_Li ± σ at end of charge, EoC, and discharge, EoD)").Border(TableBorder.Simple);
+        foreach (var h in rows[0]) table.AddColumn(new TableColumn(Markup.Escape(h)).RightAligned().NoWrap().PadLeft(0).PadRight(1));
+        foreach (var row in rows.Skip(1)) table.AddRow(row.Select(Markup.Escape).ToArray());
+        AnsiConsole.Write(table);
+        foreach (var (kind, byStatus) in result.Measurements)
+            AnsiConsole.MarkupLine(Markup.Escape(string.Create(inv, $"{kind}: {string.Join(", ", byStatus.Select(p => $"{p.Value} {p.Key}"))}")));
     }
 
     private static string CellIdFrom(string fileName)

@@ -11,6 +11,10 @@ namespace Twin.Cli.Replay;
 /// <param name="Elapsed">Wall time.</param>
 /// <param name="FinalCLi">c_Li after the last sample.</param>
 /// <param name="RecommendedCutoffV">Learned voltage cut-off (NaN when no charge reached c_Li,min).</param>
+/// <param name="FinalSigma">σ of c_Li after the last sample.</param>
+/// <param name="FinalCountedCLi">Counted c_Li after the last sample.</param>
+/// <param name="Inventory">Lithium inventory per cycle.</param>
+/// <param name="Measurements">Measurement outcomes by kind, then status (empty without measurements).</param>
 internal sealed record ReplayResult(
     long Samples,
     IReadOnlyList<CycleMetrics> Cycles,
@@ -18,4 +22,8 @@ internal sealed record ReplayResult(
     ReadDiagnostics Diagnostics,
     TimeSpan Elapsed,
     double FinalCLi,
-    double RecommendedCutoffV);
+    double RecommendedCutoffV,
+    double FinalSigma,
+    double FinalCountedCLi,
+    IReadOnlyList<Twin.Core.Estimation.LithiumInventory> Inventory,
+    IReadOnlyDictionary<string, SortedDictionary<string, int>> Measurements);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Twin.Core.Cells;
+using Twin.Core.Estimation;
 using Twin.Core.Safety;
 using Twin.Data.Export;
 using Twin.Data.Readers;
@@ -27,23 +28,46 @@ internal static class ReplayRunner
         using var reader = CyclerFileReader.Open(file, request.File, request.Reader, leaveOpen: true);
 
         Outputs? outputs = request.OutDir is null ? null : new Outputs(request.OutDir);
+        MeasurementFusion? fusion = null;
         long n = 0;
         try
         {
+            fusion = new MeasurementFusion(request.Measurements ?? MeasurementOptions.None, request.Cell, request.OutDir);
+            if (!fusion.Active)
+            {
+                fusion.Dispose();
+                fusion = null;
+            }
             foreach (var sample in reader)
             {
-                var o = twin.Update(sample);
-                outputs?.Add(o);
+                if (fusion is not null)
+                {
+                    fusion.Start(reader.Diagnostics.StartTime, twin);
+                    var fused = twin.Update(sample);
+                    outputs?.Add(fused);
+                    fusion.AfterSample(twin, sample);
+                }
+                else
+                {
+                    var o = twin.Update(sample);
+                    outputs?.Add(o);
+                }
                 if ((++n & 0x3FFF) == 0) progress?.Invoke((double)file.Position / length);
             }
+            fusion?.Complete(twin);
             progress?.Invoke(1);
         }
         finally
         {
             outputs?.Close();
+            fusion?.Dispose();
         }
-        outputs?.WriteSummary(request, twin, reader.Diagnostics, n);
-        return new ReplayResult(n, twin.Cycles, outputs?.Transitions ?? 0, reader.Diagnostics, clock.Elapsed, twin.CLi, twin.RecommendedCutoffV);
+        var inventory = LithiumInventory.Of(twin.Cycles, request.Cell.QLiAh);
+        var counts = fusion?.Counts ?? new Dictionary<string, SortedDictionary<string, int>>();
+        outputs?.WriteSummary(request, twin, reader.Diagnostics, n, inventory, counts);
+        var f = twin.Estimator;
+        return new ReplayResult(n, twin.Cycles, outputs?.Transitions ?? 0, reader.Diagnostics, clock.Elapsed, twin.CLi, twin.RecommendedCutoffV,
+            f.Sigma, f.CountedCLi, inventory, counts);
     }
 
     /// <summary>The files of the output directory.</summary>
@@ -69,7 +93,7 @@ internal static class ReplayRunner
         {
             _csv.Write(o);
             _events.WriteIfTransition(o);
-            _points.Add(new ReportPoint(o.TimeS, o.VoltageV, o.CurrentA, o.CLi, o.AA, o.CA, o.DIlA));
+            _points.Add(new ReportPoint(o.TimeS, o.VoltageV, o.CurrentA, o.CLi, o.AA, o.CA, o.DIlA, o.CLiSigma, o.CLiCounted));
             _zones.Add(o.TimeS, o.Zone.Name());
         }
 
@@ -79,9 +103,10 @@ internal static class ReplayRunner
             _events.Dispose();
         }
 
-        public void WriteSummary(ReplayRequest request, CellTwin twin, ReadDiagnostics diagnostics, long samples)
+        public void WriteSummary(ReplayRequest request, CellTwin twin, ReadDiagnostics diagnostics, long samples,
+            IReadOnlyList<LithiumInventory> inventory, IReadOnlyDictionary<string, SortedDictionary<string, int>> measurements)
         {
-            SummaryJson.Write(Path.Combine(_dir, "summary.json"), request, twin, diagnostics, samples);
+            SummaryJson.Write(Path.Combine(_dir, "summary.json"), request, twin, diagnostics, samples, inventory, measurements);
             var model = twin.Lattice;
             int k = 161;
             var grid = new double[k];
@@ -95,7 +120,7 @@ internal static class ReplayRunner
                 _zones.Build(),
                 curves,
                 limits.CriticalCLi, limits.CautionCLi, limits.DeepCLi,
-                CycleTable.Rows(twin.Cycles, request.Cell));
+                CycleTable.Rows(twin.Cycles, request.Cell, inventory: inventory));
             ReportHtmlWriter.WriteFile(Path.Combine(_dir, "report.html"), data);
         }
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Twin.Core.Cells;
+using Twin.Core.Estimation;
 using Twin.Core.Safety;
 using Twin.Data.Readers;
 
@@ -19,6 +20,16 @@ namespace Twin.Cli.Replay;
 /// <param name="RecommendedCutoffV">Learned voltage cut-off, V (null when never learned).</param>
 /// <param name="ChargesCrossingCritical">Cycles whose c_Li went below the critical limit.</param>
 /// <param name="Cycles">Per-cycle metrics.</param>
+/// <param name="FinalCLiSigma">σ of the final c_Li.</param>
+/// <param name="FinalCLiCounted">c_Li from counting alone at the end.</param>
+/// <param name="QLiEstimateAh">The filter's estimate of the effective Q_Li at the end, A·h.</param>
+/// <param name="QLiSigmaAh">Its σ, A·h.</param>
+/// <param name="CurrentOffsetA">The filter's estimate of the current offset at the end, A.</param>
+/// <param name="CurrentOffsetSigmaA">Its σ, A.</param>
+/// <param name="CLi0Estimate">The filter's estimate of c_Li0.</param>
+/// <param name="CLi0Sigma">Its σ.</param>
+/// <param name="LithiumInventory">Per-cycle lithium inventory.</param>
+/// <param name="Measurements">Measurement outcomes by kind, then status.</param>
 internal sealed record ReplaySummary(
     [property: JsonPropertyName("file")] string File,
     [property: JsonPropertyName("format")] string Format,
@@ -31,7 +42,17 @@ internal sealed record ReplaySummary(
     [property: JsonPropertyName("final_c_li")] double FinalCLi,
     [property: JsonPropertyName("recommended_cutoff_V")] double? RecommendedCutoffV,
     [property: JsonPropertyName("charges_crossing_critical")] int ChargesCrossingCritical,
-    [property: JsonPropertyName("cycles")] IReadOnlyList<CycleMetrics> Cycles);
+    [property: JsonPropertyName("cycles")] IReadOnlyList<CycleMetrics> Cycles,
+    [property: JsonPropertyName("final_c_li_sigma")] double FinalCLiSigma,
+    [property: JsonPropertyName("final_c_li_counted")] double FinalCLiCounted,
+    [property: JsonPropertyName("q_li_estimate_Ah")] double QLiEstimateAh,
+    [property: JsonPropertyName("q_li_sigma_Ah")] double QLiSigmaAh,
+    [property: JsonPropertyName("current_offset_A")] double CurrentOffsetA,
+    [property: JsonPropertyName("current_offset_sigma_A")] double CurrentOffsetSigmaA,
+    [property: JsonPropertyName("c_li0_estimate")] double CLi0Estimate,
+    [property: JsonPropertyName("c_li0_sigma")] double CLi0Sigma,
+    [property: JsonPropertyName("lithium_inventory")] IReadOnlyList<LithiumInventory> LithiumInventory,
+    [property: JsonPropertyName("measurements")] IReadOnlyDictionary<string, SortedDictionary<string, int>> Measurements);
 
 /// <summary>Source-generated serializer for the summary (NaN written as a named literal).</summary>
 [JsonSourceGenerationOptions(WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
@@ -48,12 +69,17 @@ internal static class SummaryJson
     /// <param name="twin">The twin after the last sample.</param>
     /// <param name="diagnostics">Reader counts.</param>
     /// <param name="samples">Samples replayed.</param>
-    public static void Write(string path, ReplayRequest request, CellTwin twin, ReadDiagnostics diagnostics, long samples)
+    /// <param name="inventory">Per-cycle lithium inventory.</param>
+    /// <param name="measurements">Measurement outcomes by kind, then status.</param>
+    public static void Write(string path, ReplayRequest request, CellTwin twin, ReadDiagnostics diagnostics, long samples,
+        IReadOnlyList<LithiumInventory> inventory, IReadOnlyDictionary<string, SortedDictionary<string, int>> measurements)
     {
+        var f = twin.Estimator;
         double cut = twin.RecommendedCutoffV;
         var summary = new ReplaySummary(request.File, CyclerFormatNames.ToName(diagnostics.Format), request.Cell.CellId,
             request.Cell.Material.Name, request.Cell.QLiAh, request.Cell.CLi0, samples, diagnostics.RowsSkipped, twin.CLi,
-            double.IsNaN(cut) ? null : cut, twin.Cycles.Count(c => c.CrossedCritical && c.Cycle > 0), twin.Cycles);
+            double.IsNaN(cut) ? null : cut, twin.Cycles.Count(c => c.CrossedCritical && c.Cycle > 0), twin.Cycles,
+            f.Sigma, f.CountedCLi, f.QLiAh, f.QLiSigmaAh, f.CurrentOffsetA, f.CurrentOffsetSigmaA, f.CLi0, f.CLi0Sigma, inventory, measurements);
         using var stream = File.Create(path);
         JsonSerializer.Serialize(stream, summary, SummaryJsonContext.Default.ReplaySummary);
     }

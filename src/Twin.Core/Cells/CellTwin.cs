@@ -29,6 +29,8 @@ public sealed class CellTwin
     private readonly List<CycleMetrics> _cycles;
     private bool _chargeSeen;
     private bool _dischargeSeen;
+    private bool _inCharge;
+    private double _dischargeStartS = double.NaN;
     private double _rate;
     private double _lastCLi = double.NaN;
     private double _lastEpsAniso;
@@ -118,6 +120,7 @@ public sealed class CellTwin
         if (charging && (_dischargeSeen && _chargeSeen || _cycles[^1].Cycle == 0 && !_chargeSeen))
         {
             var done = _cycles[^1];
+            SnapshotLithium(done, judge: false);
             int next = done.Cycle + 1;
             if (done.Cycle == 0 && done.Samples == 0) _cycles.RemoveAt(_cycles.Count - 1);
             _cycles.Add(new CycleMetrics { Cycle = next });
@@ -152,6 +155,7 @@ public sealed class CellTwin
 
         var m = _cycles[^1];
         Accumulate(m, s, cLi, dq, dt, zone, charging, epsAniso);
+        TrackInventory(m, s.TimeS, cLi, sigma, charging, discharging);
         var decision = Config.Cutoff.Decide(cLi, s.VoltageV, charging);
 
         _lastCLi = cLi;
@@ -174,7 +178,56 @@ public sealed class CellTwin
     {
         var r = _filter.Observe(measurement);
         if (r.Changed && !double.IsNaN(_lastCLi)) _lastCLi += r.CLiAfter - r.CLiBefore;
+        var m = _cycles[^1];
+        if (r.Changed) m.MeasurementsApplied++;
+        if (r.Gated) m.MeasurementsGated++;
+        double d = Math.Abs(r.NormalizedInnovation);
+        if (d > m.MaxNormalizedInnovation || (double.IsNaN(m.MaxNormalizedInnovation) && !double.IsNaN(d))) m.MaxNormalizedInnovation = d;
+        if (r.Changed) SnapshotLithium(m, judge: !(measurement.TimeS >= _dischargeStartS));
         return r;
+    }
+
+    /// <summary>Lithium inventory of the open cycle: c_Li, σ and counted c_Li at its last charge and discharge sample;
+    /// at the end of the charge a snapshot of the filter's parameters and the diagnosis.</summary>
+    private void TrackInventory(CycleMetrics m, double timeS, double cLi, double sigma, bool charging, bool discharging)
+    {
+        if (charging)
+        {
+            m.EndOfChargeCLi = cLi;
+            m.EndOfChargeSigma = sigma;
+            m.EndOfChargeCountedCLi = _filter.CountedCLi;
+            m.EndOfChargeTimeS = timeS;
+            _inCharge = true;
+            _dischargeStartS = double.NaN;
+            return;
+        }
+        if (_inCharge)
+        {
+            _inCharge = false;
+            SnapshotLithium(m, judge: true);
+        }
+        if (discharging)
+        {
+            if (double.IsNaN(m.EndOfDischargeTimeS)) _dischargeStartS = timeS;
+            m.EndOfDischargeCLi = cLi;
+            m.EndOfDischargeSigma = sigma;
+            m.EndOfDischargeCountedCLi = _filter.CountedCLi;
+            m.EndOfDischargeTimeS = timeS;
+        }
+    }
+
+    /// <summary>Records the filter's Q_Li, offset and c_Li0 in a cycle (end of its charge, a measurement applied, its
+    /// end) and, when <paramref name="judge"/>, judges counting against the estimate now: at the end of the charge and
+    /// for measurements that apply to a time before the cycle's discharge began, where an error that scales with the charge passed shows (at the end of
+    /// the discharge the net charge, and with it such an error, is back near zero).</summary>
+    private void SnapshotLithium(CycleMetrics m, bool judge)
+    {
+        m.QLiAh = _filter.QLiAh;
+        m.QLiSigmaAh = _filter.QLiSigmaAh;
+        m.CurrentOffsetA = _filter.CurrentOffsetA;
+        m.CurrentOffsetSigmaA = _filter.CurrentOffsetSigmaA;
+        m.CLi0Estimate = _filter.CLi0;
+        if (judge) m.Diagnosis = LithiumInventory.Diagnose(_filter, Config.QLiAh, Config.CLi0);
     }
 
     private void Accumulate(CycleMetrics m, in CyclerSample s, double cLi, double dq, double dt, Zone zone, bool charging, double epsAniso)

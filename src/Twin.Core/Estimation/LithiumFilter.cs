@@ -148,6 +148,9 @@ public sealed class LithiumFilter
     /// <summary>Standard deviation of <see cref="CLi0"/>.</summary>
     public double CLi0Sigma => Math.Sqrt(Math.Max(0, _p33));
 
+    /// <summary>Sample time counted by the filter since its first sample, s (the τ the offset acts over).</summary>
+    public double ElapsedS => _tau;
+
     /// <summary>Measurements applied so far (gated ones applied with inflated variance included).</summary>
     public long MeasurementsApplied => _applied;
 

@@ -73,6 +73,63 @@ public sealed class CycleMetrics
     /// <summary>True when c_Li went below the critical limit in this cycle.</summary>
     public bool CrossedCritical => !double.IsNaN(FirstCrossingTimeS);
 
+    /// <summary>c_Li estimate at the cycle's last charge sample (for a CC/CV charge: the end of the hold, the lowest
+    /// c_Li of the charge), NaN before the cycle's first charge sample.</summary>
+    public double EndOfChargeCLi { get; set; } = double.NaN;
+
+    /// <summary>Standard deviation σ of <see cref="EndOfChargeCLi"/>.</summary>
+    public double EndOfChargeSigma { get; set; } = double.NaN;
+
+    /// <summary>c_Li from charge counting alone at the same sample as <see cref="EndOfChargeCLi"/>.</summary>
+    public double EndOfChargeCountedCLi { get; set; } = double.NaN;
+
+    /// <summary>Time of the cycle's last charge sample, s.</summary>
+    public double EndOfChargeTimeS { get; set; } = double.NaN;
+
+    /// <summary>c_Li estimate at the cycle's last discharge sample (the highest c_Li after the charge), NaN when the
+    /// cycle has no discharge yet.</summary>
+    public double EndOfDischargeCLi { get; set; } = double.NaN;
+
+    /// <summary>Standard deviation σ of <see cref="EndOfDischargeCLi"/>.</summary>
+    public double EndOfDischargeSigma { get; set; } = double.NaN;
+
+    /// <summary>c_Li from charge counting alone at the same sample as <see cref="EndOfDischargeCLi"/>.</summary>
+    public double EndOfDischargeCountedCLi { get; set; } = double.NaN;
+
+    /// <summary>Time of the cycle's last discharge sample, s.</summary>
+    public double EndOfDischargeTimeS { get; set; } = double.NaN;
+
+    /// <summary>The filter's estimate of the effective Q_Li (Q_Li times the current gain) at the cycle's last snapshot
+    /// (end of its charge, a measurement applied in it, or its end), A·h.</summary>
+    public double QLiAh { get; set; } = double.NaN;
+
+    /// <summary>Standard deviation of <see cref="QLiAh"/>, A·h.</summary>
+    public double QLiSigmaAh { get; set; } = double.NaN;
+
+    /// <summary>The filter's estimate of the current offset (measured − true current; a shuttle current reads as a
+    /// negative offset on charge) at the same snapshot, A.</summary>
+    public double CurrentOffsetA { get; set; } = double.NaN;
+
+    /// <summary>Standard deviation of <see cref="CurrentOffsetA"/>, A.</summary>
+    public double CurrentOffsetSigmaA { get; set; } = double.NaN;
+
+    /// <summary>The filter's estimate of c_Li0 (c_Li at the first sample of the test) at the same snapshot.</summary>
+    public double CLi0Estimate { get; set; } = double.NaN;
+
+    /// <summary>Independent c_Li measurements (diffraction, rest voltage, operator) applied to the filter during the
+    /// cycle, gated ones applied with inflated variance included.</summary>
+    public int MeasurementsApplied { get; set; }
+
+    /// <summary>Measurements of the cycle whose innovation lay beyond the gate.</summary>
+    public int MeasurementsGated { get; set; }
+
+    /// <summary>Largest |innovation|/σ_innovation of the cycle's measurements (NaN when none was placed).</summary>
+    public double MaxNormalizedInnovation { get; set; } = double.NaN;
+
+    /// <summary>Which kind of error explains a disagreement between counting and the measurements at the end of
+    /// the charge (<see cref="Estimation.LithiumDiagnosis"/>; docs/model.md, "Lithium inventory per cycle").</summary>
+    public Estimation.LithiumDiagnosis Diagnosis { get; set; }
+
     /// <summary>An independent copy.</summary>
     /// <returns>A new object with the same values.</returns>
     public CycleMetrics Clone() => (CycleMetrics)MemberwiseClone();

@@ -8,7 +8,10 @@ namespace Twin.Data.Export;
 /// <param name="AA">Lattice parameter a (= d_TM), Å.</param>
 /// <param name="CA">Lattice parameter c, Å.</param>
 /// <param name="DIlA">Interlayer distance d_IL = c/3, Å.</param>
-public readonly record struct ReportPoint(double TimeS, double VoltageV, double CurrentA, double CLi, double AA, double CA, double DIlA);
+/// <param name="CLiSigma">Standard deviation σ of <paramref name="CLi"/> (NaN when not known: no band is drawn).</param>
+/// <param name="CLiCounted">c_Li from charge counting alone (NaN when not known: not drawn).</param>
+public readonly record struct ReportPoint(double TimeS, double VoltageV, double CurrentA, double CLi, double AA, double CA, double DIlA,
+    double CLiSigma = double.NaN, double CLiCounted = double.NaN);
 
 /// <summary>The model curves of the cell's material on a c_Li grid, for drawing the cell's path on them.</summary>
 /// <param name="CLi">Grid of lithium contents, ascending.</param>

@@ -290,6 +290,8 @@ public static class ReportHtmlWriter
             WritePointColumn(json, "v", pts, static p => p.VoltageV, "G7");
             WritePointColumn(json, "i", pts, static p => p.CurrentA, "G6");
             WritePointColumn(json, "cli", pts, static p => p.CLi, "G6");
+            WritePointColumn(json, "cli_sigma", pts, static p => p.CLiSigma, "G4");
+            WritePointColumn(json, "cli_counted", pts, static p => p.CLiCounted, "G6");
             WritePointColumn(json, "a", pts, static p => p.AA, "G7");
             WritePointColumn(json, "c", pts, static p => p.CA, "G7");
             WritePointColumn(json, "dil", pts, static p => p.DIlA, "G7");

@@ -13,7 +13,7 @@ namespace Twin.Data.Export;
 public sealed class SamplesCsvWriter : IDisposable
 {
     /// <summary>The header row.</summary>
-    public const string Header = "time_s,voltage_V,current_A,charge_Ah,c_li,a_A,c_A,d_il_A,d_tm_A,eps_a,eps_c,eps_aniso,zone,cycle,step";
+    public const string Header = "time_s,voltage_V,current_A,charge_Ah,c_li,a_A,c_A,d_il_A,d_tm_A,eps_a,eps_c,eps_aniso,zone,cycle,step,c_li_sigma,c_li_counted,c_li_low";
 
     private static readonly byte[][] s_zoneNames =
         [.. Enum.GetValues<Zone>().Select(z => Encoding.ASCII.GetBytes(z.Name()))];
@@ -64,6 +64,10 @@ public sealed class SamplesCsvWriter : IDisposable
         Comma(span);
         o.Step.TryFormat(span[_used..], out n, default, CultureInfo.InvariantCulture);
         _used += n;
+        Comma(span);
+        Num(span, o.CLiSigma); Comma(span);
+        Num(span, o.CLiCounted); Comma(span);
+        Num(span, o.CLiLowerBound);
         span[_used++] = (byte)'\n';
         Rows++;
     }

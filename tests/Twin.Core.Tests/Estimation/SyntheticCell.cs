@@ -16,6 +16,9 @@ internal sealed class SyntheticCell(double qLiTrueAh, double cLi0True, double cu
 
     public double TrueCLi { get; private set; } = cLi0True;
 
+    /// <summary>The true Q_Li, A·h; lowering it between cycles models loss of active material (c_Li per A·h grows).</summary>
+    public double QLiTrueAh { get; set; } = qLiTrueAh;
+
     public double TimeS { get; private set; }
 
     /// <summary>Charges until the true c_Li reaches <paramref name="cLow"/>.</summary>
@@ -46,7 +49,7 @@ internal sealed class SyntheticCell(double qLiTrueAh, double cLi0True, double cu
         while (!done())
         {
             TimeS += stepS;
-            TrueCLi -= 0.5 * (_lastTrueCurrentA + trueCurrentA) * stepS / 3600.0 / qLiTrueAh;
+            TrueCLi -= 0.5 * (_lastTrueCurrentA + trueCurrentA) * stepS / 3600.0 / QLiTrueAh;
             _lastTrueCurrentA = trueCurrentA;
             yield return new CyclerSample(TimeS, 3.7, trueCurrentA + offsetA, double.NaN, 0, step, 0, kind);
         }
