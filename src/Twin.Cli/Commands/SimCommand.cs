@@ -31,12 +31,7 @@ internal static class SimCommand
         };
         var faultAfter = new Option<double>("--fault-after") { Description = "Seconds from the SMU's first command to the fault", DefaultValueFactory = _ => 30 };
         var faultFor = new Option<double?>("--fault-for") { Description = "Seconds the fault lasts (default: until Ctrl+C)" };
-        var degrade = new Option<string[]>("--degrade")
-        {
-            Description = "Make the cell or the SMU fool charge counting (repeatable): sei[=fraction of each charge lost to the SEI, 0.01], " +
-                "shuttle[=parasitic current, C/500], offset[=current-measurement offset, C/500, may be negative], " +
-                "lam[=cathode active material lost per cycle, 0.02]; currents as C/N or multiples of 1C, fractions as numbers or N%",
-        };
+        var degrade = DegradeOption.Create();
         var cmd = new Command("sim", "Run the firmware simulator: Keithley 2450 SMU with a simulated NMC811‖graphite cell, and a diffractometer trigger box")
         {
             smuPort, triggerPort, smuPty, triggerPty, speed, patterns, listen, fault, faultAfter, faultFor, degrade,
@@ -55,14 +50,7 @@ internal static class SimCommand
             double? lasting = r.GetValue(faultFor);
             if (!(after >= 0 && after <= 86_400)) return CliErrors.Fail($"--fault-after {after}: expected seconds from 0 to 86400");
             if (lasting is { } l && !(l > 0 && l <= 86_400)) return CliErrors.Fail($"--fault-for {l}: expected seconds above 0, at most 86400");
-            var degradation = new List<Degradation>();
-            foreach (string text in r.GetValue(degrade) ?? [])
-            {
-                try { degradation.Add(Degradation.Parse(text)); }
-                catch (FormatException e) { return CliErrors.Fail($"--degrade {e.Message}"); }
-            }
-            try { Degradation.ApplyToCell(CellParameters.CoinCell, degradation); }
-            catch (ArgumentException e) { return CliErrors.Fail($"--degrade: {e.Message}"); }
+            if (!DegradeOption.TryParse(r.GetValue(degrade), out var degradation, out string? degradeError)) return CliErrors.Fail(degradeError!);
             SimulatorHost sim;
             try
             {

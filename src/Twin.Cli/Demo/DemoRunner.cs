@@ -14,10 +14,12 @@ namespace Twin.Cli.Demo;
 /// <summary>How one charge of the demo ended.</summary>
 /// <param name="Cycle">Cycle number.</param>
 /// <param name="EndedBy">The condition that ended the charge.</param>
-/// <param name="TwinCLi">The twin's c_Li when the charge ended.</param>
+/// <param name="TwinCLi">The twin's c_Li estimate when the charge ended.</param>
 /// <param name="CellCLi">The simulated cell's true cathode c_Li when the charge ended.</param>
 /// <param name="VoltageV">Cell voltage at the end, V.</param>
-internal sealed record DemoCharge(int Cycle, string EndedBy, double TwinCLi, double CellCLi, double VoltageV);
+/// <param name="CountedCLi">c_Li from charge counting alone when the charge ended (NaN when the twin did not say).</param>
+/// <param name="Sigma">Standard deviation of the estimate then (NaN when the twin did not say).</param>
+internal sealed record DemoCharge(int Cycle, string EndedBy, double TwinCLi, double CellCLi, double VoltageV, double CountedCLi = double.NaN, double Sigma = double.NaN);
 
 /// <summary>What the demo did.</summary>
 /// <param name="Run">How the protocol ended.</param>
@@ -44,7 +46,7 @@ internal static class DemoRunner
         {
             if (Directory.Exists(Path.Combine(dir, sub))) Directory.Delete(Path.Combine(dir, sub), recursive: true);
         }
-        await using var sim = await SimulatorHost.StartAsync(new SimulatorOptions { Speed = o.Speed, PatternFolder = Path.Combine(dir, "patterns") }, cancellationToken: ct).ConfigureAwait(false);
+        await using var sim = await SimulatorHost.StartAsync(new SimulatorOptions { Speed = o.Speed, PatternFolder = Path.Combine(dir, "patterns"), Degradation = o.Degradation }, cancellationToken: ct).ConfigureAwait(false);
         string experiment = DemoExperiment.Write(dir, sim, o);
         var cells = ExperimentFile.Load(experiment);
         var cell = cells[0];
@@ -87,7 +89,8 @@ internal static class DemoRunner
                 lock (charges)
                 {
                     charges.RemoveAll(c => c.Cycle == st.Cycle); // the hold, when it runs, ends the charge
-                    charges.Add(new DemoCharge(st.Cycle, e.Message, latest?.CLi ?? double.NaN, cellCLi, r.VoltageV));
+                    var state = latest;
+                    charges.Add(new DemoCharge(st.Cycle, e.Message, state?.CLi ?? double.NaN, cellCLi, r.VoltageV, state?.CLiCounted ?? double.NaN, state?.CLiSigma ?? double.NaN));
                 }
             },
         };
@@ -96,6 +99,7 @@ internal static class DemoRunner
         TwinStatePayload[] all;
         lock (states) all = states.ToArray();
         WriteStatesCsv(Path.Combine(dir, "twin-states.csv"), all);
+        DemoCycles.Write(Path.Combine(dir, "cycles.csv"), charges);
         var result = new DemoResult(run, charges, patterns.ToArray(), all.Length == 0 ? double.NaN : all.Min(s => s.CLi), dir);
         PrintSummary(output, result, o);
         return result;
@@ -116,11 +120,10 @@ internal static class DemoRunner
     {
         output.WriteLine();
         output.WriteLine($"run: {r.Run.Outcome} — {r.Run.Message}");
-        output.WriteLine("cycle  c_Li twin  c_Li cell  V at end  charge ended by");
-        foreach (var c in r.Charges)
-            output.WriteLine($"{c.Cycle,5}  {c.TwinCLi,9:0.0000}  {c.CellCLi,9:0.0000}  {c.VoltageV,8:0.000}  {c.EndedBy}");
+        if (o.Degradation.Count > 0) output.WriteLine("simulated degradation: " + string.Join(", ", o.Degradation));
+        DemoCycles.Print(output, r.Charges);
         output.WriteLine($"lowest c_Li {r.MinTwinCLi:0.0000}: {(r.MinTwinCLi >= 0.40 ? "the cathode stayed in the safe window (c_Li ≥ 0.40)" : "the cathode went below c_Li 0.40 (critical zone)")}");
-        output.WriteLine($"{r.Patterns.Count} diffraction patterns in {Path.Combine(r.OutDir, "patterns")}; twin states in {Path.Combine(r.OutDir, "twin-states.csv")}; experiment file {Path.Combine(r.OutDir, "experiment.yaml")}");
+        output.WriteLine($"{r.Patterns.Count} diffraction patterns in {Path.Combine(r.OutDir, "patterns")}; twin states in {Path.Combine(r.OutDir, "twin-states.csv")}; ends of charge in {Path.Combine(r.OutDir, "cycles.csv")}; experiment file {Path.Combine(r.OutDir, "experiment.yaml")}");
         if (o.LithiumCutoff) output.WriteLine("run `twin demo --cutoff voltage` to see the same cell charged to 4.2 V only.");
     }
 }
