@@ -19,7 +19,10 @@ namespace Twin.Cli.Demo;
 /// <param name="VoltageV">Cell voltage at the end, V.</param>
 /// <param name="CountedCLi">c_Li from charge counting alone when the charge ended (NaN when the twin did not say).</param>
 /// <param name="Sigma">Standard deviation of the estimate then (NaN when the twin did not say).</param>
-internal sealed record DemoCharge(int Cycle, string EndedBy, double TwinCLi, double CellCLi, double VoltageV, double CountedCLi = double.NaN, double Sigma = double.NaN);
+/// <param name="QLiAh">The twin's estimated Q_Li then, A·h (NaN when the twin did not say).</param>
+/// <param name="CellQLiAh">The simulated cathode's true lithium capacity then, A·h.</param>
+internal sealed record DemoCharge(int Cycle, string EndedBy, double TwinCLi, double CellCLi, double VoltageV, double CountedCLi = double.NaN, double Sigma = double.NaN,
+    double QLiAh = double.NaN, double CellQLiAh = double.NaN);
 
 /// <summary>What the demo did.</summary>
 /// <param name="Run">How the protocol ended.</param>
@@ -85,12 +88,14 @@ internal static class DemoRunner
                 if (e.Kind != RunnerEventKinds.StepEnd || !steps.TryGetValue(e.Step, out var st)) return;
                 if (st.Step.Action is not (ProtocolAction.Charge or ProtocolAction.Hold)) return;
                 double cellCLi = sim.Bench.Read(c => c.CathodeCLi);
+                double cellQLi = sim.Bench.Read(c => c.CathodeCapacityAh);
                 var r = sim.Bench.Measure();
                 lock (charges)
                 {
                     charges.RemoveAll(c => c.Cycle == st.Cycle); // the hold, when it runs, ends the charge
                     var state = latest;
-                    charges.Add(new DemoCharge(st.Cycle, e.Message, state?.CLi ?? double.NaN, cellCLi, r.VoltageV, state?.CLiCounted ?? double.NaN, state?.CLiSigma ?? double.NaN));
+                    charges.Add(new DemoCharge(st.Cycle, e.Message, state?.CLi ?? double.NaN, cellCLi, r.VoltageV, state?.CLiCounted ?? double.NaN, state?.CLiSigma ?? double.NaN,
+                        state?.QLiAh ?? double.NaN, cellQLi));
                 }
             },
         };

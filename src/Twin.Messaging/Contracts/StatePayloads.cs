@@ -25,6 +25,10 @@ public sealed record TwinStatePayload
     [JsonPropertyName("c_li_counted")] public double? CLiCounted { get; init; }
     /// <summary>Lower confidence bound c_Li − k·σ (k = the cell's estimator setting, default 2).</summary>
     [JsonPropertyName("c_li_low")] public double? CLiLow { get; init; }
+    /// <summary>The estimator's lithium capacity Q_Li, A·h (the configured value until measurements refine it).</summary>
+    [JsonPropertyName("q_li_Ah")] public double? QLiAh { get; init; }
+    /// <summary>Standard deviation of <see cref="QLiAh"/>, A·h.</summary>
+    [JsonPropertyName("q_li_sigma_Ah")] public double? QLiSigmaAh { get; init; }
     /// <summary>True when c_Li lies outside [0, 1] by more than the estimator's out-of-range σ (default 3σ).</summary>
     [JsonPropertyName("c_li_out_of_range")] public bool CLiOutOfRange { get; init; }
     /// <summary>True when c_Li lies outside the lattice model's knots, so a, c and the strains are the model's end values.</summary>

@@ -426,6 +426,8 @@ public sealed class CellRuntime
             CLiLow = double.IsFinite(o.CLiLowerBound) ? o.CLiLowerBound : null,
             CLiOutOfRange = o.CLiOutOfRange,
             LatticeExtrapolated = o.LatticeExtrapolated,
+            QLiAh = Twin.Estimator.QLiAh,
+            QLiSigmaAh = Twin.Estimator.QLiSigmaAh,
         };
     }
 }
