@@ -34,7 +34,7 @@ public static class CellCards
     /// <param name="p">The record.</param>
     /// <returns>The marker at mid-exposure.</returns>
     public static PatternMark Mark(PatternRecord p) =>
-        new(p.PatternId, (p.StartUnixNs + (p.EndUnixNs - p.StartUnixNs) / 2) / 1e6, p.CLiMid, p.ExposureS, p.Uri);
+        new(p.PatternId, (p.StartUnixNs + (p.EndUnixNs - p.StartUnixNs) / 2) / 1e6, p.CLiMid, p.ExposureS, p.Uri, p.AA, p.CA, p.CLiLattice);
 
     /// <summary>A per-cycle table row.</summary>
     /// <param name="m">The cycle's metrics.</param>
@@ -76,7 +76,9 @@ public static class CellCards
     /// <param name="s">The ingested sample.</param>
     /// <returns>The point.</returns>
     public static TimelinePoint Point(IngestedSample s) =>
-        new(s.Sample.TimeUnixNs / 1e6, s.Output.VoltageV, s.Output.CurrentA, s.Output.CLi, s.Output.AA, s.Output.CA, s.Output.EpsAniso, (int)s.Output.Zone);
+        new(s.Sample.TimeUnixNs / 1e6, s.Output.VoltageV, s.Output.CurrentA, s.Output.CLi, s.Output.AA, s.Output.CA, s.Output.EpsAniso, (int)s.Output.Zone,
+            double.IsFinite(s.Output.CLiSigma) ? (float)s.Output.CLiSigma : 0f,
+            (float)(double.IsFinite(s.Output.CLiCounted) ? s.Output.CLiCounted : s.Output.CLi));
 
     private static double? Finite(double v) => double.IsFinite(v) ? v : null;
 }

@@ -37,7 +37,11 @@ public sealed record CellCard(
 /// <param name="CLiMid">The twin's c_Li at mid-exposure, or null.</param>
 /// <param name="ExposureS">Exposure, s.</param>
 /// <param name="Uri">File path or URI.</param>
-public sealed record PatternMark(string Id, double TimeMs, double? CLiMid, double ExposureS, string Uri);
+/// <param name="MeasuredA">Lattice parameter a the pattern gave (fitted, or refined at the beamline), Å, or null.</param>
+/// <param name="MeasuredC">Lattice parameter c the pattern gave, Å, or null.</param>
+/// <param name="CLiLattice">c_Li the measured lattice gives through the material's lattice model, or null.</param>
+public sealed record PatternMark(string Id, double TimeMs, double? CLiMid, double ExposureS, string Uri,
+    double? MeasuredA = null, double? MeasuredC = null, double? CLiLattice = null);
 
 /// <summary>One point of a cell's timeline (the cell page's charts).</summary>
 /// <param name="T">Sample time, ms since the Unix epoch.</param>
@@ -48,7 +52,9 @@ public sealed record PatternMark(string Id, double TimeMs, double? CLiMid, doubl
 /// <param name="C">Lattice parameter c, Å.</param>
 /// <param name="Eps">Anisotropic strain ε_aniso (dimensionless).</param>
 /// <param name="Z">Zone level: 0 safe, 1 caution, 2 critical, 3 deep.</param>
-public readonly record struct TimelinePoint(double T, double V, double I, double CLi, double A, double C, double Eps, int Z);
+/// <param name="Sigma">Standard deviation σ of <paramref name="CLi"/> (single precision: the band is drawn, not computed on).</param>
+/// <param name="Counted">c_Li from charge counting alone (single precision; <paramref name="CLi"/> when the twin did not say).</param>
+public readonly record struct TimelinePoint(double T, double V, double I, double CLi, double A, double C, double Eps, int Z, float Sigma = 0, float Counted = 0);
 
 /// <summary>One row of the per-cycle table.</summary>
 /// <param name="Cycle">Cycle number.</param>

@@ -1,5 +1,6 @@
-// The cell page's charts (uPlot): c_Li vs time with the zones shaded and diffraction patterns marked,
-// V and I vs time, and a, c, d_IL, anisotropic strain vs c_Li with the model curve and the live point.
+// The cell page's charts (uPlot): c_Li vs time — the estimate with its ±2σ band and c_Li from counting alone —
+// with the zones shaded and diffraction patterns marked, V and I vs time, and a, c, d_IL, anisotropic strain vs c_Li
+// with the model curve, the live point and each pattern's measured lattice point.
 // Starts from the snapshot the server rendered into data-snapshot; grows with the hub's "cell" pushes.
 (function () {
   "use strict";
@@ -10,16 +11,18 @@
   const model = snap.model;
 
   // timeline columns (uPlot wants seconds on a time axis)
-  const t = [], v = [], i = [], cli = [], a = [], c = [], eps = [];
+  const t = [], v = [], i = [], cli = [], a = [], c = [], eps = [], hi2 = [], lo2 = [], counted = [];
   // the newest point's time (ms): points arrive in time order; any at or before it are already here
   let lastMs = -Infinity;
   function push(p) {
     if (!(p.t > lastMs)) return;
     lastMs = p.t;
     t.push(p.t / 1000); v.push(p.v); i.push(p.i); cli.push(p.cLi); a.push(p.a); c.push(p.c); eps.push(p.eps);
+    const s = p.sigma || 0;
+    hi2.push(p.cLi + 2 * s); lo2.push(p.cLi - 2 * s); counted.push(p.counted != null ? p.counted : p.cLi);
   }
   function clear() {
-    for (const col of [t, v, i, cli, a, c, eps]) col.length = 0;
+    for (const col of [t, v, i, cli, a, c, eps, hi2, lo2, counted]) col.length = 0;
     lastMs = -Infinity;
   }
   snap.points.forEach(push);
@@ -67,10 +70,15 @@
   const cliPlot = new uPlot({
     width: width(cliEl), height: 260,
     scales: { x: { time: true }, y: { range: (u, lo, hi) => [Math.min(0.2, lo), Math.max(1.0, hi)] } },
-    series: [{}, { label: "c_Li", stroke: "#1f4e9c", width: 2, value: (u, x) => x == null ? "—" : x.toFixed(4) }],
+    series: [{},
+      { label: "c_Li + 2σ", stroke: "rgba(31,78,156,0.35)", width: 1, value: (u, x) => x == null ? "—" : x.toFixed(4) },
+      { label: "c_Li − 2σ", stroke: "rgba(31,78,156,0.35)", width: 1, value: (u, x) => x == null ? "—" : x.toFixed(4) },
+      { label: "counted", stroke: "#7f8c8d", width: 1.2, dash: [5, 4], value: (u, x) => x == null ? "—" : x.toFixed(4) },
+      { label: "c_Li", stroke: "#1f4e9c", width: 2, value: (u, x) => x == null ? "—" : x.toFixed(4) }],
+    bands: [{ series: [1, 2], fill: "rgba(31,78,156,0.18)" }],
     axes: [timeAxis(), { label: "c_Li" }],
     hooks: { drawClear: [zoneBands], draw: [patternMarks] },
-  }, [t, cli], cliEl);
+  }, [t, hi2, lo2, counted, cli], cliEl);
 
   const viEl = document.getElementById("chart-vi");
   const viPlot = new uPlot({
@@ -81,15 +89,22 @@
     axes: [timeAxis(), { scale: "V", label: "voltage (V)" }, { scale: "A", side: 1, label: "current (A)", grid: { show: false } }],
   }, [t, v, i], viEl);
 
-  // lattice vs c_Li: model curve + live point, on the model's c_Li grid with the live c_Li inserted
-  function latticeData(curve, now) {
-    const xs = model.cLi.slice(), ys = curve.slice(), pt = new Array(xs.length).fill(null);
-    if (card.cLi != null && now != null) {
-      let k = xs.findIndex(x => x >= card.cLi);
+  // lattice vs c_Li: model curve + live point + each pattern's measured lattice (at the twin's c_Li at mid-exposure),
+  // on the model's c_Li grid with those c_Li values inserted
+  function latticeData(curve, now, measured) {
+    const xs = model.cLi.slice(), ys = curve.slice(), pt = new Array(xs.length).fill(null), ms = new Array(xs.length).fill(null);
+    const insert = (x, y, col) => {
+      let k = xs.findIndex(v => v >= x);
       if (k < 0) k = xs.length;
-      xs.splice(k, 0, card.cLi); ys.splice(k, 0, null); pt.splice(k, 0, now);
+      xs.splice(k, 0, x); ys.splice(k, 0, null);
+      pt.splice(k, 0, col === pt ? y : null); ms.splice(k, 0, col === ms ? y : null);
+    };
+    for (const p of patterns) {
+      const y = measured ? measured(p) : null;
+      if (p.cLiMid != null && y != null) insert(p.cLiMid, y, ms);
     }
-    return [xs, ys, pt];
+    if (card.cLi != null && now != null) insert(card.cLi, now, pt);
+    return [xs, ys, pt, ms];
   }
   function latticePlot(id, curve, label, digits, log) {
     const el = document.getElementById(id);
@@ -100,27 +115,29 @@
       series: [{ label: "c_Li", value: (u, x) => x == null ? "—" : x.toFixed(4) },
         { label: "model", stroke: "#1f4e9c", width: 1.5, spanGaps: true, value: (u, x) => x == null ? "—" : x.toPrecision(digits) },
         { label: "now", stroke: "#d35400", fill: "#d35400", width: 0, points: { show: true, size: 11, fill: "#d35400" }, paths: () => null,
+          value: (u, x) => x == null ? "—" : x.toPrecision(digits) },
+        { label: "measured", stroke: "#16a085", fill: "#16a085", width: 0, points: { show: true, size: 7, fill: "#16a085" }, paths: () => null,
           value: (u, x) => x == null ? "—" : x.toPrecision(digits) }],
       axes: [{ label: "c_Li" }, { label, size: 70 }],
-    }, latticeData(curve, null), el);
+    }, latticeData(curve, null, null), el);
   }
   const dIl = model.dIl;
   const lat = [
-    { plot: latticePlot("chart-a", model.a, "a (Å)", 5), curve: model.a, col: a },
-    { plot: latticePlot("chart-c", model.c, "c (Å)", 5), curve: model.c, col: c },
-    { plot: latticePlot("chart-dil", dIl, "d_IL (Å)", 5), curve: dIl, col: c, f: x => x / 3 },
-    { plot: latticePlot("chart-eps", model.eps, "ε_aniso", 3, true), curve: model.eps, col: eps },
+    { plot: latticePlot("chart-a", model.a, "a (Å)", 5), curve: model.a, col: a, m: p => p.measuredA },
+    { plot: latticePlot("chart-c", model.c, "c (Å)", 5), curve: model.c, col: c, m: p => p.measuredC },
+    { plot: latticePlot("chart-dil", dIl, "d_IL (Å)", 5), curve: dIl, col: c, f: x => x / 3, m: p => (p.measuredC != null ? p.measuredC / 3 : null) },
+    { plot: latticePlot("chart-eps", model.eps, "ε_aniso", 3, true), curve: model.eps, col: eps, m: null },
   ];
 
   let dirty = true;
   function redraw() {
     if (!dirty) return;
     dirty = false;
-    cliPlot.setData([t, cli]);
+    cliPlot.setData([t, hi2, lo2, counted, cli]);
     viPlot.setData([t, v, i]);
     for (const l of lat) {
       const last = l.col.length ? l.col[l.col.length - 1] : null;
-      l.plot.setData(latticeData(l.curve, last == null ? null : (l.f ? l.f(last) : last)));
+      l.plot.setData(latticeData(l.curve, last == null ? null : (l.f ? l.f(last) : last), l.m));
     }
   }
   redraw();
