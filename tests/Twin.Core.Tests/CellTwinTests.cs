@@ -45,9 +45,11 @@ public class CellTwinTests
             Assert.InRange(c.CutoffReachedVoltageV, 3.6, 4.2);
             Assert.True(c.StrainDoseS > 0);
         }
-        Assert.Equal((Zone.Safe, Zone.Caution), transitions[0]);
-        Assert.Equal((Zone.Caution, Zone.Critical), transitions[1]);
-        Assert.Equal(8, transitions.Count);
+        // Zones follow the lower bound c_Li − 2σ: at the end of charge (0.6 A·h on Q_Li = 1 A·h) σ = √(0.02² + (0.6·0.03)²)
+        // = 0.027, so the bound reaches 0.352 − 0.054 = 0.298, below the deep limit 0.32, which c_Li itself never reaches.
+        (Zone, Zone)[] oneCycle = [(Zone.Safe, Zone.Caution), (Zone.Caution, Zone.Critical), (Zone.Critical, Zone.Deep),
+            (Zone.Deep, Zone.Critical), (Zone.Critical, Zone.Caution), (Zone.Caution, Zone.Safe)];
+        Assert.Equal([.. oneCycle, .. oneCycle], transitions);
     }
 
     [Fact]
@@ -61,7 +63,13 @@ public class CellTwinTests
             if (o.Decision != CutoffDecision.Continue) { first = o; break; }
         }
         Assert.Equal(CutoffDecision.StopLithium, first.Decision);
-        Assert.InRange(first.CLi, 0.415, 0.42);
+        // The cut-off acts on the lower bound c_Li − 2σ ≤ c_Li,min = 0.40. With counting only, after 0.5 A·h on
+        // Q_Li = 1 A·h: σ = √(σ(c_Li0)² + (ΔQ/Q_Li · σ(Q_Li)/Q_Li)²) = √(0.02² + 0.015²) = 0.025, so the charge ends at
+        // c_Li = 0.45 (it ended at 0.42 with the former fixed 0.02 margin).
+        Assert.InRange(first.CLiLowerBound, 0.3995, 0.40);
+        Assert.Equal(first.CLi - 2 * first.CLiSigma, first.CLiLowerBound, 12);
+        Assert.Equal(0.025, first.CLiSigma, 3);
+        Assert.InRange(first.CLi, 0.449, 0.451);
         Assert.True(first.VoltageV < 4.2);
     }
 
@@ -71,8 +79,10 @@ public class CellTwinTests
         var twin = new CellTwin(Config());
         TwinOutput o = default;
         foreach (var s in TwoCycles().Take(150)) o = twin.Update(s);
-        // Rate is 1/3600 per s: from c_Li ≈ 0.5333 the 0.40 line is ~480 s away.
-        Assert.InRange(o.TimeToCriticalS, 440, 540);
+        // Rate is 1/3600 per s. The bound c_Li − 2σ reaches 0.40, not c_Li: at c_Li ≈ 0.536 (0.414 A·h counted),
+        // σ = √(0.02² + (0.414·0.03)²) = 0.0235, the bound is 0.489 and 0.40 is ~320 s away (c_Li itself: ~490 s).
+        Assert.InRange(o.TimeToCriticalS, 300, 340);
+        Assert.Equal((o.CLiLowerBound - 0.40) * 3600, o.TimeToCriticalS, 0.05 * o.TimeToCriticalS);
     }
 
     [Fact]

@@ -129,7 +129,7 @@ public sealed class DashboardPagesTests(DashboardFixture twin, ITestOutputHelper
 
         var settings = await BrowserPage.OpenAsync(twin.Viewer, $"/cells/{DashboardFixture.Site}/{B}/settings");
         Assert.Equal(1, await settings.Page.Locator("#settings-form").CountAsync());
-        Assert.Equal("0.42", await settings.Page.InputValueAsync("#settings-form input[name=c_li_min]"));
+        Assert.Equal("0.4", await settings.Page.InputValueAsync("#settings-form input[name=c_li_min]"));
         Assert.Equal("0.4", await settings.Page.InputValueAsync("#settings-form input[name=critical]"));
         Assert.True(await settings.Page.IsCheckedAsync("#settings-form input[name=cutoff_enabled]"), "the cut-off by lithium is on by default");
         Assert.Equal(1, await settings.Page.Locator("#settings-save").CountAsync());
@@ -228,7 +228,7 @@ public sealed class DashboardPagesTests(DashboardFixture twin, ITestOutputHelper
     {
         string settingsPath = $"/cells/{DashboardFixture.Site}/{A}/settings";
         double before = (await twin.CellAsync(A)).GetProperty("limits").GetProperty("c_li_min").GetDouble();
-        Assert.Equal(0.42, before, 6);
+        Assert.Equal(0.40, before, 6);
 
         // viewer: read-only form
         var viewer = await BrowserPage.OpenAsync(twin.Viewer, settingsPath);
@@ -258,11 +258,11 @@ public sealed class DashboardPagesTests(DashboardFixture twin, ITestOutputHelper
         // operator: an overview open in the background, then the form
         var overview = await BrowserPage.OpenAsync(twin.Operator, "/");
         await overview.WaitLiveAsync();
-        Assert.StartsWith("c_Li 0.42", await overview.Page.InnerTextAsync(CardOf(A) + " [data-f=cutoff]"));
+        Assert.StartsWith("c_Li 0.40", await overview.Page.InnerTextAsync(CardOf(A) + " [data-f=cutoff]"));
         var op = await BrowserPage.OpenAsync(twin.Operator, settingsPath);
         Assert.Equal(0, await op.Page.Locator("#settings-readonly").CountAsync());
         Assert.False(await op.Page.IsDisabledAsync("#settings-form input[name=c_li_min]"), "the operator cannot edit c_li_min");
-        Assert.Equal("0.42", await op.Page.InputValueAsync("#settings-form input[name=c_li_min]"));
+        Assert.Equal("0.4", await op.Page.InputValueAsync("#settings-form input[name=c_li_min]"));
         await op.Page.FillAsync("#settings-form input[name=c_li_min]", "0.44");
         await op.Page.ClickAsync("#settings-save");
         var saved = await op.Page.WaitForSelectorAsync("#settings-saved, #settings-error");

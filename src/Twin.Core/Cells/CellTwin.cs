@@ -10,7 +10,9 @@ namespace Twin.Core.Cells;
 /// <summary>
 /// The digital twin of one cell: lithium content from charge, corrected by independent measurements through a
 /// Kalman filter (<see cref="LithiumFilter"/>, with σ), reduced lattice and strain, safety zone with hysteresis,
-/// per-cycle metrics and the cut-off-by-lithium decision, updated sample by sample.
+/// per-cycle metrics and the cut-off-by-lithium decision, updated sample by sample. The zone, the time to critical and
+/// the cut-off act on the lower confidence bound c_Li − k·σ; the per-cycle minimum, time below critical and first
+/// crossing describe the estimate c_Li itself.
 /// </summary>
 /// <remarks>
 /// <see cref="Update"/> allocates nothing except when a new cycle begins (one <see cref="CycleMetrics"/>).
@@ -61,7 +63,13 @@ public sealed class CellTwin
         if (checkpoint.CellId != config.CellId || !string.Equals(checkpoint.Material, config.Material.Name, StringComparison.OrdinalIgnoreCase))
             throw new ArgumentException($"checkpoint is for cell '{checkpoint.CellId}' ({checkpoint.Material}), not '{config.CellId}' ({config.Material.Name})");
         if (checkpoint.Cycles.Count == 0) throw new ArgumentException("checkpoint has no cycle metrics");
-        _filter = new LithiumFilter(checkpoint.Estimator, checkpoint.Filter, config.Estimator,
+        // The counter always counts with the experiment file's c_Li0 and Q_Li; the filter keeps the prior means in force
+        // when the checkpoint was written (the file's then, or an operator's since) and moves to a changed file value below.
+        var saved = checkpoint.Estimator;
+        var filter = checkpoint.Filter is LithiumFilterState f
+            ? f with { PriorCLi0 = f.PriorCLi0 > 0 ? f.PriorCLi0 : saved.CLi0, PriorQLiAh = f.PriorQLiAh > 0 ? f.PriorQLiAh : saved.QLiAh }
+            : (LithiumFilterState?)null;
+        _filter = new LithiumFilter(saved with { CLi0 = config.CLi0, QLiAh = config.QLiAh }, filter, config.Estimator,
             checkpoint.Estimator.LastTimeS - checkpoint.Cycles[0].StartTimeS);
         _window = new SafetyWindow(config.Limits, checkpoint.Zone);
         _cycles = [.. checkpoint.Cycles.Select(c => c.Clone())];
@@ -71,7 +79,19 @@ public sealed class CellTwin
         _lastCLi = checkpoint.LastCLi;
         _lastEpsAniso = checkpoint.LastEpsAniso;
         _lastTime = checkpoint.Estimator.LastTimeS;
+        List<PriorChange> changes = [];
+        if (saved.CLi0 != config.CLi0) changes.Add(ChangePrior(LithiumPrior.CLi0, config.CLi0) with { Before = saved.CLi0 });
+        if (saved.QLiAh != config.QLiAh) changes.Add(ChangePrior(LithiumPrior.QLi, config.QLiAh) with { Before = saved.QLiAh });
+        ConfigChanges = changes;
     }
+
+    /// <summary>
+    /// c_Li0 and Q_Li of the experiment file that differ from the checkpoint this twin resumed from (empty for a fresh
+    /// twin or an unchanged file), each already applied: the counted c_Li counts with the file's values from then on, and
+    /// the estimate moved as <see cref="LithiumFilter.ChangePrior"/> says (as if the run had started from the new value).
+    /// <see cref="PriorChange.Before"/> is the value the checkpoint was counted with.
+    /// </summary>
+    public IReadOnlyList<PriorChange> ConfigChanges { get; } = [];
 
     /// <summary>The cell's configuration.</summary>
     public CellConfig Config { get; }
@@ -140,8 +160,10 @@ public sealed class CellTwin
         double epsA = HeterogeneityStrain.EpsA(Lattice, cLi, Config.HeterogeneityDeltaCLi);
         double epsC = HeterogeneityStrain.EpsC(Lattice, cLi, Config.HeterogeneityDeltaCLi);
         double epsAniso = Config.Strain.Evaluate(cLi);
+        // Zones and the cut-off act on the lower confidence bound c_Li − k·σ (docs/model.md §4–5).
+        double bound = cLi - est.BoundSigmas * sigma;
         var previous = _window.Zone;
-        _window.Update(cLi);
+        _window.Update(bound);
         var zone = _window.Zone;
 
         double dt = double.IsNaN(_lastTime) ? 0 : s.TimeS - _lastTime;
@@ -151,12 +173,12 @@ public sealed class CellTwin
             _rate += alpha * ((cLi - _lastCLi) / dt - _rate);
         }
         double crit = Config.Limits.CriticalCLi;
-        double ttc = cLi < crit ? 0 : _rate < 0 ? (cLi - crit) / -_rate : double.PositiveInfinity;
+        double ttc = bound < crit ? 0 : _rate < 0 ? (bound - crit) / -_rate : double.PositiveInfinity;
 
         var m = _cycles[^1];
-        Accumulate(m, s, cLi, dq, dt, zone, charging, epsAniso);
+        Accumulate(m, s, cLi, bound, dq, dt, zone, charging, epsAniso);
         TrackInventory(m, s.TimeS, cLi, sigma, charging, discharging);
-        var decision = Config.Cutoff.Decide(cLi, s.VoltageV, charging);
+        var decision = Config.Cutoff.Decide(bound, s.VoltageV, charging);
 
         _lastCLi = cLi;
         _lastEpsAniso = epsAniso;
@@ -164,7 +186,7 @@ public sealed class CellTwin
         return new TwinOutput(s.TimeS, s.VoltageV, s.CurrentA, _filter.ChargeAh, cLi,
             lattice.AA, lattice.CA, lattice.VolumeA3, epsA, epsC, epsAniso,
             zone, previous, m.Cycle, s.Step, charging, newCycle, ttc, decision,
-            sigma, _filter.CountedCLi, cLi - est.BoundSigmas * sigma, outOfRange, lattice.Extrapolated);
+            sigma, _filter.CountedCLi, bound, outOfRange, lattice.Extrapolated);
     }
 
     /// <summary>
@@ -230,7 +252,40 @@ public sealed class CellTwin
         if (judge) m.Diagnosis = LithiumInventory.Diagnose(_filter, Config.QLiAh, Config.CLi0);
     }
 
-    private void Accumulate(CycleMetrics m, in CyclerSample s, double cLi, double dq, double dt, Zone zone, bool charging, double epsAniso)
+    /// <summary>
+    /// An operator's correction of c_Li: applied at the last sample as a measurement with its σ, without the innovation
+    /// gate (<see cref="LithiumFilter.Correct"/>). The next <see cref="Update"/> reports it; zones and the cut-off act on it
+    /// from then on. Allocates nothing.
+    /// </summary>
+    /// <param name="cLi">c_Li, in [0, 1.2].</param>
+    /// <param name="sigma">Its standard uncertainty, &gt; 0.</param>
+    /// <returns>What the filter did, with the innovation.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">c_Li or σ out of range; the message names it.</exception>
+    public LithiumUpdate Correct(double cLi, double sigma)
+    {
+        var r = _filter.Correct(cLi, sigma);
+        if (r.Changed && !double.IsNaN(_lastCLi)) _lastCLi += r.CLiAfter - r.CLiBefore;
+        return r;
+    }
+
+    /// <summary>
+    /// Changes the prior mean of c_Li0 or Q_Li (an operator's corrected value; <see cref="LithiumFilter.ChangePrior"/>):
+    /// the estimate moves to what it would be had the run started from it. The counted c_Li keeps counting with the
+    /// experiment file's values.
+    /// </summary>
+    /// <param name="parameter">c_Li0 or Q_Li.</param>
+    /// <param name="value">The new value: c_Li0 in (0, 1.2], Q_Li in A·h &gt; 0.</param>
+    /// <returns>The change.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The value is out of range; the message names it.</exception>
+    /// <exception cref="InvalidOperationException">The shifted state would be invalid; nothing changes.</exception>
+    public PriorChange ChangePrior(LithiumPrior parameter, double value)
+    {
+        var r = _filter.ChangePrior(parameter, value);
+        if (!double.IsNaN(_lastCLi)) _lastCLi += r.CLiAfter - r.CLiBefore;
+        return r;
+    }
+
+    private void Accumulate(CycleMetrics m, in CyclerSample s, double cLi, double bound, double dq, double dt, Zone zone, bool charging, double epsAniso)
     {
         double crit = Config.Limits.CriticalCLi;
         if (m.Samples == 0) m.StartTimeS = s.TimeS;
@@ -263,7 +318,7 @@ public sealed class CellTwin
             m.FirstCrossingStep = s.Step;
             m.FirstCrossingVoltageV = s.VoltageV;
         }
-        if (charging && cLi <= Config.Cutoff.CLiMin && double.IsNaN(m.CutoffReachedTimeS))
+        if (charging && bound <= Config.Cutoff.CLiMin && double.IsNaN(m.CutoffReachedTimeS))
         {
             m.CutoffReachedTimeS = s.TimeS;
             m.CutoffReachedVoltageV = s.VoltageV;

@@ -15,15 +15,15 @@ namespace Twin.Core.Cells;
 /// <param name="EpsA">Heterogeneity strain along a, paper eqn (1).</param>
 /// <param name="EpsC">Heterogeneity strain along c, paper eqn (1).</param>
 /// <param name="EpsAniso">Anisotropic strain from the master curve.</param>
-/// <param name="Zone">Zone after this sample (with hysteresis).</param>
+/// <param name="Zone">Zone after this sample (with hysteresis), of the lower bound <paramref name="CLiLowerBound"/>.</param>
 /// <param name="PreviousZone">Zone before this sample; differs from <paramref name="Zone"/> on a transition.</param>
 /// <param name="Cycle">Cycle number counted by the twin.</param>
 /// <param name="Step">The source's step number.</param>
 /// <param name="Charging">True when the sample belongs to a charge step.</param>
 /// <param name="NewCycle">True on the first sample of a new cycle.</param>
-/// <param name="TimeToCriticalS">Time until c_Li reaches the critical limit at the present rate, s
+/// <param name="TimeToCriticalS">Time until the lower bound reaches the critical limit at the present rate of c_Li, s
 /// (0 when already below, +∞ when c_Li is not falling).</param>
-/// <param name="Decision">Cut-off decision for this sample.</param>
+/// <param name="Decision">Cut-off decision for this sample (on the lower bound).</param>
 /// <param name="CLiSigma">Standard deviation σ of <paramref name="CLi"/>.</param>
 /// <param name="CLiCounted">c_Li from charge counting alone, c_Li0 − Q/Q_Li with the configured values.</param>
 /// <param name="CLiLowerBound">Lower confidence bound c_Li − k·σ (k from the cell's estimator settings, default 2).</param>

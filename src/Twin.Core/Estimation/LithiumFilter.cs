@@ -45,6 +45,10 @@ public sealed class LithiumFilter
     private long _applied;
     private long _gated;
 
+    // Prior means in force (the experiment file's, or an operator's since): ChangePrior shifts the state by their change.
+    private double _priorCLi0;
+    private double _priorQLi;
+
     /// <summary>Starts a fresh filter at the priors.</summary>
     /// <param name="cLi0">c_Li at the first sample, in (0, 1.2].</param>
     /// <param name="qLiAh">Charge per unit c_Li, A·h, &gt; 0.</param>
@@ -74,6 +78,8 @@ public sealed class LithiumFilter
             (_cAnchor, _qAnchor, _tau, _tauAnchor, _qLi, _beta, _cLi0) = (f.CLiAnchor, f.ChargeAnchorAh, f.ElapsedS, f.ElapsedAnchorS, f.QLiAh, f.OffsetRatePerS, f.CLi0);
             (_p00, _p01, _p02, _p03, _p11, _p12, _p13, _p22, _p23, _p33) = (f.P00, f.P01, f.P02, f.P03, f.P11, f.P12, f.P13, f.P22, f.P23, f.P33);
             (_applied, _gated) = (f.Applied, f.Gated);
+            _priorCLi0 = f.PriorCLi0 > 0 ? f.PriorCLi0 : counting.CLi0;
+            _priorQLi = f.PriorQLiAh > 0 ? f.PriorQLiAh : counting.QLiAh;
             CacheNoise();
         }
         else StartFromPriors(counting.ChargeAh, double.IsFinite(elapsedHintS) && elapsedHintS > 0 ? elapsedHintS : 0);
@@ -151,6 +157,12 @@ public sealed class LithiumFilter
     /// <summary>Sample time counted by the filter since its first sample, s (the τ the offset acts over).</summary>
     public double ElapsedS => _tau;
 
+    /// <summary>The prior mean of c_Li0 in force (the configured value, or the last <see cref="ChangePrior"/>).</summary>
+    public double PriorCLi0 => _priorCLi0;
+
+    /// <summary>The prior mean of Q_Li in force, A·h (the configured value, or the last <see cref="ChangePrior"/>).</summary>
+    public double PriorQLiAh => _priorQLi;
+
     /// <summary>Measurements applied so far (gated ones applied with inflated variance included).</summary>
     public long MeasurementsApplied => _applied;
 
@@ -159,7 +171,7 @@ public sealed class LithiumFilter
 
     /// <summary>The state to checkpoint, with <see cref="CountingState"/>; the resume constructor continues bit for bit.</summary>
     public LithiumFilterState State => new(_cAnchor, _qAnchor, _tau, _tauAnchor, _qLi, _beta, _cLi0,
-        _p00, _p01, _p02, _p03, _p11, _p12, _p13, _p22, _p23, _p33, _applied, _gated);
+        _p00, _p01, _p02, _p03, _p11, _p12, _p13, _p22, _p23, _p33, _applied, _gated, _priorCLi0, _priorQLi);
 
     /// <summary>Consumes one sample: counts its charge and propagates the covariance.</summary>
     /// <param name="sample">The sample, current and counter positive on charge.</param>
@@ -197,7 +209,92 @@ public sealed class LithiumFilter
     /// </summary>
     /// <param name="m">The measurement.</param>
     /// <returns>What was done, with the innovation.</returns>
-    public LithiumUpdate Observe(in LithiumMeasurement m)
+    public LithiumUpdate Observe(in LithiumMeasurement m) => Apply(m, gate: true);
+
+    /// <summary>
+    /// Applies an operator's value of c_Li at the last sample as a measurement with its σ, without the innovation gate:
+    /// the operator decides (the result still reports the innovation and its distance d, for the audit). Zero σ is not
+    /// accepted (a measurement needs a positive variance); a very small one pins c_Li. Allocates nothing.
+    /// </summary>
+    /// <param name="cLi">c_Li, in [0, 1.2] (the range of c_Li0 in <see cref="Cells.CellConfig"/>).</param>
+    /// <param name="sigma">Its standard uncertainty, finite and &gt; 0.</param>
+    /// <returns>What was done, with the innovation (status <see cref="LithiumUpdateStatus.Applied"/>, or
+    /// <see cref="LithiumUpdateStatus.Diverged"/> when the update would leave the state invalid: nothing changes then).</returns>
+    /// <exception cref="ArgumentOutOfRangeException">c_Li outside [0, 1.2] or σ not a finite number &gt; 0; the message names it.</exception>
+    public LithiumUpdate Correct(double cLi, double sigma)
+    {
+        if (!(cLi >= 0 && cLi <= MaxCLi)) throw new ArgumentOutOfRangeException(nameof(cLi), cLi, $"c_Li must lie in [0, {MaxCLi}]");
+        if (!(sigma > 0) || !double.IsFinite(sigma)) throw new ArgumentOutOfRangeException(nameof(sigma), sigma, "σ of c_Li must be a finite number > 0");
+        var counted = _counter.State;
+        return Apply(new LithiumMeasurement(counted.Samples > 0 ? counted.LastTimeS : 0, cLi, sigma, LithiumMeasurementKind.Operator), gate: false);
+    }
+
+    /// <summary>Largest c_Li or c_Li0 a correction may set: the upper end of c_Li0 in <see cref="Cells.CellConfig"/>.</summary>
+    public const double MaxCLi = 1.2;
+
+    /// <summary>
+    /// Changes the prior mean of c_Li0 or Q_Li (a corrected value in the experiment file, or an operator's) and moves the
+    /// estimate to what the filter would hold had it started from that prior: the posterior mean of a linear Gaussian
+    /// filter is linear in the prior mean, with slope Cov_post(x, p₀)/Var_prior(p₀), so every state moves by
+    /// P[·, p]/Var_prior(p) times the change. For c_Li0, a state without process noise, this is exact; for Q_Li (in u =
+    /// 1/Q_Li, which wanders as a random walk) it is exact to first order in that walk. With counting only it is the
+    /// recount c_Li0' − Q/Q_Li'. The covariance does not change (a prior's mean does not enter it). With a zero prior σ
+    /// the counting form is used. Allocates nothing.
+    /// </summary>
+    /// <param name="parameter">c_Li0 or Q_Li.</param>
+    /// <param name="value">The new prior mean: c_Li0 in (0, 1.2], Q_Li a finite number of A·h &gt; 0.</param>
+    /// <returns>The change: prior before and after, c_Li before and after.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The value is out of range, or the parameter undefined; the message names it.</exception>
+    /// <exception cref="InvalidOperationException">The shifted state would be invalid (Q_Li not positive, or not finite); nothing changes.</exception>
+    public PriorChange ChangePrior(LithiumPrior parameter, double value)
+    {
+        double cBefore = CLi;
+        double before, delta, priorVar;
+        int j;
+        Span<double> fallback = stackalloc double[4];
+        switch (parameter)
+        {
+            case LithiumPrior.CLi0:
+                if (!(value > 0 && value <= MaxCLi)) throw new ArgumentOutOfRangeException(nameof(value), value, $"c_li0 must lie in (0, {MaxCLi}]");
+                (before, j, delta) = (_priorCLi0, 3, value - _priorCLi0);
+                priorVar = _settings.CLi0Sigma * _settings.CLi0Sigma;
+                fallback[0] = 1;
+                fallback[3] = 1;
+                break;
+            case LithiumPrior.QLi:
+                if (!(value > 0) || !double.IsFinite(value)) throw new ArgumentOutOfRangeException(nameof(value), value, "q_li_Ah must be a finite number of A·h > 0");
+                double u0 = 1.0 / _priorQLi;
+                (before, j, delta) = (_priorQLi, 1, 1.0 / value - u0);
+                priorVar = u0 * u0 * (_settings.QLiRelativeSigma * _settings.QLiRelativeSigma + _settings.CurrentGainRelativeSigma * _settings.CurrentGainRelativeSigma);
+                fallback[0] = -_counter.ChargeAh;
+                fallback[1] = 1;
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(parameter), parameter, "expected c_li0 or q_li_Ah");
+        }
+        Span<double> p = [_p00, _p01, _p02, _p03, _p01, _p11, _p12, _p13, _p02, _p12, _p22, _p23, _p03, _p13, _p23, _p33];
+        Span<double> x = [cBefore, 1.0 / _qLi, _beta, _cLi0];
+        for (int i = 0; i < 4; i++) x[i] += (priorVar > 0 ? p[i * 4 + j] / priorVar : fallback[i]) * delta;
+        if (!(x[1] > 0) || !AllFinite(x))
+            throw new InvalidOperationException($"changing the prior of {parameter.Name()} from {before} to {value} would leave the estimate invalid (Q_Li {1.0 / x[1]}, c_Li {x[0]})");
+        SetMean(x, _counter.ChargeAh);
+        if (parameter == LithiumPrior.CLi0) _priorCLi0 = value;
+        else _priorQLi = value;
+        return new(parameter, before, value, cBefore, CLi, Sigma);
+    }
+
+    private void SetMean(ReadOnlySpan<double> x, double chargeAh)
+    {
+        _cAnchor = x[0];
+        _qAnchor = chargeAh;
+        _tauAnchor = _tau;
+        _qLi = 1.0 / x[1];
+        _beta = x[2];
+        _cLi0 = x[3];
+        CacheNoise();
+    }
+
+    private LithiumUpdate Apply(in LithiumMeasurement m, bool gate)
     {
         double cBefore = CLi, sBefore = Sigma;
         if (!m.IsUsable) return NotPlaced(LithiumUpdateStatus.Unusable, m, cBefore, sBefore);
@@ -226,7 +323,7 @@ public sealed class LithiumFilter
         double nu = m.CLi - predicted;
         double d = nu / Math.Sqrt(s);
         var status = LithiumUpdateStatus.Applied;
-        if (Math.Abs(d) > _settings.GateSigmas)
+        if (gate && Math.Abs(d) > _settings.GateSigmas)
         {
             _gated++;
             if (_settings.Gate == GatePolicy.Reject)
@@ -245,18 +342,12 @@ public sealed class LithiumFilter
         if (!(x[1] > 0) || !AllFinite(x) || !AllFinite(p) || p[0] < 0)
             return new(LithiumUpdateStatus.Diverged, m, predicted, Math.Sqrt(s), d, cBefore, sBefore, cBefore, sBefore);
 
-        _cAnchor = x[0];
-        _qAnchor = counted.ChargeAh;
-        _tauAnchor = _tau;
-        _qLi = 1.0 / x[1];
-        _beta = x[2];
-        _cLi0 = x[3];
         (_p00, _p01, _p02, _p03) = (p[0], p[1], p[2], p[3]);
         (_p11, _p12, _p13) = (p[5], p[6], p[7]);
         (_p22, _p23) = (p[10], p[11]);
         _p33 = p[15];
         _applied++;
-        CacheNoise();
+        SetMean(x, counted.ChargeAh);
         return new(status, m, predicted, Math.Sqrt(s), d, cBefore, sBefore, CLi, Sigma);
     }
 
@@ -301,6 +392,7 @@ public sealed class LithiumFilter
     {
         var c = _counter.State;
         (_cAnchor, _qAnchor, _qLi, _beta, _cLi0) = (c.CLi0, 0, c.QLiAh, 0, c.CLi0);
+        (_priorCLi0, _priorQLi) = (c.CLi0, c.QLiAh);
         (_tau, _tauAnchor) = (elapsedS, 0);
         double u = 1.0 / c.QLiAh;
         double varC0 = _settings.CLi0Sigma * _settings.CLi0Sigma;

@@ -31,6 +31,9 @@ namespace Twin.Core.Estimation;
 /// <param name="P33">Var(c_Li0).</param>
 /// <param name="Applied">Measurements applied (gated ones applied with inflated variance included).</param>
 /// <param name="Gated">Measurements whose innovation lay beyond the gate.</param>
+/// <param name="PriorCLi0">The prior mean of c_Li0 in force (the experiment file's, or an operator's since); 0 in a
+/// checkpoint written before priors could change: then the charge counter's c_Li0.</param>
+/// <param name="PriorQLiAh">The prior mean of Q_Li in force, A·h; 0 in an older checkpoint: then the counter's Q_Li.</param>
 public readonly record struct LithiumFilterState(
     double CLiAnchor,
     double ChargeAnchorAh,
@@ -50,4 +53,6 @@ public readonly record struct LithiumFilterState(
     double P23,
     double P33,
     long Applied,
-    long Gated);
+    long Gated,
+    double PriorCLi0 = 0,
+    double PriorQLiAh = 0);

@@ -35,7 +35,7 @@ public sealed class SafetyWindow
     /// <summary>The limits in force.</summary>
     public SafetyLimits Limits => _limits;
 
-    /// <summary>Feeds one c_Li value.</summary>
+    /// <summary>Feeds one c_Li value (the twin feeds the lower confidence bound c_Li − k·σ).</summary>
     /// <param name="cLi">Lithium content.</param>
     /// <returns>True when the zone changed (the first value never counts as a change).</returns>
     public bool Update(double cLi)

@@ -14,6 +14,8 @@ namespace Twin.Service.Api;
 /// <item><c>GET /health</c>: open (probes; it shows only aggregate states and counters);</item>
 /// <item>every other GET (<c>/api/…</c>, <c>/metrics</c>): <see cref="TwinPolicies.Read"/> — a signed-in user, an API
 /// token, or anyone with anonymous read;</item>
+/// <item><c>POST /api/cells/{id}/corrections</c> (<see cref="CorrectionApi"/>): <see cref="TwinPolicies.Operate"/> — a
+/// signed-in operator — and a JSON body;</item>
 /// <item>every other method: <see cref="TwinPolicies.WriteCell"/> — an API token listing the route's cell — and a
 /// JSON body (<c>Content-Type: application/json</c>, else 415), which no cross-origin HTML form can send.</item>
 /// </list>
@@ -47,7 +49,7 @@ public static class ApiAccess
             }
             else
             {
-                route.Metadata.Add(new AuthorizeAttribute(TwinPolicies.WriteCell));
+                route.Metadata.Add(new AuthorizeAttribute(path == CorrectionApi.Route ? TwinPolicies.Operate : TwinPolicies.WriteCell));
                 route.FilterFactories.Add((_, next) => invocation => invocation.HttpContext.Request.HasJsonContentType()
                     ? next(invocation)
                     : ValueTask.FromResult<object?>(Results.Problem($"expected Content-Type: application/json, got '{invocation.HttpContext.Request.ContentType}'",

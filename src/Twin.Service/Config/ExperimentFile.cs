@@ -33,7 +33,7 @@ public sealed record Experiment(IReadOnlyList<ExperimentCell> Cells, AccessConfi
 ///     c_li0: 0.80
 ///     counter_electrode: graphite   # li_metal | graphite | reference (absent: no rest-voltage measurement)
 ///     limits: { caution: 0.45, critical: 0.40, deep: 0.32, hysteresis: 0.005 }
-///     cutoff: { c_li_min: 0.42, v_max: 4.2, enabled: true }
+///     cutoff: { c_li_min: 0.40, v_max: 4.2, enabled: true }
 ///     strain: { eps0: 5.0e-4, lambda: 0.08, c_crit: 0.40, delta_c_li: 0.05 }
 /// dashboard:                  # optional: who may use the dashboard (see AccessConfig)
 ///   anonymous_read: false

@@ -30,7 +30,8 @@ public static class HttpSecurity
         services.AddAuthorizationBuilder()
             .AddPolicy(TwinPolicies.Read, p => p.AddRequirements(new ReadRequirement()))
             .AddPolicy(TwinPolicies.WriteCell, p => p.AddAuthenticationSchemes(TwinAuthentication.TokenScheme).RequireAuthenticatedUser()
-                .AddRequirements(new CellWriteRequirement()));
+                .AddRequirements(new CellWriteRequirement()))
+            .AddPolicy(TwinPolicies.Operate, p => p.RequireAuthenticatedUser().RequireRole(TwinRoles.Operator));
         services.AddSingleton<IAuthorizationHandler, ReadAccessHandler>();
         services.AddSingleton<IAuthorizationHandler, CellWriteHandler>();
         services.AddSingleton(_ => new SessionRevocations(options.DataDir));

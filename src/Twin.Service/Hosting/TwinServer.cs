@@ -127,9 +127,36 @@ public static class TwinServer
 
         var app = builder.Build();
         HttpSecurity.UseIn(app, options);
-        app.MapGroup("").WithTwinApiAccess().MapTwinApi(app.Services.GetRequiredService<TwinIngestService>(), bus, metrics, checks, alarms);
+        var ingestService = app.Services.GetRequiredService<TwinIngestService>();
+        checks.Add(ResumeChangesCheck(ingestService, audit));
+        var api = app.MapGroup("").WithTwinApiAccess();
+        api.MapTwinApi(ingestService, bus, metrics, checks, alarms);
+        api.MapCorrectionApi(ingestService);
         options.ConfigureApp?.Invoke(app);
         return app;
+    }
+
+    /// <summary>
+    /// A changed <c>c_li0</c>/<c>q_li_Ah</c> in the experiment file versus a cell's checkpoint is applied on resume
+    /// (<see cref="Twin.Core.Cells.CellTwin.ConfigChanges"/>): written to the audit log (user "experiment-file") and
+    /// shown by <c>/health</c> ("experiment", healthy) until the next start.
+    /// </summary>
+    private static HealthCheck ResumeChangesCheck(TwinIngestService ingest, AuditLog audit)
+    {
+        long now = Twin.Core.Samples.UnixTime.NowNs();
+        List<string> notes = [];
+        foreach (var rt in ingest.Cells.Values)
+        {
+            string target = rt.Cell.Site + "/" + rt.Cell.Config.CellId;
+            foreach (var change in rt.ResumeChanges)
+            {
+                string detail = "changed in the experiment file since the checkpoint, applied as a new prior: " + CorrectionText.Describe(change);
+                audit.Write(new AuditEntry(now, "experiment-file", "file", "correction", target, detail));
+                notes.Add($"{target} {detail}");
+            }
+        }
+        string state = notes.Count == 0 ? "c_li0 and q_li_Ah as in the checkpoints" : string.Join(" | ", notes);
+        return new HealthCheck("experiment", () => (state, HealthLevel.Healthy));
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Twin.Core.Estimation;
 using Twin.Core.Cells;
 using Twin.Core.Cutoff;
 using Twin.Core.Safety;
@@ -60,6 +61,9 @@ public sealed class CellRuntime
         _rest = RestVoltageChannel.For(cell);
         Restore(saved);
         Resumed = saved is not null;
+        ResumeChanges = Twin.ConfigChanges;
+        // a changed c_li0/q_li_Ah was applied to the resumed twin: the next save makes it durable
+        if (ResumeChanges.Count > 0) CheckpointPending = true;
         Publish(Twin.CurrentCycle.Clone());
     }
 
@@ -80,6 +84,36 @@ public sealed class CellRuntime
 
     /// <summary>True when the runtime resumed from a checkpoint.</summary>
     public bool Resumed { get; }
+
+    /// <summary>
+    /// c_li0/q_li_Ah of the experiment file that differed from the checkpoint the runtime resumed from, each applied to
+    /// the twin (<see cref="CellTwin.ConfigChanges"/>); empty when the file matched or nothing was resumed.
+    /// </summary>
+    public IReadOnlyList<PriorChange> ResumeChanges { get; }
+
+    /// <summary>
+    /// Changes the live twin between two messages (an operator's correction); under <see cref="Lock"/>. Save a
+    /// <see cref="Checkpoint"/> and <see cref="Commit"/> it to make it durable and publish it.
+    /// </summary>
+    /// <typeparam name="T">What the change returns.</typeparam>
+    /// <param name="change">The change; an exception from it propagates, after a <see cref="Rollback"/> when it had
+    /// changed the twin's estimator already (nothing is left half done).</param>
+    /// <returns>Its result.</returns>
+    public T ChangeTwin<T>(Func<CellTwin, T> change)
+    {
+        var before = Twin.Estimator.State;
+        try
+        {
+            var result = change(Twin);
+            CheckpointPending = true;
+            return result;
+        }
+        catch when (Twin.Estimator.State != before)
+        {
+            Rollback();
+            throw;
+        }
+    }
 
     /// <summary>The checkpoint the runtime last saved or resumed from, or null.</summary>
     public CellStateRecord? Durable => _durable;

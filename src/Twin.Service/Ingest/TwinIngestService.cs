@@ -4,7 +4,9 @@ using Twin.Core.Samples;
 using Twin.Messaging.Bus;
 using Twin.Messaging.Contracts;
 using Twin.Messaging.Mqtt;
+using Twin.Core.Cells;
 using Twin.Core.Cutoff;
+using Twin.Core.Estimation;
 using Twin.Core.Safety;
 using Twin.Service.Alarms;
 using Twin.Service.Config;
@@ -74,6 +76,9 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
             _cells[Key(c.Site, c.Config.CellId)] = rt;
             if (rt.Resumed) log.LogInformation("cell {Site}/{Cell} resumed at c_Li = {CLi:0.0000} after seq {Seq}", c.Site, c.Config.CellId, rt.Twin.CLi, rt.Snapshot.LastSeq);
             if (rt.RestVoltage is { } rest) log.LogInformation("cell {Site}/{Cell}: {Rest}", c.Site, c.Config.CellId, rest.Describe());
+            foreach (var change in rt.ResumeChanges)
+                log.LogWarning("cell {Site}/{Cell}: the experiment file's {Change} differs from the checkpoint; applied as a new prior: {Detail}",
+                    c.Site, c.Config.CellId, change.Parameter.Name(), Operations.CorrectionText.Describe(change));
         }
     }
 
@@ -110,7 +115,8 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         var durable = _cells.Values.Select(rt => rt.Durable).ToList();
         bool clean = durable.All(d => d is { CleanStop: true });
         // From now on a crash may leave a batch behind a checkpoint again: the marks of the normal stop go first.
-        var unmark = _cells.Values.Where(rt => rt.Durable is { CleanStop: true })
+        // A changed c_li0/q_li_Ah applied on resume is saved now too, so that it is durable before any message.
+        var unmark = _cells.Values.Where(rt => rt.Durable is { CleanStop: true } || rt.ResumeChanges.Count > 0)
             .Select(rt => _checkpoints.SaveAsync(rt.Checkpoint(_time.GetUtcNow().ToUnixTimeMilliseconds()), cancellationToken)).ToList();
         await Task.WhenAll(unmark).ConfigureAwait(false);
         if (clean) return 0;
@@ -714,6 +720,41 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         }
         _log.LogInformation("cell {Cell}: limits caution {Caution}, critical {Critical}, deep {Deep}; cut-off {Enabled} at c_Li {CLiMin}, {VMax} V",
             rt.Cell.Config.CellId, limits.CautionCLi, limits.CriticalCLi, limits.DeepCLi, cutoff.Enabled ? "on" : "off", cutoff.CLiMin, cutoff.HardVoltageLimitV);
+    }
+
+    /// <summary>
+    /// Changes a cell's twin between two of its messages (an operator's correction), saves the cell's checkpoint and
+    /// publishes the new snapshot before it returns.
+    /// </summary>
+    /// <typeparam name="T">What the change returns.</typeparam>
+    /// <param name="rt">The cell.</param>
+    /// <param name="change">The change (see <see cref="CellRuntime.ChangeTwin"/>).</param>
+    /// <param name="ct">Cancels waiting for the cell.</param>
+    /// <returns>The change's result, once durable.</returns>
+    /// <exception cref="IOException">The checkpoint could not be saved: the live twin is rolled back to the last durable one.</exception>
+    public async Task<T> ChangeTwinAsync<T>(CellRuntime rt, Func<CellTwin, T> change, CancellationToken ct)
+    {
+        await rt.Lock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var result = rt.ChangeTwin(change);
+            var record = rt.Checkpoint(_time.GetUtcNow().ToUnixTimeMilliseconds());
+            try
+            {
+                await _checkpoints.SaveAsync(record, ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                rt.Rollback();
+                throw;
+            }
+            rt.Commit(null, record);
+            return result;
+        }
+        finally
+        {
+            rt.Lock.Release();
+        }
     }
 
     private void Notify(Action raise)

@@ -1,3 +1,5 @@
+using Twin.Core.Cells;
+using Twin.Core.Estimation;
 using Twin.Core.Samples;
 using Twin.Service.Alarms;
 using Twin.Service.Ingest;
@@ -7,8 +9,8 @@ using Twin.Service.Settings;
 namespace Twin.Service.Operations;
 
 /// <summary>
-/// The changes an operator makes while cells run: a cell's safety-window limits and cut-off policy, and alarm
-/// acknowledgements. Each checks the role, takes effect, is made durable and is written to the audit log
+/// The changes an operator makes while cells run: a cell's safety-window limits and cut-off policy, corrections of
+/// its lithium content, and alarm acknowledgements. Each checks the role, takes effect, is made durable and is written to the audit log
 /// before it returns.
 /// </summary>
 /// <param name="ingest">The running cells.</param>
@@ -50,6 +52,46 @@ public sealed class CellOperations(TwinIngestService ingest, AlarmBook alarms, S
         await ingest.ReconfigureAsync(cell, next.Limits, next.Cutoff, ct).ConfigureAwait(false);
         audit.Write(new AuditEntry(now, who.User, who.Role, "settings", c.Site + "/" + c.Config.CellId, string.Join("; ", diff), who.Remote));
         return diff;
+    }
+
+    /// <summary>
+    /// Corrects a cell's lithium content (<see cref="LithiumCorrection"/>): new prior means of c_Li0 and Q_Li first,
+    /// then an operator's c_Li with its σ. Takes effect between two of the cell's messages, is saved in the cell's
+    /// checkpoint and written to the audit log (action "correction") before it returns.
+    /// </summary>
+    /// <param name="cell">The cell.</param>
+    /// <param name="correction">What to set.</param>
+    /// <param name="who">Who asks; must be an operator.</param>
+    /// <param name="ct">Cancels waiting for the cell.</param>
+    /// <returns>What changed and the estimate after.</returns>
+    /// <exception cref="UnauthorizedAccessException">The actor is not an operator.</exception>
+    /// <exception cref="ArgumentException">The correction is invalid (the message names the value); nothing changes.</exception>
+    /// <exception cref="InvalidOperationException">The filter refused the change (it would leave the estimate invalid); nothing changes.</exception>
+    /// <exception cref="IOException">The change could not be made durable; the twin is back at its last checkpoint.</exception>
+    public async Task<CorrectionReply> CorrectAsync(CellRuntime cell, LithiumCorrection correction, Actor who, CancellationToken ct = default)
+    {
+        RequireOperator(who, "correct a cell's lithium content");
+        correction.Validate();
+        var reply = await ingest.ChangeTwinAsync(cell, twin => Apply(twin, correction), ct).ConfigureAwait(false);
+        var c = cell.Cell;
+        audit.Write(new AuditEntry(UnixTime.NowNs(), who.User, who.Role, "correction", c.Site + "/" + c.Config.CellId,
+            string.Join("; ", reply.Changes) + (correction.Note is null ? "" : $": {correction.Note}"), who.Remote));
+        return reply;
+    }
+
+    private static CorrectionReply Apply(CellTwin twin, LithiumCorrection correction)
+    {
+        List<string> changes = [];
+        if (correction.CLi0 is double c0) changes.Add(CorrectionText.Describe(twin.ChangePrior(LithiumPrior.CLi0, c0)));
+        if (correction.QLiAh is double q) changes.Add(CorrectionText.Describe(twin.ChangePrior(LithiumPrior.QLi, q)));
+        if (correction.CLi is double cLi)
+        {
+            var r = twin.Correct(cLi, correction.CLiSigma!.Value);
+            if (!r.Changed) throw new InvalidOperationException($"the filter did not apply c_li {cLi}: {r.Status}");
+            changes.Add(CorrectionText.Describe(r));
+        }
+        var f = twin.Estimator;
+        return new CorrectionReply(changes, f.CLi, f.Sigma, f.LowerBound, f.CLi0, f.QLiAh);
     }
 
     /// <summary>Acknowledges an alarm and republishes the cell's alarm payload.</summary>

@@ -14,6 +14,11 @@ public static class TwinPolicies
 
     /// <summary>Changing a cell's data over the REST API (telemetry): an API token that lists the route's cell.</summary>
     public const string WriteCell = "twin-write-cell";
+
+    /// <summary>Operator actions over the REST API (corrections of a cell's lithium content): a signed-in user in the
+    /// <see cref="TwinRoles.Operator"/> role. The same name as the dashboard's operator policy, which narrows it to its
+    /// sign-in cookie.</summary>
+    public const string Operate = "twin-operate";
 }
 
 /// <summary>The requirement of <see cref="TwinPolicies.Read"/>.</summary>

@@ -6,7 +6,7 @@ namespace Twin.Service.Settings;
 /// <param name="TimeUnixNs">Wall-clock time, ns since the Unix epoch.</param>
 /// <param name="User">User name ("anonymous" never changes anything).</param>
 /// <param name="Role">The user's role.</param>
-/// <param name="Action">"settings", "acknowledge", "login", "login-failed" or "logout".</param>
+/// <param name="Action">"settings", "correction" (of c_Li, c_Li0 or Q_Li, by an operator or the experiment file), "acknowledge", "login", "login-failed" or "logout".</param>
 /// <param name="Target">"site/cell", "alarm/{id}" or empty.</param>
 /// <param name="Detail">What changed, e.g. "c_li_min: 0.42 → 0.44", or the note.</param>
 /// <param name="Remote">Client address, or null.</param>

@@ -13,7 +13,7 @@ namespace Twin.Service.Settings;
 /// <param name="Deep">Deep limit, c_Li (default 0.32).</param>
 /// <param name="Hysteresis">Zone hysteresis, c_Li (default 0.005).</param>
 /// <param name="CutoffEnabled">True: charges end at c_Li,min; false: only the voltage limit ends them.</param>
-/// <param name="CLiMin">c_Li,min of the cut-off (default 0.42).</param>
+/// <param name="CLiMin">c_Li,min of the cut-off, for the lower bound c_Li − kσ (default 0.40).</param>
 /// <param name="VMax">Hard upper voltage of the cut-off, V (default 4.2).</param>
 public sealed record CellSettings(
     [property: JsonPropertyName("caution")] double Caution,

@@ -13,7 +13,7 @@ namespace Twin.Cli.Tests.Instruments;
 public sealed class ClosedLoopTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task With_the_lithium_cutoff_every_charge_ends_at_c_li_0_42()
+    public async Task With_the_lithium_cutoff_every_charge_ends_where_the_lower_bound_reaches_c_li_min()
     {
         var result = await DemoRunner.RunAsync(new DemoOptions(Repo.TempDir("demo-li"), Speed: 1200, Cycles: 2, LithiumCutoff: true,
             Urls: $"http://127.0.0.1:{MosquittoBroker.FreePort()}", StatusPeriodS: 60), new TestWriter(output), CancellationToken.None);
@@ -21,11 +21,13 @@ public sealed class ClosedLoopTests(ITestOutputHelper output)
         Assert.Equal([1, 2], result.Charges.Select(c => c.Cycle));
         foreach (var c in result.Charges)
         {
-            Assert.InRange(c.TwinCLi, 0.41, 0.43);
-            Assert.InRange(c.CellCLi, 0.41, 0.43);
+            // the cut-off acts on c_Li − 2σ ≤ c_Li,min (0.42 in the demo's experiment file); with counting only σ ≈ 0.024
+            // at the end of charge, so c_Li itself ends near 0.47
+            Assert.InRange(c.TwinCLi, 0.45, 0.48);
+            Assert.InRange(c.CellCLi, 0.45, 0.48);
             Assert.Contains("lithium cut-off", c.EndedBy);
         }
-        Assert.True(result.MinTwinCLi >= 0.40, $"lowest c_Li {result.MinTwinCLi}");
+        Assert.True(result.MinTwinCLi >= 0.45, $"lowest c_Li {result.MinTwinCLi}");
         Assert.NotEmpty(result.Patterns);
         Assert.All(result.Patterns, p => Assert.NotNull(p.CLiMid));
         Assert.True(File.Exists(Path.Combine(result.OutDir, "twin-states.csv")));

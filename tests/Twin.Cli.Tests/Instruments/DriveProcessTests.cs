@@ -137,7 +137,8 @@ public sealed class DriveProcessTests(ITestOutputHelper output)
             Assert.Equal((1L, 0L), (seq.GetProperty("sessions").GetInt64(), seq.GetProperty("duplicates").GetInt64()));
             double minTwin = detail.GetProperty("cycle").GetProperty("min_c_li").GetDouble();
             _twin.Log($"second run: {end.Message}; lowest twin c_Li of the cycle {minTwin:0.0000}");
-            Assert.InRange(minTwin, 0.415, 0.425);
+            // the cut-off acts on the lower bound c_Li − 2σ ≤ c_li_min 0.42; with counting only σ ≈ 0.024 there, so c_Li itself ends near 0.467
+            Assert.InRange(minTwin, 0.455, 0.48);
         }
         finally
         {
@@ -187,7 +188,8 @@ public sealed class DriveProcessTests(ITestOutputHelper output)
             Assert.Equal(0, detail.GetProperty("sequence").GetProperty("duplicates").GetInt64());
             double minTwin = detail.GetProperty("cycle").GetProperty("min_c_li").GetDouble();
             _twin.Log($"after the poisoning posts: lowest twin c_Li of the cycle {minTwin:0.0000}, cell {sim.Bench.Read(c => c.CathodeCLi):0.0000}");
-            Assert.InRange(minTwin, 0.415, 0.425);
+            // the cut-off acts on the lower bound c_Li − 2σ ≤ c_li_min 0.42; with counting only σ ≈ 0.024 there, so c_Li itself ends near 0.467
+            Assert.InRange(minTwin, 0.455, 0.48);
         }
         finally
         {

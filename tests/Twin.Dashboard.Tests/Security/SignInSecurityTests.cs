@@ -72,6 +72,39 @@ public sealed class SignInSecurityTests
     }
 
     [Fact]
+    public async Task Only_a_signed_in_operator_corrects_c_li_over_the_rest_api_and_the_correction_is_audited()
+    {
+        await using var serve = await TwinServe.StartAsync("correct", Experiment(Olga, Victor));
+        const string Path = $"/api/cells/{Cell}/corrections";
+        using var victor = new WebClient(serve.BaseUrl);
+        AssertSignedIn(await victor.SignInAsync(Victor.Name, Victor.Password), Victor.Name);
+        Assert.Equal(HttpStatusCode.Forbidden, (await victor.PostJsonAsync(Path, """{"c_li0": 0.85}""")).StatusCode);
+        using var reader = Answers.Api(serve.BaseUrl, Reader.Token);
+        var asToken = await reader.PostAsync(Path, new StringContent("""{"c_li0": 0.85}""", System.Text.Encoding.UTF8, "application/json"));
+        // the operator policy takes the sign-in session only: a token is no session (401), whatever it may read
+        Assert.Equal(HttpStatusCode.Unauthorized, asToken.StatusCode);
+
+        using var olga = new WebClient(serve.BaseUrl);
+        AssertSignedIn(await olga.SignInAsync(Olga.Name, Olga.Password), Olga.Name);
+        var bad = await olga.PostJsonAsync(Path, """{"c_li": 0.5}""");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("c_li_sigma must be a finite number > 0 with c_li", await bad.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType,
+            (await olga.PostFormAsync("/", Path, ("c_li0", "0.85"))).StatusCode);
+        Assert.DoesNotContain(Audit(serve), e => e.GetProperty("action").GetString() == "correction");
+
+        var ok = await olga.PostJsonAsync(Path, """{"c_li0": 0.85, "note": "re-weighed"}""");
+        string text = await ok.Content.ReadAsStringAsync();
+        Assert.True(ok.StatusCode == HttpStatusCode.OK, $"{(int)ok.StatusCode}: {text}");
+        var reply = JsonDocument.Parse(text).RootElement;
+        Assert.Equal(0.85, reply.GetProperty("c_li0").GetDouble(), 12);
+        Assert.Equal(0.85, reply.GetProperty("c_li").GetDouble(), 12); // no sample yet: c_Li is c_Li0
+        var entry = Assert.Single(Audit(serve), e => e.GetProperty("action").GetString() == "correction");
+        Assert.Equal((Olga.Name, TwinRoles.Operator, "c_li0: 0.9080 → 0.8500 (c_Li 0.9080 → 0.8500): re-weighed"),
+            (entry.GetProperty("user").GetString(), entry.GetProperty("role").GetString(), entry.GetProperty("detail").GetString()));
+    }
+
+    [Fact]
     public async Task Sign_out_revokes_a_copied_cookie_also_after_a_restart()
     {
         await using var serve = await TwinServe.StartAsync("signout", Experiment(Olga, Victor));
@@ -144,7 +177,7 @@ public sealed class SignInSecurityTests
 
         var changes = Audit(serve).Where(e => e.GetProperty("action").GetString() == "settings").ToList();
         var change = Assert.Single(changes);
-        Assert.Equal((Olga.Name, TwinRoles.Operator, "c_li_min: 0.42 → 0.44"),
+        Assert.Equal((Olga.Name, TwinRoles.Operator, "c_li_min: 0.4 → 0.44"),
             (change.GetProperty("user").GetString(), change.GetProperty("role").GetString(), change.GetProperty("detail").GetString()));
         Assert.DoesNotContain("0.33", serve.AuditFile);
         var logins = Audit(serve).Where(e => e.GetProperty("action").GetString() == "login" && e.GetProperty("user").GetString() == Olga.Name).ToList();
@@ -339,7 +372,7 @@ public sealed class SignInSecurityTests
                 Assert.Equal(400, answers[SettingsPage]); // antiforgery: the form carries no token
                 Assert.Equal(401, answers[$"/api/cells/{Cell}/telemetry"]); // telemetry takes API tokens only, never the session
             }
-            Assert.Equal(0.42, await CLiMinAsync(serve));
+            Assert.Equal(0.40, await CLiMinAsync(serve));
             using var api = Answers.Api(serve.BaseUrl, Reader.Token);
             var detail = await api.GetFromJsonAsync<JsonElement>("/api/cells/" + Cell);
             Assert.Equal(0, detail.GetProperty("sequence").GetProperty("accepted").GetInt64());

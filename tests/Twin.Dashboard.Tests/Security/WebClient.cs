@@ -88,6 +88,13 @@ internal sealed partial class WebClient : IDisposable
         return SendAsync(new HttpRequestMessage(HttpMethod.Post, action) { Content = new FormUrlEncodedContent(all) });
     }
 
+    /// <summary>POSTs a JSON body (a REST call with this client's cookies).</summary>
+    /// <param name="path">Path.</param>
+    /// <param name="json">The body.</param>
+    /// <returns>The response.</returns>
+    public Task<HttpResponseMessage> PostJsonAsync(string path, string json) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") });
+
     /// <summary>The antiforgery token of the form on a page.</summary>
     /// <param name="formPage">The page.</param>
     /// <returns>The token.</returns>

@@ -16,11 +16,11 @@ internal sealed class TwinLoopSink : IRunnerSink
 {
     private readonly CellTwin? _twin;
 
-    public TwinLoopSink(double qLiAh, double cLi0, bool lithiumCutoff = true, double cLiMin = 0.42)
+    public TwinLoopSink(double qLiAh, double cLi0, bool lithiumCutoff = true, double? cLiMin = null)
     {
         var config = CellConfig.WithDefaults("cell", MaterialCatalog.Default.Get("NMC811"), qLiAh, cLi0) with
         {
-            Cutoff = new LithiumCutoffPolicy(cLiMin, 4.2, lithiumCutoff),
+            Cutoff = new LithiumCutoffPolicy(cLiMin ?? LithiumCutoffPolicy.Default.CLiMin, 4.2, lithiumCutoff),
         };
         _twin = new CellTwin(config);
     }
@@ -48,6 +48,9 @@ internal sealed class TwinLoopSink : IRunnerSink
     public ConcurrentQueue<RunnerEvent> Events { get; } = new();
     public ConcurrentQueue<AcquiredPattern> Patterns { get; } = new();
     public ConcurrentQueue<(long Seq, double CLi)> TwinCLi { get; } = new();
+
+    /// <summary>The twin's lower bound c_Li − kσ per sample (what the cut-off acts on).</summary>
+    public ConcurrentQueue<(long Seq, double CLiLow)> TwinLowerBound { get; } = new();
     public Action<RunnerEvent>? OnEvent { get; set; }
 
     /// <summary>Called with each sample after it was recorded (e.g. to inject a fault after the n-th reading).</summary>
@@ -61,6 +64,7 @@ internal sealed class TwinLoopSink : IRunnerSink
         {
             var o = _twin.Update(new CyclerSample(s.TimeUnixNs / 1e9, s.VoltageV, s.CurrentA, s.ChargeAh, 0, s.Step, s.Cycle, s.Kind));
             TwinCLi.Enqueue((s.Seq, o.CLi));
+            TwinLowerBound.Enqueue((s.Seq, o.CLiLowerBound));
             if (s.Seq <= FeedUntilSeq)
             {
                 _late.Enqueue(new TwinFeedback(o.CLi, s.TimeUnixNs, o.Decision.Name(), null));

@@ -23,7 +23,7 @@ public sealed class SettingsTests : IDisposable
     public void DiffNamesEveryChangedFieldAndValidationNamesTheBadValue()
     {
         var next = Defaults with { CLiMin = 0.44, CutoffEnabled = false };
-        Assert.Equal(["cutoff_enabled: True → False", "c_li_min: 0.42 → 0.44"], next.DiffFrom(Defaults));
+        Assert.Equal(["cutoff_enabled: True → False", "c_li_min: 0.4 → 0.44"], next.DiffFrom(Defaults));
         Assert.Empty(Defaults.DiffFrom(Defaults));
         Assert.Contains("deep < critical < caution", Assert.Throws<ArgumentException>(() => (Defaults with { Critical = 0.5 }).Validate()).Message);
         Assert.Contains("below the deep limit", Assert.Throws<ArgumentException>(() => (Defaults with { CLiMin = 0.2 }).Validate()).Message);
@@ -48,7 +48,9 @@ public sealed class SettingsTests : IDisposable
     [Fact]
     public void ReconfiguringARunningTwinKeepsItsStateAndAppliesTheNewCriticalLimitFromTheNextSample()
     {
-        var cell = new ExperimentCell("s", CellConfig.WithDefaults("c", MaterialCatalog.Default.Get("NMC811"), 1.0, 0.46));
+        // zones act on c_Li − 2σ, σ = σ(c_Li0) = 0.02 at the start: c_Li0 = 0.52 puts the bound at 0.48, safe under the
+        // defaults and critical under the new limits below
+        var cell = new ExperimentCell("s", CellConfig.WithDefaults("c", MaterialCatalog.Default.Get("NMC811"), 1.0, 0.52));
         var rt = new CellRuntime(cell, null);
         rt.Apply(Message(0, 0.0));
         double before = rt.Twin.CLi;

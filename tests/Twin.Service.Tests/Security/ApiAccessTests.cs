@@ -144,7 +144,9 @@ public sealed class ApiAccessTests : IAsyncLifetime
     public Task A_signal_oscillating_around_the_critical_limit_raises_one_alarm_counting_its_crossings() => WithServiceAsync(async app =>
     {
         using var instrument = TestApi.Client(app);
-        // c_Li = 0.80 − charge/8.732: 0.39 (critical) and 0.41 (back above 0.40 + hysteresis 0.005), 1,000 times over
+        // c_Li = 0.80 − charge/8.732 alternates 0.43 and 0.46; the zones follow the lower bound c_Li − 2σ, with
+        // σ = √(0.02² + (0.03·charge/Q_Li)²) = 0.0229 and 0.0225 there: 0.384 (critical) and 0.415 (back above 0.40 +
+        // hysteresis 0.005), 1,000 times over
         const int Samples = 1_001;
         var samples = Enumerable.Range(0, Samples).Select(i => new TelemetrySample
         {
@@ -152,7 +154,7 @@ public sealed class ApiAccessTests : IAsyncLifetime
             TimeUnixNs = 1_700_000_000_000_000_000L + i * 1_000_000_000L,
             VoltageV = 4.1,
             CurrentA = 0.01,
-            ChargeAh = i == 0 ? 0 : i % 2 == 1 ? 0.41 * 8.732 : 0.39 * 8.732,
+            ChargeAh = i == 0 ? 0 : i % 2 == 1 ? 0.37 * 8.732 : 0.34 * 8.732,
         }).ToList();
         var body = new ByteArrayContent(TwinPayloads.Serialize(new TelemetryMessage { Instrument = "noisy", Samples = samples }));
         body.Headers.ContentType = new MediaTypeHeaderValue("application/json");
