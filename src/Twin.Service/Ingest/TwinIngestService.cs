@@ -422,7 +422,12 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         catch (Exception e)
         {
             foreach (var r in group) r.Result.TrySetException(e);
-            foreach (var p in publishes) _ = p.State.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+            // The group failed: its state and alarm publications are not awaited; their failures are observed, not raised.
+            foreach (var p in publishes)
+            {
+                _ = p.State.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+                _ = p.Alarm.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+            }
             return;
         }
 

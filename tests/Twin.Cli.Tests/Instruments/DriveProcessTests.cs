@@ -88,7 +88,7 @@ public sealed class DriveProcessTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_restarted_driver_counting_from_seq_1_is_followed_and_its_charge_still_ends_at_c_li_0_42()
+    public async Task A_restarted_driver_counting_from_seq_1_is_followed_and_its_charge_still_ends_at_c_li_min()
     {
         await using var broker = await MosquittoBroker.StartAsync();
         string dir = Repo.TempDir("drive-restart");
@@ -137,8 +137,8 @@ public sealed class DriveProcessTests(ITestOutputHelper output)
             Assert.Equal((1L, 0L), (seq.GetProperty("sessions").GetInt64(), seq.GetProperty("duplicates").GetInt64()));
             double minTwin = detail.GetProperty("cycle").GetProperty("min_c_li").GetDouble();
             _twin.Log($"second run: {end.Message}; lowest twin c_Li of the cycle {minTwin:0.0000}");
-            // the cut-off acts on the lower bound c_Li − 2σ ≤ c_li_min 0.42; with counting only σ ≈ 0.024 there, so c_Li itself ends near 0.467
-            Assert.InRange(minTwin, 0.455, 0.48);
+            // the cut-off acts on the lower bound c_Li − 2σ ≤ c_li_min 0.40 (the demo's experiment file); the patterns keep σ near 0.003 there, so c_Li itself ends near 0.406
+            Assert.InRange(minTwin, 0.40, 0.415);
         }
         finally
         {
@@ -148,7 +148,7 @@ public sealed class DriveProcessTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Poisoning_posts_with_an_instrument_token_are_rejected_and_the_charge_still_ends_at_c_li_0_42()
+    public async Task Poisoning_posts_with_an_instrument_token_are_rejected_and_the_charge_still_ends_at_c_li_min()
     {
         await using var broker = await MosquittoBroker.StartAsync();
         string dir = Repo.TempDir("drive-poison");
@@ -188,8 +188,8 @@ public sealed class DriveProcessTests(ITestOutputHelper output)
             Assert.Equal(0, detail.GetProperty("sequence").GetProperty("duplicates").GetInt64());
             double minTwin = detail.GetProperty("cycle").GetProperty("min_c_li").GetDouble();
             _twin.Log($"after the poisoning posts: lowest twin c_Li of the cycle {minTwin:0.0000}, cell {sim.Bench.Read(c => c.CathodeCLi):0.0000}");
-            // the cut-off acts on the lower bound c_Li − 2σ ≤ c_li_min 0.42; with counting only σ ≈ 0.024 there, so c_Li itself ends near 0.467
-            Assert.InRange(minTwin, 0.455, 0.48);
+            // the cut-off acts on the lower bound c_Li − 2σ ≤ c_li_min 0.40 (the demo's experiment file); the patterns keep σ near 0.003 there, so c_Li itself ends near 0.406
+            Assert.InRange(minTwin, 0.40, 0.415);
         }
         finally
         {
