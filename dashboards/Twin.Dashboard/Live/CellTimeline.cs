@@ -7,7 +7,7 @@ namespace Twin.Dashboard.Live;
 /// <see cref="Capacity"/> is reached, then every second point is dropped and from then on only every
 /// second sample is taken (the stride doubles each time it fills). The whole run stays visible at a resolution
 /// that halves as it grows. Memory grows with the points kept (nothing is allocated before the first sample) and
-/// each point is stored in 40 bytes (time as a double, the other values as single precision: 7 significant digits,
+/// each point is stored in 48 bytes (time as a double, the other values as single precision: 7 significant digits,
 /// more than the charts or the 4-decimal c_Li labels show). Thread-safe.
 /// </summary>
 public sealed class CellTimeline
@@ -18,7 +18,7 @@ public sealed class CellTimeline
     /// <summary>Points kept per cell at least, however many cells share the budget.</summary>
     public const int MinCapacity = 256;
 
-    /// <summary>Default budget of timeline points over all cells of one service: 1,000,000 points, 40 MB.</summary>
+    /// <summary>Default budget of timeline points over all cells of one service: 1,000,000 points, 48 MB.</summary>
     public const int DefaultBudgetPoints = 1_000_000;
 
     /// <summary>Bytes of one stored point.</summary>
@@ -103,13 +103,14 @@ public sealed class CellTimeline
         }
     }
 
-    /// <summary>A point as kept: 40 bytes instead of 64.</summary>
+    /// <summary>A point as kept: 48 bytes instead of 72.</summary>
     [StructLayout(LayoutKind.Sequential)]
-    private readonly record struct Stored(double T, float V, float I, float CLi, float A, float C, float Eps, int Z)
+    private readonly record struct Stored(double T, float V, float I, float CLi, float A, float C, float Eps, int Z, float Sigma, float Counted)
     {
-        public static Stored From(in TimelinePoint p) => new(p.T, (float)p.V, (float)p.I, (float)p.CLi, (float)p.A, (float)p.C, (float)p.Eps, p.Z);
+        public static Stored From(in TimelinePoint p) =>
+            new(p.T, (float)p.V, (float)p.I, (float)p.CLi, (float)p.A, (float)p.C, (float)p.Eps, p.Z, p.Sigma, p.Counted);
 
-        public TimelinePoint ToPoint() => new(T, V, I, CLi, A, C, Eps, Z);
+        public TimelinePoint ToPoint() => new(T, V, I, CLi, A, C, Eps, Z, Sigma, Counted);
     }
 }
 

@@ -163,9 +163,8 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         foreach (var rt in _cells.Values)
         {
             var c = rt.Cell;
-            // The messages waiting for a cell are handled together: one storage write and one checkpoint for all of them.
-            subscribing.Add(_bus.SubscribeBatchAsync(TwinTopics.Telemetry(c.Site, c.Config.CellId), QualityOfService.AtLeastOnce,
-                (m, ct) => OnTelemetryAsync(rt, m, ct), IngestInbox.MaxGroup, cancellationToken).AsTask());
+            subscribing.Add(_bus.SubscribeAsync(TwinTopics.Telemetry(c.Site, c.Config.CellId), QualityOfService.AtLeastOnce,
+                (m, ct) => OnTelemetryAsync(rt, [m], ct), cancellationToken).AsTask());
             subscribing.Add(_bus.SubscribeAsync(TwinTopics.Pattern(c.Site, c.Config.CellId), QualityOfService.AtLeastOnce,
                 (m, ct) => OnPatternAsync(rt, m, ct), cancellationToken).AsTask());
         }

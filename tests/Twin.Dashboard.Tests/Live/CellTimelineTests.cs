@@ -47,14 +47,15 @@ public sealed class CellTimelineTests
     public void Values_are_kept_to_single_precision_and_the_time_exactly()
     {
         var t = new CellTimeline(16);
-        var p = new TimelinePoint(1_765_000_000_123.456, 4.1234567, -0.00123456, 0.41912345, 2.8712345, 14.212345, 0.00123, 2);
+        var p = new TimelinePoint(1_765_000_000_123.456, 4.1234567, -0.00123456, 0.41912345, 2.8712345, 14.212345, 0.00123, 2, 0.0031f, 0.4380f);
         Assert.Equal(TimelineAdd.Kept, t.TryAdd(p, out var kept));
         Assert.Equal(p.T, kept.T);
         Assert.InRange(Math.Abs(p.CLi - kept.CLi), 0, 1e-7);     // 4 decimals shown
         Assert.InRange(Math.Abs(p.C - kept.C), 0, 1e-5);         // Å; Table 1 gives 4 decimals
         Assert.Equal(p.Z, kept.Z);
+        Assert.Equal((p.Sigma, p.Counted), (kept.Sigma, kept.Counted)); // the c_Li band and counted c_Li reach the page
         Assert.Equal(kept, Assert.Single(t.Snapshot()));
-        Assert.Equal(40, CellTimeline.BytesPerPoint);
+        Assert.Equal(48, CellTimeline.BytesPerPoint);
     }
 
     [Fact]
