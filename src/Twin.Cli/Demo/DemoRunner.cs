@@ -56,7 +56,7 @@ internal static class DemoRunner
         var steps = cell.Instrument!.Protocol.Flatten().ToDictionary(s => s.Number);
         output.WriteLine($"simulator: Keithley 2450 at {sim.SmuAddress}, trigger box at {sim.TriggerAddress}, {o.Speed:0}× real time");
         output.WriteLine($"cell: NMC811‖graphite coin cell, {sim.Options.Cell.NominalCapacityAh * 1e3:0.00} mA·h, c_Li0 {sim.Options.Cell.InitialCathodeCLi:0.000}; " +
-            $"cut-off by {(o.LithiumCutoff ? "lithium content (lower bound c_Li − 2σ at c_Li,min 0.40) or 4.2 V" : "voltage only (4.2 V)")}");
+            $"cut-off by {(o.LithiumCutoff ? "lithium content (lower bound c_Li − 2σ at c_Li,min 0.42) or 4.2 V" : "voltage only (4.2 V)")}");
 
         await using var bus = new InProcessBus();
         var patterns = new ConcurrentQueue<PatternRecord>();
