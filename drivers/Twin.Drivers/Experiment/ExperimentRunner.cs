@@ -43,6 +43,8 @@ public sealed class ExperimentRunner
     private long _seq;
     private double _chargeAh;
     private SmuReading? _previous;
+    private readonly ChargeHistory _history;
+    private long _firstReadingNs = long.MinValue;
 
     /// <summary>Creates a runner.</summary>
     /// <param name="smu">The channel (not yet connected; the runner connects it).</param>
@@ -62,6 +64,7 @@ public sealed class ExperimentRunner
         _interlock = new Interlock(options.Limits);
         _watchdog = new Watchdog(options.WatchdogTimeout, options.Time);
         _clock = new SamplingClock(options.Time);
+        _history = new ChargeHistory(options.TwinLagReadings);
         _safeCutoffV = options.SafeCutoffV;
         if (options.Patterns is { } p) _patterns = new PatternAcquirer(p, options.TimeScale, options.Time, sink, EmitAsync);
     }
@@ -201,15 +204,22 @@ public sealed class ExperimentRunner
                 throw new InterlockTrippedException(trip);
             }
             await RecordAsync(r, plan, ct).ConfigureAwait(false);
-            if (safe is null && plan.Charging && _watchdog.IsExpired(out string why))
+            var twin = _twin;
+            var now = twin is null ? null : LithiumNow.Of(twin, _history, r.TimeUnixNs, _chargeAh);
+            if (safe is null && plan.Charging)
             {
-                var twin = _twin;
-                double s = Math.Min(SafeCutoffV, twin?.RecommendedCutoffV is { } rec && rec > _options.Limits.MinVoltageV ? rec : double.PositiveInfinity);
-                safe = s;
-                _status = _status with { SafeCutoffActive = true };
-                await EmitAsync(RunnerEventKinds.Watchdog, scheduled.Number, $"{why}: falling back to the safe voltage cut-off {s:0.000} V", ct).ConfigureAwait(false);
+                string? why = _watchdog.IsExpired(out string silent) ? silent
+                    // the twin answers, but about a reading of this run older than every one kept: its c_Li cannot be carried to now
+                    : twin is not null && now is null && twin.TimeUnixNs >= _firstReadingNs && _history.Count == _history.Capacity
+                        ? $"the twin's state lies more than {_history.Capacity} readings ({(r.TimeUnixNs - twin.TimeUnixNs) / 1e9:0} s) behind" : null;
+                if (why is not null)
+                {
+                    safe = Math.Min(SafeCutoffV, twin?.RecommendedCutoffV is { } rec && rec > _options.Limits.MinVoltageV ? rec : double.PositiveInfinity);
+                    _status = _status with { SafeCutoffActive = true };
+                    await EmitAsync(RunnerEventKinds.Watchdog, scheduled.Number, $"{why}: falling back to the safe voltage cut-off {safe:0.000} V", ct).ConfigureAwait(false);
+                }
             }
-            var end = monitor.Check(r, _twin, safe);
+            var end = monitor.Check(r, twin, now, safe);
             if (end is null && _endStepRequest is { } req) end = new StepEnd("command: " + req, false);
             if (end is not null)
             {
@@ -254,6 +264,8 @@ public sealed class ExperimentRunner
         if (_previous is { } p && r.TimeUnixNs > p.TimeUnixNs)
             _chargeAh += (p.CurrentA + r.CurrentA) / 2 * ((r.TimeUnixNs - p.TimeUnixNs) / 1e9) / 3600.0;
         _previous = r;
+        if (_firstReadingNs == long.MinValue) _firstReadingNs = r.TimeUnixNs;
+        _history.Add(r.TimeUnixNs, _chargeAh);
         _seq++;
         var kind = plan.Step.Action == ProtocolAction.Hold ? (r.CurrentA >= 0 ? StepKind.Charge : StepKind.Discharge) : plan.Kind;
         var sample = new RunnerSample(_seq, r.TimeUnixNs, r.VoltageV, r.CurrentA, _chargeAh, plan.Scheduled.Number, plan.Scheduled.Cycle, kind, r.TemperatureC);

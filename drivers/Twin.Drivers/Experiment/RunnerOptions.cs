@@ -33,6 +33,13 @@ public sealed record RunnerOptions
     /// <summary>End charge steps (CC and CV hold) when the twin decides <c>stop_lithium</c> (cut-off by lithium content, docs/model.md §5).</summary>
     public bool LithiumCutoff { get; init; } = true;
 
+    /// <summary>
+    /// How many of its latest readings the runner keeps to carry the twin's state forward to the present one
+    /// (<see cref="LithiumNow"/>; default 8,192: 13.6 min at 10 Hz). During a charge a twin whose state lies further
+    /// behind counts as silent: the safe voltage cut-off takes over.
+    /// </summary>
+    public int TwinLagReadings { get; init; } = 8192;
+
     /// <summary>Consecutive failed readings tolerated before the run stops (each failure is retried at the next sample time).</summary>
     public int MaxConsecutiveReadFailures { get; init; } = 5;
 
@@ -68,6 +75,7 @@ public sealed record RunnerOptions
         if (Time is null) throw new ArgumentException("time provider must not be null");
         if (OutputOffRetryDelay <= TimeSpan.Zero || OutputOffRetryMaxDelay < OutputOffRetryDelay)
             throw new ArgumentException($"output-off retry delays must be positive with the maximum ≥ the first, got {OutputOffRetryDelay} and {OutputOffRetryMaxDelay}");
+        if (TwinLagReadings < 2) throw new ArgumentException($"twin lag readings must be ≥ 2, got {TwinLagReadings}");
         if (MaxConsecutiveReadFailures < 1) throw new ArgumentException($"max consecutive read failures must be ≥ 1, got {MaxConsecutiveReadFailures}");
     }
 }

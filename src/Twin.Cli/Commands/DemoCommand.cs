@@ -16,7 +16,7 @@ internal static class DemoCommand
         var outDir = new Option<DirectoryInfo>("--out") { Description = "Output folder", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("out", "demo")) };
         var speed = new Option<double>("--speed") { Description = "Simulated seconds per wall-clock second", DefaultValueFactory = _ => 1200 };
         var cycles = new Option<int>("--cycles") { Description = "CC-CV cycles", DefaultValueFactory = _ => 2 };
-        var cutoff = new Option<string>("--cutoff") { Description = "lithium (c_Li − 2σ at c_Li,min 0.42 or 4.2 V, whichever first) or voltage (4.2 V only)", DefaultValueFactory = _ => "lithium" };
+        var cutoff = new Option<string>("--cutoff") { Description = "lithium (c_Li − 2σ at c_Li,min 0.40 or 4.2 V, whichever first) or voltage (4.2 V only)", DefaultValueFactory = _ => "lithium" };
         var degrade = DegradeOption.Create();
         var urls = new Option<string>("--urls") { Description = "REST API address of the embedded twin", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var cmd = new Command("demo", "Simulated coin cell + Keithley 2450 + diffractometer, driven with the cut-off by lithium content, twin on the embedded default")

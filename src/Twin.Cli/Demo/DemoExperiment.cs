@@ -49,7 +49,7 @@ internal static class DemoExperiment
                 material: {{sim.Options.Material}}
                 q_li_Ah: {{F(c.PositiveCapacityAh)}}
                 c_li0: {{F(c.InitialCathodeCLi)}}
-                cutoff: { c_li_min: 0.42, v_max: 4.2, enabled: {{(o.LithiumCutoff ? "true" : "false")}} }
+                cutoff: { c_li_min: 0.40, v_max: 4.2, enabled: {{(o.LithiumCutoff ? "true" : "false")}} }
                 instrument:
                   driver: keithley2450
                   address: {{sim.SmuAddress}}

@@ -14,11 +14,11 @@ namespace Twin.Cli.Demo;
 /// <summary>How one charge of the demo ended.</summary>
 /// <param name="Cycle">Cycle number.</param>
 /// <param name="EndedBy">The condition that ended the charge.</param>
-/// <param name="TwinCLi">The twin's c_Li estimate when the charge ended.</param>
+/// <param name="TwinCLi">The twin's c_Li estimate at the charge's last reading.</param>
 /// <param name="CellCLi">The simulated cell's true cathode c_Li when the charge ended.</param>
 /// <param name="VoltageV">Cell voltage at the end, V.</param>
-/// <param name="CountedCLi">c_Li from charge counting alone when the charge ended (NaN when the twin did not say).</param>
-/// <param name="Sigma">Standard deviation of the estimate then (NaN when the twin did not say).</param>
+/// <param name="CountedCLi">c_Li from charge counting alone at that reading (NaN when the twin did not say).</param>
+/// <param name="Sigma">Standard deviation of the estimate there (NaN when the twin did not say).</param>
 /// <param name="QLiAh">The twin's estimated Q_Li then, A·h (NaN when the twin did not say).</param>
 /// <param name="CellQLiAh">The simulated cathode's true lithium capacity then, A·h.</param>
 internal sealed record DemoCharge(int Cycle, string EndedBy, double TwinCLi, double CellCLi, double VoltageV, double CountedCLi = double.NaN, double Sigma = double.NaN,
@@ -56,7 +56,7 @@ internal static class DemoRunner
         var steps = cell.Instrument!.Protocol.Flatten().ToDictionary(s => s.Number);
         output.WriteLine($"simulator: Keithley 2450 at {sim.SmuAddress}, trigger box at {sim.TriggerAddress}, {o.Speed:0}× real time");
         output.WriteLine($"cell: NMC811‖graphite coin cell, {sim.Options.Cell.NominalCapacityAh * 1e3:0.00} mA·h, c_Li0 {sim.Options.Cell.InitialCathodeCLi:0.000}; " +
-            $"cut-off by {(o.LithiumCutoff ? "lithium content (lower bound c_Li − 2σ at c_Li,min 0.42) or 4.2 V" : "voltage only (4.2 V)")}");
+            $"cut-off by {(o.LithiumCutoff ? "lithium content (lower bound c_Li − 2σ at c_Li,min 0.40) or 4.2 V" : "voltage only (4.2 V)")}");
 
         await using var bus = new InProcessBus();
         var patterns = new ConcurrentQueue<PatternRecord>();
@@ -66,16 +66,14 @@ internal static class DemoRunner
             patterns.Enqueue(TwinPayloads.ParsePattern(m.Payload.Span, m.Topic));
             return ValueTask.CompletedTask;
         }, ct).ConfigureAwait(false);
-        TwinStatePayload? latest = null;
         await using var stateSub = await bus.SubscribeAsync(TwinTopics.State(cell.Site, cell.Config.CellId), QualityOfService.AtLeastOnce, (m, _) =>
         {
             var s = JsonSerializer.Deserialize(m.Payload.Span, TwinJsonContracts.Default.TwinStatePayload)!;
             lock (states) states.Add(s);
-            latest = s;
             return ValueTask.CompletedTask;
         }, ct).ConfigureAwait(false);
 
-        var charges = new List<DemoCharge>();
+        var charges = new List<(DemoCharge Charge, int Step)>();
         var (keys, maxAge) = DriveSession.LoadVerification(experiment);
         var session = new DriveSession(experiment, cells, bus, EmbeddedTwin: true, Path.Combine(dir, "twin-data"), o.Urls)
         {
@@ -92,10 +90,8 @@ internal static class DemoRunner
                 var r = sim.Bench.Measure();
                 lock (charges)
                 {
-                    charges.RemoveAll(c => c.Cycle == st.Cycle); // the hold, when it runs, ends the charge
-                    var state = latest;
-                    charges.Add(new DemoCharge(st.Cycle, e.Message, state?.CLi ?? double.NaN, cellCLi, r.VoltageV, state?.CLiCounted ?? double.NaN, state?.CLiSigma ?? double.NaN,
-                        state?.QLiAh ?? double.NaN, cellQLi));
+                    charges.RemoveAll(c => c.Charge.Cycle == st.Cycle); // the hold, when it runs, ends the charge
+                    charges.Add((new DemoCharge(st.Cycle, e.Message, double.NaN, cellCLi, r.VoltageV, CellQLiAh: cellQLi), e.Step));
                 }
             },
         };
@@ -104,8 +100,14 @@ internal static class DemoRunner
         TwinStatePayload[] all;
         lock (states) all = states.ToArray();
         WriteStatesCsv(Path.Combine(dir, "twin-states.csv"), all);
-        DemoCycles.Write(Path.Combine(dir, "cycles.csv"), charges);
-        var result = new DemoResult(run, charges, patterns.ToArray(), all.Length == 0 ? double.NaN : all.Min(s => s.CLi), dir);
+        // The twin's values at each charge's last reading: its state about that reading, whenever it arrived (the runner
+        // acts on the twin's state carried forward to the present reading, so the state that had arrived when the step
+        // ended may describe an earlier one).
+        var ends = charges.Select(c => all.LastOrDefault(s => s.Step == c.Step) is { } s
+            ? c.Charge with { TwinCLi = s.CLi, CountedCLi = s.CLiCounted ?? double.NaN, Sigma = s.CLiSigma ?? double.NaN, QLiAh = s.QLiAh ?? double.NaN }
+            : c.Charge).ToList();
+        DemoCycles.Write(Path.Combine(dir, "cycles.csv"), ends);
+        var result = new DemoResult(run, ends, patterns.ToArray(), all.Length == 0 ? double.NaN : all.Min(s => s.CLi), dir);
         PrintSummary(output, result, o);
         return result;
     }

@@ -25,6 +25,8 @@ public sealed record TwinStatePayload
     [JsonPropertyName("c_li_counted")] public double? CLiCounted { get; init; }
     /// <summary>Lower confidence bound c_Li − k·σ (k = the cell's estimator setting, default 2).</summary>
     [JsonPropertyName("c_li_low")] public double? CLiLow { get; init; }
+    /// <summary>c_Li,min the lithium cut-off acts on (it ends a charge when <see cref="CLiLow"/> reaches it); null when that cut-off is off.</summary>
+    [JsonPropertyName("c_li_min")] public double? CLiMin { get; init; }
     /// <summary>The estimator's lithium capacity Q_Li, A·h (the configured value until measurements refine it).</summary>
     [JsonPropertyName("q_li_Ah")] public double? QLiAh { get; init; }
     /// <summary>Standard deviation of <see cref="QLiAh"/>, A·h.</summary>

@@ -461,6 +461,7 @@ public sealed class CellRuntime
             CLiOutOfRange = o.CLiOutOfRange,
             LatticeExtrapolated = o.LatticeExtrapolated,
             QLiAh = Twin.Estimator.QLiAh,
+            CLiMin = Twin.Config.Cutoff.Enabled ? Twin.Config.Cutoff.CLiMin : null,
             QLiSigmaAh = Twin.Estimator.QLiSigmaAh,
         };
     }

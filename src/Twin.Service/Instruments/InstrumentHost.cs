@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Twin.Core.Cutoff;
 using Twin.Drivers.Experiment;
 using Twin.Drivers.Instruments;
 using Twin.Drivers.Interlocks;
@@ -110,13 +111,20 @@ public sealed class InstrumentHost
         {
             var s = JsonSerializer.Deserialize(m.Payload.Span, TwinJsonContracts.Default.TwinStatePayload);
             if (s is not null && double.IsFinite(s.CLi))
-                _runner.OnTwinState(new TwinFeedback(s.CLi, s.TimeUnixNs, s.Cutoff, s.RecommendedCutoffV));
+            {
+                if (!CutoffDecisionNames.TryParse(s.Cutoff, out var decision))
+                    _log.LogWarning("twin state on {Topic} carries an unknown cut-off decision '{Decision}'; its c_Li bound still applies", m.Topic, s.Cutoff);
+                _runner.OnTwinState(new TwinFeedback(s.CLi, s.TimeUnixNs, decision, s.RecommendedCutoffV, Finite(s.CLiLow), Finite(s.QLiAh), Finite(s.CLiMin),
+                    Finite(s.CLiSigma), Finite(s.QLiSigmaAh)));
+            }
         }
         catch (JsonException e)
         {
             _log.LogWarning("ignoring malformed twin state on {Topic}: {Error}", m.Topic, e.Message);
         }
     }
+
+    private static double? Finite(double? x) => x is { } v && double.IsFinite(v) ? v : null;
 
     private async ValueTask OnStatusAsync(BusMessage m, CancellationToken ct)
     {

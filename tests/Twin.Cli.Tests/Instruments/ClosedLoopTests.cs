@@ -21,15 +21,17 @@ public sealed class ClosedLoopTests(ITestOutputHelper output)
         Assert.Equal([1, 2], result.Charges.Select(c => c.Cycle));
         foreach (var c in result.Charges)
         {
-            // the cut-off acts on c_Li − 2σ ≤ c_Li,min (0.42 in the demo's experiment file); the patterns every Δc_Li 0.01
-            // below 0.5 keep σ near 0.003 at the end of charge, so the estimate ends near 0.426, and the cell with it
+            // the cut-off acts on c_Li − 2σ ≤ c_Li,min (0.40 in the demo's experiment file); the patterns every Δc_Li 0.01
+            // below 0.5 keep σ near 0.003 at the end of charge, so the estimate ends near 0.406, and the cell with it. The
+            // runner carries the twin's state forward to each reading with σ grown to first order, so the twin's own bound at
+            // the last reading may still lie up to one reading's charge (Δc_Li ≈ 0.0011 at C/5 and 30 s) above 0.40.
             Assert.InRange(c.Sigma, 0.001, 0.006);
-            Assert.InRange(c.TwinCLi - 2 * c.Sigma, 0.41, 0.42);
-            Assert.InRange(c.TwinCLi, 0.42, 0.435);
-            Assert.InRange(c.CellCLi, 0.42, 0.435);
+            Assert.InRange(c.TwinCLi - 2 * c.Sigma, 0.39, 0.402);
+            Assert.InRange(c.TwinCLi, 0.40, 0.415);
+            Assert.InRange(c.CellCLi, 0.40, 0.415);
             Assert.Contains("lithium cut-off", c.EndedBy);
         }
-        Assert.True(result.MinTwinCLi >= 0.42, $"lowest c_Li {result.MinTwinCLi}");
+        Assert.True(result.MinTwinCLi >= 0.40, $"lowest c_Li {result.MinTwinCLi}");
         Assert.NotEmpty(result.Patterns);
         Assert.All(result.Patterns, p => Assert.NotNull(p.CLiMid));
         Assert.True(File.Exists(Path.Combine(result.OutDir, "twin-states.csv")));

@@ -105,6 +105,52 @@ public class RunnerTests
         Assert.Contains(sink.Events, e => e.Kind == RunnerEventKinds.StepSkipped && e.Message.Contains("Hold at 4.2 V"));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(40)]
+    public async Task A_twin_that_answers_late_still_ends_the_charge_where_its_bound_reaches_c_li_min(int lag)
+    {
+        // The twin's state for sample n reaches the runner with sample n + lag (40 readings: 20 minutes of charge, as a
+        // 1 s delay of the twin at 1200× would be). The runner carries the state forward by the charge it counted since.
+        var time = new SteppedClock();
+        await using var sim = await SimulatorFixture.StartAsync(600, time: time);
+        await using var smu = SimulatorFixture.Keithley(sim.SmuAddress);
+        var sink = new TwinLoopSink(SimulatorFixture.Cell.PositiveCapacityAh, SimulatorFixture.Cell.InitialCathodeCLi) { FeedbackLag = lag };
+        var (runner, _) = SimulatorFixture.Runner(smu, "Charge at C/5 until 4.2 V (30 second period)\nRest for 5 minutes (1 minute period)",
+            SimulatorFixture.Options(600) with { Time = time }, sink);
+        var result = await time.StepUntilDoneAsync(runner.RunAsync(), "the runner");
+        Assert.Equal(RunOutcome.Completed, result.Outcome);
+        long last = sink.Samples.Last(s => s.Step == 1).Seq;
+        var bounds = sink.TwinLowerBound.ToDictionary(b => b.Seq, b => b.CLiLow);
+        // The twin's own (unlagged) bound at the reading that ended the charge and at the one before: never past the
+        // reading where it reaches c_Li,min = 0.40; with a lag, at most one reading early (σ is carried forward with the
+        // first-order growth |Δc_Li|·σ(Q_Li)/Q_Li, a little more than the filter's).
+        double atStop = bounds[last], before = bounds[last - 1], next = atStop - (before - atStop);
+        Assert.True(before > 0.40, $"bound {before} then {atStop}: the charge ended late (lag {lag})\n{sink.EventText}");
+        if (lag == 0) Assert.True(atStop <= 0.40, $"bound {atStop} at the stop\n{sink.EventText}");
+        else Assert.True(next <= 0.40, $"bound {atStop} at the stop, about {next} one reading later: the charge ended early (lag {lag})\n{sink.EventText}");
+        var end = sink.Events.Single(e => e.Kind == RunnerEventKinds.StepEnd && e.Step == 1);
+        Assert.Contains("the twin's lithium cut-off", end.Message);
+        if (lag > 0) Assert.Contains("carried forward", end.Message);
+    }
+
+    [Fact]
+    public async Task A_twin_further_behind_than_the_runner_can_carry_forward_counts_as_silent()
+    {
+        var time = new SteppedClock();
+        await using var sim = await SimulatorFixture.StartAsync(600, time: time);
+        await using var smu = SimulatorFixture.Keithley(sim.SmuAddress);
+        var sink = new TwinLoopSink(SimulatorFixture.Cell.PositiveCapacityAh, SimulatorFixture.Cell.InitialCathodeCLi) { FeedbackLag = 30 };
+        var (runner, _) = SimulatorFixture.Runner(smu, "Charge at C/5 until 4.2 V (30 second period)",
+            SimulatorFixture.Options(600) with { Time = time, TwinLagReadings = 20 }, sink);
+        var result = await time.StepUntilDoneAsync(runner.RunAsync(), "the runner");
+        Assert.Equal(RunOutcome.Completed, result.Outcome);
+        var fired = sink.Events.Single(e => e.Kind == RunnerEventKinds.Watchdog);
+        Assert.Contains("the twin's state lies more than 20 readings", fired.Message);
+        Assert.Contains("safe voltage cut-off 4.150 V", fired.Message);
+        Assert.Contains("watchdog: voltage", sink.Events.Last(e => e.Kind == RunnerEventKinds.StepEnd).Message);
+    }
+
     [Fact]
     public async Task A_silent_twin_during_a_charge_makes_the_runner_fall_back_to_the_safe_cutoff_within_the_watchdog_time()
     {

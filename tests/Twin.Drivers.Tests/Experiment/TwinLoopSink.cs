@@ -67,7 +67,8 @@ internal sealed class TwinLoopSink : IRunnerSink
             TwinLowerBound.Enqueue((s.Seq, o.CLiLowerBound));
             if (s.Seq <= FeedUntilSeq)
             {
-                _late.Enqueue(new TwinFeedback(o.CLi, s.TimeUnixNs, o.Decision.Name(), null));
+                _late.Enqueue(new TwinFeedback(o.CLi, s.TimeUnixNs, o.Decision, null, o.CLiLowerBound, _twin.Estimator.QLiAh,
+                    _twin.Config.Cutoff.Enabled ? _twin.Config.Cutoff.CLiMin : null, o.CLiSigma, _twin.Estimator.QLiSigmaAh));
                 if (_late.Count > FeedbackLag) Runner?.OnTwinState(_late.Dequeue());
                 LastFedAt = Time.GetUtcNow();
             }
