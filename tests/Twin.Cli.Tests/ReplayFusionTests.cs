@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Twin.Cli.Replay;
 using Twin.Core.Cells;
+using Twin.Core.Estimation;
 using Twin.Core.Materials;
 using Twin.Data.Readers;
 

@@ -84,6 +84,11 @@ public sealed class DashboardPagesTests(DashboardFixture twin, ITestOutputHelper
         Assert.Equal("0", first[0]);
         Assert.True(int.Parse(first[1], System.Globalization.CultureInfo.InvariantCulture) > 0, $"cycle 0 lists {first[1]} samples");
         Assert.Equal(A, (await page.Page.Locator("#cell").GetAttributeAsync("data-key"))?.Split('/')[1]);
+        // the lithium inventory: one row per cycle with samples, ending in the diagnosis
+        var inventory = await page.Page.Locator("#inventory tbody tr").First.Locator("td").AllInnerTextsAsync();
+        Assert.Equal(8, inventory.Count);
+        Assert.Equal("0", inventory[0]);
+        Assert.Contains(inventory[^1], new[] { "no_measurement", "consistent", "offset_or_shuttle", "active_material_loss", "q_li_configured_too_small", "lithium_inventory_shift" });
 
         // every chart fits inside its box, also after the window got narrower
         const string overflowing = @"() => [...document.querySelectorAll('.chart')].filter(el => {

@@ -143,6 +143,22 @@ public sealed class EmbeddedServiceTests : IAsyncLifetime
 
         var history = await http.GetFromJsonAsync<JsonElement>("/api/cells/lg-m50/history");
         Assert.Equal(4, history.GetProperty("cycles").EnumerateArray().Count(c => c.GetProperty("first_crossing_step").GetInt32() > 0));
+        // the lithium inventory: a row per cycle, the ends of charge as in the cycle metrics, the lithium lost between
+        // consecutive ends of discharge, and no diagnosis without a measurement (this cell has no patterns)
+        var cycles = history.GetProperty("cycles").EnumerateArray().ToList();
+        var inventory = history.GetProperty("inventory").EnumerateArray().ToList();
+        Assert.Equal(cycles.Select(c => c.GetProperty("cycle").GetInt32()), inventory.Select(r => r.GetProperty("cycle").GetInt32()));
+        double? previousHigh = null;
+        for (int k = 0; k < cycles.Count; k++)
+        {
+            var r = inventory[k];
+            Assert.Equal(Number(cycles[k], "end_of_charge_c_li"), Number(r, "end_of_charge_c_li"));
+            double? high = Number(r, "end_of_discharge_c_li");
+            Assert.Equal(previousHigh is { } p && high is { } h ? p - h : null, Number(r, "lost_c_li"));
+            if (high is not null) previousHigh = high;
+            Assert.Equal("no_measurement", r.GetProperty("diagnosis").GetString());
+        }
+        Assert.Equal(4, inventory.Count(r => Number(r, "end_of_charge_c_li") is not null));
         var health = await http.GetAsync("/health");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         string metrics = await http.GetStringAsync("/metrics");
@@ -151,6 +167,8 @@ public sealed class EmbeddedServiceTests : IAsyncLifetime
         await app.StopAsync();
         await app.DisposeAsync();
     }
+
+    private static double? Number(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
 
     private static async Task<long> StoreErrorsAsync(HttpClient http)
     {

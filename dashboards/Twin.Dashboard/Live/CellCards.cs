@@ -1,3 +1,4 @@
+using Twin.Core.Estimation;
 using Twin.Core.Lattice;
 using Twin.Core.Safety;
 using Twin.Messaging.Contracts;
@@ -41,7 +42,10 @@ public static class CellCards
     /// <returns>The row (NaN and ±∞ become null).</returns>
     public static CycleRow Row(CycleMetrics m) => new(
         m.Cycle, m.Samples, Finite(m.MinCLi), Finite(m.MinCLiVoltageV), m.TimeBelowCriticalS, Finite(m.FirstCrossingVoltageV),
-        m.WorstZone.Name(), m.ChargedAh, m.DischargedAh, m.StrainDoseS, Finite(m.CutoffReachedVoltageV));
+        m.WorstZone.Name(), m.ChargedAh, m.DischargedAh, m.StrainDoseS, Finite(m.CutoffReachedVoltageV),
+        Finite(m.EndOfChargeCLi), Finite(m.EndOfChargeSigma), Finite(m.EndOfChargeCountedCLi),
+        Finite(m.EndOfDischargeCLi), Finite(m.EndOfDischargeSigma), Finite(m.EndOfDischargeCountedCLi),
+        Finite(m.QLiAh), Finite(m.QLiSigmaAh), m.Diagnosis.Name());
 
     /// <summary>The model curves of a cell: a, c, d_IL from the material's lattice model (docs/model.md §2: paper
     /// Table 1 at c_Li = 1, the paper's characteristic contents, assumed collapse magnitudes) and ε_aniso from the

@@ -68,8 +68,20 @@ public readonly record struct TimelinePoint(double T, double V, double I, double
 /// <param name="DischargedAh">Charge passed while discharging, A·h.</param>
 /// <param name="StrainDoseS">Time integral of ε_aniso, s.</param>
 /// <param name="CutoffVoltageV">Voltage where c_Li reached c_Li,min (the recommended cut-off), or null.</param>
+/// <param name="EndOfChargeCLi">Lithium inventory (docs/model.md §10): c_Li estimate at the end of the charge, or null.</param>
+/// <param name="EndOfChargeSigma">Its σ, or null.</param>
+/// <param name="EndOfChargeCounted">Counted c_Li at the same sample, or null.</param>
+/// <param name="EndOfDischargeCLi">c_Li estimate at the end of the discharge, or null.</param>
+/// <param name="EndOfDischargeSigma">Its σ, or null.</param>
+/// <param name="EndOfDischargeCounted">Counted c_Li at the same sample, or null.</param>
+/// <param name="QLiAh">Estimated effective Q_Li at the cycle's last sample, A·h, or null.</param>
+/// <param name="QLiSigmaAh">Its σ, A·h, or null.</param>
+/// <param name="Diagnosis">Which kind of error explains counting's disagreement with the measurements (snake case), or null.</param>
 public sealed record CycleRow(int Cycle, long Samples, double? MinCLi, double? MinCLiVoltageV, double TimeBelowCriticalS,
-    double? FirstCrossingVoltageV, string WorstZone, double ChargedAh, double DischargedAh, double StrainDoseS, double? CutoffVoltageV);
+    double? FirstCrossingVoltageV, string WorstZone, double ChargedAh, double DischargedAh, double StrainDoseS, double? CutoffVoltageV,
+    double? EndOfChargeCLi = null, double? EndOfChargeSigma = null, double? EndOfChargeCounted = null,
+    double? EndOfDischargeCLi = null, double? EndOfDischargeSigma = null, double? EndOfDischargeCounted = null,
+    double? QLiAh = null, double? QLiSigmaAh = null, string? Diagnosis = null);
 
 /// <summary>What the cell page receives on each push: the card, the new timeline points, new patterns and the open cycle's row.</summary>
 /// <param name="Card">The cell now.</param>

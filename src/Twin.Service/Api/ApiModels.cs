@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Twin.Core.Estimation;
 using Twin.Core.Safety;
 using Twin.Messaging.Contracts;
 using Twin.Service.Ingest;
@@ -157,16 +158,66 @@ public sealed record HistoryPointInfo(long TimeUnixNs, double CLi, double Voltag
         p.CLiSigma, double.IsFinite(p.CLiCounted) ? p.CLiCounted : null);
 }
 
-/// <summary><c>GET /api/cells/{id}/history</c>: recent outputs, cycle metrics and transitions.</summary>
+/// <summary>One cycle's lithium inventory in <c>GET /api/cells/{id}/history</c> (docs/model.md §10); numbers the cycle
+/// does not have (no charge, no discharge, no previous cycle) are null.</summary>
+/// <param name="Cycle">Cycle number.</param>
+/// <param name="EndOfChargeCLi">c_Li estimate at the end of the charge (the lowest of the cycle).</param>
+/// <param name="EndOfChargeSigma">Its σ.</param>
+/// <param name="EndOfChargeCountedCLi">Counted c_Li at the same sample.</param>
+/// <param name="EndOfDischargeCLi">c_Li estimate at the end of the discharge (the highest).</param>
+/// <param name="EndOfDischargeSigma">Its σ.</param>
+/// <param name="EndOfDischargeCountedCLi">Counted c_Li at the same sample.</param>
+/// <param name="LostCLi">Lithium lost since the previous cycle, in c_Li (positive = lost).</param>
+/// <param name="LostAh">The same as charge, A·h.</param>
+/// <param name="QLiAh">Estimated effective Q_Li, A·h.</param>
+/// <param name="QLiSigmaAh">Its σ, A·h.</param>
+/// <param name="QLiDriftAh">Change of the estimated Q_Li since the previous cycle, A·h.</param>
+/// <param name="QLiChangeRelative">(estimated − configured Q_Li) / configured.</param>
+/// <param name="CurrentOffsetA">Estimated current offset, A.</param>
+/// <param name="CurrentOffsetSigmaA">Its σ, A.</param>
+/// <param name="Diagnosis">"no_measurement", "consistent", "offset_or_shuttle", "active_material_loss",
+/// "q_li_configured_too_small" or "lithium_inventory_shift".</param>
+public sealed record InventoryInfo(
+    [property: JsonPropertyName("cycle")] int Cycle,
+    [property: JsonPropertyName("end_of_charge_c_li")] double? EndOfChargeCLi,
+    [property: JsonPropertyName("end_of_charge_c_li_sigma")] double? EndOfChargeSigma,
+    [property: JsonPropertyName("end_of_charge_c_li_counted")] double? EndOfChargeCountedCLi,
+    [property: JsonPropertyName("end_of_discharge_c_li")] double? EndOfDischargeCLi,
+    [property: JsonPropertyName("end_of_discharge_c_li_sigma")] double? EndOfDischargeSigma,
+    [property: JsonPropertyName("end_of_discharge_c_li_counted")] double? EndOfDischargeCountedCLi,
+    [property: JsonPropertyName("lost_c_li")] double? LostCLi,
+    [property: JsonPropertyName("lost_Ah")] double? LostAh,
+    [property: JsonPropertyName("q_li_Ah")] double? QLiAh,
+    [property: JsonPropertyName("q_li_sigma_Ah")] double? QLiSigmaAh,
+    [property: JsonPropertyName("q_li_drift_Ah")] double? QLiDriftAh,
+    [property: JsonPropertyName("q_li_change_relative")] double? QLiChangeRelative,
+    [property: JsonPropertyName("current_offset_A")] double? CurrentOffsetA,
+    [property: JsonPropertyName("current_offset_sigma_A")] double? CurrentOffsetSigmaA,
+    [property: JsonPropertyName("diagnosis")] string Diagnosis)
+{
+    /// <summary>From a cycle's inventory.</summary>
+    /// <param name="r">The inventory row.</param>
+    /// <returns>The API form.</returns>
+    public static InventoryInfo From(LithiumInventory r) => new(r.Cycle,
+        F(r.LowestCLi), F(r.LowestSigma), F(r.LowestCountedCLi), F(r.HighestCLi), F(r.HighestSigma), F(r.HighestCountedCLi),
+        F(r.LostCLi), F(r.LostAh), F(r.QLiAh), F(r.QLiSigmaAh), F(r.QLiDriftAh), F(r.QLiChangeRelative),
+        F(r.CurrentOffsetA), F(r.CurrentOffsetSigmaA), r.Diagnosis.Name());
+
+    private static double? F(double x) => double.IsFinite(x) ? x : null;
+}
+
+/// <summary><c>GET /api/cells/{id}/history</c>: recent outputs, cycle metrics, lithium inventory and transitions.</summary>
 /// <param name="Cell">Cell id.</param>
 /// <param name="Points">Recent points, oldest first.</param>
 /// <param name="Cycles">Per-cycle metrics kept by the twin.</param>
 /// <param name="Transitions">Recent zone transitions.</param>
+/// <param name="Inventory">Lithium inventory per cycle, in the order of <paramref name="Cycles"/>.</param>
 public sealed record CellHistory(
     [property: JsonPropertyName("cell")] string Cell,
     [property: JsonPropertyName("points")] IReadOnlyList<HistoryPointInfo> Points,
     [property: JsonPropertyName("cycles")] IReadOnlyList<CycleMetrics> Cycles,
-    [property: JsonPropertyName("transitions")] IReadOnlyList<ZoneTransitionPayload> Transitions);
+    [property: JsonPropertyName("transitions")] IReadOnlyList<ZoneTransitionPayload> Transitions,
+    [property: JsonPropertyName("inventory")] IReadOnlyList<InventoryInfo> Inventory);
 
 /// <summary><c>GET /health</c>.</summary>
 /// <param name="Status">"healthy", "degraded" or "unhealthy".</param>

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Twin.Core.Estimation;
 using Twin.Core.Safety;
 using Twin.Messaging.Bus;
 using Twin.Messaging.Contracts;
@@ -58,8 +59,9 @@ public static class TwinApi
             var rt = ingest.Find(id);
             if (rt is null) return NotFound(id);
             var s = rt.Snapshot;
-            return Results.Json(new CellHistory(s.CellId, [.. rt.History.Snapshot(since_unix_ns ?? 0).Select(HistoryPointInfo.From)], [.. s.Cycles],
-                [.. s.Transitions.Select(t => t.ToPayload())]), json.CellHistory);
+            var cycles = s.Cycles.ToList();
+            return Results.Json(new CellHistory(s.CellId, [.. rt.History.Snapshot(since_unix_ns ?? 0).Select(HistoryPointInfo.From)], cycles,
+                [.. s.Transitions.Select(t => t.ToPayload())], [.. LithiumInventory.Of(cycles, rt.Cell.Config.QLiAh).Select(InventoryInfo.From)]), json.CellHistory);
         });
         app.MapPost("/api/cells/{id}/telemetry", (string id, HttpContext http, CancellationToken ct) =>
         {

@@ -18,6 +18,15 @@ public static class Fmt
     /// <returns>Text.</returns>
     public static string Num(double? v, string format) => v is double x && double.IsFinite(x) ? x.ToString(format, Inv) : "—";
 
+    /// <summary>A value with its standard deviation, "0.4061 ± 0.0031"; "—" when the value is missing, the value alone when σ is.</summary>
+    /// <param name="v">The value.</param>
+    /// <param name="sigma">Its standard deviation.</param>
+    /// <param name="format">Number format for both.</param>
+    /// <returns>The text.</returns>
+    public static string PlusMinus(double? v, double? sigma, string format) =>
+        v is not double x || !double.IsFinite(x) ? "—"
+        : sigma is double s && double.IsFinite(s) ? $"{x.ToString(format, Inv)} ± {s.ToString(format, Inv)}" : x.ToString(format, Inv);
+
     /// <summary>Voltage "3.912 V".</summary>
     /// <param name="v">Volts.</param>
     /// <returns>Text.</returns>

@@ -155,6 +155,26 @@
     for (const x of cells) { const td = document.createElement("td"); td.textContent = x; tr.appendChild(td); }
   }
 
+  // Lithium inventory of the cycle (docs/model.md §10): ends of charge and discharge with σ and counted c_Li beside,
+  // lithium lost since the last cycle with an end of discharge, Q_Li ± σ and the diagnosis.
+  function inventoryRow(r) {
+    const f = window.twinDashboard.fmt;
+    const pm = (v, s, d) => v == null ? "—" : s == null ? f.num(v, d) : v.toFixed(d) + " ± " + s.toFixed(d);
+    const body = document.querySelector("#inventory tbody");
+    let tr = body.querySelector('tr[data-cycle="' + r.cycle + '"]');
+    if (!tr) { tr = document.createElement("tr"); tr.dataset.cycle = r.cycle; body.appendChild(tr); }
+    let previousHigh = null;
+    for (const row of body.querySelectorAll("tr[data-high]")) {
+      if (+row.dataset.cycle < r.cycle && row.dataset.high !== "") previousHigh = +row.dataset.high;
+    }
+    const lost = previousHigh == null || r.endOfDischargeCLi == null ? null : previousHigh - r.endOfDischargeCLi;
+    tr.dataset.high = r.endOfDischargeCLi == null ? "" : String(r.endOfDischargeCLi);
+    const cells = [r.cycle, pm(r.endOfChargeCLi, r.endOfChargeSigma, 4), f.cli(r.endOfChargeCounted), pm(r.endOfDischargeCLi, r.endOfDischargeSigma, 4),
+      f.cli(r.endOfDischargeCounted), lost == null ? "—" : (lost >= 0 ? "+" : "") + lost.toFixed(4), pm(r.qLiAh, r.qLiSigmaAh, 6), r.diagnosis || "—"];
+    tr.innerHTML = "";
+    for (const x of cells) { const td = document.createElement("td"); td.textContent = x; tr.appendChild(td); }
+  }
+
   function patternRow(p) {
     const f = window.twinDashboard.fmt;
     const body = document.querySelector("#patterns tbody");
@@ -175,7 +195,7 @@
     if (d.reset) clear();
     d.points.forEach(push);
     d.patterns.forEach(p => { if (!patternIds.has(p.id)) { patternIds.add(p.id); patterns.push(p); patternRow(p); } });
-    if (d.cycleRow && d.cycleRow.samples > 0) cycleRow(d.cycleRow);
+    if (d.cycleRow && d.cycleRow.samples > 0) { cycleRow(d.cycleRow); inventoryRow(d.cycleRow); }
     dirty = true;
   });
 
