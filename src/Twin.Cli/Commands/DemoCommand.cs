@@ -5,7 +5,7 @@ using Twin.Drivers.Experiment;
 namespace Twin.Cli.Commands;
 
 /// <summary>
-/// <c>twin demo [--out out/demo] [--speed 1200] [--cycles 2] [--cutoff lithium|voltage] [--degrade MODE[=magnitude]]…</c>: simulator + driver + twin
+/// <c>twin demo [--out out/demo] [--speed 1500] [--cycles 2] [--cutoff lithium|voltage] [--degrade MODE[=magnitude]]…</c>: simulator + driver + twin
 /// on the embedded default, a CC-CV experiment in accelerated time with the cut-off by lithium content on.
 /// </summary>
 internal static class DemoCommand
@@ -14,7 +14,7 @@ internal static class DemoCommand
     public static Command Create()
     {
         var outDir = new Option<DirectoryInfo>("--out") { Description = "Output folder", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("out", "demo")) };
-        var speed = new Option<double>("--speed") { Description = "Simulated seconds per wall-clock second", DefaultValueFactory = _ => 1200 };
+        var speed = new Option<double>("--speed") { Description = "Simulated seconds per wall-clock second", DefaultValueFactory = _ => 1500 };
         var cycles = new Option<int>("--cycles") { Description = "CC-CV cycles", DefaultValueFactory = _ => 2 };
         var cutoff = new Option<string>("--cutoff") { Description = "lithium (c_Li − 2σ at c_Li,min 0.40 or 4.2 V, whichever first) or voltage (4.2 V only)", DefaultValueFactory = _ => "lithium" };
         var degrade = DegradeOption.Create();

@@ -76,10 +76,6 @@ internal static class ServeCommand
             {
                 return CliErrors.Fail(e.Message);
             }
-            // fsync-bound group commits block a pool thread each; start with enough threads that a burst of
-            // cells does not wait for the pool's slow thread injection.
-            ThreadPool.GetMinThreads(out int workers, out int io);
-            ThreadPool.SetMinThreads(Math.Max(workers, 16), io);
             try
             {
                 await using var app = TwinServer.Build(options);

@@ -7,7 +7,7 @@ namespace Twin.Cli.Demo;
 /// <param name="LithiumCutoff">End charges by lithium content (the twin's cut-off) — else by the 4.2 V cut-off only.</param>
 /// <param name="Urls">Address of the embedded twin's REST API.</param>
 /// <param name="StatusPeriodS">Console status-line period, s.</param>
-internal sealed record DemoOptions(string OutDir, double Speed = 1200, int Cycles = 2, bool LithiumCutoff = true, string Urls = "http://127.0.0.1:5080", double StatusPeriodS = 5)
+internal sealed record DemoOptions(string OutDir, double Speed = 1500, int Cycles = 2, bool LithiumCutoff = true, string Urls = "http://127.0.0.1:5080", double StatusPeriodS = 5)
 {
     /// <summary>Degradation modes of the simulated cell (<c>--degrade</c>); none by default.</summary>
     public IReadOnlyList<Twin.FirmwareSim.Cell.Degradation> Degradation { get; init; } = [];

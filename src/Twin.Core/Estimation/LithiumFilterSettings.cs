@@ -30,8 +30,8 @@ public enum GatePolicy
 /// <param name="OffsetRandomWalkAPerSqrtS">Random-walk density of the current offset, A/√s. Null: the offset's σ per
 /// √(1 year) (see <see cref="OffsetRandomWalk"/>).</param>
 /// <param name="QLiDriftRelativePerSqrtCLi">Random walk of Q_Li, relative, per √(unit c_Li of charge throughput)
-/// (loss of active material changes Q_Li as the cell cycles). Default 10⁻²: modelling assumption (about 1 % per cycle
-/// at one σ, enough to follow an accelerated ageing test; docs/model.md §6).</param>
+/// (loss of active material changes Q_Li as the cell cycles). Default 2·10⁻²: modelling assumption (about 2 % per
+/// cycle at one σ, enough to follow an accelerated ageing test of 2 % per cycle; docs/model.md §6).</param>
 /// <param name="BoundSigmas">k of the lower confidence bound c_Li − k·σ, &gt; 0. Default 2.</param>
 /// <param name="GateSigmas">Innovation gate: a measurement more than this many σ of the innovation away from the
 /// prediction is gated (reported, then handled by <paramref name="Gate"/>). Default 4 (a Gaussian innovation passes
@@ -45,7 +45,7 @@ public sealed record LithiumFilterSettings(
     double CurrentGainRelativeSigma = 3e-4,
     double? CurrentOffsetSigmaA = null,
     double? OffsetRandomWalkAPerSqrtS = null,
-    double QLiDriftRelativePerSqrtCLi = 1e-2,
+    double QLiDriftRelativePerSqrtCLi = 2e-2,
     double BoundSigmas = 2,
     double GateSigmas = 4,
     GatePolicy Gate = GatePolicy.Inflate,

@@ -34,6 +34,7 @@ public static class TwinServer
     /// <exception cref="IOException">The data directory cannot be used.</exception>
     public static WebApplication Build(ServeOptions options, Action<ILoggingBuilder>? configureLogging = null)
     {
+        EnsurePoolThreads();
         var experiment = ExperimentFile.LoadExperiment(options.ConfigPath);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(options.Urls);
@@ -223,5 +224,21 @@ public static class TwinServer
             foreach (var f in files) f.Dispose();
             loggers.Dispose();
         }
+    }
+
+    /// <summary>Smallest number of thread-pool worker threads the service needs (see <see cref="EnsurePoolThreads"/>).</summary>
+    public const int MinPoolThreads = 16;
+
+    /// <summary>
+    /// The spool's group commits and the checkpoint store's flushes each block a pool thread in fsync (tens to hundreds
+    /// of milliseconds on a loaded disk); with the pool's default minimum of one thread per core, two of them starve
+    /// every other continuation in the process until the pool injects a thread (about one per 0.5 s). In a process that
+    /// also drives an instrument (<c>twin drive</c>, <c>twin demo</c>) that starvation stops the sampling loop: readings
+    /// 0.8–1 s apart were seen at 1500× (20 simulated minutes). Raises the minimum to <see cref="MinPoolThreads"/>.
+    /// </summary>
+    public static void EnsurePoolThreads()
+    {
+        ThreadPool.GetMinThreads(out int workers, out int io);
+        if (workers < MinPoolThreads) ThreadPool.SetMinThreads(MinPoolThreads, io);
     }
 }
