@@ -59,7 +59,9 @@ public sealed class LgM50RestReplayTests : IDisposable
         for (int i = 1; i < charges.Count; i++)
             Assert.InRange(charges[i].LowestCountedCLi - charges[i - 1].LowestCountedCLi, 0.002, 0.004);
         Assert.All(charges.Skip(1), c => Assert.InRange(c.LowestCLi, 0.255, 0.270));
-        Assert.All(charges.Skip(2), c => Assert.True(c.LowestSigma < 0.005, $"σ {c.LowestSigma}"));
+        // σ at an end of charge, a cycle after the last rest: the rests' 0.0012 grown by the Q_Li random walk over that
+        // cycle's charge (2·10⁻² per √(unit c_Li), docs/model.md §6) to about 0.007 — against 0.025–0.035 from counting alone
+        Assert.All(charges.Skip(2), c => Assert.True(c.LowestSigma < 0.008, $"σ {c.LowestSigma}"));
         Assert.All(charges, c => Assert.NotEqual(LithiumDiagnosis.NoMeasurement, c.Diagnosis));
         Assert.All(charges.Skip(1), c => Assert.NotEqual(LithiumDiagnosis.Consistent, c.Diagnosis));
     }
