@@ -99,7 +99,7 @@ internal static class ReplayCommand
         var inv = CultureInfo.InvariantCulture;
         var c = request.Cell;
         AnsiConsole.MarkupLine(string.Create(inv,
-            $"[bold]twin replay[/] {Markup.Escape(Path.GetFileName(request.File))}: cell {Markup.Escape(c.CellId)}, {c.Material.Name}, Q_Li = {c.QLiAh:0.####} A·h, c_Li0 = {c.CLi0:0.###}"));
+            $"[bold]twin replay[/] {Markup.Escape(Path.GetFileName(request.File))}: cell {Markup.Escape(c.CellId)}, {c.Material.Name}, Q_Li = {Charge(c.QLiAh)}, c_Li0 = {c.CLi0:0.###}"));
         ReplayResult result;
         try
         {
@@ -122,11 +122,13 @@ internal static class ReplayCommand
         }
         catch (CyclerDataException e)
         {
-            return CliErrors.Fail(e.Message + (request.Reader.Lenient ? "" : " (use --lenient to skip malformed rows)"));
+            // Only a malformed row can be skipped; detection, header and missing-column errors cannot.
+            bool row = e.Line > 0 && !request.Reader.Lenient && e.Column is not null;
+            return CliErrors.Fail(e.Message + (row ? " (use --lenient to skip malformed rows)" : "") + Untouched(request.OutDir));
         }
-        catch (Exception e) when (e is IOException or DiffractionFileException or ArgumentException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or DiffractionFileException or ArgumentException or UnauthorizedAccessException or ImplausibleDataException)
         {
-            return CliErrors.Fail(e.Message);
+            return CliErrors.Fail(e.Message + Untouched(request.OutDir));
         }
 
         var d = result.Diagnostics;
@@ -134,6 +136,8 @@ internal static class ReplayCommand
         AnsiConsole.MarkupLine(string.Create(inv,
             $"{CyclerFormatNames.ToName(d.Format)} format{(d.FormatDetected ? " (detected)" : "")}: {result.Samples:N0} samples in {result.Elapsed.TotalSeconds:0.00} s{skipped}"));
         foreach (var reason in d.SkipReasons) AnsiConsole.MarkupLine($"  [yellow]skipped:[/] {Markup.Escape(reason)}");
+        foreach (var w in result.Warnings)
+            AnsiConsole.MarkupLine(string.Create(inv, $"[yellow]warning ({w.Kind.Name()}, {w.Count:N0} row{(w.Count == 1 ? "" : "s")}):[/] {Markup.Escape(w.Detail)}"));
 
         var rows = CycleTable.Rows(result.Cycles, c, compact: true, maxCycles: 20);
         var table = new Table().Title("per-cycle summary").Border(TableBorder.Simple);
@@ -201,6 +205,15 @@ internal static class ReplayCommand
         foreach (var (kind, byStatus) in result.Measurements)
             AnsiConsole.MarkupLine(Markup.Escape(string.Create(inv, $"{kind}: {string.Join(", ", byStatus.Select(p => $"{p.Value} {p.Key}"))}")));
     }
+
+    /// <summary>A charge with four significant digits in A·h, or in mA·h below 0.1 A·h (a coin cell's 0.0096 A·h is 9.616 mA·h, not 0 A·h).</summary>
+    internal static string Charge(double ah) => ah < 0.1
+        ? (ah * 1000).ToString("G4", CultureInfo.InvariantCulture) + " mA·h"
+        : ah.ToString("G4", CultureInfo.InvariantCulture) + " A·h";
+
+    /// <summary>What a failed run says about the output folder: nothing was written, and earlier outputs are as they were.</summary>
+    private static string Untouched(string? outDir) => outDir is null ? ""
+        : OutputFolder.HasPrevious(outDir) ? $"; nothing written: the previous outputs in {Path.GetFullPath(outDir)} are untouched" : "; nothing written";
 
     private static string CellIdFrom(string fileName)
     {

@@ -15,6 +15,7 @@ namespace Twin.Cli.Replay;
 /// <param name="FinalCountedCLi">Counted c_Li after the last sample.</param>
 /// <param name="Inventory">Lithium inventory per cycle.</param>
 /// <param name="Measurements">Measurement outcomes by kind, then status (empty without measurements).</param>
+/// <param name="Warnings">What the plausibility checks found, one entry per kind.</param>
 internal sealed record ReplayResult(
     long Samples,
     IReadOnlyList<CycleMetrics> Cycles,
@@ -26,4 +27,5 @@ internal sealed record ReplayResult(
     double FinalSigma,
     double FinalCountedCLi,
     IReadOnlyList<Twin.Core.Estimation.LithiumInventory> Inventory,
-    IReadOnlyDictionary<string, SortedDictionary<string, int>> Measurements);
+    IReadOnlyDictionary<string, SortedDictionary<string, int>> Measurements,
+    IReadOnlyList<PlausibilityWarning> Warnings);

@@ -8,8 +8,10 @@ using Twin.Data.Readers;
 namespace Twin.Cli.Replay;
 
 /// <summary>
-/// Runs a cycler file through a cell twin: reader → twin → samples.csv / events.json as they stream, and
-/// a bounded-size summary for summary.json and report.html. Memory is constant in the file size.
+/// Runs a cycler file through a cell twin: reader → plausibility checks → twin → samples.csv / events.json as they
+/// stream, and a bounded-size summary for summary.json and report.html. Memory is constant in the file size. The
+/// outputs are written into a staging folder and moved into the output folder only when the run succeeds
+/// (<see cref="OutputFolder"/>): a failed run leaves the previous outputs untouched.
 /// </summary>
 internal static class ReplayRunner
 {
@@ -18,6 +20,8 @@ internal static class ReplayRunner
     /// <param name="progress">Called now and then with the fraction of the file read (0–1); may be null.</param>
     /// <returns>Counts and per-cycle metrics.</returns>
     /// <exception cref="CyclerDataException">A malformed row (without lenient mode) or an unreadable header.</exception>
+    /// <exception cref="ImplausibleDataException">Numbers that cannot be right (time running backwards, c_Li far outside
+    /// [0, 1], not finite) or no sample at all.</exception>
     /// <exception cref="IOException">The file cannot be read or the outputs cannot be written.</exception>
     public static ReplayResult Run(ReplayRequest request, Action<double>? progress = null)
     {
@@ -27,12 +31,16 @@ internal static class ReplayRunner
         long length = Math.Max(1, file.Length);
         using var reader = CyclerFileReader.Open(file, request.File, request.Reader, leaveOpen: true);
 
-        Outputs? outputs = request.OutDir is null ? null : new Outputs(request.OutDir);
+        var checks = new PlausibilityChecks(request.File);
+        string? staging = request.OutDir is null ? null : OutputFolder.Stage(request.OutDir);
+        Outputs? outputs = null;
         MeasurementFusion? fusion = null;
+        bool committed = false;
         long n = 0;
         try
         {
-            fusion = new MeasurementFusion(request.Measurements ?? MeasurementOptions.None, request.Cell, request.OutDir);
+            outputs = staging is null ? null : new Outputs(staging);
+            fusion = new MeasurementFusion(request.Measurements ?? MeasurementOptions.None, request.Cell, staging);
             if (!fusion.Active)
             {
                 fusion.Dispose();
@@ -40,35 +48,40 @@ internal static class ReplayRunner
             }
             foreach (var sample in reader)
             {
-                if (fusion is not null)
-                {
-                    fusion.Start(reader.Diagnostics.StartTime, twin);
-                    var fused = twin.Update(sample);
-                    outputs?.Add(fused);
-                    fusion.AfterSample(twin, sample);
-                }
-                else
-                {
-                    var o = twin.Update(sample);
-                    outputs?.Add(o);
-                }
+                long line = reader.LastLine;
+                checks.CheckRow(line, sample);
+                fusion?.Start(reader.Diagnostics.StartTime, twin);
+                var o = twin.Update(sample);
+                checks.CheckOutput(line, o, request.Cell);
+                outputs?.Add(o);
+                fusion?.AfterSample(twin, sample);
                 if ((++n & 0x3FFF) == 0) progress?.Invoke((double)file.Position / length);
             }
+            if (n == 0) throw new ImplausibleDataException(NoSamples(request.File, reader.Diagnostics));
             fusion?.Complete(twin);
             progress?.Invoke(1);
+            outputs?.Close();
+            fusion?.Dispose();
+            var inventory = LithiumInventory.Of(twin.Cycles, request.Cell.QLiAh);
+            var counts = fusion?.Counts ?? new Dictionary<string, SortedDictionary<string, int>>();
+            outputs?.WriteSummary(request, twin, reader.Diagnostics, n, inventory, counts, checks.Warnings);
+            if (staging is not null) OutputFolder.Commit(staging, request.OutDir!);
+            committed = true;
+            var f = twin.Estimator;
+            return new ReplayResult(n, twin.Cycles, outputs?.Transitions ?? 0, reader.Diagnostics, clock.Elapsed, twin.CLi, twin.RecommendedCutoffV,
+                f.Sigma, f.CountedCLi, inventory, counts, checks.Warnings);
         }
         finally
         {
             outputs?.Close();
             fusion?.Dispose();
+            if (!committed && staging is not null) OutputFolder.Discard(staging);
         }
-        var inventory = LithiumInventory.Of(twin.Cycles, request.Cell.QLiAh);
-        var counts = fusion?.Counts ?? new Dictionary<string, SortedDictionary<string, int>>();
-        outputs?.WriteSummary(request, twin, reader.Diagnostics, n, inventory, counts);
-        var f = twin.Estimator;
-        return new ReplayResult(n, twin.Cycles, outputs?.Transitions ?? 0, reader.Diagnostics, clock.Elapsed, twin.CLi, twin.RecommendedCutoffV,
-            f.Sigma, f.CountedCLi, inventory, counts);
     }
+
+    private static string NoSamples(string file, ReadDiagnostics d) => d.RowsSkipped > 0
+        ? $"{Path.GetFileName(file)}: no sample could be read: all {d.RowsSkipped:N0} data rows were malformed; the first: {d.SkipReasons[0]}"
+        : $"{Path.GetFileName(file)}: no sample could be read: the file has a header but no data rows";
 
     /// <summary>The files of the output directory.</summary>
     private sealed class Outputs
@@ -82,7 +95,6 @@ internal static class ReplayRunner
         public Outputs(string dir)
         {
             _dir = dir;
-            Directory.CreateDirectory(dir);
             _csv = new SamplesCsvWriter(File.Create(Path.Combine(dir, "samples.csv")));
             _events = new EventsJsonWriter(File.Create(Path.Combine(dir, "events.json")));
         }
@@ -99,14 +111,19 @@ internal static class ReplayRunner
 
         public void Close()
         {
+            if (_closed) return;
+            _closed = true;
             _csv.Dispose();
             _events.Dispose();
         }
 
+        private bool _closed;
+
         public void WriteSummary(ReplayRequest request, CellTwin twin, ReadDiagnostics diagnostics, long samples,
-            IReadOnlyList<LithiumInventory> inventory, IReadOnlyDictionary<string, SortedDictionary<string, int>> measurements)
+            IReadOnlyList<LithiumInventory> inventory, IReadOnlyDictionary<string, SortedDictionary<string, int>> measurements,
+            IReadOnlyList<PlausibilityWarning> warnings)
         {
-            SummaryJson.Write(Path.Combine(_dir, "summary.json"), request, twin, diagnostics, samples, inventory, measurements);
+            SummaryJson.Write(Path.Combine(_dir, "summary.json"), request, twin, diagnostics, samples, inventory, measurements, warnings);
             var model = twin.Lattice;
             int k = 161;
             var grid = new double[k];

@@ -30,6 +30,7 @@ namespace Twin.Cli.Replay;
 /// <param name="CLi0Sigma">Its σ.</param>
 /// <param name="LithiumInventory">Per-cycle lithium inventory.</param>
 /// <param name="Measurements">Measurement outcomes by kind, then status.</param>
+/// <param name="Warnings">What the plausibility checks found (<see cref="PlausibilityChecks"/>), one entry per kind.</param>
 internal sealed record ReplaySummary(
     [property: JsonPropertyName("file")] string File,
     [property: JsonPropertyName("format")] string Format,
@@ -52,11 +53,47 @@ internal sealed record ReplaySummary(
     [property: JsonPropertyName("c_li0_estimate")] double CLi0Estimate,
     [property: JsonPropertyName("c_li0_sigma")] double CLi0Sigma,
     [property: JsonPropertyName("lithium_inventory")] IReadOnlyList<LithiumInventory> LithiumInventory,
-    [property: JsonPropertyName("measurements")] IReadOnlyDictionary<string, SortedDictionary<string, int>> Measurements);
+    [property: JsonPropertyName("measurements")] IReadOnlyDictionary<string, SortedDictionary<string, int>> Measurements,
+    [property: JsonPropertyName("warnings")] IReadOnlyList<SummaryWarning> Warnings);
 
-/// <summary>Source-generated serializer for the summary (NaN written as a named literal).</summary>
-[JsonSourceGenerationOptions(WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, UseStringEnumConverter = true)]
+/// <summary>A plausibility warning in summary.json.</summary>
+/// <param name="Kind">time_backwards, gap or c_li_out_of_range.</param>
+/// <param name="FirstLine">1-based line of the file where it was first found.</param>
+/// <param name="Count">Rows where it was found.</param>
+/// <param name="Detail">The first occurrence in words.</param>
+internal sealed record SummaryWarning(
+    [property: JsonPropertyName("kind")] string Kind,
+    [property: JsonPropertyName("first_line")] long FirstLine,
+    [property: JsonPropertyName("count")] long Count,
+    [property: JsonPropertyName("detail")] string Detail);
+
+/// <summary>Writes a number that is missing or not finite (NaN, ±∞) as JSON null; JSON has no such numbers.</summary>
+internal sealed class FiniteOrNullConverter : JsonConverter<double>
+{
+    /// <inheritdoc/>
+    public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.TokenType == JsonTokenType.Null ? double.NaN : reader.GetDouble();
+
+    /// <inheritdoc/>
+    public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options)
+    {
+        if (double.IsFinite(value)) writer.WriteNumberValue(value);
+        else writer.WriteNullValue();
+    }
+
+    /// <inheritdoc/>
+    public override bool HandleNull => true;
+}
+
+/// <summary>Zones by their snake_case names (<c>safe</c>, <c>caution</c>, …), as in samples.csv and the API.</summary>
+internal sealed class ZoneJsonConverter() : JsonStringEnumConverter<Zone>(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false);
+
+/// <summary>Lithium diagnoses by their snake_case names (<c>offset_or_shuttle</c>, …), as in the API.</summary>
+internal sealed class DiagnosisJsonConverter() : JsonStringEnumConverter<LithiumDiagnosis>(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false);
+
+/// <summary>Source-generated serializer for the summary (missing numbers as null, enums in snake_case).</summary>
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    Converters = [typeof(FiniteOrNullConverter), typeof(ZoneJsonConverter), typeof(DiagnosisJsonConverter)])]
 [JsonSerializable(typeof(ReplaySummary))]
 internal sealed partial class SummaryJsonContext : JsonSerializerContext;
 
@@ -71,15 +108,18 @@ internal static class SummaryJson
     /// <param name="samples">Samples replayed.</param>
     /// <param name="inventory">Per-cycle lithium inventory.</param>
     /// <param name="measurements">Measurement outcomes by kind, then status.</param>
+    /// <param name="warnings">The plausibility warnings.</param>
     public static void Write(string path, ReplayRequest request, CellTwin twin, ReadDiagnostics diagnostics, long samples,
-        IReadOnlyList<LithiumInventory> inventory, IReadOnlyDictionary<string, SortedDictionary<string, int>> measurements)
+        IReadOnlyList<LithiumInventory> inventory, IReadOnlyDictionary<string, SortedDictionary<string, int>> measurements,
+        IReadOnlyList<PlausibilityWarning> warnings)
     {
         var f = twin.Estimator;
         double cut = twin.RecommendedCutoffV;
         var summary = new ReplaySummary(request.File, CyclerFormatNames.ToName(diagnostics.Format), request.Cell.CellId,
             request.Cell.Material.Name, request.Cell.QLiAh, request.Cell.CLi0, samples, diagnostics.RowsSkipped, twin.CLi,
             double.IsNaN(cut) ? null : cut, twin.Cycles.Count(c => c.CrossedCritical && c.Cycle > 0), twin.Cycles,
-            f.Sigma, f.CountedCLi, f.QLiAh, f.QLiSigmaAh, f.CurrentOffsetA, f.CurrentOffsetSigmaA, f.CLi0, f.CLi0Sigma, inventory, measurements);
+            f.Sigma, f.CountedCLi, f.QLiAh, f.QLiSigmaAh, f.CurrentOffsetA, f.CurrentOffsetSigmaA, f.CLi0, f.CLi0Sigma, inventory, measurements,
+            [.. warnings.Select(w => new SummaryWarning(w.Kind.Name(), w.FirstLine, w.Count, w.Detail))]);
         using var stream = File.Create(path);
         JsonSerializer.Serialize(stream, summary, SummaryJsonContext.Default.ReplaySummary);
     }

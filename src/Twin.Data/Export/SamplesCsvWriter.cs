@@ -7,8 +7,8 @@ namespace Twin.Data.Export;
 
 /// <summary>
 /// Writes <c>samples.csv</c>: one row per input sample with exactly the columns of <see cref="Header"/>.
-/// Numbers use the invariant culture and the shortest text that round-trips the double exactly; current
-/// and charge are positive on charge. Streams with a fixed buffer: constant memory, no allocation per row.
+/// Numbers use the invariant culture and the shortest text that round-trips the double exactly; a number that is
+/// missing or not finite is an empty field. Current and charge are positive on charge. Streams with a fixed buffer: constant memory, no allocation per row.
 /// </summary>
 public sealed class SamplesCsvWriter : IDisposable
 {
@@ -88,6 +88,7 @@ public sealed class SamplesCsvWriter : IDisposable
 
     private void Num(Span<byte> span, double v)
     {
+        if (!double.IsFinite(v)) return; // missing (NaN) or impossible (±∞): an empty field, never "NaN" or "Infinity"
         v.TryFormat(span[_used..], out int n, "R", CultureInfo.InvariantCulture);
         _used += n;
     }

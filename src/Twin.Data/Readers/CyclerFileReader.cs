@@ -93,6 +93,9 @@ public sealed class CyclerFileReader : IEnumerable<CyclerSample>, IDisposable
         }
     }
 
+    /// <summary>1-based line number of the row the last sample came from (0 before the first), for messages that name a line.</summary>
+    public long LastLine { get; private set; }
+
     /// <summary>
     /// Enumerates the samples, parsing rows as they are requested. A malformed row throws
     /// <see cref="CyclerDataException"/> unless <see cref="ReaderOptions.Lenient"/> is set.
@@ -147,6 +150,7 @@ public sealed class CyclerFileReader : IEnumerable<CyclerSample>, IDisposable
             if (_parser.TryParseRow(line, lineNumber, out sample, out RowError error))
             {
                 Diagnostics.RowsRead++;
+                LastLine = lineNumber;
                 return true;
             }
 
