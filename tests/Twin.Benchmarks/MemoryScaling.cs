@@ -30,7 +30,7 @@ internal static partial class MemoryScaling
                 string file = Path.Combine(dir, $"bdf-x{repeats}.csv");
                 File.WriteAllBytes(file, bytes);
                 var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-                foreach (var a in new[] { twinDll, "replay", file, "--material", "NMC811", "--q-li-ah", "0.05", "--c-li0", "0.95", "--out", Path.Combine(dir, $"out{repeats}"), "--stats", "--no-progress" })
+                foreach (var a in new[] { twinDll, "replay", file, "--material", "NMC811", "--q-li-ah", "50", "--c-li0", "0.4", "--out", Path.Combine(dir, $"out{repeats}"), "--stats", "--no-progress" })
                     psi.ArgumentList.Add(a);
                 using var p = Process.Start(psi)!;
                 string output = p.StandardOutput.ReadToEnd();
