@@ -136,6 +136,7 @@ internal static class ReplayCommand
         AnsiConsole.MarkupLine(string.Create(inv,
             $"{CyclerFormatNames.ToName(d.Format)} format{(d.FormatDetected ? " (detected)" : "")}: {result.Samples:N0} samples in {result.Elapsed.TotalSeconds:0.00} s{skipped}"));
         foreach (var reason in d.SkipReasons) AnsiConsole.MarkupLine($"  [yellow]skipped:[/] {Markup.Escape(reason)}");
+        foreach (var note in d.Notes) AnsiConsole.MarkupLine($"  [yellow]note:[/] {Markup.Escape(note)}");
         foreach (var w in result.Warnings)
             AnsiConsole.MarkupLine(string.Create(inv, $"[yellow]warning ({w.Kind.Name()}, {w.Count:N0} row{(w.Count == 1 ? "" : "s")}):[/] {Markup.Escape(w.Detail)}"));
 

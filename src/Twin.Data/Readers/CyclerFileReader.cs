@@ -79,8 +79,10 @@ public sealed class CyclerFileReader : IEnumerable<CyclerSample>, IDisposable
         var lines = new ByteLineReader(stream, sourceName, leaveOpen);
         try
         {
-            CyclerFormat format = options.Format
-                ?? CyclerFormatDetector.Detect(lines.PeekHead(CyclerFormatDetector.HeadLength), sourceName);
+            var head = lines.PeekHead(CyclerFormatDetector.HeadLength);
+            if (BinaryExports.Describe(head) is { } binary)
+                throw new CyclerDataException(sourceName, 0, null, binary);
+            CyclerFormat format = options.Format ?? CyclerFormatDetector.Detect(head, sourceName);
             var diagnostics = new ReadDiagnostics(sourceName, format) { FormatDetected = options.Format is null };
             FormatParser parser = CreateParser(format, sourceName, diagnostics);
             parser.ReadHeader(lines);

@@ -21,7 +21,7 @@ public static class CyclerFormatDetector
         + "a Maccor text export (a tab-separated header row starting with 'Rec#'); "
         + "a Neware CSV (header with 'Step Type', 'Current(A)' or 'Current(mA)', 'Voltage(V)'); "
         + "an Arbin CSV (header with 'Data_Point' or 'Test_Time(s)', 'Current(A)', 'Voltage(V)'); "
-        + "a BDF CSV (header with 'Test Time / s', 'Voltage / V', 'Current / A')";
+        + "a BDF CSV (header with 'Test Time / s', 'Voltage / V', 'Current / A', or their machine-readable names test_time_second, voltage_volt, current_ampere)";
 
     /// <summary>Detects the format of the file at <paramref name="path"/> from its first bytes.</summary>
     /// <exception cref="CyclerDataException">No known format matches; the message says what was expected.</exception>
@@ -67,11 +67,12 @@ public static class CyclerFormatDetector
             return format;
         }
 
-        string firstLine = FirstLines(head).FirstOrDefault(l => l.Trim().Length > 0) ?? string.Empty;
-        if (firstLine.Length > 120)
+        if (BinaryExports.Describe(head) is { } binary)
         {
-            firstLine = firstLine[..120] + "...";
+            throw new CyclerDataException(sourceName, 0, null, binary);
         }
+
+        string firstLine = BinaryExports.Printable(FirstLines(head).FirstOrDefault(l => l.Trim().Length > 0) ?? string.Empty);
 
         string found = firstLine.Length == 0 ? "the file is empty" : $"its first line is '{firstLine}'";
         throw new CyclerDataException(sourceName, 0, null,

@@ -59,7 +59,7 @@ internal sealed class ArbinParser(string source, ReadDiagnostics diagnostics) : 
             || !TryGetDouble(line, fields, _current, out double current, out error)
             || !TryGetDouble(line, fields, _voltage, out double voltage, out error)
             || !TryGetOptionalInt(line, fields, _step, out int step, out error)
-            || !TryGetOptionalInt(line, fields, _cycle, out int cycle, out error)
+            || !TryGetUnneededInt(line, fields, _cycle, lineNumber, out int cycle)
             || !TryGetOptionalDouble(line, fields, _chargeCap, out double chargeCap, out error)
             || !TryGetOptionalDouble(line, fields, _dischargeCap, out double dischargeCap, out error)
             || !TryGetOptionalDouble(line, fields, _temperature, out double temperature, out error))

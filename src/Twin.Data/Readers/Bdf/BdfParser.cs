@@ -68,7 +68,7 @@ internal sealed class BdfParser(string source, ReadDiagnostics diagnostics) : De
         if (!TryGetDouble(line, fields, _time, out double time, out error)
             || !TryGetDouble(line, fields, _voltage, out double voltage, out error)
             || !TryGetDouble(line, fields, _current, out double current, out error)
-            || !TryGetOptionalInt(line, fields, _cycle, out int cycle, out error)
+            || !TryGetUnneededInt(line, fields, _cycle, lineNumber, out int cycle)
             || !TryGetOptionalInt(line, fields, _step, out int step, out error)
             || !TryGetOptionalDouble(line, fields, _charge, out double charge, out error)
             || !TryGetOptionalDouble(line, fields, _discharge, out double discharge, out error)

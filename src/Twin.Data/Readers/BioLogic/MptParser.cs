@@ -89,7 +89,7 @@ internal sealed class MptParser(string source, ReadDiagnostics diagnostics) : De
             || !TryGetOptionalInt(line, fields, _oxRed, out int oxRed, out error)
             || !TryGetOptionalInt(line, fields, _mode, out int mode, out error)
             || !TryGetOptionalInt(line, fields, _sequence, out int sequence, out error)
-            || !TryGetOptionalInt(line, fields, _cycle, out int cycle, out error)
+            || !TryGetUnneededInt(line, fields, _cycle, lineNumber, out int cycle)
             || !TryGetOptionalDouble(line, fields, _temperature, out double temperature, out error))
         {
             return false;

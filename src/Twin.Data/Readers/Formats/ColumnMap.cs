@@ -55,6 +55,7 @@ internal sealed class ColumnMap
         switch (style)
         {
             case HeaderStyle.SpacedSlash:
+                trimmed = Bdf.BdfMachineNames.Preferred(trimmed); // BDF's machine-readable names ("test_time_second") as their labels
                 int spaced = trimmed.LastIndexOf(" / ", StringComparison.Ordinal);
                 return spaced < 0 ? (Normalize(trimmed), string.Empty) : (Normalize(trimmed[..spaced]), trimmed[(spaced + 3)..].Trim());
             case HeaderStyle.Slash:

@@ -157,6 +157,33 @@ internal abstract class DelimitedParser(string source, ReadDiagnostics diagnosti
         return true;
     }
 
+    /// <summary>
+    /// Reads a whole number the twin does not need (the source's cycle number: the twin counts cycles itself). A value
+    /// that is not a whole number does not reject the row: it reads as the row before's value (so counter segments
+    /// keyed on it do not break), and the first one is noted with its line (<see cref="ReadDiagnostics.Notes"/>).
+    /// Always true, to sit in a row's chain of reads.
+    /// </summary>
+    protected bool TryGetUnneededInt(ReadOnlySpan<byte> line, ReadOnlySpan<FieldSlice> fields, in Column column, long lineNumber, out int value)
+    {
+        if (TryGetOptionalInt(line, fields, column, out value, out _))
+        {
+            if (column.Found) (_lastWhole ??= new int[Math.Max(Width, column.Index + 1)])[column.Index] = value;
+            return true;
+        }
+
+        value = _lastWhole is { } last && column.Index < last.Length ? last[column.Index] : 0;
+        if (_unreadableNoted.Add(column.Index))
+        {
+            string text = System.Text.Encoding.UTF8.GetString(FieldText.Trim(fields[column.Index].Of(line)));
+            Diagnostics.AddNote($"line {lineNumber}, column '{column.Name}': '{text}' is not a whole number; the column is not needed (the twin counts cycles itself), so such values are read as the row before's instead of rejecting the row");
+        }
+
+        return true;
+    }
+
+    private readonly HashSet<int> _unreadableNoted = [];
+    private int[]? _lastWhole;
+
     /// <summary>Reads a required elapsed time (seconds or clock form), converted by the column's unit.</summary>
     protected bool TryGetDuration(ReadOnlySpan<byte> line, ReadOnlySpan<FieldSlice> fields, in Column column, out double seconds, out RowError error)
     {

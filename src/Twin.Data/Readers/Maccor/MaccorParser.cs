@@ -79,7 +79,7 @@ internal sealed class MaccorParser(string source, ReadDiagnostics diagnostics) :
             || !TryGetDouble(line, fields, _voltage, out double volts, out error)
             || !TryGetOptionalDouble(line, fields, _ampHours, out double ampHours, out error)
             || !TryGetOptionalInt(line, fields, _step, out int step, out error)
-            || !TryGetOptionalInt(line, fields, _cycle, out int cycle, out error)
+            || !TryGetUnneededInt(line, fields, _cycle, lineNumber, out int cycle)
             || !TryGetOptionalDouble(line, fields, _temperature, out double temperature, out error))
         {
             return false;

@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using Twin.Data.Readers;
+
+namespace Twin.Data.Tests.Readers;
+
+/// <summary>
+/// Exports as operators have them beside the tidy text files: BDF with the specification's machine-readable column
+/// names, binary files the cycler software writes (named, never echoed as text), and a column the twin does not need
+/// holding something that is not a number.
+/// </summary>
+public class ExportVariantsTests
+{
+    /// <summary>The shipped BDF sample rewritten with the machine-readable names of the BDF specification, time in seconds.</summary>
+    private static string MachineReadableBdf()
+    {
+        var lines = File.ReadAllLines(TestFiles.Bdf);
+        var sb = new StringBuilder("test_time_second,current_ampere,voltage_volt,cycle_count,step_index,charging_capacity_ah,discharging_capacity_ah,Step Type / 1\n");
+        foreach (var line in lines.Skip(1))
+        {
+            var c = line.Split(',');
+            double seconds = double.Parse(c[0], CultureInfo.InvariantCulture) * 3600;
+            sb.Append(CultureInfo.InvariantCulture, $"{seconds:R},{c[1]},{c[2]},{c[5]},{c[6]},{c[7]},{c[8]},{c[4]}\n");
+        }
+        return sb.ToString();
+    }
+
+    [Fact]
+    public void Bdf_with_machine_readable_column_names_reads_the_same_samples_as_with_the_labels()
+    {
+        var (labelled, _) = TestFiles.ReadAll(TestFiles.Bdf);
+        var (machine, diagnostics) = TestFiles.ReadText(MachineReadableBdf(), "machine.bdf.csv");
+        Assert.Equal(CyclerFormat.Bdf, diagnostics.Format);
+        Assert.Equal(labelled.Count, machine.Count);
+        for (int i = 0; i < labelled.Count; i++)
+        {
+            Assert.Equal(labelled[i].TimeS, machine[i].TimeS, 6);
+            Assert.Equal(labelled[i].CurrentA, machine[i].CurrentA);
+            Assert.Equal(labelled[i].VoltageV, machine[i].VoltageV);
+            Assert.Equal(labelled[i].ChargeCounterAh, machine[i].ChargeCounterAh);
+            Assert.Equal(labelled[i].CounterSegment, machine[i].CounterSegment);
+        }
+    }
+
+    public static TheoryData<string, byte[], string> BinaryFiles()
+    {
+        var zip = new MemoryStream();
+        using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
+        using (var entry = new StreamWriter(archive.CreateEntry("data.ndc").Open())) entry.Write("records");
+        byte[] jet = new byte[64];
+        "Standard Jet DB"u8.CopyTo(jet.AsSpan(4));
+        return new()
+        {
+            { "run.mpr", [.. "BIO-LOGIC MODULAR FILE\u001a                         "u8, 0, 0, 0, 1], "binary BioLogic EC-Lab .mpr" },
+            { "run.ndax", zip.ToArray(), "Neware .ndax" },
+            { "run.nda", [.. "NEWARE"u8, 0, 0, 7], "binary Neware .nda" },
+            { "run.res", jet, "Arbin .res" },
+            { "run.bin", [0x31, 0x2C, 0x00, 0x07, 0x0A], "binary file (a NUL byte at offset 2)" },
+            { "run.csv", [0xFF, 0xFE, 0x54, 0x00, 0x65, 0x00], "UTF-16 text" },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(BinaryFiles))]
+    public void A_binary_file_is_named_with_what_to_export_instead_and_never_echoed(string name, byte[] bytes, string expected)
+    {
+        foreach (var format in new CyclerFormat?[] { null, CyclerFormat.Arbin })
+        {
+            var e = Assert.Throws<CyclerDataException>(() => CyclerFileReader.Open(new MemoryStream(bytes), name, new ReaderOptions { Format = format }));
+            Assert.Contains(expected, e.Message);
+            Assert.Contains("export", e.Message);
+            Assert.DoesNotContain('\0', e.Message);
+            Assert.True(e.Message.Length < 400, e.Message);
+        }
+    }
+
+    [Fact]
+    public void Control_characters_of_an_unknown_text_are_escaped_in_the_detection_error()
+    {
+        var e = Assert.Throws<CyclerDataException>(() => CyclerFileReader.Open(new MemoryStream("a\u0007b,c\nd,e\n"u8.ToArray()), "odd.txt"));
+        Assert.Contains("a\\x07b,c", e.Message);
+    }
+
+    [Fact]
+    public void A_cycle_count_that_is_not_a_whole_number_does_not_reject_the_row()
+    {
+        var lines = File.ReadAllLines(TestFiles.Bdf);
+        var c = lines[2].Split(',');
+        c[5] = "1.5";
+        lines[2] = string.Join(',', c);
+        var (samples, diagnostics) = TestFiles.ReadText(string.Join('\n', lines) + "\n", "cycle.csv");
+        var (reference, _) = TestFiles.ReadAll(TestFiles.Bdf);
+        Assert.Equal(reference.Count, samples.Count);
+        Assert.Equal(0, diagnostics.RowsSkipped);
+        Assert.Equal(reference[1], samples[1]); // read as the row before's cycle: same sample, same counter segment
+        Assert.Contains(diagnostics.Notes, n => n.Contains("line 3, column 'Cycle Count / 1': '1.5' is not a whole number", StringComparison.Ordinal));
+    }
+}
