@@ -5,6 +5,7 @@ using Spectre.Console;
 using Twin.Cli.Publish;
 using Twin.Core.Samples;
 using Twin.Data.Readers;
+using Twin.Data.Readers.Follow;
 using Twin.Messaging.Bus;
 using Twin.Messaging.Contracts;
 using Twin.Messaging.Mqtt;
@@ -12,8 +13,8 @@ using Twin.Messaging.Mqtt;
 namespace Twin.Cli.Commands;
 
 /// <summary>
-/// <c>twin publish FILE --cell ID [--site S] [--speed N|max] [--mqtt URL [--mqtt-password-file F] | --url http://twin-service --token T]</c>:
-/// plays a cycler file onto the telemetry topic as a live instrument would.
+/// <c>twin publish FILE --cell ID [--site S] [--speed N|max] [--follow [--idle-exit S] [--state F]] [--mqtt URL [--mqtt-password-file F] | --url http://twin-service --token T]</c>:
+/// plays a cycler file onto the telemetry topic as a live instrument would, or follows it while the cycler writes it.
 /// </summary>
 internal static class PublishCommand
 {
@@ -37,9 +38,12 @@ internal static class PublishCommand
         var firstSeq = new Option<long>("--first-seq") { Description = "Sequence number of the first sample", DefaultValueFactory = _ => 0 };
         var format = new Option<string?>("--format") { Description = $"Override format detection: {string.Join(", ", CyclerFormatNames.Accepted)}" };
         var lenient = new Option<bool>("--lenient") { Description = "Skip malformed rows" };
-        var cmd = new Command("publish", "Play a cycler file onto MQTT (or a twin service's HTTP ingest) as a live instrument would")
+        var follow = new Option<bool>("--follow") { Description = "Follow the file as the cycler writes it: publish each row once its line is complete, until stopped (Ctrl-C) or --idle-exit; a restart resumes after the last acknowledged sample" };
+        var idleExit = new Option<double?>("--idle-exit") { Description = "With --follow: stop after the file did not grow for this many seconds" };
+        var state = new Option<string?>("--state") { Description = "With --follow: where progress is kept for a restart (default $XDG_STATE_HOME/twin/publish/SITE_CELL.json)" };
+        var cmd = new Command("publish", "Play a cycler file onto MQTT (or a twin service's HTTP ingest) as a live instrument would, or follow it as it grows")
         {
-            file, cell, site, speed, mqtt, mqttPassword, url, apiToken, batch, start, firstSeq, format, lenient,
+            file, cell, site, speed, mqtt, mqttPassword, url, apiToken, batch, start, firstSeq, format, lenient, follow, idleExit, state,
         };
         cmd.SetAction(async (r, ct) =>
         {
@@ -66,7 +70,20 @@ internal static class PublishCommand
             {
                 return CliErrors.Fail(e.Message);
             }
-            var request = new PublishRequest(f.FullName, siteId, cellId, speedFactor, batchSize, startNs, r.GetValue(firstSeq), readerOptions);
+            FollowOptions? followOptions = null;
+            string? statePath = r.GetValue(state);
+            if (r.GetValue(follow))
+            {
+                double? idle = r.GetValue(idleExit);
+                if (idle is { } i && !(i > 0 && double.IsFinite(i))) return CliErrors.Fail($"--idle-exit {i}: expected a positive number of seconds");
+                followOptions = new FollowOptions { IdleExit = idle is { } s ? TimeSpan.FromSeconds(s) : null };
+                statePath ??= PublishState.DefaultPath(siteId, cellId);
+            }
+            else if (r.GetValue(idleExit) is not null)
+            {
+                return CliErrors.Fail("--idle-exit applies to --follow only");
+            }
+            var request = new PublishRequest(f.FullName, siteId, cellId, speedFactor, batchSize, startNs, r.GetValue(firstSeq), readerOptions, followOptions, statePath);
             string? http = r.GetValue(url);
             try
             {
@@ -76,7 +93,7 @@ internal static class PublishCommand
                 AnsiConsole.WriteLine(string.Create(CultureInfo.InvariantCulture, $"published {samples:N0} samples in {messages:N0} messages to {TwinTopics.Telemetry(siteId, cellId)}"));
                 return 0;
             }
-            catch (Exception e) when (e is CyclerDataException or MqttException or HttpRequestException or ArgumentException or FormatException)
+            catch (Exception e) when (e is CyclerDataException or MqttException or HttpRequestException or ArgumentException or FormatException or IOException)
             {
                 return CliErrors.Fail(e.Message);
             }
@@ -93,7 +110,7 @@ internal static class PublishCommand
             SessionExpiryInterval = 3_600,
         });
         await client.ConnectAsync(ct).ConfigureAwait(false);
-        return await FilePublisher.RunAsync(request, client.PublishAsync, 256, null, ct).ConfigureAwait(false);
+        return await FilePublisher.RunAsync(request, client.PublishAsync, 256, null, ct, Say).ConfigureAwait(false);
     }
 
     private static async Task<(long, long)> ViaHttpAsync(PublishRequest request, string baseUrl, string? token, CancellationToken ct)
@@ -129,8 +146,10 @@ internal static class PublishCommand
                 };
                 throw new HttpRequestException($"{baseUrl}{path}: {(int)response.StatusCode}: {hint}");
             }
-        }, 1, null, ct).ConfigureAwait(false);
+        }, 1, null, ct, Say).ConfigureAwait(false);
     }
+
+    private static void Say(string line) => AnsiConsole.MarkupLine(Markup.Escape(line));
 
     private static long StartTime(string start, string file, ReaderOptions options)
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Twin.Core.Samples;
 using Twin.Data.Readers;
+using Twin.Data.Readers.Follow;
 using Twin.Messaging.Bus;
 using Twin.Messaging.Contracts;
 
@@ -15,52 +16,118 @@ namespace Twin.Cli.Publish;
 /// <param name="StartUnixNs">Time of the file's first sample on the wire, ns since the Unix epoch.</param>
 /// <param name="FirstSeq">Sequence number of the file's first sample.</param>
 /// <param name="Reader">Reader options.</param>
-internal sealed record PublishRequest(string File, string Site, string Cell, double Speed, int BatchSize, long StartUnixNs, long FirstSeq, ReaderOptions Reader);
+/// <param name="Follow">Follow the file as the cycler writes it (no pacing: each complete row is sent when it appears), or null to read it once.</param>
+/// <param name="StatePath">Where progress is kept for a restart to resume (<see cref="PublishState"/>), or null.</param>
+internal sealed record PublishRequest(string File, string Site, string Cell, double Speed, int BatchSize, long StartUnixNs, long FirstSeq, ReaderOptions Reader,
+    FollowOptions? Follow = null, string? StatePath = null);
 
 /// <summary>Plays a cycler file onto the telemetry topic as a live instrument would.</summary>
 internal static class FilePublisher
 {
-    /// <summary>Publishes every sample of the file at QoS 1.</summary>
-    /// <param name="request">File, cell, pacing.</param>
+    /// <summary>
+    /// Publishes every sample of the file at QoS 1 — with <see cref="PublishRequest.Follow"/>, also every sample written
+    /// to it later, until it stops growing for the idle time or the token fires. With <see cref="PublishRequest.StatePath"/>
+    /// a restart resumes after the last acknowledged sample of the same file (its sequence numbers and wire times
+    /// continue), and a new file continues the sequence numbers.
+    /// </summary>
+    /// <param name="request">File, cell, pacing, follow mode.</param>
     /// <param name="send">Sends one message (MQTT publish at QoS 1, or an HTTP post); may return before the
     /// message is acknowledged — up to <paramref name="window"/> sends are outstanding at once, in order.</param>
     /// <param name="window">Messages in flight at most.</param>
     /// <param name="progress">Called with samples published so far after each message; may be null.</param>
-    /// <param name="cancellationToken">Stops publishing.</param>
-    /// <returns>Samples and messages published (all acknowledged when the task completes).</returns>
+    /// <param name="cancellationToken">Stops publishing (a followed file stops at its next poll).</param>
+    /// <param name="log">Told about resuming; may be null.</param>
+    /// <returns>Samples and messages published by this run (all acknowledged when the task completes).</returns>
     /// <exception cref="CyclerDataException">A malformed row (without lenient mode).</exception>
+    /// <exception cref="FollowedFileChangedException">The followed file was truncated or replaced.</exception>
     public static async Task<(long Samples, long Messages)> RunAsync(PublishRequest request, Func<BusMessage, CancellationToken, ValueTask> send,
-        int window, Action<long>? progress, CancellationToken cancellationToken)
+        int window, Action<long>? progress, CancellationToken cancellationToken, Action<string>? log = null)
     {
-        var inFlight = new Queue<Task>();
+        string path = Path.GetFullPath(request.File);
+        long firstSeq = request.FirstSeq, startNs = request.StartUnixNs, skip = 0;
+        if (request.StatePath is { } statePath && PublishState.Load(statePath) is { } saved)
+        {
+            if (saved.Describes(path))
+            {
+                (firstSeq, startNs, skip) = (saved.FirstSeq, saved.StartUnixNs, saved.Acknowledged);
+                log?.Invoke($"resuming {Path.GetFileName(path)} after its first {skip:N0} acknowledged samples (seq {firstSeq + skip} on), state {statePath}");
+            }
+            else
+            {
+                firstSeq = saved.FirstSeq + saved.Acknowledged;
+                log?.Invoke($"{Path.GetFileName(path)} is not the file of {statePath} (or it was rewritten): publishing it from its first sample, seq {firstSeq} on");
+            }
+        }
+
+        var inFlight = new Queue<(Task Sent, int Samples)>();
+        var saveClock = Stopwatch.StartNew();
+        long index = 0, acknowledged = skip, samples = 0, messages = 0;
         string topic = TwinTopics.Telemetry(request.Site, request.Cell);
         string instrument = Path.GetFileNameWithoutExtension(request.File);
-        using var reader = CyclerFileReader.Open(request.File, request.Reader);
+        Stream stream = request.Follow is { } follow
+            ? new GrowingFileStream(path, follow with { OnIdle = () => { DrainCompleted(); SaveState(force: false); } }, null, cancellationToken)
+            : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
+        using var reader = CyclerFileReader.Open(stream, request.File, request.Reader);
         var clock = Stopwatch.StartNew();
         var batch = new List<TelemetrySample>(request.BatchSize);
-        long seq = request.FirstSeq, samples = 0, messages = 0;
         double t0 = double.NaN;
-        foreach (var s in reader)
+        try
         {
-            if (double.IsNaN(t0)) t0 = s.TimeS;
-            batch.Add(ToWire(s, seq++, request.StartUnixNs));
-            if (batch.Count < request.BatchSize) continue;
-            await PaceAsync(request.Speed, s.TimeS - t0, clock, cancellationToken).ConfigureAwait(false);
-            await SendAsync().ConfigureAwait(false);
+            foreach (var s in reader)
+            {
+                if (double.IsNaN(t0)) t0 = s.TimeS;
+                long seq = firstSeq + index++;
+                if (seq < firstSeq + skip) continue; // acknowledged before the restart
+                batch.Add(ToWire(s, seq, startNs));
+                if (batch.Count < request.BatchSize) continue;
+                if (request.Follow is null) await PaceAsync(request.Speed, s.TimeS - t0, clock, cancellationToken).ConfigureAwait(false);
+                await SendAsync().ConfigureAwait(false);
+            }
+            if (batch.Count > 0) await SendAsync().ConfigureAwait(false);
+            while (inFlight.Count > 0) await AcknowledgedAsync().ConfigureAwait(false);
         }
-        if (batch.Count > 0) await SendAsync().ConfigureAwait(false);
-        while (inFlight.Count > 0) await inFlight.Dequeue().ConfigureAwait(false);
+        finally
+        {
+            DrainCompleted();
+            SaveState(force: true);
+        }
         return (samples, messages);
 
         async Task SendAsync()
         {
             var message = new TelemetryMessage { Instrument = instrument, Samples = [.. batch] };
-            inFlight.Enqueue(send(new BusMessage(topic, TwinPayloads.Serialize(message), QualityOfService.AtLeastOnce) { ContentType = "application/json" }, cancellationToken).AsTask());
-            while (inFlight.Count >= window) await inFlight.Dequeue().ConfigureAwait(false);
+            inFlight.Enqueue((send(new BusMessage(topic, TwinPayloads.Serialize(message), QualityOfService.AtLeastOnce) { ContentType = "application/json" }, cancellationToken).AsTask(), batch.Count));
+            while (inFlight.Count >= window) await AcknowledgedAsync().ConfigureAwait(false);
+            DrainCompleted();
+            SaveState(force: false);
             samples += batch.Count;
             messages++;
             batch.Clear();
             progress?.Invoke(samples);
+        }
+
+        async Task AcknowledgedAsync()
+        {
+            var (sent, count) = inFlight.Peek();
+            await sent.ConfigureAwait(false);
+            inFlight.Dequeue();
+            acknowledged += count;
+            SaveState(force: false);
+        }
+
+        // Counts the sends at the head of the queue that are done (in order), without waiting; a failed one stays for
+        // AcknowledgedAsync to raise.
+        void DrainCompleted()
+        {
+            while (inFlight.Count > 0 && inFlight.Peek().Sent.IsCompletedSuccessfully) acknowledged += inFlight.Dequeue().Samples;
+        }
+
+        void SaveState(bool force)
+        {
+            if (request.StatePath is null || (!force && saveClock.Elapsed < TimeSpan.FromSeconds(1))) return;
+            saveClock.Restart();
+            var (sha, length) = PublishState.HeadHash(path);
+            new PublishState(path, sha, length, startNs, firstSeq, acknowledged).Save(request.StatePath);
         }
     }
 

@@ -47,6 +47,12 @@ internal sealed class ByteLineReader : IDisposable
     {
         while (_end - _start < count && !_eof)
         {
+            // A file still being written: look at what it holds now rather than wait for the whole head.
+            if (_end > _start && _stream is Follow.GrowingFileStream growing && !growing.ReadyNow())
+            {
+                break;
+            }
+
             Fill();
         }
 

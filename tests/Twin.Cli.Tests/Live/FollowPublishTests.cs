@@ -1,0 +1,109 @@
+using System.Text;
+using System.Text.Json;
+using Twin.Testing;
+using Twin.Testing.Mosquitto;
+using Xunit.Abstractions;
+
+namespace Twin.Cli.Tests.Live;
+
+/// <summary>
+/// <c>twin publish --follow</c> beside a cycler that is still writing its export: a writer process appends the LG M50
+/// rows (each line in two writes, so half lines are on disk between them) while the publisher follows the file into a
+/// real <c>twin serve</c> over a real Mosquitto; the publisher is killed with SIGKILL halfway and started again. Every
+/// sample ends up stored once, in order, with no gap: the restart resumes after the last acknowledged sample (the few
+/// sent again are duplicates the service drops).
+/// </summary>
+[Collection(TimingSensitive.Name)]
+public sealed class FollowPublishTests(ITestOutputHelper output)
+{
+    private readonly TwinProcesses _twin = new(output);
+
+    [Fact]
+    public async Task Following_a_growing_export_across_a_kill_stores_every_sample_once_in_order()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var rig = new ServeRig(_twin, broker.Url);
+        await rig.StartConnectedAsync();
+        string file = Path.Combine(rig.Directory, "M50_live.txt");
+        string state = Path.Combine(rig.Directory, "publish-state.json");
+        var lines = File.ReadAllLines(Repo.LgM50);
+        const int HeaderLines = 4;
+        int rows = lines.Length - HeaderLines;
+
+        // The cycler: header first, then rows at about 500 per second, each line written in two parts.
+        long written = 0;
+        using var stopWriter = new CancellationTokenSource();
+        var writer = Task.Run(async () =>
+        {
+            await using var f = new FileStream(file, FileMode.Create, FileAccess.Write, FileShare.ReadWrite);
+            for (int i = 0; i < lines.Length; i++)
+            {
+                byte[] bytes = Encoding.UTF8.GetBytes(lines[i] + "\n");
+                int half = bytes.Length / 2;
+                await f.WriteAsync(bytes.AsMemory(0, half));
+                await f.FlushAsync();
+                if (i >= HeaderLines && i % 5 == 0) await Task.Delay(10);
+                await f.WriteAsync(bytes.AsMemory(half));
+                await f.FlushAsync();
+                Interlocked.Exchange(ref written, i + 1);
+            }
+        });
+        await Wait.UntilAsync(() => Interlocked.Read(ref written) > HeaderLines + 100, "the writer to have written the header and 100 rows");
+
+        string[] publish = ["publish", file, "--cell", "c1", "--site", "lab", "--follow", "--idle-exit", "5", "--state", state, "--mqtt", broker.Url];
+        var first = _twin.Start(publish, "publish-1");
+        await rig.WaitForSeqAsync(rows / 3);
+        first.Kill(); // SIGKILL: no state saved at exit, up to a second of acknowledgements not on disk
+        await first.WaitForExitAsync();
+        long atKill = await rig.LastSeqAsync();
+        _twin.Log($"killed the publisher at seq {atKill}, writer at line {Interlocked.Read(ref written)}");
+        Assert.True(Interlocked.Read(ref written) < lines.Length, "the file was still growing when the publisher was killed");
+
+        var second = _twin.Start(publish, "publish-2");
+        await writer;
+        await second.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+        Assert.Equal(0, second.ExitCode);
+        await rig.WaitForSeqAsync(rows - 1);
+
+        // Stored once, in order, no gap.
+        await Wait.UntilAsync(() => rig.SpooledSeqs().Count >= rows, "every sample in the spool", observed: () => $"{rig.SpooledSeqs().Count} spooled");
+        var spooled = rig.SpooledSeqs();
+        Assert.Equal(Enumerable.Range(0, rows).Select(i => (long)i), spooled);
+        using var detail = JsonDocument.Parse((await TwinProcesses.TryGetAsync(rig.Http, "/api/cells/c1"))!);
+        var sequence = detail.RootElement.GetProperty("sequence");
+        _twin.Log(sequence.ToString());
+        Assert.Equal(0, sequence.GetProperty("gaps").GetInt64());
+        using var saved = JsonDocument.Parse(File.ReadAllText(state));
+        Assert.Equal(rows, saved.RootElement.GetProperty("acknowledged").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_followed_file_that_is_truncated_stops_the_publisher_with_a_message_that_says_so()
+    {
+        string dir = Repo.TempDir("follow-trunc");
+        try
+        {
+            string file = Path.Combine(dir, "run.txt");
+            var lines = File.ReadAllLines(Repo.LgM50);
+            File.WriteAllLines(file, lines.Take(200));
+            await using var broker = await MosquittoBroker.StartAsync();
+            long received = 0;
+            await using var watcher = new Twin.Messaging.Mqtt.MqttClient(Twin.Messaging.Mqtt.MqttClientOptions.Parse(broker.Url) with { ClientId = "test-watcher" });
+            var watching = watcher.SubscribeAsync(Twin.Messaging.Contracts.TwinTopics.Telemetry("lab", "c1"), Twin.Messaging.Bus.QualityOfService.AtMostOnce,
+                (_, _) => { Interlocked.Increment(ref received); return ValueTask.CompletedTask; });
+            await watcher.ConnectAsync();
+            await watching;
+            var publisher = _twin.Start(["publish", file, "--cell", "c1", "--site", "lab", "--follow", "--state", Path.Combine(dir, "s.json"), "--mqtt", broker.Url], "publish");
+            await Wait.UntilAsync(() => Interlocked.Read(ref received) >= 196, "the publisher to have sent the 196 rows", observed: () => $"{Interlocked.Read(ref received)} received");
+            File.WriteAllLines(file, lines.Take(50)); // the cycler software starts the file again
+            await publisher.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(2, publisher.ExitCode);
+            using var saved = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "s.json")));
+            Assert.Equal(196, saved.RootElement.GetProperty("acknowledged").GetInt64()); // saved at the exit
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+}
