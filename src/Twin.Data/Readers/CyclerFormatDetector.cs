@@ -112,6 +112,12 @@ public static class CyclerFormatDetector
                 return true;
             }
 
+            if (IsMptColumnRow(line))
+            {
+                format = CyclerFormat.BioLogicMpt; // an EC-Lab text export without its header block
+                return true;
+            }
+
             if (TryClassifyHeader(line, out format))
             {
                 return true;
@@ -119,6 +125,16 @@ public static class CyclerFormatDetector
         }
 
         return false;
+    }
+
+    /// <summary>True for EC-Lab's tab-separated column row: <c>time/s</c>, a working-electrode or cell voltage and a current in mA.</summary>
+    private static bool IsMptColumnRow(string line)
+    {
+        if (!line.Contains('\t')) return false;
+        var cells = line.Split('\t').Select(c => c.Trim()).ToHashSet(StringComparer.Ordinal);
+        return cells.Contains("time/s")
+            && (cells.Contains("Ewe/V") || cells.Contains("<Ewe>/V") || cells.Contains("Ecell/V"))
+            && (cells.Contains("I/mA") || cells.Contains("<I>/mA"));
     }
 
     /// <summary>Classifies one candidate column header row of a CSV-like export.</summary>

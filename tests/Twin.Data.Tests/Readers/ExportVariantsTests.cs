@@ -96,4 +96,17 @@ public class ExportVariantsTests
         Assert.Equal(reference[1], samples[1]); // read as the row before's cycle: same sample, same counter segment
         Assert.Contains(diagnostics.Notes, n => n.Contains("line 3, column 'Cycle Count / 1': '1.5' is not a whole number", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(CyclerFormat.BioLogicMpt)]
+    public void An_ec_lab_export_without_its_header_block_reads_like_the_full_one(CyclerFormat? format)
+    {
+        var lines = File.ReadAllLines(TestFiles.Fixture("biologic-gcpl.mpt"));
+        var (full, _) = TestFiles.ReadAll(TestFiles.Fixture("biologic-gcpl.mpt"));
+        string headerless = string.Join('\n', lines.Skip(34)) + "\n"; // from the column row 'mode ox/red … time/s …' on
+        var (samples, diagnostics) = TestFiles.ReadText(headerless, "no-header.mpt", new ReaderOptions { Format = format });
+        Assert.Equal(CyclerFormat.BioLogicMpt, diagnostics.Format);
+        Assert.Equal(full, samples);
+    }
 }

@@ -7,7 +7,8 @@ namespace Twin.Data.Readers.BioLogic;
 
 /// <summary>
 /// BioLogic EC-Lab / BT-Lab text export (<c>.mpt</c>): a header block whose length is given by
-/// <c>Nb header lines : N</c> (its last line is the column header row), then tab-separated rows. Numbers
+/// <c>Nb header lines : N</c> (its last line is the column header row), then tab-separated rows; exported without
+/// the header block, the column header row is line 1. Numbers
 /// use a decimal comma when EC-Lab ran in such a locale; this is detected per file from the first row.
 /// </summary>
 /// <remarks>
@@ -40,7 +41,7 @@ internal sealed class MptParser(string source, ReadDiagnostics diagnostics) : De
             long number = lines.LineNumber;
             bool isHeaderRow = headerLines > 0
                 ? number == headerLines
-                : number > 1 && line.IndexOf((byte)'\t') >= 0 && line.IndexOf("time/s"u8) >= 0;
+                : line.IndexOf((byte)'\t') >= 0 && line.IndexOf("time/s"u8) >= 0; // line 1 when exported without the header block
             if (isHeaderRow)
             {
                 SetHeader(line, number, HeaderStyle.Slash);
