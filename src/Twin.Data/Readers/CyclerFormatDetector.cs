@@ -18,7 +18,7 @@ public static class CyclerFormatDetector
 
     private const string Expected =
         "expected one of: a BioLogic EC-Lab text export (first line 'EC-Lab ASCII FILE'); "
-        + "a Maccor text export (a tab-separated header row starting with 'Rec#'); "
+        + "a Maccor export (a header row starting with 'Rec#' and a tab, or 'Rec' and a comma: MaccorExport CSV); "
         + "a Neware CSV (header with 'Step Type', 'Current(A)' or 'Current(mA)', 'Voltage(V)'); "
         + "an Arbin CSV (header with 'Data_Point' or 'Test_Time(s)', 'Current(A)', 'Voltage(V)'); "
         + "a BDF CSV (header with 'Test Time / s', 'Voltage / V', 'Current / A', or their machine-readable names test_time_second, voltage_volt, current_ampere)";
@@ -106,7 +106,7 @@ public static class CyclerFormatDetector
                 break;
             }
 
-            if (line.StartsWith("Rec#", StringComparison.OrdinalIgnoreCase) && line.Contains('\t'))
+            if (Maccor.MaccorParser.IsTableHeader(Encoding.UTF8.GetBytes(line.Trim())))
             {
                 format = CyclerFormat.Maccor;
                 return true;

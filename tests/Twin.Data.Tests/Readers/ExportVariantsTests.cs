@@ -109,4 +109,35 @@ public class ExportVariantsTests
         Assert.Equal(CyclerFormat.BioLogicMpt, diagnostics.Format);
         Assert.Equal(full, samples);
     }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(CyclerFormat.Maccor)]
+    public void A_maccor_export_csv_is_read_as_maccor_with_the_text_exports_samples(CyclerFormat? format)
+    {
+        // The LG M50 text export rewritten as MaccorExport writes CSV: Rec,Cycle P,Cycle C,Step,Test Time,Step Time,
+        // Capacity (AHr),Energy (WHr),Current (A),Voltage (V),MD,ES,DPT Time — test time in seconds, current unsigned.
+        var (text, _) = TestFiles.ReadAll(TestFiles.Maccor);
+        var lines = File.ReadAllLines(TestFiles.Maccor);
+        var csv = new StringBuilder("Rec,Cycle P,Cycle C,Step,Test Time,Step Time,Capacity (AHr),Energy (WHr),Current (A),Voltage (V),MD,ES,DPT Time\n");
+        int row = 0;
+        foreach (var line in lines.Skip(4))
+        {
+            var c = line.Split('\t');
+            csv.Append(CultureInfo.InvariantCulture, $"{c[0]},{c[1]},{c[1]},{c[2]},{text[row++].TimeS:R},{c[4].Trim()},{c[5]},{c[6]},{c[7]},{c[8]},{c[9]},{c[10]},{c[11]}\n");
+        }
+        var (samples, diagnostics) = TestFiles.ReadText(csv.ToString(), "export.csv", new ReaderOptions { Format = format });
+        Assert.Equal(CyclerFormat.Maccor, diagnostics.Format);
+        Assert.Equal(text.Count, samples.Count);
+        for (int i = 0; i < text.Count; i++)
+        {
+            Assert.Equal(text[i].TimeS, samples[i].TimeS, 9);
+            Assert.Equal(text[i].CurrentA, samples[i].CurrentA);
+            Assert.Equal(text[i].VoltageV, samples[i].VoltageV);
+            Assert.Equal(text[i].ChargeCounterAh, samples[i].ChargeCounterAh);
+            Assert.Equal(text[i].CounterSegment, samples[i].CounterSegment);
+            Assert.Equal(text[i].Step, samples[i].Step);
+            Assert.Equal(text[i].Kind, samples[i].Kind);
+        }
+    }
 }

@@ -22,7 +22,7 @@ internal static class Units
 
     private static readonly Dictionary<string, double> ChargeUnits = new(StringComparer.Ordinal)
     {
-        [""] = 1, ["Ah"] = 1, ["A.h"] = 1, ["A·h"] = 1, ["A h"] = 1, ["ah"] = 1, ["AH"] = 1,
+        [""] = 1, ["Ah"] = 1, ["A.h"] = 1, ["A·h"] = 1, ["A h"] = 1, ["ah"] = 1, ["AH"] = 1, ["AHr"] = 1, ["Ahr"] = 1,
         ["mAh"] = 1e-3, ["mA.h"] = 1e-3, ["mA·h"] = 1e-3, ["mA h"] = 1e-3, ["mah"] = 1e-3, ["mAH"] = 1e-3,
         ["µAh"] = 1e-6, ["μAh"] = 1e-6, ["uAh"] = 1e-6, ["µA.h"] = 1e-6, ["μA.h"] = 1e-6, ["uA.h"] = 1e-6,
         ["C"] = 1 / 3600.0, ["mC"] = 1e-3 / 3600.0,

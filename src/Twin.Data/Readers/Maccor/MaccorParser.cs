@@ -6,7 +6,8 @@ namespace Twin.Data.Readers.Maccor;
 
 /// <summary>
 /// Maccor text export: a few tab-separated "label:	value" header lines, then a table whose header row
-/// starts with <c>Rec#</c>.
+/// starts with <c>Rec#</c>; or MaccorExport's CSV, whose header row is <c>Rec,Cycle P,Cycle C,Step,Test Time,Step Time,
+/// Capacity (AHr),Energy (WHr),Current (A),Voltage (V),MD,ES,DPT Time</c> (current unsigned, <c>MD</c> the mode).
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
@@ -43,12 +44,13 @@ internal sealed class MaccorParser(string source, ReadDiagnostics diagnostics) :
             if (!lines.TryReadLine(out ReadOnlySpan<byte> line) || lines.LineNumber > HeaderSearchLines)
             {
                 throw new CyclerDataException(Source, 0, null,
-                    $"no column header row starting with 'Rec#' in the first {HeaderSearchLines} lines; expected a Maccor text export");
+                    $"no column header row starting with 'Rec#' (text export) or 'Rec,' (CSV export) in the first {HeaderSearchLines} lines; expected a Maccor export");
             }
 
             ReadOnlySpan<byte> trimmed = FieldText.Trim(line);
-            if (trimmed.StartsWith("Rec#"u8))
+            if (IsTableHeader(trimmed))
             {
+                Delimiter = DelimiterGuess.FromHeader(trimmed);
                 SetHeader(line, lines.LineNumber, HeaderStyle.Parenthesized);
                 break;
             }
@@ -67,6 +69,14 @@ internal sealed class MaccorParser(string source, ReadDiagnostics diagnostics) :
         FindTemperature();
         UseColumns(_time, _current, _voltage, _state, _ampHours, _step, _cycle, _pointTime, _temperature, _temperatureUnit);
     }
+
+    /// <summary>
+    /// The table's header row: <c>Rec#</c> then a tab (MIMS text export), or <c>Rec</c> then a comma, tab or semicolon
+    /// (MaccorExport's CSV and newer text exports: <c>Rec,Cycle P,Cycle C,Step,Test Time,…,MD,ES,DPT Time</c>).
+    /// </summary>
+    internal static bool IsTableHeader(ReadOnlySpan<byte> line) =>
+        (line.StartsWith("Rec#"u8) && line.IndexOf((byte)'\t') > 0)
+        || (line.Length > 4 && line.StartsWith("Rec"u8) && line[3] is (byte)',' or (byte)'\t' or (byte)';');
 
     /// <inheritdoc />
     public override bool TryParseRow(ReadOnlySpan<byte> line, long lineNumber, out CyclerSample sample, out RowError error)
