@@ -204,6 +204,37 @@ public class ReplayPlausibilityTests
         }
     }
 
+    [Fact]
+    public void A_current_in_milliamperes_under_an_amperes_header_is_a_charge_mismatch_warning()
+    {
+        string dir = Repo.TempDir("plaus-charge");
+        try
+        {
+            var lines = File.ReadAllLines(Repo.LgM50);
+            for (int i = 4; i < lines.Length; i++)
+            {
+                var cells = lines[i].Split('\t');
+                cells[7] = (double.Parse(cells[7], CultureInfo.InvariantCulture) * 1000).ToString("0.###", CultureInfo.InvariantCulture);
+                lines[i] = string.Join('\t', cells);
+            }
+            string file = Path.Combine(dir, "milliamps.txt");
+            File.WriteAllLines(file, lines);
+            var r = TwinProcess.Run(["replay", file, .. Lg, "--out", Path.Combine(dir, "out")]);
+            Assert.True(r.ExitCode == 0, r.Err + r.Out);
+            Assert.Contains("warning (charge_mismatch", r.Out);
+            Assert.Contains("milliamps.txt lines ", r.Out);
+            using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "out", "summary.json")));
+            Assert.Contains(summary.RootElement.GetProperty("warnings").EnumerateArray(), w => w.GetProperty("kind").GetString() == "charge_mismatch");
+            // The same file with the current in amperes gives no warning at all.
+            r = TwinProcess.Run(["replay", Repo.LgM50, .. Lg, "--out", Path.Combine(dir, "ok")]);
+            Assert.DoesNotContain("warning", r.Out);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
     private static Dictionary<string, byte[]> OutputFolderBytes(string dir) =>
         Directory.EnumerateFileSystemEntries(dir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
             .ToDictionary(p => Path.GetRelativePath(dir, p), p => File.Exists(p) ? File.ReadAllBytes(p) : []);

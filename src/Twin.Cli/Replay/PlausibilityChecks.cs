@@ -15,6 +15,9 @@ internal enum PlausibilityKind
 
     /// <summary>c_Li left [0, 1] by more than <see cref="PlausibilityChecks.CLiTolerance"/>.</summary>
     CLiOutOfRange,
+
+    /// <summary>The file's charge counter and ∫I dt over a counter segment differ by more than the tolerance.</summary>
+    ChargeMismatch,
 }
 
 /// <summary>Names of <see cref="PlausibilityKind"/> as written to summary.json.</summary>
@@ -22,11 +25,12 @@ internal static class PlausibilityKindNames
 {
     /// <summary>The snake_case name.</summary>
     /// <param name="kind">The kind.</param>
-    /// <returns>time_backwards, gap or c_li_out_of_range.</returns>
+    /// <returns>time_backwards, gap, c_li_out_of_range or charge_mismatch.</returns>
     public static string Name(this PlausibilityKind kind) => kind switch
     {
         PlausibilityKind.TimeBackwards => "time_backwards",
         PlausibilityKind.Gap => "gap",
+        PlausibilityKind.ChargeMismatch => "charge_mismatch",
         _ => "c_li_out_of_range",
     };
 }
@@ -44,12 +48,13 @@ internal sealed class ImplausibleDataException(string message) : Exception(messa
 
 /// <summary>
 /// Checks each replayed row and the twin's output for what cannot be right: time running backwards, long gaps while
-/// current flows, c_Li outside [0, 1], numbers that are not finite. What can still be used is a warning (first line
+/// current flows, a charge counter that disagrees with ∫I dt, c_Li outside [0, 1], numbers that are not finite. What can still be used is a warning (first line
 /// and count, printed and written to summary.json); what makes every later number wrong is an
 /// <see cref="ImplausibleDataException"/> that stops the replay before anything is written.
 /// </summary>
 /// <param name="file">The file, for messages.</param>
-internal sealed class PlausibilityChecks(string file)
+/// <param name="qLiAh">The cell's Q_Li, A·h (the absolute floor of the charge tolerance).</param>
+internal sealed class PlausibilityChecks(string file, double qLiAh)
 {
     /// <summary>
     /// Time may run backwards by up to this much (s) and still be taken as logger jitter: a warning, the row's charge
@@ -72,7 +77,20 @@ internal sealed class PlausibilityChecks(string file)
     /// </summary>
     public const double CLiImpossible = 1.0;
 
+    /// <summary>
+    /// The file's counter and ∫I dt (trapezoids) over one counter segment may differ by this fraction of the charge
+    /// throughput ∫|I| dt, plus <see cref="ChargeFloorCLi"/> × Q_Li, before it is a warning. Modelling assumption
+    /// (trapezoids over current steps logged every few seconds to a minute stay well within it).
+    /// </summary>
+    public const double ChargeTolerance = 0.05;
+
+    /// <summary>Absolute floor of the charge tolerance, in units of c_Li (× Q_Li gives A·h). Modelling assumption.</summary>
+    public const double ChargeFloorCLi = 0.01;
+
     private readonly Dictionary<PlausibilityKind, PlausibilityWarning> _warnings = [];
+    private int _segment = int.MinValue;
+    private long _segmentLine;
+    private double _segmentCounter, _integralAh, _throughputAh;
     private bool _started;
     private double _lastTimeS;
     private long _lastLine;
@@ -109,6 +127,7 @@ internal sealed class PlausibilityChecks(string file)
                 Warn(PlausibilityKind.Gap, line, string.Create(inv,
                     $"{where}: no row for {dt / 3600:0.#} h after line {_lastLine} while current flowed ({_lastCurrentA:G4} A before, {s.CurrentA:G4} A after): the charge counted across the gap assumes the current in between"));
         }
+        TrackCharge(line, s);
         if (!_started || s.TimeS >= _lastTimeS) _lastTimeS = s.TimeS;
         _started = true;
         _lastLine = line;
@@ -133,6 +152,45 @@ internal sealed class PlausibilityChecks(string file)
                 $"{where}: c_Li = {o.CLi:0.####} after {o.ChargeAh:G4} A·h charged, impossible for a lithium content (it lies in [0, 1]): {fix}"));
         Warn(PlausibilityKind.CLiOutOfRange, line, string.Create(inv,
             $"{where}: c_Li = {o.CLi:0.####} lies outside [0, 1] by more than {CLiTolerance}: {fix}"));
+    }
+
+    /// <summary>Compares the last counter segment's charge with ∫I dt; call after the last row.</summary>
+    public void Finish() => CloseSegment();
+
+    private void TrackCharge(long line, in CyclerSample s)
+    {
+        if (!s.HasChargeCounter)
+        {
+            _segment = int.MinValue;
+            return;
+        }
+        if (s.CounterSegment != _segment || !_started)
+        {
+            CloseSegment();
+            (_segment, _segmentLine, _segmentCounter, _integralAh, _throughputAh) = (s.CounterSegment, line, s.ChargeCounterAh, 0, 0);
+        }
+        else if (s.TimeS > _lastTimeS)
+        {
+            double dt = (s.TimeS - _lastTimeS) / 3600;
+            _integralAh += 0.5 * (_lastCurrentA + s.CurrentA) * dt;
+            _throughputAh += 0.5 * (Math.Abs(_lastCurrentA) + Math.Abs(s.CurrentA)) * dt;
+        }
+        _counterNow = s.ChargeCounterAh;
+        _counterLine = line;
+    }
+
+    private double _counterNow;
+    private long _counterLine;
+
+    private void CloseSegment()
+    {
+        if (_segment == int.MinValue) return;
+        double counted = _counterNow - _segmentCounter;
+        double allowed = ChargeTolerance * _throughputAh + ChargeFloorCLi * qLiAh;
+        if (Math.Abs(counted - _integralAh) > allowed)
+            Warn(PlausibilityKind.ChargeMismatch, _segmentLine, string.Create(CultureInfo.InvariantCulture,
+                $"{Path.GetFileName(file)} lines {_segmentLine}–{_counterLine}: the file's charge counter moved {counted:G4} A·h, the current integrates to {_integralAh:G4} A·h: the counter is what the twin uses — check the current's and counter's units and signs"));
+        _segment = int.MinValue;
     }
 
     private void Warn(PlausibilityKind kind, long line, string detail) =>

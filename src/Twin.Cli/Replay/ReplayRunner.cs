@@ -31,7 +31,7 @@ internal static class ReplayRunner
         long length = Math.Max(1, file.Length);
         using var reader = CyclerFileReader.Open(file, request.File, request.Reader, leaveOpen: true);
 
-        var checks = new PlausibilityChecks(request.File);
+        var checks = new PlausibilityChecks(request.File, request.Cell.QLiAh);
         string? staging = request.OutDir is null ? null : OutputFolder.Stage(request.OutDir);
         Outputs? outputs = null;
         MeasurementFusion? fusion = null;
@@ -58,6 +58,7 @@ internal static class ReplayRunner
                 if ((++n & 0x3FFF) == 0) progress?.Invoke((double)file.Position / length);
             }
             if (n == 0) throw new ImplausibleDataException(NoSamples(request.File, reader.Diagnostics));
+            checks.Finish();
             fusion?.Complete(twin);
             progress?.Invoke(1);
             outputs?.Close();
