@@ -25,7 +25,7 @@ internal static class PublishCommand
     /// <returns>The command.</returns>
     public static Command Create()
     {
-        var file = new Argument<FileInfo>("file") { Description = "Cycler export (any format twin replay reads)" };
+        var file = new Argument<FileInfo>("file") { Description = "Cycler export (any format twin replay reads), or with --follow a folder the cycler writes its exports into" };
         var cell = new Option<string>("--cell") { Description = "Cell id", Required = true };
         var site = new Option<string>("--site") { Description = "Site id", DefaultValueFactory = _ => "lab" };
         var speed = new Option<string>("--speed") { Description = "Real time × N, or 'max' for as fast as possible", DefaultValueFactory = _ => "1" };
@@ -48,7 +48,9 @@ internal static class PublishCommand
         cmd.SetAction(async (r, ct) =>
         {
             var f = r.GetValue(file)!;
-            if (!f.Exists) return CliErrors.Fail($"{f.FullName}: no such file; expected a cycler export");
+            bool folder = Directory.Exists(f.FullName);
+            if (folder && !r.GetValue(follow)) return CliErrors.Fail($"{f.FullName} is a folder: a folder is published with --follow (its files one after the other)");
+            if (!f.Exists && !folder) return CliErrors.Fail($"{f.FullName}: no such file; expected a cycler export");
             string cellId = r.GetValue(cell)!, siteId = r.GetValue(site)!;
             if (!TwinTopics.IsId(cellId) || !TwinTopics.IsId(siteId)) return CliErrors.Fail($"--cell '{cellId}' and --site '{siteId}' must match [A-Za-z0-9_-]+");
             string sp = r.GetValue(speed)!;
@@ -64,7 +66,7 @@ internal static class PublishCommand
             {
                 string? fmt = r.GetValue(format);
                 readerOptions = new ReaderOptions { Format = fmt is null ? null : CyclerFormatNames.Parse(fmt), Lenient = r.GetValue(lenient) };
-                startNs = StartTime(r.GetValue(start)!, f.FullName, readerOptions);
+                startNs = folder ? 0 : StartTime(r.GetValue(start)!, f.FullName, readerOptions);
             }
             catch (Exception e) when (e is FormatException or CyclerDataException)
             {
@@ -87,9 +89,11 @@ internal static class PublishCommand
             string? http = r.GetValue(url);
             try
             {
+                string startMode = r.GetValue(start)!;
+                Func<string, long>? startFor = folder ? path => StartTime(startMode, path, readerOptions) : null;
                 (long samples, long messages) = http is null
-                    ? await ViaMqttAsync(request, MqttPassword.Resolve(r.GetValue(mqtt)!, r.GetValue(mqttPassword)), ct).ConfigureAwait(false)
-                    : await ViaHttpAsync(request, http, r.GetValue(apiToken) ?? Environment.GetEnvironmentVariable(ApiTokenVariable), ct).ConfigureAwait(false);
+                    ? await ViaMqttAsync(request, MqttPassword.Resolve(r.GetValue(mqtt)!, r.GetValue(mqttPassword)), startFor, ct).ConfigureAwait(false)
+                    : await ViaHttpAsync(request, http, r.GetValue(apiToken) ?? Environment.GetEnvironmentVariable(ApiTokenVariable), startFor, ct).ConfigureAwait(false);
                 AnsiConsole.WriteLine(string.Create(CultureInfo.InvariantCulture, $"published {samples:N0} samples in {messages:N0} messages to {TwinTopics.Telemetry(siteId, cellId)}"));
                 return 0;
             }
@@ -101,7 +105,13 @@ internal static class PublishCommand
         return cmd;
     }
 
-    private static async Task<(long, long)> ViaMqttAsync(PublishRequest request, MqttClientOptions options, CancellationToken ct)
+    /// <summary>Publishes the file, or with <paramref name="startFor"/> the folder's files one after the other.</summary>
+    private static Task<(long, long)> RunAsync(PublishRequest request, Func<BusMessage, CancellationToken, ValueTask> send, int window,
+        Func<string, long>? startFor, CancellationToken ct) => startFor is null
+        ? FilePublisher.RunAsync(request, send, window, null, ct, Say)
+        : FolderPublisher.RunAsync(request.File, request, startFor, send, window, Say, ct);
+
+    private static async Task<(long, long)> ViaMqttAsync(PublishRequest request, MqttClientOptions options, Func<string, long>? startFor, CancellationToken ct)
     {
         await using var client = new MqttClient(options with
         {
@@ -110,15 +120,15 @@ internal static class PublishCommand
             SessionExpiryInterval = 3_600,
         });
         await client.ConnectAsync(ct).ConfigureAwait(false);
-        return await FilePublisher.RunAsync(request, client.PublishAsync, 256, null, ct, Say).ConfigureAwait(false);
+        return await RunAsync(request, client.PublishAsync, 256, startFor, ct).ConfigureAwait(false);
     }
 
-    private static async Task<(long, long)> ViaHttpAsync(PublishRequest request, string baseUrl, string? token, CancellationToken ct)
+    private static async Task<(long, long)> ViaHttpAsync(PublishRequest request, string baseUrl, string? token, Func<string, long>? startFor, CancellationToken ct)
     {
         using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
         if (token is { Length: > 0 }) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         string path = $"/api/cells/{request.Cell}/telemetry";
-        return await FilePublisher.RunAsync(request, async (m, c) =>
+        return await RunAsync(request, async (m, c) =>
         {
             byte[] body = m.Payload.ToArray();
             HttpResponseMessage response;
@@ -146,7 +156,7 @@ internal static class PublishCommand
                 };
                 throw new HttpRequestException($"{baseUrl}{path}: {(int)response.StatusCode}: {hint}");
             }
-        }, 1, null, ct, Say).ConfigureAwait(false);
+        }, 1, startFor, ct).ConfigureAwait(false);
     }
 
     private static void Say(string line) => AnsiConsole.MarkupLine(Markup.Escape(line));

@@ -55,7 +55,9 @@ internal static class FilePublisher
             else
             {
                 firstSeq = saved.FirstSeq + saved.Acknowledged;
-                log?.Invoke($"{Path.GetFileName(path)} is not the file of {statePath} (or it was rewritten): publishing it from its first sample, seq {firstSeq} on");
+                log?.Invoke(saved.File == path
+                    ? $"{Path.GetFileName(path)} was rewritten since {statePath} was saved: publishing it as a new file from its first sample, seq {firstSeq} on"
+                    : $"{Path.GetFileName(path)} is a new file ({statePath} describes {Path.GetFileName(saved.File)}): publishing it from its first sample, seq {firstSeq} on");
             }
         }
 

@@ -78,6 +78,41 @@ public sealed class FollowPublishTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Following_a_folder_publishes_each_new_file_after_the_last_with_the_sequence_continuing()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var rig = new ServeRig(_twin, broker.Url);
+        await rig.StartConnectedAsync();
+        string folder = Path.Combine(rig.Directory, "exports");
+        Directory.CreateDirectory(folder);
+        var lines = File.ReadAllLines(Repo.LgM50);
+        const int HeaderLines = 4;
+        int rows = lines.Length - HeaderLines, firstPart = rows / 2;
+        // Test 1 is complete when following starts and its last row has no line end; test 2 (a later start date in its
+        // header) is started by the cycler a moment later and grows while it is followed.
+        File.WriteAllText(Path.Combine(folder, "test-001.txt"), string.Join('\n', lines.Take(HeaderLines + firstPart)));
+        string[] second = [lines[0].Replace("11 December 2020", "14 December 2020", StringComparison.Ordinal), .. lines[1..HeaderLines], .. lines[(HeaderLines + firstPart)..]];
+
+        var publisher = _twin.Start(["publish", folder, "--cell", "c1", "--site", "lab", "--follow", "--idle-exit", "5",
+            "--state", Path.Combine(rig.Directory, "state.json"), "--mqtt", broker.Url], "publish");
+        await rig.WaitForSeqAsync(firstPart - 2); // test 1's last row, without a line end, waits until test 2 exists
+        await using (var f = new FileStream(Path.Combine(folder, "test-002.txt"), FileMode.Create, FileAccess.Write, FileShare.ReadWrite))
+        {
+            for (int i = 0; i < second.Length; i++)
+            {
+                await f.WriteAsync(Encoding.UTF8.GetBytes(second[i] + "\n"));
+                await f.FlushAsync();
+                if (i % 50 == 0) await Task.Delay(10);
+            }
+        }
+        await publisher.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+        Assert.Equal(0, publisher.ExitCode);
+        await rig.WaitForSeqAsync(rows - 1);
+        await Wait.UntilAsync(() => rig.SpooledSeqs().Count >= rows, "every sample in the spool", observed: () => $"{rig.SpooledSeqs().Count} spooled");
+        Assert.Equal(Enumerable.Range(0, rows).Select(i => (long)i), rig.SpooledSeqs());
+    }
+
+    [Fact]
     public async Task A_followed_file_that_is_truncated_stops_the_publisher_with_a_message_that_says_so()
     {
         string dir = Repo.TempDir("follow-trunc");

@@ -67,6 +67,12 @@ public sealed class GrowingFileStream : Stream
         {
             if (FillFromFile()) continue;
             CheckUnchanged();
+            if (_options.EndWhen?.Invoke() == true)
+            {
+                // The writer moved on to another file: this one is complete, and a last line without a line end is a row.
+                if (_end > _ready && ReleaseLastLine()) continue;
+                return 0;
+            }
             if (_stop.IsCancellationRequested) return 0;
             if (_options.IdleExit is { } idle && _time.GetElapsedTime(_lastGrowth) >= idle) return 0;
             _options.OnIdle?.Invoke();
@@ -109,6 +115,15 @@ public sealed class GrowingFileStream : Stream
         _lastGrowth = _time.GetTimestamp();
         int lastNewline = _buffer.AsSpan(_ready, _end - _ready).LastIndexOf((byte)'\n');
         if (lastNewline >= 0) _ready += lastNewline + 1;
+        return true;
+    }
+
+    /// <summary>Hands out the held-back bytes as a last line (a line end added); false when there were none.</summary>
+    private bool ReleaseLastLine()
+    {
+        if (_end == _buffer.Length) Array.Resize(ref _buffer, _buffer.Length * 2);
+        _buffer[_end++] = (byte)'\n';
+        _ready = _end;
         return true;
     }
 
@@ -184,6 +199,12 @@ public sealed record FollowOptions
 
     /// <summary>End the stream after the file did not grow for this long; null follows until stopped (default).</summary>
     public TimeSpan? IdleExit { get; init; }
+
+    /// <summary>
+    /// Asked at each poll that found nothing new: true ends the stream at the file's present end, handing out a last
+    /// line that has no line end (the writer started another file, so this one is complete); null never ends it so.
+    /// </summary>
+    public Func<bool>? EndWhen { get; init; }
 
     /// <summary>Called on the reading thread at each poll that found nothing new (e.g. to save progress while the file rests); null for none.</summary>
     public Action? OnIdle { get; init; }
