@@ -66,9 +66,12 @@ internal static class FilePublisher
         long index = 0, acknowledged = skip, samples = 0, messages = 0;
         string topic = TwinTopics.Telemetry(request.Site, request.Cell);
         string instrument = Path.GetFileNameWithoutExtension(request.File);
-        Stream stream = request.Follow is { } follow
-            ? new GrowingFileStream(path, follow with { OnIdle = () => { DrainCompleted(); SaveState(force: false); } }, null, cancellationToken)
-            : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
+        // A followed file is identified by the bytes read through the stream, never by what the path holds now: the
+        // cycler may have put another file there (detected at the next poll) and its samples must not be skipped.
+        GrowingFileStream? growing = null;
+        if (request.Follow is { } follow)
+            growing = new GrowingFileStream(path, follow with { OnIdle = () => { DrainCompleted(); SaveState(force: false); } }, null, cancellationToken);
+        Stream stream = growing ?? (Stream)new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
         using var reader = CyclerFileReader.Open(stream, request.File, request.Reader);
         var clock = Stopwatch.StartNew();
         var batch = new List<TelemetrySample>(request.BatchSize);
@@ -127,8 +130,9 @@ internal static class FilePublisher
         void SaveState(bool force)
         {
             if (request.StatePath is null || (!force && saveClock.Elapsed < TimeSpan.FromSeconds(1))) return;
+            if (growing is { Head.Length: 0 }) return; // nothing read yet: the state on disk still says where to resume
             saveClock.Restart();
-            var (sha, length) = PublishState.HeadHash(path);
+            var (sha, length) = growing is not null ? PublishState.HeadHash(growing.Head) : PublishState.HeadHash(path);
             new PublishState(path, sha, length, startNs, firstSeq, acknowledged).Save(request.StatePath);
         }
     }

@@ -52,6 +52,12 @@ internal sealed record PublishState(
         return (Convert.ToHexStringLower(SHA256.HashData(head.AsSpan(0, got))), got);
     }
 
+    /// <summary>SHA-256 (hex) of bytes already read (a followed file's first bytes).</summary>
+    /// <param name="head">The bytes.</param>
+    /// <returns>The hash and their count.</returns>
+    public static (string Sha256, int Length) HeadHash(ReadOnlySpan<byte> head) =>
+        (Convert.ToHexStringLower(SHA256.HashData(head[..Math.Min(head.Length, HeadBytes)])), Math.Min(head.Length, HeadBytes));
+
     /// <summary>True when this state was written for the file at <paramref name="path"/> as it is now (same path, same first bytes).</summary>
     /// <param name="path">The file's full path.</param>
     /// <returns>Whether to resume it.</returns>

@@ -113,7 +113,7 @@ public sealed class FollowPublishTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_followed_file_that_is_truncated_stops_the_publisher_with_a_message_that_says_so()
+    public async Task A_followed_file_that_is_truncated_stops_the_publisher_and_a_restart_publishes_it_as_a_new_file()
     {
         string dir = Repo.TempDir("follow-trunc");
         try
@@ -130,11 +130,21 @@ public sealed class FollowPublishTests(ITestOutputHelper output)
             await watching;
             var publisher = _twin.Start(["publish", file, "--cell", "c1", "--site", "lab", "--follow", "--state", Path.Combine(dir, "s.json"), "--mqtt", broker.Url], "publish");
             await Wait.UntilAsync(() => Interlocked.Read(ref received) >= 196, "the publisher to have sent the 196 rows", observed: () => $"{Interlocked.Read(ref received)} received");
-            File.WriteAllLines(file, lines.Take(50)); // the cycler software starts the file again
+            // The cycler software starts the file again for a new test (its header names another date).
+            File.WriteAllLines(file, [lines[0].Replace("11 December 2020", "14 December 2020", StringComparison.Ordinal), .. lines[1..50]]);
             await publisher.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
             Assert.Equal(2, publisher.ExitCode);
             using var saved = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "s.json")));
-            Assert.Equal(196, saved.RootElement.GetProperty("acknowledged").GetInt64()); // saved at the exit
+            Assert.Equal(196, saved.RootElement.GetProperty("acknowledged").GetInt64()); // saved at the exit, with the old file's identity
+
+            // Started again, the rewritten file is a new file: all of its 46 rows are sent, none skipped.
+            var again = _twin.Start(["publish", file, "--cell", "c1", "--site", "lab", "--follow", "--idle-exit", "2", "--state", Path.Combine(dir, "s.json"), "--mqtt", broker.Url], "publish-2");
+            await again.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(0, again.ExitCode);
+            await Wait.UntilAsync(() => Interlocked.Read(ref received) >= 196 + 46, "the rewritten file's 46 rows", observed: () => $"{Interlocked.Read(ref received)} received");
+            using var resaved = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "s.json")));
+            Assert.Equal(196, resaved.RootElement.GetProperty("first_seq").GetInt64()); // the sequence numbers go on
+            Assert.Equal(46, resaved.RootElement.GetProperty("acknowledged").GetInt64());
         }
         finally
         {

@@ -42,6 +42,10 @@ public sealed class GrowingFileStream : Stream
         _lastGrowth = _time.GetTimestamp();
     }
 
+    /// <summary>The file's first bytes as read through this stream (up to 4 KiB): what identifies the file followed,
+    /// even after the path has been given to another file.</summary>
+    public ReadOnlySpan<byte> Head => _head.AsSpan(0, _headLength);
+
     /// <summary>Bytes of an unfinished last line held back (not handed out) so far.</summary>
     public int HeldBackBytes => _end - _ready;
 
@@ -149,9 +153,9 @@ public sealed class GrowingFileStream : Stream
             throw new FollowedFileChangedException($"{_path} was deleted or renamed while it was followed ({_fileRead:N0} bytes read); restart to follow the new file");
         }
         if (length < _fileRead)
-            throw new FollowedFileChangedException($"{_path} was truncated to {length:N0} bytes while it was followed ({_fileRead:N0} bytes read): the cycler rewrote it; restart to publish it as a new file");
+            throw new FollowedFileChangedException($"{_path} was truncated to {length:N0} bytes while it was followed ({_fileRead:N0} bytes read): the cycler rewrote it; restart to go on (the same file resumes after the samples already sent, a new one is published from its first sample)");
         if (got < _headLength || !head.AsSpan(0, got).SequenceEqual(_head.AsSpan(0, _headLength)))
-            throw new FollowedFileChangedException($"{_path} was replaced while it was followed: its first bytes changed ({_fileRead:N0} bytes of the old file read); restart to publish it as a new file");
+            throw new FollowedFileChangedException($"{_path} was replaced while it was followed: its first bytes changed ({_fileRead:N0} bytes of the old file read); restart to publish the new file from its first sample");
     }
 
     /// <inheritdoc/>
