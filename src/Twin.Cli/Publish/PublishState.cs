@@ -7,7 +7,7 @@ namespace Twin.Cli.Publish;
 /// <summary>
 /// Where <c>twin publish --follow</c> got to, kept on disk so that a restart resumes after the last sample the broker
 /// (or the service) acknowledged: sequence numbers continue, the samples before are read again but not sent. Written
-/// atomically (temporary file, fsync, rename) about once a second and at exit; after a kill it may lag by up to that
+/// atomically about once a second and at exit; after a kill it may lag by up to that
 /// second, and the samples sent again are dropped by the service as duplicates of their sequence numbers.
 /// </summary>
 /// <param name="File">The followed file's full path.</param>
@@ -49,14 +49,17 @@ internal sealed record PublishState(
         byte[] head = new byte[Math.Min(length, HeadBytes)];
         int got = 0, n;
         while (got < head.Length && (n = f.Read(head, got, head.Length - got)) > 0) got += n;
-        return (Convert.ToHexStringLower(SHA256.HashData(head.AsSpan(0, got))), got);
+        return HeadHash(head.AsSpan(0, got));
     }
 
-    /// <summary>SHA-256 (hex) of bytes already read (a followed file's first bytes).</summary>
+    /// <summary>SHA-256 (hex) of bytes already read (a followed file's first bytes), at most <see cref="HeadBytes"/> of them.</summary>
     /// <param name="head">The bytes.</param>
-    /// <returns>The hash and their count.</returns>
-    public static (string Sha256, int Length) HeadHash(ReadOnlySpan<byte> head) =>
-        (Convert.ToHexStringLower(SHA256.HashData(head[..Math.Min(head.Length, HeadBytes)])), Math.Min(head.Length, HeadBytes));
+    /// <returns>The hash and the bytes hashed.</returns>
+    public static (string Sha256, int Length) HeadHash(ReadOnlySpan<byte> head)
+    {
+        head = head[..Math.Min(head.Length, HeadBytes)];
+        return (Convert.ToHexStringLower(SHA256.HashData(head)), head.Length);
+    }
 
     /// <summary>True when this state was written for the file at <paramref name="path"/> as it is now (same path, same first bytes).</summary>
     /// <param name="path">The file's full path.</param>
@@ -86,19 +89,13 @@ internal sealed record PublishState(
         }
     }
 
-    /// <summary>Writes the state atomically.</summary>
+    /// <summary>Writes the state atomically (temporary file, fsync, rename, fsync of the folder).</summary>
     /// <param name="path">The state file; its folder is created.</param>
     /// <exception cref="IOException">It cannot be written.</exception>
     public void Save(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        string temp = path + ".tmp";
-        using (var f = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            JsonSerializer.Serialize(f, this, PublishStateJson.Default.PublishState);
-            f.Flush(flushToDisk: true);
-        }
-        System.IO.File.Move(temp, path, overwrite: true);
+        Twin.Storage.Internal.DurableFile.WriteAtomically(path, JsonSerializer.SerializeToUtf8Bytes(this, PublishStateJson.Default.PublishState));
     }
 }
 

@@ -48,9 +48,9 @@ internal sealed class ImplausibleDataException(string message) : Exception(messa
 
 /// <summary>
 /// Checks each replayed row and the twin's output for what cannot be right: time running backwards, long gaps while
-/// current flows, a charge counter that disagrees with ∫I dt, c_Li outside [0, 1], numbers that are not finite. What can still be used is a warning (first line
-/// and count, printed and written to summary.json); what makes every later number wrong is an
-/// <see cref="ImplausibleDataException"/> that stops the replay before anything is written.
+/// current flows, a charge counter that disagrees with ∫I dt, c_Li outside [0, 1], numbers that are not finite. What
+/// can still be used is a warning (first line and count, printed and written to summary.json); what makes every later
+/// number wrong is an <see cref="ImplausibleDataException"/> that stops the replay before anything is written.
 /// </summary>
 /// <param name="file">The file, for messages.</param>
 /// <param name="qLiAh">The cell's Q_Li, A·h (the absolute floor of the charge tolerance).</param>
@@ -90,7 +90,8 @@ internal sealed class PlausibilityChecks(string file, double qLiAh)
     private readonly Dictionary<PlausibilityKind, PlausibilityWarning> _warnings = [];
     private int _segment = int.MinValue;
     private long _segmentLine;
-    private double _segmentCounter, _integralAh, _throughputAh;
+    private double _segmentCounter, _integralAh, _throughputAh, _counterNow;
+    private long _counterLine;
     private bool _started;
     private double _lastTimeS;
     private long _lastLine;
@@ -107,9 +108,8 @@ internal sealed class PlausibilityChecks(string file, double qLiAh)
     public void CheckRow(long line, in CyclerSample s)
     {
         var inv = CultureInfo.InvariantCulture;
-        string where = $"{Path.GetFileName(file)} line {line}";
         if (!double.IsFinite(s.TimeS) || !double.IsFinite(s.CurrentA) || !double.IsFinite(s.VoltageV))
-            throw new ImplausibleDataException($"{where}: time, voltage or current is not a finite number ({s.TimeS.ToString(inv)} s, {s.VoltageV.ToString(inv)} V, {s.CurrentA.ToString(inv)} A)");
+            throw new ImplausibleDataException($"{Where(line)}: time, voltage or current is not a finite number ({s.TimeS.ToString(inv)} s, {s.VoltageV.ToString(inv)} V, {s.CurrentA.ToString(inv)} A)");
         if (_started)
         {
             double dt = s.TimeS - _lastTimeS;
@@ -119,13 +119,13 @@ internal sealed class PlausibilityChecks(string file, double qLiAh)
                     ? $"the time column restarts at step {s.Step} (after step {_lastStep} ended at {_lastTimeS.ToString("0.###", inv)} s): it is a step time, not the test's time — export the total test time (e.g. 'Test Time', 'time/s', 'test_time_second')"
                     : "the rows are out of order or the clock was set back within a step — sort the export by time";
                 throw new ImplausibleDataException(string.Create(inv,
-                    $"{where}: time {s.TimeS:0.###} s is {-dt:0.###} s before the previous row's (line {_lastLine}); charge counted across it would be wrong: {why}"));
+                    $"{Where(line)}: time {s.TimeS:0.###} s is {-dt:0.###} s before the previous row's (line {_lastLine}); charge counted across it would be wrong: {why}"));
             }
             if (dt < 0)
-                Warn(PlausibilityKind.TimeBackwards, line, string.Create(inv, $"{where}: time runs {-dt:0.###} s backwards (line {_lastLine} has {_lastTimeS:0.###} s); taken as logger jitter"));
+                Warn(PlausibilityKind.TimeBackwards, line, string.Create(inv, $"{Where(line)}: time runs {-dt:0.###} s backwards (line {_lastLine} has {_lastTimeS:0.###} s); taken as logger jitter"));
             else if (dt > GapS && (_lastCurrentA != 0 || s.CurrentA != 0))
                 Warn(PlausibilityKind.Gap, line, string.Create(inv,
-                    $"{where}: no row for {dt / 3600:0.#} h after line {_lastLine} while current flowed ({_lastCurrentA:G4} A before, {s.CurrentA:G4} A after): the charge counted across the gap assumes the current in between"));
+                    $"{Where(line)}: no row for {dt / 3600:0.#} h after line {_lastLine} while current flowed ({_lastCurrentA:G4} A before, {s.CurrentA:G4} A after): the charge counted across the gap assumes the current in between"));
         }
         TrackCharge(line, s);
         if (!_started || s.TimeS >= _lastTimeS) _lastTimeS = s.TimeS;
@@ -144,14 +144,13 @@ internal sealed class PlausibilityChecks(string file, double qLiAh)
     {
         if (o.CLi >= -CLiTolerance && o.CLi <= 1 + CLiTolerance) return;
         var inv = CultureInfo.InvariantCulture;
-        string where = $"{Path.GetFileName(file)} line {line}";
         string fix = string.Create(inv,
             $"check --q-li-ah ({cell.QLiAh:G4} A·h per unit c_Li) or --active-mass-mg, --c-li0 ({cell.CLi0:0.###}), the current's sign, and that the file's time is in seconds and its current in amperes");
         if (!double.IsFinite(o.CLi) || o.CLi < -CLiImpossible || o.CLi > 1 + CLiImpossible)
             throw new ImplausibleDataException(string.Create(inv,
-                $"{where}: c_Li = {o.CLi:0.####} after {o.ChargeAh:G4} A·h charged, impossible for a lithium content (it lies in [0, 1]): {fix}"));
+                $"{Where(line)}: c_Li = {o.CLi:0.####} after {o.ChargeAh:G4} A·h charged, impossible for a lithium content (it lies in [0, 1]): {fix}"));
         Warn(PlausibilityKind.CLiOutOfRange, line, string.Create(inv,
-            $"{where}: c_Li = {o.CLi:0.####} lies outside [0, 1] by more than {CLiTolerance}: {fix}"));
+            $"{Where(line)}: c_Li = {o.CLi:0.####} lies outside [0, 1] by more than {CLiTolerance}: {fix}"));
     }
 
     /// <summary>Compares the last counter segment's charge with ∫I dt; call after the last row.</summary>
@@ -179,9 +178,6 @@ internal sealed class PlausibilityChecks(string file, double qLiAh)
         _counterLine = line;
     }
 
-    private double _counterNow;
-    private long _counterLine;
-
     private void CloseSegment()
     {
         if (_segment == int.MinValue) return;
@@ -192,6 +188,9 @@ internal sealed class PlausibilityChecks(string file, double qLiAh)
                 $"{Path.GetFileName(file)} lines {_segmentLine}–{_counterLine}: the file's charge counter moved {counted:G4} A·h, the current integrates to {_integralAh:G4} A·h: the counter is what the twin uses — check the current's and counter's units and signs"));
         _segment = int.MinValue;
     }
+
+    /// <summary>"file line N", built only for a message (not for every row).</summary>
+    private string Where(long line) => $"{Path.GetFileName(file)} line {line}";
 
     private void Warn(PlausibilityKind kind, long line, string detail) =>
         _warnings[kind] = _warnings.TryGetValue(kind, out var w) ? w with { Count = w.Count + 1 } : new PlausibilityWarning(kind, line, 1, detail);

@@ -2,12 +2,14 @@ using System.Runtime.InteropServices;
 
 namespace Twin.Storage.Internal;
 
-/// <summary>fsync of directories (so a created, renamed or deleted file name survives power loss) and atomic replace.</summary>
-internal static partial class DurableFile
+/// <summary>fsync of directories (so a created, renamed or deleted file name survives power loss) and atomic replace;
+/// public for the small state files of the CLI (<c>twin publish --follow</c>).</summary>
+public static partial class DurableFile
 {
     private const int ORdOnly = 0;
 
     /// <summary>fsyncs a directory on Linux/macOS; a no-op elsewhere.</summary>
+    /// <param name="directory">The directory.</param>
     public static void SyncDirectory(string directory)
     {
         if (!(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD()))
@@ -30,6 +32,9 @@ internal static partial class DurableFile
     }
 
     /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> atomically: temp file, fsync, rename, fsync directory.</summary>
+    /// <param name="path">The file to replace.</param>
+    /// <param name="content">Its new content.</param>
+    /// <exception cref="IOException">It cannot be written; the old content stays.</exception>
     public static void WriteAtomically(string path, ReadOnlySpan<byte> content)
     {
         string temp = path + ".tmp";
