@@ -30,23 +30,40 @@ public sealed class FollowPublishTests(ITestOutputHelper output)
         const int HeaderLines = 4;
         int rows = lines.Length - HeaderLines;
 
-        // The cycler: header first, then rows at about 500 per second, each line written in two parts.
+        // The cycler: header first, then rows in two writes each, at most 200 complete rows ahead of what the service
+        // applied. Each run of rows ends with half of the next row on disk until the service has applied every complete
+        // row before it: the publisher has then looked at the file's end and held that half row back.
+        const int Ahead = 200;
         long written = 0;
-        using var stopWriter = new CancellationTokenSource();
         var writer = Task.Run(async () =>
         {
             await using var f = new FileStream(file, FileMode.Create, FileAccess.Write, FileShare.ReadWrite);
-            for (int i = 0; i < lines.Length; i++)
+            async Task WriteAsync(string text)
             {
-                byte[] bytes = Encoding.UTF8.GetBytes(lines[i] + "\n");
-                int half = bytes.Length / 2;
-                await f.WriteAsync(bytes.AsMemory(0, half));
+                await f.WriteAsync(Encoding.UTF8.GetBytes(text));
                 await f.FlushAsync();
-                if (i >= HeaderLines && i % 5 == 0) await Task.Delay(10);
-                await f.WriteAsync(bytes.AsMemory(half));
-                await f.FlushAsync();
-                Interlocked.Exchange(ref written, i + 1);
             }
+            foreach (var header in lines.Take(HeaderLines)) await WriteAsync(header + "\n");
+            int next = HeaderLines;
+            while (next < lines.Length)
+            {
+                for (int end = Math.Min(lines.Length, next + Ahead); next < end; next++)
+                {
+                    int half = lines[next].Length / 2;
+                    await WriteAsync(lines[next][..half]);
+                    await WriteAsync(lines[next][half..] + "\n");
+                }
+                Interlocked.Exchange(ref written, next);
+                if (next == lines.Length) break;
+                int cut = lines[next].Length / 2;
+                await WriteAsync(lines[next][..cut]);
+                long complete = next - HeaderLines;
+                await Wait.UntilAsync(async () => await rig.LastSeqAsync() >= complete - 1, $"the service to apply the {complete} complete rows before a half-written one",
+                    TimeSpan.FromSeconds(120), observed: () => $"last_seq {rig.LastSeqAsync().Result}");
+                await WriteAsync(lines[next][cut..] + "\n");
+                next++;
+            }
+            Interlocked.Exchange(ref written, lines.Length);
         });
         await Wait.UntilAsync(() => Interlocked.Read(ref written) > HeaderLines + 100, "the writer to have written the header and 100 rows");
 
@@ -98,12 +115,13 @@ public sealed class FollowPublishTests(ITestOutputHelper output)
         await rig.WaitForSeqAsync(firstPart - 2); // test 1's last row, without a line end, waits until test 2 exists
         await using (var f = new FileStream(Path.Combine(folder, "test-002.txt"), FileMode.Create, FileAccess.Write, FileShare.ReadWrite))
         {
-            for (int i = 0; i < second.Length; i++)
-            {
-                await f.WriteAsync(Encoding.UTF8.GetBytes(second[i] + "\n"));
-                await f.FlushAsync();
-                if (i % 50 == 0) await Task.Delay(10);
-            }
+            // Its header and first 100 rows, then the rest once the service has them (followed while it grows).
+            int firstRows = HeaderLines + 100;
+            await f.WriteAsync(Encoding.UTF8.GetBytes(string.Join("", second.Take(firstRows).Select(l => l + "\n"))));
+            await f.FlushAsync();
+            await rig.WaitForSeqAsync(firstPart + 100 - 1);
+            await f.WriteAsync(Encoding.UTF8.GetBytes(string.Join("", second.Skip(firstRows).Select(l => l + "\n"))));
+            await f.FlushAsync();
         }
         await publisher.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
         Assert.Equal(0, publisher.ExitCode);

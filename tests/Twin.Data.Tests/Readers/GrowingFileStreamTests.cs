@@ -20,14 +20,16 @@ public class GrowingFileStreamTests
             File.WriteAllText(path, string.Join('\n', lines.Take(11)) + "\n" + lines[11][..10]); // 10 rows and half of the 11th
             var time = new FakeTimeProvider();
             using var stop = new CancellationTokenSource();
-            using var stream = new GrowingFileStream(path, Fast with { IdleExit = TimeSpan.FromMinutes(1) }, time, stop.Token);
+            using var idle = new SemaphoreSlim(0);
+            using var stream = new GrowingFileStream(path, Fast with { IdleExit = TimeSpan.FromMinutes(1), OnIdle = () => idle.Release() }, time, stop.Token);
             using var reader = CyclerFileReader.Open(stream, "growing.csv");
             using var rows = reader.GetEnumerator();
             for (int i = 0; i < 10; i++) Assert.True(rows.MoveNext());
             Assert.Equal(10, stream.HeldBackBytes);
 
+            while (idle.CurrentCount > 0) idle.Wait(0); // only looks taken by the next read count
             var next = Task.Run(rows.MoveNext); // waits for the rest of the line
-            await Task.Delay(50);
+            Assert.True(await idle.WaitAsync(TimeSpan.FromSeconds(30)), "the stream to look at the file's end and find only the half row");
             Assert.False(next.IsCompleted, "a half-written row must not be read");
             File.AppendAllText(path, lines[11][10..] + "\n");
             Assert.True(await next.WaitAsync(TimeSpan.FromSeconds(30)));
