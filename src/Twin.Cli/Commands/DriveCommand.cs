@@ -92,6 +92,9 @@ internal static class DriveCommand
                 {
                     Console.WriteLine($"{run.Cell.Config.CellId}: {run.Result.Outcome}: {run.Result.Message}" +
                         (run.RefusedMessages > 0 ? $" ({run.RefusedMessages} unauthenticated bus message(s) refused)" : ""));
+                    var t = run.Result.Timing;
+                    Console.WriteLine($"{run.Cell.Config.CellId}: sampling: {t.Count} readings, {t.Missed} scheduled reading(s) skipped after an overrun; " +
+                        $"lateness behind schedule p50 {t.LatenessP50Ms:0.0} ms, p99 {t.LatenessP99Ms:0.0} ms, max {t.LatenessMaxMs:0.0} ms (wall clock)");
                 }
                 return results.All(x => x.Result.Outcome == RunOutcome.Completed) ? 0 : 3;
             }
