@@ -13,6 +13,7 @@ if (args.Length > 0 && args[0] == "scpi") return await Twin.Benchmarks.Instrumen
 if (args.Length > 0 && args[0] == "jitter") return await Twin.Benchmarks.Instruments.InstrumentBench.JitterAsync(args);
 if (args.Length > 0 && args[0] == "memory") return MemoryScaling.Run();
 if (args.Length > 0 && args[0] == "live") return await Twin.Benchmarks.Live.LiveLoad.RunAsync(args);
+if (args.Length > 0 && args[0] == "epics") return await Twin.Benchmarks.Live.EpicsLoad.RunAsync(args);
 if (args.Length > 0 && args[0] == "dashboard") return await Twin.Benchmarks.Live.DashboardLoad.RunAsync(args);
 if (args.Length > 0 && args[0] == "drain-large") return await Twin.Benchmarks.Storage.LargeLineDrain.RunAsync(args);
 if (args.Length > 0 && args[0] == "live-ramp") return await Twin.Benchmarks.Live.LiveLoad.RampAsync(args);

@@ -93,6 +93,12 @@ public sealed class ExperimentRunner
     /// <param name="reason">Who asked and why.</param>
     public void RequestEndStep(string reason) => _endStepRequest = reason;
 
+    /// <summary>Asks for a diffraction pattern at the next reading, outside the schedule (e.g. a beamline plan).</summary>
+    /// <param name="reason">Who asked, for the pattern event.</param>
+    /// <returns>Null when the request is taken (one request waits at a time; a pattern in flight is finished first), else why not.</returns>
+    public string? RequestPattern(string reason) =>
+        _patterns is null ? "this run has no diffractometer trigger ('patterns:' in the instrument section)" : _patterns.Request(reason);
+
     /// <summary>Stops the run at the next sample; the output is turned off.</summary>
     /// <param name="reason">Who asked and why.</param>
     public void RequestAbort(string reason)

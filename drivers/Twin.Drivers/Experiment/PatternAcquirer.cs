@@ -45,6 +45,14 @@ internal sealed class PatternAcquirer : IAsyncDisposable
 
     public Task OpenAsync(CancellationToken ct) => _plan.Trigger.OpenAsync(ct);
 
+    private string? _requested;
+
+    /// <summary>Asks for a pattern at the next reading (after one in flight), outside the schedule.</summary>
+    /// <param name="reason">Who asked.</param>
+    /// <returns>Null when taken, else why not (a request is already waiting).</returns>
+    public string? Request(string reason) =>
+        Interlocked.CompareExchange(ref _requested, reason, null) is { } waiting ? $"a requested pattern is already waiting ({waiting})" : null;
+
     public async Task OnSampleAsync(SmuReading r, TwinFeedback? twin, CancellationToken ct)
     {
         if (_t0 == long.MinValue) _t0 = r.TimeUnixNs;
@@ -58,11 +66,13 @@ internal sealed class PatternAcquirer : IAsyncDisposable
         if (twin is null) return;
         if (_inFlight is { IsCompleted: false }) return;
         double timeS = (r.TimeUnixNs - _t0) / 1e9;
+        string? requested = Interlocked.Exchange(ref _requested, null);
         var decision = _plan.Schedule.Evaluate(twin.CLi, timeS);
-        if (!decision.Acquire) return;
+        if (!decision.Acquire && requested is null) return;
         _plan.Schedule.MarkAcquired(twin.CLi, timeS);
         string id = $"{_plan.IdPrefix}-{++_count:D5}";
-        await _emit(RunnerEventKinds.Pattern, 0, $"trigger {id} at c_Li {twin.CLi:0.0000} ({decision.Reason})", ct).ConfigureAwait(false);
+        string why = requested is null ? decision.Reason.ToString() : "requested by " + requested;
+        await _emit(RunnerEventKinds.Pattern, 0, $"trigger {id} at c_Li {twin.CLi:0.0000} ({why})", ct).ConfigureAwait(false);
         _inFlight = AcquireAsync(id, ct);
     }
 

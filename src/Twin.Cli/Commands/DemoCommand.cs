@@ -19,9 +19,10 @@ internal static class DemoCommand
         var cutoff = new Option<string>("--cutoff") { Description = "lithium (c_Li − 2σ at c_Li,min 0.40 or 4.2 V, whichever first) or voltage (4.2 V only)", DefaultValueFactory = _ => "lithium" };
         var degrade = DegradeOption.Create();
         var urls = new Option<string>("--urls") { Description = "REST API address of the embedded twin", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var epics = EpicsOption.Create();
         var cmd = new Command("demo", "Simulated coin cell + Keithley 2450 + diffractometer, driven with the cut-off by lithium content, twin on the embedded default")
         {
-            outDir, speed, cycles, cutoff, degrade, urls,
+            outDir, speed, cycles, cutoff, degrade, urls, epics,
         };
         cmd.SetAction(async (r, ct) =>
         {
@@ -34,7 +35,7 @@ internal static class DemoCommand
             if (!DegradeOption.TryParse(r.GetValue(degrade), out var degradation, out string? degradeError)) return CliErrors.Fail(degradeError!);
             try
             {
-                var result = await DemoRunner.RunAsync(new DemoOptions(r.GetValue(outDir)!.FullName, s, n, mode == "lithium", r.GetValue(urls)!) { Degradation = degradation }, Console.Out, ct).ConfigureAwait(false);
+                var result = await DemoRunner.RunAsync(new DemoOptions(r.GetValue(outDir)!.FullName, s, n, mode == "lithium", r.GetValue(urls)!) { Degradation = degradation, EpicsPrefix = r.GetValue(epics) }, Console.Out, ct).ConfigureAwait(false);
                 return result.Run.Outcome == RunOutcome.Completed ? 0 : 3;
             }
             catch (Exception e) when (e is IOException or FormatException or ArgumentException)

@@ -25,10 +25,11 @@ internal static class DriveCommand
         var clientId = new Option<string>("--client-id") { Description = "MQTT client id of this driver", DefaultValueFactory = _ => "twin-driver" };
         var dataDir = new Option<DirectoryInfo>("--data-dir") { Description = "Spool and checkpoints of the embedded twin", DefaultValueFactory = _ => new DirectoryInfo("twin-data") };
         var urls = new Option<string>("--urls") { Description = "REST API address of the embedded twin", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var epics = EpicsOption.Create();
         var mqttPassword = MqttPassword.CreateOption();
         var cmd = new Command("drive", "Run the cycling protocol on the instruments, with hard limits, watchdog and the cut-off by lithium content")
         {
-            config, cellOpt, mqtt, mqttPassword, clientId, dataDir, urls,
+            config, cellOpt, mqtt, mqttPassword, clientId, dataDir, urls, epics,
         };
         cmd.SetAction(async (r, ct) =>
         {
@@ -58,6 +59,8 @@ internal static class DriveCommand
                 return CliErrors.Fail(e.Message);
             }
             string? mqttUrl = r.GetValue(mqtt);
+            if (mqttUrl is not null && r.GetValue(epics) is not null)
+                return CliErrors.Fail("--epics serves the embedded twin's PVs; with --mqtt the twin is `twin serve`: give --epics to it");
             IMessageBus bus;
             MqttClient? client = null;
             try
@@ -75,6 +78,7 @@ internal static class DriveCommand
                 {
                     Keys = keys,
                     MaxSignatureAge = maxAge,
+                    EpicsPrefix = r.GetValue(epics),
                 };
                 Task<IReadOnlyList<CellRun>> running;
                 try

@@ -34,9 +34,10 @@ internal static class ServeCommand
             DefaultValueFactory = _ => [],
         };
         var spoolMax = new Option<string?>("--spool-max") { Description = "Largest spool on disk, bytes with k/M/G suffixes (1024-based), at least 256k (default 1G); past it new samples are refused, not acknowledged" };
+        var epics = EpicsOption.Create();
         var cmd = new Command("serve", "Run the twin service: one twin per cell, state and alarms published, telemetry and twin outputs stored")
         {
-            config, mqtt, mqttPassword, influx, db, token, dataDir, urls, clientId, noDashboard, trustedProxy, spoolMax,
+            config, mqtt, mqttPassword, influx, db, token, dataDir, urls, clientId, noDashboard, trustedProxy, spoolMax, epics,
         };
         cmd.SetAction(async (r, ct) =>
         {
@@ -47,7 +48,7 @@ internal static class ServeCommand
             {
                 string[] proxies = r.GetValue(trustedProxy) ?? [];
                 HttpSecurity.TrustedProxies(proxies);
-                options = new ServeOptions(file.FullName, r.GetValue(dataDir)!.FullName, r.GetValue(urls)!) { ClientId = r.GetValue(clientId)!, TrustedProxies = proxies };
+                options = new ServeOptions(file.FullName, r.GetValue(dataDir)!.FullName, r.GetValue(urls)!) { ClientId = r.GetValue(clientId)!, TrustedProxies = proxies, EpicsPrefix = r.GetValue(epics) };
                 if (r.GetValue(spoolMax) is { } max)
                 {
                     long bytes = ByteSize.Parse(max, "--spool-max");

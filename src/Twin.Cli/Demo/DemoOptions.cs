@@ -11,4 +11,7 @@ internal sealed record DemoOptions(string OutDir, double Speed = 1500, int Cycle
 {
     /// <summary>Degradation modes of the simulated cell (<c>--degrade</c>); none by default.</summary>
     public IReadOnlyList<Twin.FirmwareSim.Cell.Degradation> Degradation { get; init; } = [];
+
+    /// <summary>Serve the embedded twin over EPICS Channel Access with this PV prefix (<c>--epics</c>), or null.</summary>
+    public string? EpicsPrefix { get; init; }
 }

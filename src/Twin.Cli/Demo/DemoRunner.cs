@@ -80,6 +80,7 @@ internal static class DemoRunner
             Keys = keys,
             MaxSignatureAge = maxAge,
             StatusPeriod = TimeSpan.FromSeconds(o.StatusPeriodS),
+            EpicsPrefix = o.EpicsPrefix,
             OnTwinStarted = urls => output.WriteLine($"twin: embedded service, live dashboard at {urls}/ (read-only), REST API at {urls}/api/cells"),
             OnEvent = (_, e) =>
             {

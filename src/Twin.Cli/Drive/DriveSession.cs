@@ -45,7 +45,12 @@ internal sealed record DriveSession(string ExperimentPath, IReadOnlyList<Experim
         return (security.Enabled ? security.LoadKeys([.. security.Keys.Select(k => k.Role).Distinct()]) : null, security.MaxAge);
     }
 
+    private readonly Twin.Service.Epics.PatternRequests _patternRequests = new();
+
     private MessageVerifier? NewVerifier() => Keys is null ? null : new MessageVerifier(Keys, MaxSignatureAge);
+
+    /// <summary>Serve the embedded twin over EPICS Channel Access with this PV prefix (<c>--epics</c>), or null (as the experiment file says).</summary>
+    public string? EpicsPrefix { get; init; }
 
     /// <summary>Status-line period of the console output.</summary>
     public TimeSpan StatusPeriod { get; init; } = TimeSpan.FromSeconds(5);
@@ -62,7 +67,7 @@ internal sealed record DriveSession(string ExperimentPath, IReadOnlyList<Experim
         Microsoft.AspNetCore.Builder.WebApplication? app = null;
         if (EmbeddedTwin)
         {
-            app = TwinServer.Build(DashboardSetup.With(new ServeOptions(ExperimentPath, DataDir, Urls) { Bus = Bus }),
+            app = TwinServer.Build(DashboardSetup.With(new ServeOptions(ExperimentPath, DataDir, Urls) { Bus = Bus, EpicsPrefix = EpicsPrefix, PatternRequests = _patternRequests }),
                 logging => logging.SetMinimumLevel(LogLevel.Warning));
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             OnTwinStarted?.Invoke(Urls);
@@ -83,8 +88,17 @@ internal sealed record DriveSession(string ExperimentPath, IReadOnlyList<Experim
                     console.Event(cell.Config.CellId, e);
                     OnEvent?.Invoke(cell.Config.CellId, e);
                 }, verifier: NewVerifier());
-                var result = await host.RunAsync(cancellationToken).ConfigureAwait(false);
-                return new CellRun(cell, result, host.RefusedMessages);
+                // a beamline plan's write to {prefix}{cell}:PATTERN_REQ reaches this run's pattern acquirer
+                _patternRequests.Register(cell.Config.CellId, host.Runner.RequestPattern);
+                try
+                {
+                    var result = await host.RunAsync(cancellationToken).ConfigureAwait(false);
+                    return new CellRun(cell, result, host.RefusedMessages);
+                }
+                finally
+                {
+                    _patternRequests.Unregister(cell.Config.CellId);
+                }
             }).ToList();
             var results = await Task.WhenAll(runs).ConfigureAwait(false);
             // Let the twin take in the last samples before the embedded service stops.

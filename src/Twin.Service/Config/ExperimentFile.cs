@@ -20,7 +20,11 @@ public sealed record ExperimentCell(string Site, CellConfig Config, InstrumentCo
 /// <summary>A whole experiment file: its cells and who may use the dashboard.</summary>
 /// <param name="Cells">The cells, in file order.</param>
 /// <param name="Access">The <c>dashboard:</c> and <c>api:</c> sections (no users, no tokens and no anonymous access when absent).</param>
-public sealed record Experiment(IReadOnlyList<ExperimentCell> Cells, AccessConfig Access);
+public sealed record Experiment(IReadOnlyList<ExperimentCell> Cells, AccessConfig Access)
+{
+    /// <summary>The <c>epics:</c> section (the Channel Access server), or null when absent.</summary>
+    public EpicsConfig? Epics { get; init; }
+}
 
 /// <summary>
 /// The experiment file of <c>twin serve --config</c> (YAML). Example:
@@ -40,6 +44,8 @@ public sealed record Experiment(IReadOnlyList<ExperimentCell> Cells, AccessConfi
 ///   users: [ { name: olga, role: operator, password_hash: "…" } ]
 /// api:                        # optional: API tokens of instruments (see ApiSection)
 ///   tokens: [ { name: smu-1, cells: [lg-m50], hash: "sha256:…" } ]
+/// epics:                      # optional: the Channel Access server (see EpicsSection)
+///   prefix: "TWIN:"
 /// </code>
 /// Only id, material, c_li0 and one of q_li_Ah / active_mass_mg are required; the rest default to docs/model.md §3–§5.
 /// </summary>
@@ -69,7 +75,10 @@ public static class ExperimentFile
         var dto = Deserialize(yaml, origin);
         var cells = Cells(dto, origin);
         var access = Access(dto.Dashboard, origin);
-        return new Experiment(cells, access with { Tokens = ApiSection.Tokens(dto.Api, cells, access.Users, origin) });
+        return new Experiment(cells, access with { Tokens = ApiSection.Tokens(dto.Api, cells, access.Users, origin) })
+        {
+            Epics = EpicsSection.Parse(dto.Epics, origin),
+        };
     }
 
     /// <summary>Parses and validates experiment YAML.</summary>
@@ -158,6 +167,7 @@ public static class ExperimentFile
         public DashboardDto? Dashboard { get; set; }
         public object? Security { get; set; } // read by SecuritySection
         public ApiSectionDto? Api { get; set; }
+        public EpicsSectionDto? Epics { get; set; }
     }
 
     private sealed class DashboardDto

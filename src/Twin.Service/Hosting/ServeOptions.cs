@@ -53,4 +53,11 @@ public sealed record ServeOptions(string ConfigPath, string DataDir, string Urls
 
     /// <summary>Adds middleware and endpoints after the REST API is mapped (the dashboard maps its pages here), or null.</summary>
     public Action<WebApplication>? ConfigureApp { get; init; }
+
+    /// <summary>Serve the twin over EPICS Channel Access with this PV prefix (<c>--epics PREFIX</c>; overrides the experiment
+    /// file's <c>epics: prefix</c> and switches the server on without that section); null: as the experiment file says.</summary>
+    public string? EpicsPrefix { get; init; }
+
+    /// <summary>Where writes to <c>:PATTERN_REQ</c> go (a driver in the same process registers its cells); null: none.</summary>
+    public Twin.Service.Epics.PatternRequests? PatternRequests { get; init; }
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Twin.Messaging.Bus;
 using Twin.Service.Api;
 using Twin.Service.Config;
+using Twin.Service.Epics;
 using Twin.Service.Ingest;
 using Twin.Service.Alarms;
 using Twin.Service.Metrics;
@@ -124,6 +125,15 @@ public static class TwinServer
             Startup = startup,
             Host = sp.GetRequiredService<IHostApplicationLifetime>(),
         });
+        var epics = options.EpicsPrefix is { } prefix
+            ? (experiment.Epics ?? new EpicsConfig(prefix)) with { Prefix = EpicsConfig.CheckPrefix(prefix, "--epics") } : experiment.Epics;
+        if (epics is not null)
+        {
+            _ = TwinSoftIoc.ServerOptions(epics); // a bad EPICS_* variable is an error now, not when the host starts
+            var patternRequests = options.PatternRequests ?? new PatternRequests();
+            builder.Services.AddSingleton(sp => new TwinSoftIoc(epics, sp.GetRequiredService<TwinIngestService>(), patternRequests, audit, loggerFactory));
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<TwinSoftIoc>());
+        }
         options.ConfigureServices?.Invoke(builder);
 
         var app = builder.Build();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -174,39 +175,11 @@ internal static class DashboardLoad
             return ValueTask.CompletedTask;
         });
 
-        // The load: every cell at Hz, spread evenly over each period, sample time = the moment of publishing. Each cell
-        // is on a 1 C charge of 5 A·h (c_Li falls by 1e-4 every ~0.4 s) with a rising, slightly noisy voltage, so that
-        // the cards change as on a real run: the voltage text on most samples, c_Li and its gauge every few.
+        // The load: every cell at Hz (BenchTelemetry), so that the cards change as on a real run.
         using var stop = new CancellationTokenSource();
-        long published = 0;
+        var published = new StrongBox<long>();
         await using var publisher = await MqttClient.ConnectNewAsync(MqttClientOptions.Parse(broker.Url) with { ClientId = "dashboard-bench-instruments", OutboxCapacity = 100_000 });
-        var load = Task.Run(async () =>
-        {
-            var pending = new Queue<Task>();
-            var run = Stopwatch.StartNew();
-            double tick = 1.0 / Hz;
-            for (long k = 0; !stop.IsCancellationRequested; k++)
-            {
-                for (int c = 0; c < Cells && !stop.IsCancellationRequested; c++)
-                {
-                    double wait = k * tick + c * tick / Cells - run.Elapsed.TotalSeconds;
-                    if (wait > 0.002) await Task.Delay(TimeSpan.FromSeconds(wait));
-                    var msg = new TelemetryMessage
-                    {
-                        Instrument = "bench",
-                        Samples = [new TelemetrySample
-                        {
-                            Seq = k, TimeUnixNs = NowNs(), Step = 2, Cycle = 1, Kind = "charge",
-                            VoltageV = 3.6 + 1e-4 * (k % 5000) + 5e-4 * Math.Sin(1.7 * k + c), CurrentA = 5.0 + 2e-3 * Math.Sin(0.9 * k + c),
-                        }],
-                    };
-                    pending.Enqueue(publisher.PublishAsync(new BusMessage($"twin/v1/bench/c{c:D2}/telemetry", TwinPayloads.Serialize(msg))).AsTask());
-                    Interlocked.Increment(ref published);
-                    while (pending.Count > 2000) await pending.Dequeue();
-                }
-            }
-            while (pending.Count > 0) await pending.Dequeue();
-        });
+        var load = Task.Run(() => BenchTelemetry.RunAsync(publisher, "bench", Cells, Hz, published, stop.Token));
 
         // Resident memory of the service every 500 ms.
         var rss = new ConcurrentQueue<(double At, double MiB)>();
@@ -227,7 +200,7 @@ internal static class DashboardLoad
         {
             Console.WriteLine($"warm-up: {warmup} s of load, no browser");
             await Task.Delay(TimeSpan.FromSeconds(warmup));
-            phases.Add(await MeasureAsync("no browser", [], null, BaselineSeconds, clock, stateLatency, rss, serve, http, () => Interlocked.Read(ref published)));
+            phases.Add(await MeasureAsync("no browser", [], null, BaselineSeconds, clock, stateLatency, rss, serve, http, () => Interlocked.Read(ref published.Value)));
 
             pw = await Playwright.CreateAsync();
             browser = await pw.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -244,7 +217,7 @@ internal static class DashboardLoad
             await renderer.SendAsync("Performance.enable");
             Console.WriteLine($"1 session open (document.visibilityState: {await pages[0].EvaluateAsync<string>("() => document.visibilityState")}); warm-up {warmup} s");
             await Task.Delay(TimeSpan.FromSeconds(warmup));
-            phases.Add(await MeasureAsync("1 session", pages, renderer, seconds, clock, stateLatency, rss, serve, http, () => Interlocked.Read(ref published)));
+            phases.Add(await MeasureAsync("1 session", pages, renderer, seconds, clock, stateLatency, rss, serve, http, () => Interlocked.Read(ref published.Value)));
             paints.Add(("1 session open", await PaintLoadsAsync(browser, baseUrl)));
 
             if (o.Stall)
@@ -257,7 +230,7 @@ internal static class DashboardLoad
                 _ = debugger.SendAsync("Debugger.pause");
                 Console.WriteLine("a second session open and paused");
                 await Task.Delay(TimeSpan.FromSeconds(5));
-                phases.Add(await MeasureAsync("1 session + 1 stalled", pages, renderer, seconds, clock, stateLatency, rss, serve, http, () => Interlocked.Read(ref published)));
+                phases.Add(await MeasureAsync("1 session + 1 stalled", pages, renderer, seconds, clock, stateLatency, rss, serve, http, () => Interlocked.Read(ref published.Value)));
                 await stalled.Context.CloseAsync();
             }
 
@@ -266,7 +239,7 @@ internal static class DashboardLoad
                 while (pages.Count < sessions) pages.Add(await OpenSessionAsync(browser, baseUrl));
                 Console.WriteLine($"{sessions} sessions open; warm-up {warmup} s");
                 await Task.Delay(TimeSpan.FromSeconds(warmup));
-                phases.Add(await MeasureAsync($"{sessions} sessions", pages, renderer, seconds, clock, stateLatency, rss, serve, http, () => Interlocked.Read(ref published)));
+                phases.Add(await MeasureAsync($"{sessions} sessions", pages, renderer, seconds, clock, stateLatency, rss, serve, http, () => Interlocked.Read(ref published.Value)));
                 paints.Add(($"{sessions} sessions open", await PaintLoadsAsync(browser, baseUrl)));
             }
         }
@@ -430,9 +403,9 @@ internal static class DashboardLoad
         return double.NaN;
     }
 
-    private static long NowNs() => (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
+    private static long NowNs() => BenchTelemetry.NowNs();
 
-    private static string TwinDll()
+    internal static string TwinDll()
     {
         string root = BdfInMemory.FindRoot();
         foreach (var candidate in new[]

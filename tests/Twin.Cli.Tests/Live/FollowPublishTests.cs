@@ -110,16 +110,23 @@ public sealed class FollowPublishTests(ITestOutputHelper output)
         File.WriteAllText(Path.Combine(folder, "test-001.txt"), string.Join('\n', lines.Take(HeaderLines + firstPart)));
         string[] second = [lines[0].Replace("11 December 2020", "14 December 2020", StringComparison.Ordinal), .. lines[1..HeaderLines], .. lines[(HeaderLines + firstPart)..]];
 
+        // The cycler's "moment later" is measured against the publisher, never against the service: the publisher's
+        // --idle-exit counts from the last growth it saw, and the service may take longer than that to apply what it
+        // was sent. So each step waits for the publisher's own state file to show the rows acknowledged by the broker.
+        string statePath = Path.Combine(rig.Directory, "state.json");
+        async Task WaitAcknowledgedAsync(string file, long rowsAcknowledged) => await Wait.UntilAsync(() => PublishedState(statePath) is { } st
+                && st.File.EndsWith(file, StringComparison.Ordinal) && st.Acknowledged >= rowsAcknowledged,
+            $"the publisher to have {rowsAcknowledged} rows of {file} acknowledged", observed: () => $"{PublishedState(statePath)}");
         var publisher = _twin.Start(["publish", folder, "--cell", "c1", "--site", "lab", "--follow", "--idle-exit", "5",
-            "--state", Path.Combine(rig.Directory, "state.json"), "--mqtt", broker.Url], "publish");
-        await rig.WaitForSeqAsync(firstPart - 2); // test 1's last row, without a line end, waits until test 2 exists
+            "--state", statePath, "--mqtt", broker.Url], "publish");
+        await WaitAcknowledgedAsync("test-001.txt", firstPart - 1); // test 1's last row, without a line end, waits until test 2 exists
         await using (var f = new FileStream(Path.Combine(folder, "test-002.txt"), FileMode.Create, FileAccess.Write, FileShare.ReadWrite))
         {
-            // Its header and first 100 rows, then the rest once the service has them (followed while it grows).
+            // Its header and first 100 rows, then the rest once they are published (followed while it grows).
             int firstRows = HeaderLines + 100;
             await f.WriteAsync(Encoding.UTF8.GetBytes(string.Join("", second.Take(firstRows).Select(l => l + "\n"))));
             await f.FlushAsync();
-            await rig.WaitForSeqAsync(firstPart + 100 - 1);
+            await WaitAcknowledgedAsync("test-002.txt", 100);
             await f.WriteAsync(Encoding.UTF8.GetBytes(string.Join("", second.Skip(firstRows).Select(l => l + "\n"))));
             await f.FlushAsync();
         }
@@ -167,6 +174,20 @@ public sealed class FollowPublishTests(ITestOutputHelper output)
         finally
         {
             Directory.Delete(dir, true);
+        }
+    }
+
+    /// <summary>The publisher's state file (file followed, rows acknowledged), or null while it has none or is being replaced.</summary>
+    private static (string File, long Acknowledged)? PublishedState(string path)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            return (doc.RootElement.GetProperty("file").GetString()!, doc.RootElement.GetProperty("acknowledged").GetInt64());
+        }
+        catch (Exception e) when (e is IOException or JsonException)
+        {
+            return null;
         }
     }
 }

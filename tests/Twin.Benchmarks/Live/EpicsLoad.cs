@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using Twin.Messaging.Mqtt;
+using Twin.Testing.Epics;
+using Twin.Testing.Mosquitto;
+
+namespace Twin.Benchmarks.Live;
+
+/// <summary>
+/// The Channel Access server under load: a real Mosquitto on loopback, <c>twin serve --epics BENCH:</c> (Release) as
+/// its own process with 64 cells, 64 cells × 10 Hz of QoS 1 telemetry with <c>time_unix_ns</c> = now
+/// (<see cref="BenchTelemetry"/>), and N monitoring clients — pyepics on EPICS base's libca, each its own process —
+/// each monitoring every cell's <c>:CLI</c> and <c>:V</c>. Measures publish → CA client latency (the client's receive
+/// time minus the PV's time stamp, which is the sample's publish time) and the service's CPU with and without the
+/// clients.
+/// </summary>
+/// <remarks><c>dotnet run -c Release --project tests/Twin.Benchmarks -- epics [seconds] [clients] [warmup-seconds]</c> (default 30 10 10).</remarks>
+internal static class EpicsLoad
+{
+    private const int Cells = 64;
+    private const int Hz = 10;
+
+    private const string ClientScript = """
+import json, sys, time, epics
+seconds = float(sys.argv[1])
+lat = []
+count = [0]
+def cb(value=None, timestamp=None, **kw):
+    lat.append((time.time() - timestamp) * 1000)
+pvs = [epics.PV(n, form='time', callback=cb) for n in sys.argv[2:]]
+for pv in pvs:
+    pv.wait_for_connection(timeout=30)
+time.sleep(2)
+del lat[:]
+time.sleep(seconds)
+print(json.dumps({"latencies": lat}))
+""";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        int seconds = Arg(args, 1, 30), clients = Arg(args, 2, 10), warmup = Arg(args, 3, 10);
+        string dir = Path.Combine(Path.GetTempPath(), $"twin-epics-bench-{Environment.ProcessId}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            return await RunInAsync(dir, seconds, clients, warmup);
+        }
+        finally
+        {
+            try { Directory.Delete(dir, true); }
+            catch (IOException e) { Console.Error.WriteLine($"could not remove {dir}: {e.Message}"); }
+        }
+    }
+
+    private static async Task<int> RunInAsync(string dir, int seconds, int clients, int warmup)
+    {
+        Console.WriteLine($"EPICS benchmark: {Cells} cells × {Hz} Hz over MQTT, {clients} CA clients × {2 * Cells} PVs, {warmup} s warm-up, {seconds} s per phase, {Environment.ProcessorCount} cores");
+        await using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Persistence = false, ExtraConfig = ["max_inflight_messages 1000", "max_queued_messages 2000000"] });
+        var yaml = new StringBuilder("site: bench\ncells:\n");
+        for (int c = 0; c < Cells; c++) yaml.Append(CultureInfo.InvariantCulture, $"  - {{ id: c{c:D2}, material: NMC811, q_li_Ah: 5, c_li0: 0.95 }}\n");
+        string config = Path.Combine(dir, "experiment.yaml");
+        File.WriteAllText(config, yaml.ToString());
+        int caPort = PyEpics.FreeServerPort();
+        string baseUrl = $"http://127.0.0.1:{MosquittoBroker.FreePort()}";
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { DashboardLoad.TwinDll(), "serve", "--config", config, "--mqtt", broker.Url, "--data-dir", Path.Combine(dir, "data"),
+            "--urls", baseUrl, "--client-id", "twin-epics-bench", "--no-dashboard", "--epics", "BENCH:" })
+            psi.ArgumentList.Add(a);
+        psi.Environment["EPICS_CA_SERVER_PORT"] = caPort.ToString(CultureInfo.InvariantCulture);
+        using var serve = Process.Start(psi)!;
+        using var reaper = new LiveLoad.ProcessReaper(serve);
+        serve.OutputDataReceived += (_, _) => { };
+        serve.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("[serve] " + e.Data); };
+        serve.BeginOutputReadLine();
+        serve.BeginErrorReadLine();
+        using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
+        await LiveLoad.WaitAsync(async () => { try { return (await http.GetAsync("/health")).IsSuccessStatusCode; } catch (HttpRequestException) { return false; } }, 60);
+
+        using var stop = new CancellationTokenSource();
+        var published = new StrongBox<long>();
+        await using var publisher = await MqttClient.ConnectNewAsync(MqttClientOptions.Parse(broker.Url) with { ClientId = "epics-bench-instruments", OutboxCapacity = 100_000 });
+        var load = Task.Run(() => BenchTelemetry.RunAsync(publisher, "bench", Cells, Hz, published, stop.Token));
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(warmup));
+            var (idleCpu, idleRate) = await CpuAsync(serve.Id, seconds, published);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"no CA client: service {idleCpu:0} % of one core at {idleRate:N0} samples/s"));
+
+            string[] names = [.. Enumerable.Range(0, Cells).SelectMany(c => new[] { $"BENCH:c{c:D2}:CLI", $"BENCH:c{c:D2}:V" })];
+            var running = Enumerable.Range(0, clients)
+                .Select(_ => PyEpics.RunAsync(ClientScript, caPort, [seconds.ToString(CultureInfo.InvariantCulture) + ".0", .. names], TimeSpan.FromSeconds(seconds + 120)))
+                .ToList();
+            await Task.Delay(TimeSpan.FromSeconds(6)); // the clients connect and settle (their first 2 s are not counted)
+            var (busyCpu, busyRate) = await CpuAsync(serve.Id, seconds - 6, published);
+            var results = await Task.WhenAll(running);
+            var lat = results.SelectMany(r => r.GetProperty("latencies").EnumerateArray().Select(x => x.GetDouble())).Order().ToArray();
+            double expected = (double)clients * names.Length * Hz * seconds;
+            Console.WriteLine();
+            Console.WriteLine($"## Channel Access under load: {Cells} cells × {Hz} Hz, {clients} clients × {names.Length} monitors, {Environment.ProcessorCount} cores shared by publisher, Mosquitto, service and clients");
+            Console.WriteLine();
+            Console.WriteLine("| updates received | of the samples' states | publish → CA client p50 / p95 / p99 / max (ms) | service CPU without / with clients (% of one core) | samples/s |");
+            Console.WriteLine("|---|---|---|---|---|");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {lat.Length:N0} | {100 * lat.Length / expected:0.0} % | {P(lat, 0.5):0.0} / {P(lat, 0.95):0.0} / {P(lat, 0.99):0.0} / {(lat.Length > 0 ? lat[^1] : double.NaN):0.0} | {idleCpu:0} / {busyCpu:0} | {idleRate:N0} / {busyRate:N0} |"));
+            return lat.Length > 0 ? 0 : 1;
+        }
+        finally
+        {
+            stop.Cancel();
+            try { await load; } catch (Exception e) when (e is OperationCanceledException or InvalidOperationException) { }
+            if (!serve.HasExited)
+            {
+                serve.Kill(entireProcessTree: true);
+                await serve.WaitForExitAsync();
+            }
+        }
+    }
+
+    /// <summary>The service's CPU (% of one core) and the samples published per second over a window.</summary>
+    private static async Task<(double Percent, double Rate)> CpuAsync(int pid, int seconds, StrongBox<long> published)
+    {
+        double c0 = CpuSeconds(pid);
+        long p0 = Interlocked.Read(ref published.Value);
+        var w = Stopwatch.StartNew();
+        await Task.Delay(TimeSpan.FromSeconds(seconds));
+        double c1 = CpuSeconds(pid);
+        long p1 = Interlocked.Read(ref published.Value);
+        return (100 * (c1 - c0) / w.Elapsed.TotalSeconds, (p1 - p0) / w.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>User + system CPU seconds of a process (<c>/proc/PID/stat</c> fields 14 and 15, in clock ticks of 100 Hz).</summary>
+    private static double CpuSeconds(int pid)
+    {
+        string stat = File.ReadAllText($"/proc/{pid}/stat");
+        var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(f[11], CultureInfo.InvariantCulture) + long.Parse(f[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
+
+    private static double P(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+
+    private static int Arg(string[] args, int i, int fallback) => args.Length > i && int.TryParse(args[i], out int v) ? v : fallback;
+}
