@@ -17,7 +17,8 @@ namespace Twin.Benchmarks.Live;
 /// time minus the PV's time stamp, which is the sample's publish time) and the service's CPU with and without the
 /// clients.
 /// </summary>
-/// <remarks><c>dotnet run -c Release --project tests/Twin.Benchmarks -- epics [seconds] [clients] [warmup-seconds]</c> (default 30 10 10).</remarks>
+/// <remarks><c>dotnet run -c Release --project tests/Twin.Benchmarks -- epics [seconds] [clients] [warmup-seconds] [--without-epics]</c>
+/// (default 30 10 10); <c>--without-epics</c> measures the service's CPU under the same load without the CA server, and stops.</remarks>
 internal static class EpicsLoad
 {
     private const int Cells = 64;
@@ -41,12 +42,14 @@ print(json.dumps({"latencies": lat}))
 
     public static async Task<int> RunAsync(string[] args)
     {
-        int seconds = Arg(args, 1, 30), clients = Arg(args, 2, 10), warmup = Arg(args, 3, 10);
+        string[] positional = [.. args.Where(a => !a.StartsWith("--", StringComparison.Ordinal))];
+        int seconds = Arg(positional, 1, 30), clients = Arg(positional, 2, 10), warmup = Arg(positional, 3, 10);
+        bool baseline = args.Contains("--without-epics");
         string dir = Path.Combine(Path.GetTempPath(), $"twin-epics-bench-{Environment.ProcessId}");
         Directory.CreateDirectory(dir);
         try
         {
-            return await RunInAsync(dir, seconds, clients, warmup);
+            return await RunInAsync(dir, seconds, clients, warmup, baseline);
         }
         finally
         {
@@ -55,7 +58,7 @@ print(json.dumps({"latencies": lat}))
         }
     }
 
-    private static async Task<int> RunInAsync(string dir, int seconds, int clients, int warmup)
+    private static async Task<int> RunInAsync(string dir, int seconds, int clients, int warmup, bool baseline)
     {
         Console.WriteLine($"EPICS benchmark: {Cells} cells × {Hz} Hz over MQTT, {clients} CA clients × {2 * Cells} PVs, {warmup} s warm-up, {seconds} s per phase, {Environment.ProcessorCount} cores");
         await using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Persistence = false, ExtraConfig = ["max_inflight_messages 1000", "max_queued_messages 2000000"] });
@@ -67,8 +70,9 @@ print(json.dumps({"latencies": lat}))
         string baseUrl = $"http://127.0.0.1:{MosquittoBroker.FreePort()}";
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { DashboardLoad.TwinDll(), "serve", "--config", config, "--mqtt", broker.Url, "--data-dir", Path.Combine(dir, "data"),
-            "--urls", baseUrl, "--client-id", "twin-epics-bench", "--no-dashboard", "--epics", "BENCH:" })
+            "--urls", baseUrl, "--client-id", "twin-epics-bench", "--no-dashboard" })
             psi.ArgumentList.Add(a);
+        if (!baseline) foreach (var a in new[] { "--epics", "BENCH:" }) psi.ArgumentList.Add(a);
         psi.Environment["EPICS_CA_SERVER_PORT"] = caPort.ToString(CultureInfo.InvariantCulture);
         using var serve = Process.Start(psi)!;
         using var reaper = new LiveLoad.ProcessReaper(serve);
@@ -87,7 +91,8 @@ print(json.dumps({"latencies": lat}))
         {
             await Task.Delay(TimeSpan.FromSeconds(warmup));
             var (idleCpu, idleRate) = await CpuAsync(serve.Id, seconds, published);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"no CA client: service {idleCpu:0} % of one core at {idleRate:N0} samples/s"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(baseline ? "without the CA server" : "no CA client")}: service {idleCpu:0} % of one core at {idleRate:N0} samples/s"));
+            if (baseline) return 0;
 
             string[] names = [.. Enumerable.Range(0, Cells).SelectMany(c => new[] { $"BENCH:c{c:D2}:CLI", $"BENCH:c{c:D2}:V" })];
             var running = Enumerable.Range(0, clients)
