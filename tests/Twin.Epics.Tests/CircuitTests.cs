@@ -188,3 +188,29 @@ public class CircuitTests
         Assert.Equal(0, pvs.CLi.ObserverCount);
     }
 }
+
+/// <summary>Circuits on the server's clock.</summary>
+public class CircuitIdleTests
+{
+    [Fact]
+    public async Task A_silent_client_is_disconnected_after_the_idle_timeout_of_the_servers_clock()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56));
+        var registry = new Twin.Epics.ProcessVariables.PvRegistry();
+        registry.Add(new Twin.Epics.ProcessVariables.ProcessVariable("I:X", Twin.Epics.ProcessVariables.PvKind.Double));
+        var limits = new CircuitLimits { IdleTimeout = TimeSpan.FromMinutes(5) };
+        await using var server = new Twin.Epics.ChannelAccess.Server.CaServer(registry,
+            new Twin.Epics.ChannelAccess.Server.CaServerOptions { ServerPort = 0, Limits = limits }, time: clock).Start();
+        await using var c = await RawCaClient.HelloAsync(server.TcpPort);
+        await c.SendAsync(CaMessage.Bare(CaHeader.Of(CaCommand.Echo)));
+        Assert.Equal(CaCommand.Echo, (await c.ReceiveAsync()).Header.Kind); // the circuit reads: its silence timer runs
+        clock.Advance(TimeSpan.FromMinutes(4));
+        await c.SendAsync(CaMessage.Bare(CaHeader.Of(CaCommand.Echo)));
+        Assert.Equal(CaCommand.Echo, (await c.ReceiveAsync()).Header.Kind); // a message restarts the timer
+        clock.Advance(TimeSpan.FromMinutes(4));
+        Assert.Equal(1, server.CircuitCount);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.True(await c.ClosedByServerAsync());
+        await Twin.Testing.Wait.UntilAsync(() => server.CircuitsClosedByServer == 1, "the silent circuit to be counted as closed by the server");
+    }
+}

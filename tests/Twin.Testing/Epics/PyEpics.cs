@@ -128,18 +128,23 @@ for pv in pvs:
 print(json.dumps(out))
 """;
 
-    /// <summary>Monitors PVs until each has sent the number of updates in the first argument (or the seconds in the second
-    /// have passed) and prints, per name, the updates seen: value, severity, timestamp (Unix s) and the client's receive time.</summary>
+    /// <summary>Monitors PVs until each has sent the number of updates in the first argument — or, given as
+    /// <c>until:VALUE</c>, until each has sent that value — or the seconds in the second have passed, and prints, per
+    /// name, the updates seen: value, severity, timestamp (Unix s) and the client's receive time.</summary>
     public const string MonitorScript = """
 import json, sys, time, epics
-wanted, seconds = int(sys.argv[1]), float(sys.argv[2])
+goal, seconds = sys.argv[1], float(sys.argv[2])
 names = sys.argv[3:]
 seen = {n: [] for n in names}
 def cb(pvname=None, value=None, severity=None, timestamp=None, **kw):
     seen[pvname].append({"value": float(value) if not isinstance(value, str) else value, "severity": severity, "timestamp": timestamp, "received": time.time()})
+def done(updates):
+    if goal.startswith("until:"):
+        return any(u["value"] == float(goal[6:]) for u in updates)
+    return len(updates) >= int(goal)
 pvs = [epics.PV(n, form='time', callback=cb) for n in names]
 end = time.time() + seconds
-while time.time() < end and any(len(v) < wanted for v in seen.values()):
+while time.time() < end and not all(done(list(v)) for v in seen.values()):
     time.sleep(0.01)
 print(json.dumps(seen))
 """;

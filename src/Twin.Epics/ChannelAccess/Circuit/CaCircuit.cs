@@ -83,43 +83,61 @@ internal sealed partial class CaCircuit : IAsyncDisposable
     {
         var buffer = new byte[CaHeader.ExtendedSize + _limits.MaxPayloadBytes + 4096];
         int filled = 0;
-        while (!ct.IsCancellationRequested)
+        // the silence window restarts when bytes arrive, before they are answered: a client that has its reply knows
+        // the window it is in
+        var silence = new CancellationTokenSource(_limits.IdleTimeout, _time);
+        try
         {
-            int n;
-            using (var idle = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            while (!ct.IsCancellationRequested)
             {
-                idle.CancelAfter(_limits.IdleTimeout);
-                try
+                int n;
+                using (var idle = CancellationTokenSource.CreateLinkedTokenSource(ct, silence.Token))
                 {
-                    n = await _socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, idle.Token).ConfigureAwait(false);
+                    try
+                    {
+                        n = await _socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, idle.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                    {
+                        Close($"silent for {_limits.IdleTimeout.TotalSeconds:0} s");
+                        return;
+                    }
                 }
-                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-                {
-                    Close($"silent for {_limits.IdleTimeout.TotalSeconds:0} s");
-                    return;
-                }
-            }
-            if (n == 0) return; // the client closed
-            filled += n;
-            int at = 0;
-            while (CaHeader.TryRead(buffer.AsSpan(at, filled - at), out var header, out int headerLength))
-            {
-                if (header.PayloadSize > _limits.MaxPayloadBytes)
-                {
-                    Close($"message {header.Command} announces a {header.PayloadSize}-byte payload, more than the {_limits.MaxPayloadBytes} accepted");
-                    return;
-                }
-                int total = headerLength + (int)header.PayloadSize;
-                if (filled - at < total) break;
-                if (!Handle(header, buffer.AsSpan(at + headerLength, (int)header.PayloadSize))) return;
-                at += total;
-            }
-            if (at > 0)
-            {
-                Buffer.BlockCopy(buffer, at, buffer, 0, filled - at);
-                filled -= at;
+                if (n == 0) return; // the client closed
+                silence.Dispose();
+                silence = new CancellationTokenSource(_limits.IdleTimeout, _time);
+                if (!Consume(buffer, ref filled, n)) return;
             }
         }
+        finally
+        {
+            silence.Dispose();
+        }
+    }
+
+    /// <summary>Answers every complete message in the buffer and keeps the rest. Returns false when the circuit is to be closed.</summary>
+    private bool Consume(byte[] buffer, ref int filled, int received)
+    {
+        filled += received;
+        int at = 0;
+        while (CaHeader.TryRead(buffer.AsSpan(at, filled - at), out var header, out int headerLength))
+        {
+            if (header.PayloadSize > _limits.MaxPayloadBytes)
+            {
+                Close($"message {header.Command} announces a {header.PayloadSize}-byte payload, more than the {_limits.MaxPayloadBytes} accepted");
+                return false;
+            }
+            int total = headerLength + (int)header.PayloadSize;
+            if (filled - at < total) break;
+            if (!Handle(header, buffer.AsSpan(at + headerLength, (int)header.PayloadSize))) return false;
+            at += total;
+        }
+        if (at > 0)
+        {
+            Buffer.BlockCopy(buffer, at, buffer, 0, filled - at);
+            filled -= at;
+        }
+        return true;
     }
 
     /// <summary>Closes the circuit for a reason (logged once).</summary>

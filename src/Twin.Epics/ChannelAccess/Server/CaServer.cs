@@ -60,8 +60,10 @@ public sealed class CaServer : IAsyncDisposable
     /// <summary>Clients connected now.</summary>
     public int CircuitCount => _circuits.Count;
 
-    /// <summary>Monitor updates sent to the clients connected now.</summary>
-    public long UpdatesSent => _circuits.Keys.Sum(c => c.UpdatesSent);
+    /// <summary>Monitor updates sent since the start (to every client, connected now or gone).</summary>
+    public long UpdatesSent => Interlocked.Read(ref _updatesOfClosedCircuits) + _circuits.Keys.Sum(c => c.UpdatesSent);
+
+    private long _updatesOfClosedCircuits;
 
     /// <summary>Searches answered.</summary>
     public long SearchesAnswered => _search is null ? 0 : Interlocked.Read(ref _search.Answered);
@@ -139,7 +141,10 @@ public sealed class CaServer : IAsyncDisposable
             }
             socket.NoDelay = true;
             var circuit = new CaCircuit(socket, _pvs, _access, _options.Limits, _log, _time, _audit);
-            _circuits[circuit] = ServeAsync(circuit);
+            // registered before it runs: a circuit that ends at once (the client already gone) removes itself, and the
+            // task is recorded only while it is still registered
+            _circuits[circuit] = Task.CompletedTask;
+            _circuits.TryUpdate(circuit, ServeAsync(circuit), Task.CompletedTask);
         }
     }
 
@@ -158,6 +163,8 @@ public sealed class CaServer : IAsyncDisposable
         {
             if (circuit.ClosedBecause is not null) Interlocked.Increment(ref _closedByServer);
             await circuit.DisposeAsync().ConfigureAwait(false);
+            // counted before it leaves the registry, so that the total never goes back
+            Interlocked.Add(ref _updatesOfClosedCircuits, circuit.UpdatesSent);
             _circuits.TryRemove(circuit, out _);
         }
     }
