@@ -53,13 +53,11 @@ public sealed class CellPvs
         PatternRequest = Add("PATTERN_REQ", PvKind.Long, write: w =>
         {
             var result = requestPattern(w);
-            if (result.Accepted) PatternRequest!.Set(PatternRequest.Value.Number is var n && double.IsFinite(n) ? n + 1 : 1, UnixTime());
+            if (result.Accepted) PatternRequest!.Set(PatternRequest.Value.Number is var n && double.IsFinite(n) ? n + 1 : 1, Twin.Core.Samples.UnixTime.NowNs());
             return result;
         });
-        PatternRequest.Set(0, UnixTime());
+        PatternRequest.Set(0, Twin.Core.Samples.UnixTime.NowNs());
     }
-
-    private static long UnixTime() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
 
 #pragma warning disable CS1591 // one PV each, named by its suffix
     public ProcessVariable CLi { get; }

@@ -13,9 +13,6 @@ namespace Twin.Benchmarks.Live;
 /// </summary>
 internal static class BenchTelemetry
 {
-    /// <summary>Now, ns since the Unix epoch.</summary>
-    public static long NowNs() => (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
-
     /// <summary>Publishes until cancelled, on <c>twin/v1/{site}/cNN/telemetry</c>.</summary>
     /// <param name="publisher">Connected client.</param>
     /// <param name="site">Site id.</param>
@@ -39,7 +36,7 @@ internal static class BenchTelemetry
                     Instrument = "bench",
                     Samples = [new TelemetrySample
                     {
-                        Seq = k, TimeUnixNs = NowNs(), Step = 2, Cycle = 1, Kind = "charge",
+                        Seq = k, TimeUnixNs = Twin.Core.Samples.UnixTime.NowNs(), Step = 2, Cycle = 1, Kind = "charge",
                         VoltageV = 3.6 + 1e-4 * (k % 5000) + 5e-4 * Math.Sin(1.7 * k + c), CurrentA = 5.0 + 2e-3 * Math.Sin(0.9 * k + c),
                     }],
                 };

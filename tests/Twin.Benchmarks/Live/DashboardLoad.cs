@@ -141,24 +141,10 @@ internal static class DashboardLoad
             chromium = wrapper;
         }
         await using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Persistence = false, ExtraConfig = ["max_inflight_messages 1000", "max_queued_messages 2000000"] });
-        var yaml = new StringBuilder("site: bench\ndashboard:\n  anonymous_read: true\ncells:\n");
-        for (int c = 0; c < Cells; c++) yaml.Append(CultureInfo.InvariantCulture, $"  - {{ id: c{c:D2}, material: NMC811, q_li_Ah: 5, c_li0: 0.95 }}\n");
-        string config = Path.Combine(dir, "experiment.yaml");
-        File.WriteAllText(config, yaml.ToString());
-        int apiPort = MosquittoBroker.FreePort();
-        string baseUrl = $"http://127.0.0.1:{apiPort}";
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { twinDll, "serve", "--config", config, "--mqtt", broker.Url, "--data-dir", Path.Combine(dir, "data"),
-            "--urls", baseUrl, "--client-id", "twin-dashboard-bench" })
-            psi.ArgumentList.Add(a);
-        using var serve = Process.Start(psi)!;
-        using var reaper = new LiveLoad.ProcessReaper(serve);
-        serve.OutputDataReceived += (_, _) => { };
-        serve.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("[serve] " + e.Data); };
-        serve.BeginOutputReadLine();
-        serve.BeginErrorReadLine();
-        using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
-        await LiveLoad.WaitAsync(async () => { try { return (await http.GetAsync("/health")).IsSuccessStatusCode; } catch (HttpRequestException) { return false; } }, 60);
+        using var service = await BenchService.StartAsync(dir, Cells, broker.Url, "twin-dashboard-bench", anonymousDashboard: true);
+        var serve = service.Process;
+        var http = service.Http;
+        string baseUrl = service.BaseUrl;
 
         var clock = Stopwatch.StartNew();
 
@@ -403,7 +389,7 @@ internal static class DashboardLoad
         return double.NaN;
     }
 
-    private static long NowNs() => BenchTelemetry.NowNs();
+    private static long NowNs() => Twin.Core.Samples.UnixTime.NowNs();
 
     internal static string TwinDll()
     {

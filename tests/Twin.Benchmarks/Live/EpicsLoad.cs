@@ -24,17 +24,20 @@ internal static class EpicsLoad
     private const int Cells = 64;
     private const int Hz = 10;
 
+    // Connects every monitor, then says so (a file of its own in the ready folder) and waits for the benchmark's "go"
+    // file: every client's window starts when the last one is connected, and ends after the given seconds.
     private const string ClientScript = """
-import json, sys, time, epics
-seconds = float(sys.argv[1])
+import json, os, sys, time, epics
+seconds, ready, go = float(sys.argv[1]), sys.argv[2], sys.argv[3]
 lat = []
-count = [0]
 def cb(value=None, timestamp=None, **kw):
     lat.append((time.time() - timestamp) * 1000)
-pvs = [epics.PV(n, form='time', callback=cb) for n in sys.argv[2:]]
+pvs = [epics.PV(n, form='time', callback=cb) for n in sys.argv[4:]]
 for pv in pvs:
     pv.wait_for_connection(timeout=30)
-time.sleep(2)
+open(os.path.join(ready, str(os.getpid())), 'w').close()
+while not os.path.exists(go):
+    time.sleep(0.01)
 del lat[:]
 time.sleep(seconds)
 print(json.dumps({"latencies": lat}))
@@ -62,26 +65,11 @@ print(json.dumps({"latencies": lat}))
     {
         Console.WriteLine($"EPICS benchmark: {Cells} cells × {Hz} Hz over MQTT, {clients} CA clients × {2 * Cells} PVs, {warmup} s warm-up, {seconds} s per phase, {Environment.ProcessorCount} cores");
         await using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Persistence = false, ExtraConfig = ["max_inflight_messages 1000", "max_queued_messages 2000000"] });
-        var yaml = new StringBuilder("site: bench\ncells:\n");
-        for (int c = 0; c < Cells; c++) yaml.Append(CultureInfo.InvariantCulture, $"  - {{ id: c{c:D2}, material: NMC811, q_li_Ah: 5, c_li0: 0.95 }}\n");
-        string config = Path.Combine(dir, "experiment.yaml");
-        File.WriteAllText(config, yaml.ToString());
         int caPort = PyEpics.FreeServerPort();
-        string baseUrl = $"http://127.0.0.1:{MosquittoBroker.FreePort()}";
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { DashboardLoad.TwinDll(), "serve", "--config", config, "--mqtt", broker.Url, "--data-dir", Path.Combine(dir, "data"),
-            "--urls", baseUrl, "--client-id", "twin-epics-bench", "--no-dashboard" })
-            psi.ArgumentList.Add(a);
-        if (!baseline) foreach (var a in new[] { "--epics", "BENCH:" }) psi.ArgumentList.Add(a);
-        psi.Environment["EPICS_CA_SERVER_PORT"] = caPort.ToString(CultureInfo.InvariantCulture);
-        using var serve = Process.Start(psi)!;
-        using var reaper = new LiveLoad.ProcessReaper(serve);
-        serve.OutputDataReceived += (_, _) => { };
-        serve.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("[serve] " + e.Data); };
-        serve.BeginOutputReadLine();
-        serve.BeginErrorReadLine();
-        using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
-        await LiveLoad.WaitAsync(async () => { try { return (await http.GetAsync("/health")).IsSuccessStatusCode; } catch (HttpRequestException) { return false; } }, 60);
+        using var service = await BenchService.StartAsync(dir, Cells, broker.Url, "twin-epics-bench",
+            arguments: baseline ? ["--no-dashboard"] : ["--no-dashboard", "--epics", "BENCH:"],
+            environment: new Dictionary<string, string> { ["EPICS_CA_SERVER_PORT"] = caPort.ToString(CultureInfo.InvariantCulture) });
+        var serve = service.Process;
 
         using var stop = new CancellationTokenSource();
         var published = new StrongBox<long>();
@@ -95,11 +83,14 @@ print(json.dumps({"latencies": lat}))
             if (baseline) return 0;
 
             string[] names = [.. Enumerable.Range(0, Cells).SelectMany(c => new[] { $"BENCH:c{c:D2}:CLI", $"BENCH:c{c:D2}:V" })];
+            string ready = Path.Combine(dir, "ready"), go = Path.Combine(dir, "go");
+            Directory.CreateDirectory(ready);
             var running = Enumerable.Range(0, clients)
-                .Select(_ => PyEpics.RunAsync(ClientScript, caPort, [seconds.ToString(CultureInfo.InvariantCulture) + ".0", .. names], TimeSpan.FromSeconds(seconds + 120)))
+                .Select(_ => PyEpics.RunAsync(ClientScript, caPort, [seconds.ToString(CultureInfo.InvariantCulture) + ".0", ready, go, .. names], TimeSpan.FromSeconds(seconds + 120)))
                 .ToList();
-            await Task.Delay(TimeSpan.FromSeconds(6)); // the clients connect and settle (their first 2 s are not counted)
-            var (busyCpu, busyRate) = await CpuAsync(serve.Id, seconds - 6, published);
+            await LiveLoad.WaitAsync(() => Task.FromResult(Directory.GetFiles(ready).Length == clients), 120);
+            File.WriteAllText(go, "");
+            var (busyCpu, busyRate) = await CpuAsync(serve.Id, seconds, published);
             var results = await Task.WhenAll(running);
             var lat = results.SelectMany(r => r.GetProperty("latencies").EnumerateArray().Select(x => x.GetDouble())).Order().ToArray();
             double expected = (double)clients * names.Length * Hz * seconds;
