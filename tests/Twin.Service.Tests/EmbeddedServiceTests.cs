@@ -12,6 +12,7 @@ using Twin.Messaging.Bus;
 using Twin.Messaging.Contracts;
 using Twin.Service.Hosting;
 using Twin.Testing;
+using Twin.Testing.Api;
 
 namespace Twin.Service.Tests;
 
@@ -95,8 +96,7 @@ public sealed class EmbeddedServiceTests : IAsyncLifetime
         Wait.UntilAsync(async () =>
         {
             using var doc = JsonDocument.Parse(await http.GetStringAsync("/api/cells/lg-m50"));
-            var last = doc.RootElement.GetProperty("sequence").GetProperty("last_seq");
-            return last.ValueKind == JsonValueKind.Number && last.GetInt64() >= seq;
+            return CellDetailJson.LastSeq(doc.RootElement) >= seq;
         }, $"the service to apply seq {seq}");
 
     [Fact]

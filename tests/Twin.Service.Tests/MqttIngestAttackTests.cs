@@ -11,6 +11,7 @@ using Twin.Messaging.Contracts;
 using Twin.Messaging.Mqtt;
 using Twin.Service.Hosting;
 using Twin.Testing;
+using Twin.Testing.Api;
 using Twin.Testing.Mosquitto;
 
 namespace Twin.Service.Tests;
@@ -63,8 +64,7 @@ public sealed class MqttIngestAttackTests : IAsyncLifetime
             async Task<JsonElement> DetailAsync() => await http.GetFromJsonAsync<JsonElement>("/api/cells/lg-m50");
 
             await PublishAsync(wire.Take(half));
-            await Wait.ForAsync(DetailAsync, d => d.GetProperty("sequence").GetProperty("last_seq").ValueKind == JsonValueKind.Number
-                && d.GetProperty("sequence").GetProperty("last_seq").GetInt64() == half - 1, "the first half to be applied");
+            await Wait.ForAsync(DetailAsync, d => CellDetailJson.LastSeq(d) == half - 1, "the first half to be applied");
 
             long t = wire[half - 1].TimeUnixNs + 1;
             string poison = $$"""{"schema":1,"samples":[{"seq":9223372036854775807,"time_unix_ns":{{t}},"voltage_V":3.7,"current_A":0,"charge_Ah":0,"counter_segment":7,"kind":"rest"}]}""";
@@ -84,7 +84,7 @@ public sealed class MqttIngestAttackTests : IAsyncLifetime
             Assert.Equal(1, rejected.GetProperty("messages_by_reason").GetProperty("too_large").GetInt64());
 
             await PublishAsync(wire.Skip(half));
-            var done = await Wait.ForAsync(DetailAsync, d => d.GetProperty("sequence").GetProperty("last_seq").GetInt64() == wire.Count - 1, "the whole file to be applied");
+            var done = await Wait.ForAsync(DetailAsync, d => CellDetailJson.LastSeq(d) == wire.Count - 1, "the whole file to be applied");
             var twin = new CellTwin(CellConfig.WithDefaults("lg-m50", MaterialCatalog.Default.Get("NMC811"), 8.732, 0.80));
             double replay = double.NaN;
             using (var reader = CyclerFileReader.Open(EmbeddedServiceTests.RepoFile("lg-m50-nmc811-maccor.txt")))

@@ -70,7 +70,9 @@ internal sealed class PatternAcquirer : IAsyncDisposable
         var decision = _plan.Schedule.Evaluate(twin.CLi, timeS);
         if (!decision.Acquire && requested is null) return;
         _plan.Schedule.MarkAcquired(twin.CLi, timeS);
-        string id = $"{_plan.IdPrefix}-{++_count:D5}";
+        // The run's start in the id: a restarted driver writing to the same detector folder must not reuse the ids of
+        // the run before (the detector refuses an existing id, and every pattern until the count passed would be lost).
+        string id = $"{_plan.IdPrefix}-{DateTime.UnixEpoch.AddTicks(_t0 / 100):yyyyMMdd'T'HHmmss}-{++_count:D5}";
         string why = requested is null ? decision.Reason.ToString() : "requested by " + requested;
         await _emit(RunnerEventKinds.Pattern, 0, $"trigger {id} at c_Li {twin.CLi:0.0000} ({why})", ct).ConfigureAwait(false);
         _inFlight = AcquireAsync(id, ct);

@@ -16,6 +16,7 @@ public sealed class SamplingClock
     private long _k;
     private long _lastStartTicks = -1;
     private long _missed;
+    private long _longestIntervalTicks;
 
     /// <summary>Creates a clock.</summary>
     /// <param name="time">Where deadlines are read and waited for (default: system).</param>
@@ -73,6 +74,7 @@ public sealed class SamplingClock
             if (_lastStartTicks >= 0)
                 _intervalDeviation.Add((float)(Math.Abs(started - _lastStartTicks - _periodTicks) * 1000.0 / _frequency));
         }
+        if (_lastStartTicks >= 0) _longestIntervalTicks = Math.Max(_longestIntervalTicks, started - _lastStartTicks);
         _lastStartTicks = started;
         _k++;
     }
@@ -91,7 +93,8 @@ public sealed class SamplingClock
         var dev = _intervalDeviation.ToArray();
         Array.Sort(late);
         Array.Sort(dev);
-        return new SamplingStats(late.Length, _missed, Quantile(late, 0.5), Quantile(late, 0.99), late.Length == 0 ? 0 : late[^1], Quantile(dev, 0.99));
+        return new SamplingStats(late.Length, _missed, Quantile(late, 0.5), Quantile(late, 0.99), late.Length == 0 ? 0 : late[^1], Quantile(dev, 0.99),
+            _longestIntervalTicks * 1000.0 / _frequency);
     }
 
     private static double Quantile(float[] sorted, double q) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];

@@ -98,7 +98,7 @@ internal static class DriveCommand
                         (run.RefusedMessages > 0 ? $" ({run.RefusedMessages} unauthenticated bus message(s) refused)" : ""));
                     var t = run.Result.Timing;
                     Console.WriteLine($"{run.Cell.Config.CellId}: sampling: {t.Count} readings, {t.Missed} scheduled reading(s) skipped after an overrun; " +
-                        $"lateness behind schedule p50 {t.LatenessP50Ms:0.0} ms, p99 {t.LatenessP99Ms:0.0} ms, max {t.LatenessMaxMs:0.0} ms (wall clock)");
+                        $"lateness behind schedule p50 {t.LatenessP50Ms:0.0} ms, p99 {t.LatenessP99Ms:0.0} ms, max {t.LatenessMaxMs:0.0} ms; longest interval between two readings {t.LongestIntervalMs:0.0} ms (wall clock)");
                 }
                 return results.All(x => x.Result.Outcome == RunOutcome.Completed) ? 0 : 3;
             }

@@ -132,6 +132,9 @@ public sealed class DriveProcessTests(ITestOutputHelper output)
             Assert.Equal(0, drive.ExitCode);
             var end = events.First(e => e.Kind == "step_end" && e.Step == 2);
             Assert.Contains("the twin's lithium cut-off", end.Message);
+            // the second run writes to the same detector folder: its pattern ids differ from the first run's, none is refused
+            Assert.Contains(events, e => e.Kind == "pattern" && e.Message.StartsWith("trigger ", StringComparison.Ordinal));
+            Assert.DoesNotContain(events, e => e.Kind == "pattern" && e.Message.Contains("failed", StringComparison.Ordinal));
             var detail = JsonDocument.Parse(await http.GetStringAsync("/api/cells/coin-1")).RootElement;
             var seq = detail.GetProperty("sequence");
             Assert.Equal((1L, 0L), (seq.GetProperty("sessions").GetInt64(), seq.GetProperty("duplicates").GetInt64()));

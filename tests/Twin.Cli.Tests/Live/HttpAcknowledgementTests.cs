@@ -7,6 +7,7 @@ using Twin.Core.Samples;
 using Twin.Data.Readers;
 using Twin.Storage.Spool;
 using Twin.Testing;
+using Twin.Testing.Api;
 using Twin.Testing.Mosquitto;
 using Xunit.Abstractions;
 
@@ -85,7 +86,7 @@ public sealed class HttpAcknowledgementTests(ITestOutputHelper output)
             for (int i = 0; i < Cells; i++)
             {
                 var detail = await http.GetFromJsonAsync<JsonElement>($"/api/cells/c{i}");
-                long last = detail.GetProperty("sequence").GetProperty("last_seq") is { ValueKind: JsonValueKind.Number } l ? l.GetInt64() : -1;
+                long last = CellDetailJson.LastSeq(detail) ?? -1;
                 Assert.True(acked[i].Count == 0 || last >= acked[i].Max(), $"c{i} resumed at seq {last}, below the acknowledged {acked[i].Max()}");
                 // The instrument re-sends from its last acknowledged request on: what was stored before is a duplicate.
                 long from = acked[i].Count == 0 ? 0 : acked[i].Max() + 1;
