@@ -1,0 +1,101 @@
+using PureHDF;
+using PureHDF.VOL.Native;
+using Twin.Core.Safety;
+using Twin.Nexus.Model;
+using Twin.Nexus.Recording;
+
+namespace Twin.Nexus.Files;
+
+/// <summary>
+/// Reads back an experiment file written by <see cref="NexusFileWriter"/>, so a restarted service goes on from what
+/// the file holds instead of replacing it with what it saw since the restart.
+/// </summary>
+public static class NexusFileReader
+{
+    /// <summary>Reads every NXentry of the file.</summary>
+    /// <param name="path">The <c>.nxs</c> file.</param>
+    /// <returns>One snapshot per entry.</returns>
+    /// <exception cref="InvalidDataException">The file is not an HDF5 file of this layout (the message names the file and what is missing).</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static IReadOnlyList<NexusCellSnapshot> Load(string path)
+    {
+        try
+        {
+            using var file = H5File.OpenRead(path);
+            var cells = new List<NexusCellSnapshot>();
+            foreach (var child in file.Children())
+            {
+                if (child is not IH5Group g || Text(g, "NX_class") != "NXentry") continue;
+                cells.Add(Entry(g));
+            }
+            return cells;
+        }
+        catch (Exception e) when (e is not (IOException or InvalidDataException))
+        {
+            throw new InvalidDataException($"{path}: not an experiment file this version can read ({e.GetType().Name}: {e.Message})", e);
+        }
+    }
+
+    private static NexusCellSnapshot Entry(IH5Group entry)
+    {
+        var s = entry.Group("sample");
+        var info = new NexusCellInfo(Str(s, "site"), Str(s, "name"), Str(s, "cathode_material"), Num(s, "q_li"), Num(s, "c_li0"),
+            Num(s, "caution_c_li"), Num(s, "critical_c_li"), Num(s, "c_li_min"));
+        var e = entry.Group(NexusLayout.Electrochemistry);
+        var t = entry.Group(NexusLayout.Twin);
+        long[] time = Longs(e, "time_unix_ns");
+        double[] v = Doubles(e, "voltage"), i = Doubles(e, "current"), q = Doubles(e, "charge"), temp = Doubles(e, "temperature");
+        int[] step = Ints(e, "step"), cycle = Ints(e, "cycle");
+        double[] cLi = Doubles(t, "c_li"), sigma = Doubles(t, "c_li_errors"), counted = Doubles(t, "c_li_counted"), bound = Doubles(t, "c_li_lower_bound"),
+            a = Doubles(t, "a"), c = Doubles(t, "c"), eps = Doubles(t, "eps_aniso");
+        byte[] zone = t.Dataset("zone").Read<byte[]>();
+        var rows = new NexusRow[time.Length];
+        for (int k = 0; k < rows.Length; k++)
+            rows[k] = new NexusRow(time[k], v[k], i[k], q[k], temp[k], step[k], cycle[k], cLi[k], sigma[k], counted[k], bound[k], a[k], c[k], eps[k], (Zone)zone[k]);
+
+        var p = entry.Group("patterns");
+        string[] ids = Strs(p, "id"), status = Strs(p, "status"), files = Strs(p, "file");
+        long[] mid = Longs(p, "mid_time_unix_ns");
+        double[] exposure = Doubles(p, "exposure"), wavelength = Doubles(p, "wavelength"), cLiMid = Doubles(p, "c_li_mid"), cLiLattice = Doubles(p, "c_li_lattice"),
+            pa = Doubles(p, "a"), pc = Doubles(p, "c");
+        var patterns = new NexusPattern[ids.Length];
+        var data = new Dictionary<string, NexusPatternData>(StringComparer.Ordinal);
+        for (int k = 0; k < ids.Length; k++)
+        {
+            long half = (long)Math.Round(exposure[k] * 1e9 / 2);
+            patterns[k] = new NexusPattern(ids[k], mid[k] - half, mid[k] + half, exposure[k], wavelength[k], cLiMid[k], cLiLattice[k], pa[k], pc[k], status[k], files[k]);
+            string name = NexusLayout.SafeName(ids[k]);
+            if (p.LinkExists(name) && p.Get(name) is IH5Group pg)
+                data[ids[k]] = new NexusPatternData(Doubles(pg, "two_theta"), Doubles(pg, "intensity"));
+        }
+
+        var cy = entry.Group("cycles");
+        int[] n = Ints(cy, "cycle");
+        double[] start = Doubles(cy, "start_time"), end = Doubles(cy, "end_time"), min = Doubles(cy, "min_c_li"), chg = Doubles(cy, "charged"),
+            dis = Doubles(cy, "discharged"), below = Doubles(cy, "time_below_critical");
+        byte[] worst = cy.Dataset("worst_zone").Read<byte[]>();
+        var cycles = n.Select((x, k) => new NexusCycle(x, start[k], end[k], min[k], chg[k], dis[k], below[k], (Zone)worst[k])).ToArray();
+        return new NexusCellSnapshot(info, rows, Notes(entry.Group("events")), Notes(entry.Group("alarms")), patterns, data, cycles);
+    }
+
+    private static NexusNote[] Notes(IH5Group g)
+    {
+        long[] t = Longs(g, "time_unix_ns");
+        string[] kind = Strs(g, "kind"), msg = Strs(g, "message");
+        return [.. t.Select((x, k) => new NexusNote(x, kind[k], msg[k]))];
+    }
+
+    private static string? Text(IH5Group g, string attribute) => g.AttributeExists(attribute) ? g.Attribute(attribute).Read<string>() : null;
+
+    private static double[] Doubles(IH5Group g, string name) => g.Dataset(name).Read<double[]>();
+
+    private static long[] Longs(IH5Group g, string name) => g.Dataset(name).Read<long[]>();
+
+    private static int[] Ints(IH5Group g, string name) => g.Dataset(name).Read<int[]>();
+
+    private static string[] Strs(IH5Group g, string name) => g.Dataset(name).Read<string[]>();
+
+    private static string Str(IH5Group g, string name) => g.Dataset(name).Read<string>();
+
+    private static double Num(IH5Group g, string name) => g.Dataset(name).Read<double>();
+}
