@@ -28,7 +28,7 @@ public sealed class NexusFileWriterTests : IDisposable
         log.AddAlarm(new NexusNote(t0 + 95 * 30_000_000_000L, "zone", "safe → caution at c_Li = 0.4450"));
         log.SetPattern(new NexusPattern("p-1", t0 + 10_000_000_000, t0 + 40_000_000_000, 30, 0.2073, 0.85, 0.851, 2.8633, 14.3, "applied", "/data/p-1.xy"));
         log.SetPattern(new NexusPattern("p-2", t0 + 70_000_000_000, t0 + 100_000_000_000, 30, 0.2073, double.NaN, double.NaN, double.NaN, double.NaN, "no_lattice", ""));
-        log.SetPatternData("p-1", new NexusPatternData([1.0, 1.5, 2.0], [10, 200, 12]));
+        log.SetPatternData("p-1", new NexusPatternData(Twin.Core.Diffraction.RadialAxis.TwoThetaDeg, [1.0, 1.5, 2.0], [10, 200, 12]));
         log.SetCycles([new NexusCycle(1, 0, double.NaN, 0.405, 0.002, 0, 0, Zone.Caution)]);
         return log;
     }

@@ -26,10 +26,12 @@ internal static class DriveCommand
         var dataDir = new Option<DirectoryInfo>("--data-dir") { Description = "Spool and checkpoints of the embedded twin", DefaultValueFactory = _ => new DirectoryInfo("twin-data") };
         var urls = new Option<string>("--urls") { Description = "REST API address of the embedded twin", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var epics = EpicsOption.Create();
+        var nexus = NexusOption.Path();
+        var nexusEvery = NexusOption.Every();
         var mqttPassword = MqttPassword.CreateOption();
         var cmd = new Command("drive", "Run the cycling protocol on the instruments, with hard limits, watchdog and the cut-off by lithium content")
         {
-            config, cellOpt, mqtt, mqttPassword, clientId, dataDir, urls, epics,
+            config, cellOpt, mqtt, mqttPassword, clientId, dataDir, urls, epics, nexus, nexusEvery,
         };
         cmd.SetAction(async (r, ct) =>
         {
@@ -61,6 +63,17 @@ internal static class DriveCommand
             string? mqttUrl = r.GetValue(mqtt);
             if (mqttUrl is not null && r.GetValue(epics) is not null)
                 return CliErrors.Fail("--epics serves the embedded twin's PVs; with --mqtt the twin is `twin serve`: give --epics to it");
+            if (mqttUrl is not null && r.GetValue(nexus) is not null)
+                return CliErrors.Fail("--nexus is the embedded twin's experiment file; with --mqtt the twin is `twin serve`: give --nexus to it");
+            TimeSpan nexusInterval;
+            try
+            {
+                nexusInterval = NexusOption.Interval(r.GetValue(nexusEvery));
+            }
+            catch (ArgumentException e)
+            {
+                return CliErrors.Fail(e.Message);
+            }
             IMessageBus bus;
             MqttClient? client = null;
             try
@@ -79,6 +92,8 @@ internal static class DriveCommand
                     Keys = keys,
                     MaxSignatureAge = maxAge,
                     EpicsPrefix = r.GetValue(epics),
+                    NexusPath = r.GetValue(nexus),
+                    NexusFlushInterval = nexusInterval,
                 };
                 Task<IReadOnlyList<CellRun>> running;
                 try

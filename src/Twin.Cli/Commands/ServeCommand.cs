@@ -35,9 +35,11 @@ internal static class ServeCommand
         };
         var spoolMax = new Option<string?>("--spool-max") { Description = "Largest spool on disk, bytes with k/M/G suffixes (1024-based), at least 256k (default 1G); past it new samples are refused, not acknowledged" };
         var epics = EpicsOption.Create();
+        var nexus = NexusOption.Path();
+        var nexusEvery = NexusOption.Every();
         var cmd = new Command("serve", "Run the twin service: one twin per cell, state and alarms published, telemetry and twin outputs stored")
         {
-            config, mqtt, mqttPassword, influx, db, token, dataDir, urls, clientId, noDashboard, trustedProxy, spoolMax, epics,
+            config, mqtt, mqttPassword, influx, db, token, dataDir, urls, clientId, noDashboard, trustedProxy, spoolMax, epics, nexus, nexusEvery,
         };
         cmd.SetAction(async (r, ct) =>
         {
@@ -48,7 +50,8 @@ internal static class ServeCommand
             {
                 string[] proxies = r.GetValue(trustedProxy) ?? [];
                 HttpSecurity.TrustedProxies(proxies);
-                options = new ServeOptions(file.FullName, r.GetValue(dataDir)!.FullName, r.GetValue(urls)!) { ClientId = r.GetValue(clientId)!, TrustedProxies = proxies, EpicsPrefix = r.GetValue(epics) };
+                options = new ServeOptions(file.FullName, r.GetValue(dataDir)!.FullName, r.GetValue(urls)!) { ClientId = r.GetValue(clientId)!, TrustedProxies = proxies, EpicsPrefix = r.GetValue(epics),
+                    NexusPath = r.GetValue(nexus), NexusFlushInterval = NexusOption.Interval(r.GetValue(nexusEvery)) };
                 if (r.GetValue(spoolMax) is { } max)
                 {
                     long bytes = ByteSize.Parse(max, "--spool-max");

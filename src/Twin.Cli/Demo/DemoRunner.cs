@@ -49,6 +49,8 @@ internal static class DemoRunner
         {
             if (Directory.Exists(Path.Combine(dir, sub))) Directory.Delete(Path.Combine(dir, sub), recursive: true);
         }
+        string nexus = Path.Combine(dir, "experiment.nxs");
+        File.Delete(nexus);
         await using var sim = await SimulatorHost.StartAsync(new SimulatorOptions { Speed = o.Speed, PatternFolder = Path.Combine(dir, "patterns"), Degradation = o.Degradation }, cancellationToken: ct).ConfigureAwait(false);
         string experiment = DemoExperiment.Write(dir, sim, o);
         var cells = ExperimentFile.Load(experiment);
@@ -81,6 +83,7 @@ internal static class DemoRunner
             MaxSignatureAge = maxAge,
             StatusPeriod = TimeSpan.FromSeconds(o.StatusPeriodS),
             EpicsPrefix = o.EpicsPrefix,
+            NexusPath = nexus,
             OnTwinStarted = urls => output.WriteLine($"twin: embedded service, live dashboard at {urls}/ (read-only), REST API at {urls}/api/cells"),
             OnEvent = (_, e) =>
             {
@@ -131,7 +134,8 @@ internal static class DemoRunner
         if (o.Degradation.Count > 0) output.WriteLine("simulated degradation: " + string.Join(", ", o.Degradation));
         DemoCycles.Print(output, r.Charges);
         output.WriteLine($"lowest c_Li {r.MinTwinCLi:0.0000}: {(r.MinTwinCLi >= 0.40 ? "the cathode stayed in the safe window (c_Li ≥ 0.40)" : "the cathode went below c_Li 0.40 (critical zone)")}");
-        output.WriteLine($"{r.Patterns.Count} diffraction patterns in {Path.Combine(r.OutDir, "patterns")}; twin states in {Path.Combine(r.OutDir, "twin-states.csv")}; ends of charge in {Path.Combine(r.OutDir, "cycles.csv")}; experiment file {Path.Combine(r.OutDir, "experiment.yaml")}");
+        output.WriteLine($"{r.Patterns.Count} diffraction patterns in {Path.Combine(r.OutDir, "patterns")}; twin states in {Path.Combine(r.OutDir, "twin-states.csv")}; ends of charge in {Path.Combine(r.OutDir, "cycles.csv")}; experiment file {Path.Combine(r.OutDir, "experiment.yaml")}; " +
+            $"NeXus file {Path.Combine(r.OutDir, "experiment.nxs")}");
         if (o.LithiumCutoff) output.WriteLine("run `twin demo --cutoff voltage` to see the same cell charged to 4.2 V only.");
     }
 }

@@ -52,6 +52,12 @@ internal sealed record DriveSession(string ExperimentPath, IReadOnlyList<Experim
     /// <summary>Serve the embedded twin over EPICS Channel Access with this PV prefix (<c>--epics</c>), or null (as the experiment file says).</summary>
     public string? EpicsPrefix { get; init; }
 
+    /// <summary>The embedded twin's NeXus file (<c>--nexus</c>): null for experiment.nxs in the data directory, "none" for none.</summary>
+    public string? NexusPath { get; init; }
+
+    /// <summary>Time between writes of the embedded twin's NeXus file.</summary>
+    public TimeSpan NexusFlushInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Status-line period of the console output.</summary>
     public TimeSpan StatusPeriod { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -67,7 +73,8 @@ internal sealed record DriveSession(string ExperimentPath, IReadOnlyList<Experim
         Microsoft.AspNetCore.Builder.WebApplication? app = null;
         if (EmbeddedTwin)
         {
-            app = TwinServer.Build(DashboardSetup.With(new ServeOptions(ExperimentPath, DataDir, Urls) { Bus = Bus, EpicsPrefix = EpicsPrefix, PatternRequests = _patternRequests }),
+            app = TwinServer.Build(DashboardSetup.With(new ServeOptions(ExperimentPath, DataDir, Urls) { Bus = Bus, EpicsPrefix = EpicsPrefix, PatternRequests = _patternRequests,
+                NexusPath = NexusPath, NexusFlushInterval = NexusFlushInterval }),
                 logging => logging.SetMinimumLevel(LogLevel.Warning));
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             OnTwinStarted?.Invoke(Urls);

@@ -66,7 +66,11 @@ public static class NexusFileReader
             patterns[k] = new NexusPattern(ids[k], mid[k] - half, mid[k] + half, exposure[k], wavelength[k], cLiMid[k], cLiLattice[k], pa[k], pc[k], status[k], files[k]);
             string name = NexusLayout.SafeName(ids[k]);
             if (p.LinkExists(name) && p.Get(name) is IH5Group pg)
-                data[ids[k]] = new NexusPatternData(Doubles(pg, "two_theta"), Doubles(pg, "intensity"));
+            {
+                bool isQ = pg.LinkExists("q");
+                data[ids[k]] = new NexusPatternData(isQ ? Twin.Core.Diffraction.RadialAxis.QPerAngstrom : Twin.Core.Diffraction.RadialAxis.TwoThetaDeg,
+                    Doubles(pg, isQ ? "q" : "two_theta"), Doubles(pg, "intensity"));
+            }
         }
 
         var cy = entry.Group("cycles");

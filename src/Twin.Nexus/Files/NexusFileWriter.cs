@@ -189,10 +189,10 @@ public static class NexusFileWriter
             {
                 Attributes = new()
                 {
-                    ["NX_class"] = "NXdata", ["signal"] = "intensity", ["axes"] = "two_theta",
+                    ["NX_class"] = "NXdata", ["signal"] = "intensity", ["axes"] = data.AxisName,
                     ["start_time"] = IsoNs(x.StartUnixNs), ["c_li_mid"] = x.CLiMid, ["file"] = x.File,
                 },
-                ["two_theta"] = Column(data.TwoThetaDeg, "degree"),
+                [data.AxisName] = Column(data.X, data.AxisUnits),
                 ["intensity"] = Column(data.Intensity, "counts"),
             };
         }

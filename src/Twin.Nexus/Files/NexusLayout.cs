@@ -11,7 +11,7 @@ namespace Twin.Nexus.Files;
 ///     cycles/             NXcollection  one row per cycle
 ///     events/, alarms/    NXcollection  time, time_unix_ns, kind, message
 ///     patterns/           NXcollection  id, start/mid/end time, exposure, wavelength, c_li_mid, c_li_lattice, a, c, status, file;
-///       {pattern id}/     NXdata   two_theta (degree), intensity (counts)
+///       {pattern id}/     NXdata   two_theta (degree) or q (1/angstrom), intensity (counts)
 /// </code>
 /// </summary>
 public static class NexusLayout

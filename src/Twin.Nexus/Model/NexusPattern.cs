@@ -19,7 +19,15 @@ public sealed record NexusPattern(string Id, long StartUnixNs, long EndUnixNs, d
     public long MidUnixNs => StartUnixNs + (EndUnixNs - StartUnixNs) / 2;
 }
 
-/// <summary>The integrated pattern itself: 2θ and intensity, as read from the pattern file.</summary>
-/// <param name="TwoThetaDeg">Scattering angle 2θ, degrees, one per point.</param>
+/// <summary>The integrated pattern itself, as read from the pattern file.</summary>
+/// <param name="Axis">What <paramref name="X"/> is: 2θ in degrees or q in Å⁻¹.</param>
+/// <param name="X">Radial positions, one per point.</param>
 /// <param name="Intensity">Intensity, counts, one per point.</param>
-public sealed record NexusPatternData(double[] TwoThetaDeg, double[] Intensity);
+public sealed record NexusPatternData(Twin.Core.Diffraction.RadialAxis Axis, double[] X, double[] Intensity)
+{
+    /// <summary>The NXdata axis name: "two_theta" or "q".</summary>
+    public string AxisName => Axis == Twin.Core.Diffraction.RadialAxis.QPerAngstrom ? "q" : "two_theta";
+
+    /// <summary>The axis units: "degree" or "1/angstrom".</summary>
+    public string AxisUnits => Axis == Twin.Core.Diffraction.RadialAxis.QPerAngstrom ? "1/angstrom" : "degree";
+}

@@ -34,6 +34,12 @@ public sealed class NexusCellLog
         get { lock (_gate) return _rows.Count; }
     }
 
+    /// <summary>Stored time of the last twin state kept, ns since the Unix epoch, or null when none is.</summary>
+    public long? LastTimeUnixNs
+    {
+        get { lock (_gate) return _rows.Count == 0 ? null : _rows[^1].TimeUnixNs; }
+    }
+
     /// <summary>Replaces the cell's description (e.g. new settings).</summary>
     /// <param name="info">The new description.</param>
     public void Describe(NexusCellInfo info)

@@ -58,6 +58,19 @@ public sealed record ServeOptions(string ConfigPath, string DataDir, string Urls
     /// file's <c>epics: prefix</c> and switches the server on without that section); null: as the experiment file says.</summary>
     public string? EpicsPrefix { get; init; }
 
+    /// <summary>The experiment's NeXus file (<c>--nexus PATH</c>); null: <c>experiment.nxs</c> in <see cref="DataDir"/>;
+    /// <see cref="NexusOff"/>: none is kept.</summary>
+    public string? NexusPath { get; init; }
+
+    /// <summary>Value of <see cref="NexusPath"/> that switches the NeXus file off.</summary>
+    public const string NexusOff = "none";
+
+    /// <summary>Time between writes of the NeXus file when something changed (default 30 s; it is also written when the service stops).</summary>
+    public TimeSpan NexusFlushInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The NeXus file this service keeps, or null when switched off.</summary>
+    public string? ResolvedNexusPath => NexusPath == NexusOff ? null : NexusPath ?? Path.Combine(DataDir, "experiment.nxs");
+
     /// <summary>Where writes to <c>:PATTERN_REQ</c> go (a driver in the same process registers its cells); null: none.</summary>
     public Twin.Service.Epics.PatternRequests? PatternRequests { get; init; }
 }

@@ -9,6 +9,7 @@ using Twin.Service.Api;
 using Twin.Service.Config;
 using Twin.Service.Epics;
 using Twin.Service.Ingest;
+using Twin.Service.Nexus;
 using Twin.Service.Alarms;
 using Twin.Service.Metrics;
 using Twin.Service.Operations;
@@ -118,6 +119,14 @@ public static class TwinServer
         builder.Services.AddSingleton(sp => new CellOperations(sp.GetRequiredService<TwinIngestService>(), alarms, overrides, audit));
         builder.Services.AddSingleton(startup);
         options.BusLog?.Attach(loggerFactory.CreateLogger("Twin.Messaging.Mqtt"));
+        if (options.ResolvedNexusPath is { } nexus)
+        {
+            // Registered before the lifecycle: it follows the twin before start-up recovery re-applies samples, and it
+            // stops after the twin, so its last write holds everything.
+            builder.Services.AddSingleton(sp => new NexusRecorder(nexus, options.NexusFlushInterval, sp.GetRequiredService<TwinIngestService>(), bus,
+                options.Time ?? TimeProvider.System, loggerFactory.CreateLogger("Twin.Service.Nexus")));
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<NexusRecorder>());
+        }
         builder.Services.AddHostedService(sp => new Lifecycle(spool, sp.GetRequiredService<TwinIngestService>(), checkpoints, bus, writer, loggerFactory,
             [alarms, audit, overrides])
         {

@@ -1,6 +1,7 @@
 using Twin.Cli.Demo;
 using Twin.Drivers.Experiment;
 using Twin.Testing.Mosquitto;
+using Twin.Testing.Nexus;
 using Xunit.Abstractions;
 
 namespace Twin.Cli.Tests.Instruments;
@@ -35,6 +36,16 @@ public sealed class ClosedLoopTests(ITestOutputHelper output)
         Assert.NotEmpty(result.Patterns);
         Assert.All(result.Patterns, p => Assert.NotNull(p.CLiMid));
         Assert.True(File.Exists(Path.Combine(result.OutDir, "twin-states.csv")));
+
+        // the NeXus file, read with h5py: one c_Li per twin state, one pattern entry per pattern with its c_Li at mid-exposure
+        var nexus = (await H5Py.DumpAsync(Path.Combine(result.OutDir, "experiment.nxs"))).GetProperty("datasets");
+        int states = File.ReadLines(Path.Combine(result.OutDir, "twin-states.csv")).Count() - 1;
+        Assert.Equal(states, nexus.GetProperty("/coin-1/twin/c_li").GetProperty("shape")[0].GetInt32());
+        var ids = nexus.GetProperty("/coin-1/patterns/id").GetProperty("values").EnumerateArray().Select(v => v.GetString()!).ToList();
+        var mids = nexus.GetProperty("/coin-1/patterns/c_li_mid").GetProperty("values").EnumerateArray().Select(v => v.GetDouble()).ToList();
+        Assert.Equal(result.Patterns.Select(p => p.PatternId).Order(StringComparer.Ordinal), ids.Order(StringComparer.Ordinal));
+        foreach (var p in result.Patterns) Assert.Equal(p.CLiMid!.Value, mids[ids.IndexOf(p.PatternId)]);
+        Assert.Contains(nexus.EnumerateObject(), d => d.Name == $"/coin-1/patterns/{result.Patterns[0].PatternId}/intensity");
     }
 
     [Fact]

@@ -122,7 +122,7 @@ public sealed class HttpAcknowledgementTests(ITestOutputHelper output)
         }
     }
 
-    private static List<(long Seq, string Json)> Wire()
+    internal static List<(long Seq, string Json)> Wire()
     {
         using var reader = CyclerFileReader.Open(Repo.LgM50);
         long seq = 0;
@@ -130,6 +130,6 @@ public sealed class HttpAcknowledgementTests(ITestOutputHelper output)
             $"{{\"seq\":{seq++},\"time_unix_ns\":{Start + (long)Math.Round(s.TimeS * 1e9)},\"voltage_V\":{s.VoltageV:R},\"current_A\":{s.CurrentA:R}{(s.HasChargeCounter ? FormattableString.Invariant($",\"charge_Ah\":{s.ChargeCounterAh:R}") : "")},\"counter_segment\":{s.CounterSegment},\"step\":{s.Step},\"kind\":\"{s.Kind.Name() ?? "other"}\"}}"))).ToList();
     }
 
-    private static StringContent Body(IEnumerable<(long Seq, string Json)> samples) =>
+    internal static StringContent Body(IEnumerable<(long Seq, string Json)> samples) =>
         new("{\"schema\":1,\"instrument\":\"test\",\"samples\":[" + string.Join(',', samples.Select(s => s.Json)) + "]}", Encoding.UTF8, "application/json");
 }

@@ -1,0 +1,201 @@
+using System.Globalization;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Twin.Core.Safety;
+using Twin.Data.Readers.Diffraction;
+using Twin.Messaging.Bus;
+using Twin.Messaging.Contracts;
+using Twin.Nexus.Model;
+using Twin.Nexus.Recording;
+using Twin.Service.Config;
+using Twin.Service.Ingest;
+
+namespace Twin.Service.Nexus;
+
+/// <summary>
+/// Keeps the experiment's NeXus file (<c>experiment.nxs</c>): every applied sample with the twin's answer, zone
+/// transitions as alarms, the twin's own events (source sessions, rests, c_Li out of range), the drivers' events from
+/// the bus, the cycle table and every pattern record with its integrated data read from the pattern file. The file is
+/// written every <see cref="Hosting.ServeOptions.NexusFlushInterval"/> when something changed, and when the service stops; a
+/// crash leaves the last complete file. An existing file is read back at the start, so a restarted service extends it.
+/// </summary>
+public sealed class NexusRecorder : IHostedService
+{
+    private readonly TwinIngestService _ingest;
+    private readonly IMessageBus _bus;
+    private readonly NexusExperiment _file;
+    private readonly TimeSpan _interval;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly List<IAsyncDisposable> _subscriptions = [];
+    private readonly CancellationTokenSource _stop = new();
+    private Task _flusher = Task.CompletedTask;
+
+    /// <summary>Opens the file (reading back an existing one; an unreadable one is moved aside and logged).</summary>
+    /// <param name="path">The <c>.nxs</c> file.</param>
+    /// <param name="interval">Time between flushes.</param>
+    /// <param name="ingest">The twin.</param>
+    /// <param name="bus">The bus the drivers publish their events on.</param>
+    /// <param name="time">The service's clock.</param>
+    /// <param name="log">Logger.</param>
+    /// <exception cref="IOException">An unreadable file could not be moved aside.</exception>
+    public NexusRecorder(string path, TimeSpan interval, TwinIngestService ingest, IMessageBus bus, TimeProvider time, ILogger log)
+    {
+        _ingest = ingest;
+        _bus = bus;
+        _interval = interval;
+        _time = time;
+        _log = log;
+        _file = NexusExperiment.Open(path, "twin " + typeof(NexusRecorder).Assembly.GetName().Version, out string? aside);
+        if (aside is not null) _log.LogWarning("NeXus: {Path} could not be read; moved aside to {Aside} and a new file started", path, aside);
+    }
+
+    /// <summary>The file being kept.</summary>
+    public NexusExperiment File => _file;
+
+    /// <summary>Follows the twin and the drivers' events and starts the periodic flush.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var rt in _ingest.Cells.Values)
+        {
+            var s = rt.Snapshot;
+            var log = _file.Cell(Info(s.Cell));
+            log.SetCycles([.. s.Cycles.Select(NexusCycle.From)]);
+            NoteGap(log, s);
+            var cell = s.Cell;
+            _subscriptions.Add(await _bus.SubscribeAsync(TwinTopics.Event(cell.Site, cell.Config.CellId), QualityOfService.AtLeastOnce, (m, _) =>
+            {
+                if (DriverEvent(m) is { } e) log.AddEvent(new NexusNote(e.TimeUnixNs, e.Kind, e.Message));
+                return ValueTask.CompletedTask;
+            }, cancellationToken).ConfigureAwait(false));
+        }
+        _ingest.Applied += OnApplied;
+        _ingest.PatternStored += OnPattern;
+        _flusher = FlushLoopAsync(_stop.Token);
+        _log.LogInformation("NeXus: experiment file {Path}, written every {Interval} s", _file.Path, _interval.TotalSeconds);
+    }
+
+    /// <summary>
+    /// The twin's checkpoint is ahead of the file: the service stopped without its last write (a crash), and the samples
+    /// in between are in the store (spool, InfluxDB) but not in the file. Said in the file's event log and the service log.
+    /// </summary>
+    private void NoteGap(NexusCellLog log, CellSnapshot s)
+    {
+        long? last = log.LastTimeUnixNs;
+        if (s.LastTimeUnixNs == 0 || last >= s.LastTimeUnixNs) return;
+        string from = last is { } l ? DateTime.UnixEpoch.AddTicks(l / 100).ToString("O", CultureInfo.InvariantCulture) : "the first sample";
+        string to = DateTime.UnixEpoch.AddTicks(s.LastTimeUnixNs / 100).ToString("O", CultureInfo.InvariantCulture);
+        string text = $"the twin states after {from} up to {to} are not in this file (the service stopped before writing them); " +
+            "their samples are in the service's store";
+        log.AddEvent(new NexusNote(s.LastTimeUnixNs, "gap", text));
+        _log.LogWarning("NeXus: cell {Cell}: {Text}", s.CellId, text);
+    }
+
+    /// <summary>A driver event as published, or null when the payload is not one (it is not the file's business to reject it).</summary>
+    private static DriverEventPayload? DriverEvent(BusMessage m)
+    {
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize(m.Payload.Span, TwinJsonContracts.Default.DriverEventPayload);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static NexusCellInfo Info(ExperimentCell c) => new(c.Site, c.Config.CellId, c.Config.Material.Name, c.Config.QLiAh, c.Config.CLi0,
+        c.Config.Limits.CautionCLi, c.Config.Limits.CriticalCLi, c.Config.Cutoff.CLiMin);
+
+    // Under the cell's lock: appends only, no I/O.
+    private void OnApplied(CellSnapshot s, IngestBatch b)
+    {
+        var log = _file.Cell(Info(s.Cell));
+        foreach (var x in b.Samples) log.Append(NexusRow.From(x.StoreTimeUnixNs, x.Output, x.Sample.TemperatureC));
+        foreach (var t in b.Transitions)
+            log.AddAlarm(new NexusNote(t.TimeUnixNs, "zone", string.Create(CultureInfo.InvariantCulture,
+                $"{t.From.Name()} → {t.To.Name()} at c_Li = {t.CLi:0.0000}, {t.VoltageV:0.000} V, step {t.Step}")));
+        long last = b.Samples.Count > 0 ? b.Samples[^1].StoreTimeUnixNs : s.LastTimeUnixNs;
+        foreach (string change in b.SessionChanges) log.AddEvent(new NexusNote(last, "session", change));
+        foreach (var r in b.Rests) log.AddEvent(new NexusNote(r.TimeUnixNs, "rest", $"{r.Status}: {r.Reason}"));
+        foreach (var r in b.RangeEvents)
+            log.AddEvent(new NexusNote(r.TimeUnixNs, "c_li_range", string.Create(CultureInfo.InvariantCulture,
+                $"c_Li {(r.Entered ? "left" : "came back into")} [0, 1]: {r.CLi:0.0000} ± {r.Sigma:0.0000}")));
+        foreach (var p in b.PatternUpdates) log.SetPattern(Pattern(p));
+        if (b.Samples.Any(x => x.Output.NewCycle) || b.Samples.Count > 0 && b.Samples[^1].Output.Zone != Zone.Safe || b.Transitions.Count > 0)
+            log.SetCycles([.. s.Cycles.Select(NexusCycle.From)]);
+    }
+
+    private void OnPattern(CellSnapshot s, PatternRecord p) => _file.Cell(Info(s.Cell)).SetPattern(Pattern(p));
+
+    private static NexusPattern Pattern(PatternRecord p) => new(p.PatternId, p.StartUnixNs, p.EndUnixNs, p.ExposureS,
+        p.WavelengthA ?? (p.EnergyKeV is { } e ? 12.398_419_843 / e : double.NaN), p.CLiMid ?? double.NaN, p.CLiLattice ?? double.NaN,
+        p.AA ?? double.NaN, p.CA ?? double.NaN, p.FitStatus ?? "", p.Uri);
+
+    private async Task FlushLoopAsync(CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(_interval, _time, ct).ConfigureAwait(false);
+                await Task.Run(FlushNow, ct).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Reads the data of new patterns from their files, refreshes the cycle tables and writes the file when anything changed.</summary>
+    /// <returns>True when the file was written.</returns>
+    public bool FlushNow()
+    {
+        try
+        {
+            foreach (var rt in _ingest.Cells.Values)
+            {
+                var s = rt.Snapshot;
+                var log = _file.Cell(Info(s.Cell));
+                log.SetCycles([.. s.Cycles.Select(NexusCycle.From)]);
+                foreach (var (id, uri) in log.PatternsWithoutData())
+                {
+                    if (PatternData(uri) is { } d) log.SetPatternData(id, d);
+                }
+            }
+            return _file.Flush();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _log.LogError("NeXus: {Path} could not be written ({Error}); the previous file stays, the next flush tries again", _file.Path, e.Message);
+            return false;
+        }
+    }
+
+    /// <summary>The integrated pattern of a local file, or null (no file, a URI elsewhere, not readable: the record is kept without data).</summary>
+    private static NexusPatternData? PatternData(string uri)
+    {
+        string path = uri.StartsWith("file://", StringComparison.Ordinal) ? new Uri(uri).LocalPath : uri;
+        if (path.Length == 0 || path.Contains("://", StringComparison.Ordinal) || !System.IO.File.Exists(path)) return null;
+        try
+        {
+            var p = IntegratedPatternReader.Read(path).Pattern;
+            return new NexusPatternData(p.Axis, p.X.ToArray(), p.Intensity.ToArray());
+        }
+        catch (Exception e) when (e is DiffractionFileException or IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Stops following, then writes the file a last time.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _ingest.Applied -= OnApplied;
+        _ingest.PatternStored -= OnPattern;
+        foreach (var s in _subscriptions) await s.DisposeAsync().ConfigureAwait(false);
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _flusher.ConfigureAwait(false);
+        FlushNow();
+    }
+}
