@@ -103,6 +103,26 @@ public sealed class ReplayFusionTests : IClassFixture<ReplayFusionTests.Experime
     }
 
     [Fact]
+    public async Task The_nexus_file_holds_every_twin_state_and_every_fused_pattern_with_its_data()
+    {
+        ReplayRunner.Run(new ReplayRequest(_files.CyclerFile, Cell, ReaderOptions.Default, _out, With(patterns: _files.PatternsDir)) { Nexus = true });
+        var rows = Csv(Path.Combine(_out, "measurements.csv"));
+        var ds = (await Twin.Testing.Nexus.H5Py.DumpAsync(Path.Combine(_out, "experiment.nxs"))).GetProperty("datasets");
+        Assert.Equal(Csv(Path.Combine(_out, "samples.csv")).Count, ds.GetProperty("/op/twin/c_li").GetProperty("shape")[0].GetInt32());
+        var ids = ds.GetProperty("/op/patterns/id").GetProperty("values").EnumerateArray().Select(v => v.GetString()).ToList();
+        Assert.Equal(rows.Select(r => r[2]), ids);
+        var mid = ds.GetProperty("/op/patterns/c_li_mid").GetProperty("values").EnumerateArray().Select(v => v.GetDouble()).ToList();
+        var lattice = ds.GetProperty("/op/patterns/c_li_lattice").GetProperty("values").EnumerateArray().Select(v => v.GetDouble()).ToList();
+        for (int i = 0; i < rows.Count; i++)
+        {
+            Assert.Equal(D(rows[i][8]), mid[i], 12); // the twin's predicted c_Li at mid-exposure, as in measurements.csv
+            Assert.Equal(D(rows[i][6]), lattice[i], 12);
+            Assert.InRange(mid[i] - _files.Patterns[i].CLi, -0.05, 0.05);
+        }
+        Assert.True(ds.GetProperty("/op/patterns/p0001.xy/intensity").GetProperty("shape")[0].GetInt32() > 100);
+    }
+
+    [Fact]
     public void Samples_csv_and_summary_carry_sigma_counted_and_the_bound()
     {
         Replay(With(patterns: _files.PatternsDir));

@@ -53,10 +53,12 @@ internal static class ReplayCommand
         var restCapacity = new Option<double?>("--capacity-ah") { Description = "Capacity for the rest-current threshold C/1000, A·h (default Q_Li)" };
         var cLiScale = new Option<string>("--c-li-scale") { Description = "Scale of c_Li0 and Q_Li: lithium_per_formula_unit or normalised_stoichiometry (a rest-voltage table on another scale gives no measurement)", DefaultValueFactory = _ => "lithium_per_formula_unit" };
 
+        var nexus = new Option<bool>("--nexus") { Description = "Also write experiment.nxs (NeXus/HDF5: electrochemistry, the twin's c_Li with σ, lattice, strain, zones, cycles, alarms, fused patterns) into the output folder; keeps the series in memory, about 100 bytes per sample" };
+
         var cmd = new Command("replay", "Run a cycler export through the cell twin: c_Li, lattice, strain, zones, per-cycle summary and an offline report")
         {
             file, material, qLi, mass, cLi0, format, outDir, lenient, cell, cLiMin, vMax, caution, critical, deep, hysteresis, delta, eps0, lambda, cCrit, noProgress, stats,
-            patterns, lattice, counterElectrode, testStart, restSlope, restCapacity, cLiScale,
+            patterns, lattice, counterElectrode, testStart, restSlope, restCapacity, cLiScale, nexus,
         };
         cmd.SetAction(r =>
         {
@@ -89,7 +91,7 @@ internal static class ReplayCommand
                 return CliErrors.Fail(e.Message);
             }
             string dir = r.GetValue(outDir)?.FullName ?? Path.Combine("out", Path.GetFileNameWithoutExtension(f.Name));
-            return Run(new ReplayRequest(f.FullName, config, readerOptions, dir, measurements), !r.GetValue(noProgress), r.GetValue(stats));
+            return Run(new ReplayRequest(f.FullName, config, readerOptions, dir, measurements) { Nexus = r.GetValue(nexus) }, !r.GetValue(noProgress), r.GetValue(stats));
         });
         return cmd;
     }
@@ -168,7 +170,7 @@ internal static class ReplayCommand
                 $"stats: {result.Samples / result.Elapsed.TotalSeconds:0} samples/s, peak working set {self.PeakWorkingSet64 / 1048576.0:0.0} MiB, file {new FileInfo(request.File).Length / 1048576.0:0.0} MiB, allocated {GC.GetTotalAllocatedBytes() / 1048576.0:0.0} MiB, GC heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:0.0} MiB"));
         }
         if (request.OutDir is not null)
-            AnsiConsole.MarkupLine($"wrote samples.csv, {(result.Measurements.Count > 0 ? "measurements.csv, " : "")}events.json, summary.json, report.html to [blue]{Markup.Escape(Path.GetFullPath(request.OutDir))}[/]");
+            AnsiConsole.MarkupLine($"wrote samples.csv, {(result.Measurements.Count > 0 ? "measurements.csv, " : "")}events.json, summary.json, report.html{(request.Nexus ? ", experiment.nxs" : "")} to [blue]{Markup.Escape(Path.GetFullPath(request.OutDir))}[/]");
         return 0;
     }
 

@@ -131,6 +131,7 @@ internal sealed class MeasurementFusion : IDisposable
         string status = update is { } u ? u.Status.Name() : MeasurementNames.NoMeasurement;
         if (!_counts.TryGetValue(kind, out var byStatus)) _counts[kind] = byStatus = new SortedDictionary<string, int>(StringComparer.Ordinal);
         byStatus[status] = byStatus.GetValueOrDefault(status) + 1;
+        Recorded?.Invoke(p, update, update?.PredictedCLi ?? twin.Estimator.CLi);
         if (_writer is null) return;
         var f = twin.Estimator;
         double measured = p.Measurement?.CLi ?? double.NaN, sigma = p.Measurement?.Sigma ?? double.NaN;
@@ -152,6 +153,10 @@ internal sealed class MeasurementFusion : IDisposable
     };
 
     private static string ScaleName(OcpScale s) => s == OcpScale.LithiumPerFormulaUnit ? "lithium_per_formula_unit" : "normalised_stoichiometry";
+
+    /// <summary>Called with every measurement as it is recorded: the measurement, the filter's answer (null when there was
+    /// no measurement to offer) and the twin's c_Li before it.</summary>
+    public Action<PendingMeasurement, LithiumUpdate?, double>? Recorded { get; set; }
 
     /// <summary>Closes measurements.csv.</summary>
     public void Dispose() => _writer?.Dispose();

@@ -4,12 +4,12 @@ namespace Twin.Cli.Replay;
 /// Atomic replay outputs: a run writes into a staging folder inside the output folder and moves its files into place
 /// only when it succeeded (<see cref="Commit"/>); a failed run removes the staging folder (<see cref="Discard"/>) and
 /// leaves the previous run's outputs as they were. Output files of an earlier run that this run did not produce
-/// (measurements.csv) are removed on commit, so the folder never mixes two runs.
+/// (measurements.csv, experiment.nxs) are removed on commit, so the folder never mixes two runs.
 /// </summary>
 internal static class OutputFolder
 {
     /// <summary>Every file a replay can write, summary.json last (it names the run the others belong to).</summary>
-    public static readonly string[] Files = ["samples.csv", "events.json", "measurements.csv", "report.html", "summary.json"];
+    public static readonly string[] Files = ["samples.csv", "events.json", "measurements.csv", "report.html", "experiment.nxs", "summary.json"];
 
     /// <summary>Creates an empty staging folder inside an output folder (same file system, so the moves are renames).</summary>
     /// <param name="outDir">The output folder; created when missing (and removed again by <see cref="Discard"/> when still empty).</param>

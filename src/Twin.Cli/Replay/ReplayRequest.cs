@@ -11,4 +11,8 @@ namespace Twin.Cli.Replay;
 /// there are measurements); null writes nothing.</param>
 /// <param name="Measurements">Patterns, lattice CSV and rest-voltage settings to fuse; null: counting only (rest
 /// voltages still when the cell's counter electrode is known, with the default settings).</param>
-internal sealed record ReplayRequest(string File, CellConfig Cell, ReaderOptions Reader, string? OutDir, MeasurementOptions? Measurements = null);
+internal sealed record ReplayRequest(string File, CellConfig Cell, ReaderOptions Reader, string? OutDir, MeasurementOptions? Measurements = null)
+{
+    /// <summary>Also write experiment.nxs (NeXus/HDF5) into <see cref="OutDir"/> (<c>--nexus</c>).</summary>
+    public bool Nexus { get; init; }
+}

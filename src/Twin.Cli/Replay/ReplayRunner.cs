@@ -4,6 +4,9 @@ using Twin.Core.Estimation;
 using Twin.Core.Safety;
 using Twin.Data.Export;
 using Twin.Data.Readers;
+using Twin.Nexus.Files;
+using Twin.Nexus.Model;
+using Twin.Nexus.Recording;
 
 namespace Twin.Cli.Replay;
 
@@ -39,8 +42,9 @@ internal static class ReplayRunner
         long n = 0;
         try
         {
-            outputs = staging is null ? null : new Outputs(staging);
+            outputs = staging is null ? null : new Outputs(staging, request);
             fusion = new MeasurementFusion(request.Measurements ?? MeasurementOptions.None, request.Cell, staging);
+            if (outputs?.Nexus is not null) fusion.Recorded = outputs.AddMeasurement;
             if (!fusion.Active)
             {
                 fusion.Dispose();
@@ -53,7 +57,8 @@ internal static class ReplayRunner
                 fusion?.Start(reader.Diagnostics.StartTime, twin);
                 var o = twin.Update(sample);
                 checks.CheckOutput(line, o, request.Cell);
-                outputs?.Add(o);
+                outputs?.Start(request.Measurements?.TestStart ?? reader.Diagnostics.StartTime);
+                outputs?.Add(o, sample.TemperatureC);
                 fusion?.AfterSample(twin, sample);
                 if ((++n & 0x3FFF) == 0) progress?.Invoke((double)file.Position / length);
             }
@@ -66,6 +71,7 @@ internal static class ReplayRunner
             var inventory = LithiumInventory.Of(twin.Cycles, request.Cell.QLiAh);
             var counts = fusion?.Counts ?? new Dictionary<string, SortedDictionary<string, int>>();
             outputs?.WriteSummary(request, twin, reader.Diagnostics, n, inventory, counts, checks.Warnings);
+            outputs?.WriteNexus(twin);
             if (staging is not null) OutputFolder.Commit(staging, request.OutDir!);
             committed = true;
             var f = twin.Estimator;
@@ -93,21 +99,78 @@ internal static class ReplayRunner
         private readonly DecimatingSeries _points = new();
         private readonly ZoneSpanBuilder _zones = new();
 
-        public Outputs(string dir)
+        private long _t0Ns = long.MinValue;
+        private readonly string? _patternsDir;
+
+        public Outputs(string dir, ReplayRequest request)
         {
             _dir = dir;
             _csv = new SamplesCsvWriter(File.Create(Path.Combine(dir, "samples.csv")));
             _events = new EventsJsonWriter(File.Create(Path.Combine(dir, "events.json")));
+            var c = request.Cell;
+            _patternsDir = request.Measurements?.PatternsDir;
+            if (request.Nexus)
+                Nexus = new NexusCellLog(new NexusCellInfo("replay", c.CellId, c.Material.Name, c.QLiAh, c.CLi0, c.Limits.CautionCLi, c.Limits.CriticalCLi, c.Cutoff.CLiMin));
         }
+
+        /// <summary>The NeXus log (<c>--nexus</c>), or null.</summary>
+        public NexusCellLog? Nexus { get; }
 
         public int Transitions => _events.Count;
 
-        public void Add(in TwinOutput o)
+        /// <summary>Fixes the Unix time of the file's start (the file's own or --test-start; the Unix epoch when neither is known).</summary>
+        public void Start(DateTimeOffset? start)
         {
+            if (_t0Ns == long.MinValue) _t0Ns = start is { } s ? (s.UtcTicks - DateTime.UnixEpoch.Ticks) * 100 : 0;
+        }
+
+        private long UnixNs(double timeS) => _t0Ns + (long)Math.Round(timeS * 1e9);
+
+        public void Add(in TwinOutput o, double temperatureC)
+        {
+            if (Nexus is { } nx)
+            {
+                long t = UnixNs(o.TimeS);
+                nx.Append(NexusRow.From(t, o, temperatureC));
+                if (o.ZoneChanged)
+                    nx.AddAlarm(new NexusNote(t, "zone", string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"{o.PreviousZone.Name()} → {o.Zone.Name()} at c_Li = {o.CLi:0.0000}, {o.VoltageV:0.000} V, step {o.Step}")));
+            }
             _csv.Write(o);
             _events.WriteIfTransition(o);
             _points.Add(new ReportPoint(o.TimeS, o.VoltageV, o.CurrentA, o.CLi, o.AA, o.CA, o.DIlA, o.CLiSigma, o.CLiCounted));
             _zones.Add(o.TimeS, o.Zone.Name());
+        }
+
+        /// <summary>A fused measurement: diffraction patterns go to the NeXus file's patterns, every kind to its events.</summary>
+        public void AddMeasurement(PendingMeasurement p, LithiumUpdate? u, double cLiBefore)
+        {
+            if (Nexus is not { } nx) return;
+            long t = double.IsNaN(p.TimeS) ? _t0Ns : UnixNs(p.TimeS);
+            string status = u is { } x ? x.Status.Name() : MeasurementNames.NoMeasurement;
+            nx.AddEvent(new NexusNote(t, p.Kind.Name(), $"{p.Source}: {status}{(p.Reason is { } r ? " (" + r + ")" : "")}"));
+            if (p.Kind != LithiumMeasurementKind.Diffraction) return;
+            string file = _patternsDir is null ? p.Source : Path.GetFullPath(Path.Combine(_patternsDir, p.Source));
+            nx.SetPattern(new NexusPattern(p.Source, t, t, double.NaN, double.NaN, double.IsNaN(p.TimeS) ? double.NaN : cLiBefore,
+                p.Measurement?.CLi ?? double.NaN, p.AA, p.CA, status, file));
+            if (!File.Exists(file)) return;
+            try
+            {
+                var pattern = Twin.Data.Readers.Diffraction.IntegratedPatternReader.Read(file).Pattern;
+                nx.SetPatternData(p.Source, new NexusPatternData(pattern.Axis, pattern.X.ToArray(), pattern.Intensity.ToArray()));
+            }
+            catch (Twin.Data.Readers.Diffraction.DiffractionFileException)
+            {
+                // its reason is in the events and measurements.csv; the file keeps the record without data
+            }
+        }
+
+        /// <summary>Writes experiment.nxs with the cycle table (with <c>--nexus</c>).</summary>
+        public void WriteNexus(CellTwin twin)
+        {
+            if (Nexus is not { } nx) return;
+            nx.SetCycles([.. twin.Cycles.Select(NexusCycle.From)]);
+            NexusFileWriter.Write(Path.Combine(_dir, "experiment.nxs"), [nx.Snapshot()], "twin replay " + typeof(ReplayRunner).Assembly.GetName().Version);
         }
 
         public void Close()
