@@ -2,8 +2,9 @@
 # Installs what building and running the product needs on a fresh Debian machine with the .NET SDK:
 # Node.js and npm (the offline report and the dashboard embed uPlot and the SignalR client from npm at build time).
 # Usage: scripts/setup.sh [--test]   (--test also installs what the tests need: Debian chromium, the
-# Mosquitto broker and clients, InfluxDB 1.x, socat, openssl and pyepics (EPICS base's Channel Access client
-# library, the real client of the Channel Access server's tests); the tests start their own instances on
+# Mosquitto broker and clients, InfluxDB 1.x, socat, openssl, pyepics (EPICS base's Channel Access client
+# library, the real client of the Channel Access server's tests) and h5py (the HDF5 C library, the independent
+# reader of the NeXus file's tests); the tests start their own instances on
 # 127.0.0.1 with ports and data directories of their own, so the packaged services are stopped.)
 set -euo pipefail
 
@@ -19,6 +20,7 @@ if [[ "${1:-}" == "--test" ]]; then
   command -v openssl >/dev/null 2>&1 || need+=(openssl)
   # the system Python (a Python earlier on PATH may not see Debian's packages)
   /usr/bin/python3 -c 'import epics' >/dev/null 2>&1 || need+=(python3-pyepics)
+  /usr/bin/python3 -c 'import h5py' >/dev/null 2>&1 || need+=(python3-h5py)
 fi
 
 if ((${#need[@]})); then
