@@ -19,26 +19,47 @@ namespace Twin.Nexus.Files;
 /// </remarks>
 public static class NexusFileWriter
 {
-    /// <summary>Writes the cells to <paramref name="path"/>, replacing it atomically.</summary>
+    /// <summary>Writes the cells to <paramref name="path"/>, replacing it atomically. States a snapshot names as written
+    /// (<see cref="NexusCellSnapshot.WrittenRows"/>) are read back from the present file at <paramref name="path"/>, in
+    /// chunks, followed by its new states.</summary>
     /// <param name="path">The <c>.nxs</c> file.</param>
     /// <param name="cells">The cells, one NXentry each; entry names are the cell ids (site_cell when two sites share an id).</param>
     /// <param name="creator">Program and version for the root's <c>creator</c> attribute.</param>
+    /// <returns>The entry name of each cell, in order.</returns>
     /// <exception cref="IOException">The file cannot be written (the previous file is left as it was).</exception>
+    /// <exception cref="InvalidDataException">A snapshot names written states the present file does not hold.</exception>
     /// <exception cref="UnauthorizedAccessException">The folder is not writable.</exception>
-    public static void Write(string path, IReadOnlyList<NexusCellSnapshot> cells, string creator)
+    public static IReadOnlyList<string> Write(string path, IReadOnlyList<NexusCellSnapshot> cells, string creator)
     {
-        var file = Build(cells, creator, Path.GetFileName(path));
+        var names = EntryNames(cells);
+        var columns = new NexusRowColumns[cells.Count];
+        var file = Build(cells, names, columns, creator, Path.GetFileName(path));
         string tmp = path + ".tmp";
         string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
         try
         {
-            using (var stream = new FileStream(tmp, FileMode.Create, FileAccess.ReadWrite, FileShare.None))
+            using (var previous = cells.Any(c => c.WrittenRows > 0) ? H5File.OpenRead(path) : null)
+            using (var writer = file.BeginWrite(tmp))
             {
-                file.Write(stream);
-                stream.Flush(flushToDisk: true);
+                for (int i = 0; i < cells.Count; i++)
+                {
+                    var c = cells[i];
+                    long offset = 0;
+                    if (c.WrittenRows > 0)
+                    {
+                        var entry = previous!.Group(c.WrittenEntry!);
+                        for (; offset < c.WrittenRows; offset += NexusRowColumns.Chunk)
+                            columns[i].Write(writer, offset, NexusFileReader.ReadRows(entry, offset, (int)Math.Min(NexusRowColumns.Chunk, c.WrittenRows - offset)));
+                        offset = c.WrittenRows;
+                    }
+                    for (int k = 0; k < c.NewRows.Length; k += NexusRowColumns.Chunk)
+                        columns[i].Write(writer, offset + k, c.NewRows[k..Math.Min(c.NewRows.Length, k + NexusRowColumns.Chunk)]);
+                }
             }
+            using (var written = new FileStream(tmp, FileMode.Open, FileAccess.ReadWrite)) written.Flush(flushToDisk: true);
             File.Move(tmp, path, overwrite: true);
+            return names;
         }
         catch
         {
@@ -47,14 +68,9 @@ public static class NexusFileWriter
         }
     }
 
-    /// <summary>The HDF5 tree of the cells (not yet written).</summary>
-    /// <param name="cells">The cells.</param>
-    /// <param name="creator">Program and version.</param>
-    /// <param name="fileName">The file's name, for the root's <c>file_name</c> attribute.</param>
-    /// <returns>The root group.</returns>
-    public static H5File Build(IReadOnlyList<NexusCellSnapshot> cells, string creator, string fileName)
+    /// <summary>The HDF5 tree of the cells, its twin-state datasets created at full length and left to be filled.</summary>
+    private static H5File Build(IReadOnlyList<NexusCellSnapshot> cells, IReadOnlyList<string> names, NexusRowColumns[] columns, string creator, string fileName)
     {
-        var names = EntryNames(cells);
         var root = new H5File
         {
             Attributes = new()
@@ -66,7 +82,13 @@ public static class NexusFileWriter
             },
         };
         if (names.Count > 0) root.Attributes["default"] = names[0];
-        for (int i = 0; i < cells.Count; i++) root[names[i]] = Entry(cells[i]);
+        for (int i = 0; i < cells.Count; i++)
+        {
+            var c = cells[i];
+            long t0 = c.FirstTimeUnixNs ?? c.Events.Concat(c.Alarms).Select(n => n.TimeUnixNs).DefaultIfEmpty(0).Min();
+            columns[i] = new NexusRowColumns(c.RowCount, t0, IsoNs(t0));
+            root[names[i]] = Entry(c, t0, columns[i]);
+        }
         return root;
     }
 
@@ -76,13 +98,10 @@ public static class NexusFileWriter
         return [.. cells.Select(c => NexusLayout.SafeName(ids.Contains(c.Info.CellId) ? c.Info.Site + "_" + c.Info.CellId : c.Info.CellId))];
     }
 
-    private static H5Group Entry(NexusCellSnapshot c)
+    private static H5Group Entry(NexusCellSnapshot c, long t0, NexusRowColumns r)
     {
-        var rows = c.Rows;
-        long t0 = rows.Length > 0 ? rows[0].TimeUnixNs : c.Events.Concat(c.Alarms).Select(n => n.TimeUnixNs).DefaultIfEmpty(0).Min();
-        long tEnd = rows.Length > 0 ? rows[^1].TimeUnixNs : t0;
+        long tEnd = c.LastTimeUnixNs ?? t0;
         string start = IsoNs(t0);
-        double[] time = [.. rows.Select(r => (r.TimeUnixNs - t0) / 1e9)];
         var entry = new H5Group
         {
             Attributes = new() { ["NX_class"] = "NXentry", ["default"] = NexusLayout.Twin },
@@ -106,28 +125,28 @@ public static class NexusFileWriter
             [NexusLayout.Electrochemistry] = new H5Group
             {
                 Attributes = new() { ["NX_class"] = "NXdata", ["signal"] = "voltage", ["axes"] = "time" },
-                ["time"] = TimeAxis(time, start),
-                ["time_unix_ns"] = Column(rows.Select(r => r.TimeUnixNs), "ns"),
-                ["voltage"] = Column(rows.Select(r => r.VoltageV), "V"),
-                ["current"] = Column(rows.Select(r => r.CurrentA), "A"),
-                ["charge"] = Column(rows.Select(r => r.ChargeAh), "A.h"),
-                ["temperature"] = Column(rows.Select(r => r.TemperatureC), "degC"),
-                ["step"] = Column(rows.Select(r => r.Step), null),
-                ["cycle"] = Column(rows.Select(r => r.Cycle), null),
+                ["time"] = r.TimeE,
+                ["time_unix_ns"] = r.TimeNs,
+                ["voltage"] = r.Voltage,
+                ["current"] = r.Current,
+                ["charge"] = r.Charge,
+                ["temperature"] = r.Temperature,
+                ["step"] = r.Step,
+                ["cycle"] = r.Cycle,
             },
             [NexusLayout.Twin] = new H5Group
             {
                 Attributes = new() { ["NX_class"] = "NXdata", ["signal"] = "c_li", ["axes"] = "time" },
-                ["time"] = TimeAxis(time, start),
-                ["c_li"] = Column(rows.Select(r => r.CLi), null, "cathode lithium content, the estimator's value"),
-                ["c_li_errors"] = Column(rows.Select(r => r.CLiSigma), null, "standard deviation of c_li"),
-                ["c_li_counted"] = Column(rows.Select(r => r.CLiCounted), null, "c_li from charge counting alone"),
-                ["c_li_lower_bound"] = Column(rows.Select(r => r.CLiLowerBound), null, "lower bound c_li - k sigma the cut-off acts on"),
-                ["a"] = Column(rows.Select(r => r.AA), "angstrom", "lattice parameter a = d_TM"),
-                ["c"] = Column(rows.Select(r => r.CA), "angstrom", "lattice parameter c"),
-                ["d_il"] = Column(rows.Select(r => r.CA / 3), "angstrom", "interlayer distance c/3"),
-                ["eps_aniso"] = Column(rows.Select(r => r.EpsAniso), null, "anisotropic strain"),
-                ["zone"] = ZoneColumn(rows.Select(r => r.Zone)),
+                ["time"] = r.TimeT,
+                ["c_li"] = r.CLi,
+                ["c_li_errors"] = r.Sigma,
+                ["c_li_counted"] = r.Counted,
+                ["c_li_lower_bound"] = r.Bound,
+                ["a"] = r.A,
+                ["c"] = r.C,
+                ["d_il"] = r.DIl,
+                ["eps_aniso"] = r.EpsAniso,
+                ["zone"] = r.Zone,
             },
             ["cycles"] = Cycles(c.Cycles),
             ["events"] = Notes(c.Events, t0, start, "driver and twin events"),
@@ -170,6 +189,8 @@ public static class NexusFileWriter
             ["end_time"] = Column(p.Select(x => (x.EndUnixNs - t0) / 1e9), "s"),
             ["mid_time"] = Column(p.Select(x => (x.MidUnixNs - t0) / 1e9), "s"),
             ["mid_time_unix_ns"] = Column(p.Select(x => x.MidUnixNs), "ns"),
+            ["start_time_unix_ns"] = Column(p.Select(x => x.StartUnixNs), "ns"),
+            ["end_time_unix_ns"] = Column(p.Select(x => x.EndUnixNs), "ns"),
             ["exposure"] = Column(p.Select(x => x.ExposureS), "s"),
             ["wavelength"] = Column(p.Select(x => x.WavelengthA), "angstrom"),
             ["c_li_mid"] = Column(p.Select(x => x.CLiMid), null, "the twin's c_li at mid-exposure"),

@@ -4,13 +4,18 @@ namespace Twin.Nexus.Recording;
 
 /// <summary>
 /// Everything the experiment file holds about one cell, collected as the experiment runs: the twin states in time
-/// order, the event and alarm logs, the cycle table and the patterns. Thread-safe; appends are O(1) and never do I/O,
+/// order, the event and alarm logs, the cycle table and the patterns. Twin states are held in memory only until a
+/// write of the file holds them (<see cref="MarkWritten"/>); after that they are read back from the file at the next
+/// write, so memory does not grow with the length of the experiment. Thread-safe; appends are O(1) and never do I/O,
 /// so they may be called under the twin's cell lock.
 /// </summary>
 public sealed class NexusCellLog
 {
     private readonly Lock _gate = new();
-    private readonly List<NexusRow> _rows = [];
+    private readonly List<NexusRow> _pending = [];
+    private long _writtenRows;
+    private string? _writtenEntry;
+    private long? _firstTime, _lastTime;
     private readonly List<NexusNote> _events = [];
     private readonly List<NexusNote> _alarms = [];
     private readonly List<NexusPattern> _patterns = [];
@@ -28,16 +33,22 @@ public sealed class NexusCellLog
     /// <summary>Increases with every change; a writer compares it to skip unchanged files.</summary>
     public long Version => Interlocked.Read(ref _version);
 
-    /// <summary>Twin states kept.</summary>
-    public int RowCount
+    /// <summary>Twin states kept (in the file and not yet written).</summary>
+    public long RowCount
     {
-        get { lock (_gate) return _rows.Count; }
+        get { lock (_gate) return _writtenRows + _pending.Count; }
+    }
+
+    /// <summary>Twin states held in memory, not yet in the file.</summary>
+    public int PendingRows
+    {
+        get { lock (_gate) return _pending.Count; }
     }
 
     /// <summary>Stored time of the last twin state kept, ns since the Unix epoch, or null when none is.</summary>
     public long? LastTimeUnixNs
     {
-        get { lock (_gate) return _rows.Count == 0 ? null : _rows[^1].TimeUnixNs; }
+        get { lock (_gate) return _lastTime; }
     }
 
     /// <summary>Replaces the cell's description (e.g. new settings).</summary>
@@ -56,8 +67,10 @@ public sealed class NexusCellLog
     {
         lock (_gate)
         {
-            if (_rows.Count > 0 && row.TimeUnixNs <= _rows[^1].TimeUnixNs) return false;
-            _rows.Add(row);
+            if (row.TimeUnixNs <= _lastTime) return false;
+            _pending.Add(row);
+            _firstTime ??= row.TimeUnixNs;
+            _lastTime = row.TimeUnixNs;
         }
         Interlocked.Increment(ref _version);
         return true;
@@ -114,24 +127,64 @@ public sealed class NexusCellLog
         Interlocked.Increment(ref _version);
     }
 
-    /// <summary>A consistent copy of everything kept, for writing.</summary>
+    /// <summary>Takes in the twin states a file already holds (when a file is reopened).</summary>
+    /// <param name="rows">How many.</param>
+    /// <param name="entry">The NXentry that holds them.</param>
+    /// <param name="firstTimeUnixNs">Time of the first, ns since the Unix epoch.</param>
+    /// <param name="lastTimeUnixNs">Time of the last.</param>
+    /// <exception cref="InvalidOperationException">States were appended already.</exception>
+    public void RestoreWritten(long rows, string entry, long firstTimeUnixNs, long lastTimeUnixNs)
+    {
+        lock (_gate)
+        {
+            if (_pending.Count > 0 || _writtenRows > 0) throw new InvalidOperationException($"cell {Info.CellId}: states are kept already; restore before appending");
+            if (rows == 0) return;
+            (_writtenRows, _writtenEntry, _firstTime, _lastTime) = (rows, entry, firstTimeUnixNs, lastTimeUnixNs);
+        }
+    }
+
+    /// <summary>A write of the file holds the first <paramref name="newRows"/> of the states that were pending, under
+    /// <paramref name="entry"/>: they leave memory.</summary>
+    /// <param name="newRows">The snapshot's <see cref="NexusCellSnapshot.NewRows"/> count.</param>
+    /// <param name="entry">The NXentry the file holds them in.</param>
+    public void MarkWritten(int newRows, string entry)
+    {
+        lock (_gate)
+        {
+            _pending.RemoveRange(0, newRows);
+            _writtenRows += newRows;
+            _writtenEntry = _writtenRows > 0 ? entry : null;
+        }
+    }
+
+    /// <summary>A consistent copy of everything kept, for writing (the states already in the file by reference).</summary>
     /// <returns>The copy.</returns>
     public NexusCellSnapshot Snapshot()
     {
         lock (_gate)
         {
-            return new NexusCellSnapshot(Info, [.. _rows], [.. _events], [.. _alarms], [.. _patterns], new Dictionary<string, NexusPatternData>(_patternData), _cycles);
+            return new NexusCellSnapshot(Info, _writtenRows, _writtenEntry, [.. _pending], _firstTime, _lastTime, [.. _events], [.. _alarms], [.. _patterns],
+                new Dictionary<string, NexusPatternData>(_patternData), _cycles);
         }
     }
 }
 
 /// <summary>A consistent copy of a <see cref="NexusCellLog"/>.</summary>
 /// <param name="Info">The cell.</param>
-/// <param name="Rows">Twin states in time order.</param>
+/// <param name="WrittenRows">Twin states the present file holds already (read back from it when it is written again).</param>
+/// <param name="WrittenEntry">The NXentry of the present file that holds them, or null when none.</param>
+/// <param name="NewRows">Twin states not yet in the file, in time order, after the written ones.</param>
+/// <param name="FirstTimeUnixNs">Time of the first state, ns since the Unix epoch, or null.</param>
+/// <param name="LastTimeUnixNs">Time of the last state, or null.</param>
 /// <param name="Events">Event log, in arrival order.</param>
 /// <param name="Alarms">Alarm log (zone transitions), in arrival order.</param>
 /// <param name="Patterns">Patterns, in arrival order.</param>
 /// <param name="PatternData">Integrated data of the patterns whose file could be read, by id.</param>
 /// <param name="Cycles">Cycle table, oldest first.</param>
-public sealed record NexusCellSnapshot(NexusCellInfo Info, NexusRow[] Rows, NexusNote[] Events, NexusNote[] Alarms, NexusPattern[] Patterns,
-    IReadOnlyDictionary<string, NexusPatternData> PatternData, IReadOnlyList<NexusCycle> Cycles);
+public sealed record NexusCellSnapshot(NexusCellInfo Info, long WrittenRows, string? WrittenEntry, NexusRow[] NewRows, long? FirstTimeUnixNs,
+    long? LastTimeUnixNs, NexusNote[] Events, NexusNote[] Alarms, NexusPattern[] Patterns,
+    IReadOnlyDictionary<string, NexusPatternData> PatternData, IReadOnlyList<NexusCycle> Cycles)
+{
+    /// <summary>Every twin state: written and new.</summary>
+    public long RowCount => WrittenRows + NewRows.Length;
+}

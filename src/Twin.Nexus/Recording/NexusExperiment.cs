@@ -70,7 +70,7 @@ public sealed class NexusExperiment
     private void Restore(NexusCellSnapshot s)
     {
         var log = Cell(s.Info);
-        foreach (var r in s.Rows) log.Append(r);
+        if (s.WrittenEntry is not null) log.RestoreWritten(s.WrittenRows, s.WrittenEntry, s.FirstTimeUnixNs!.Value, s.LastTimeUnixNs!.Value);
         foreach (var e in s.Events) log.AddEvent(e);
         foreach (var a in s.Alarms) log.AddAlarm(a);
         foreach (var p in s.Patterns) log.SetPattern(p);
@@ -118,7 +118,10 @@ public sealed class NexusExperiment
         {
             long version = Version;
             if (version == _flushedVersion) return false;
-            NexusFileWriter.Write(Path, [.. Cells.Select(c => c.Snapshot())], Creator);
+            var cells = Cells;
+            var snapshots = cells.Select(c => c.Snapshot()).ToList();
+            var entries = NexusFileWriter.Write(Path, snapshots, Creator);
+            for (int i = 0; i < cells.Count; i++) cells[i].MarkWritten(snapshots[i].NewRows.Length, entries[i]);
             _flushedVersion = version;
             Flushes++;
             return true;

@@ -27,7 +27,7 @@ public sealed class NexusRecorder : IHostedService
     private readonly TimeSpan _interval;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
-    private readonly List<IAsyncDisposable> _subscriptions = [];
+    private readonly List<Task<IAsyncDisposable>> _subscriptions = [];
     private readonly CancellationTokenSource _stop = new();
     private Task _flusher = Task.CompletedTask;
 
@@ -54,7 +54,7 @@ public sealed class NexusRecorder : IHostedService
     public NexusExperiment File => _file;
 
     /// <summary>Follows the twin and the drivers' events and starts the periodic flush.</summary>
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var rt in _ingest.Cells.Values)
         {
@@ -63,16 +63,19 @@ public sealed class NexusRecorder : IHostedService
             log.SetCycles([.. s.Cycles.Select(NexusCycle.From)]);
             NoteGap(log, s);
             var cell = s.Cell;
-            _subscriptions.Add(await _bus.SubscribeAsync(TwinTopics.Event(cell.Site, cell.Config.CellId), QualityOfService.AtLeastOnce, (m, _) =>
+            // Not awaited: on MQTT the subscription completes with its SUBACK, once the lifecycle (started after this
+            // service) has connected the bus; registered now, the handler is there for the session's first messages.
+            _subscriptions.Add(_bus.SubscribeAsync(TwinTopics.Event(cell.Site, cell.Config.CellId), QualityOfService.AtLeastOnce, (m, _) =>
             {
                 if (DriverEvent(m) is { } e) log.AddEvent(new NexusNote(e.TimeUnixNs, e.Kind, e.Message));
                 return ValueTask.CompletedTask;
-            }, cancellationToken).ConfigureAwait(false));
+            }, _stop.Token).AsTask());
         }
         _ingest.Applied += OnApplied;
         _ingest.PatternStored += OnPattern;
         _flusher = FlushLoopAsync(_stop.Token);
         _log.LogInformation("NeXus: experiment file {Path}, written every {Interval} s", _file.Path, _interval.TotalSeconds);
+        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -193,8 +196,19 @@ public sealed class NexusRecorder : IHostedService
     {
         _ingest.Applied -= OnApplied;
         _ingest.PatternStored -= OnPattern;
-        foreach (var s in _subscriptions) await s.DisposeAsync().ConfigureAwait(false);
         await _stop.CancelAsync().ConfigureAwait(false);
+        foreach (var s in _subscriptions)
+        {
+            try
+            {
+                await (await s.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                // never subscribed (the bus did not connect, the stop cancelled it) or already gone: nothing to undo
+                _log.LogDebug("NeXus: event subscription not undone: {Error}", e.Message);
+            }
+        }
         await _flusher.ConfigureAwait(false);
         FlushNow();
     }
