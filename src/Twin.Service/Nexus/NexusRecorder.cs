@@ -132,7 +132,7 @@ public sealed class NexusRecorder : IHostedService
     private void OnPattern(CellSnapshot s, PatternRecord p) => _file.Cell(Info(s.Cell)).SetPattern(Pattern(p));
 
     private static NexusPattern Pattern(PatternRecord p) => new(p.PatternId, p.StartUnixNs, p.EndUnixNs, p.ExposureS,
-        p.WavelengthA ?? (p.EnergyKeV is { } e ? 12.398_419_843 / e : double.NaN), p.CLiMid ?? double.NaN, p.CLiLattice ?? double.NaN,
+        p.WavelengthA ?? (p.EnergyKeV is { } e ? Twin.Core.Lattice.XRay.HcKeVAngstrom / e : double.NaN), p.CLiMid ?? double.NaN, p.CLiLattice ?? double.NaN,
         p.AA ?? double.NaN, p.CA ?? double.NaN, p.FitStatus ?? "", p.Uri);
 
     private async Task FlushLoopAsync(CancellationToken ct)
@@ -168,9 +168,12 @@ public sealed class NexusRecorder : IHostedService
             }
             return _file.Flush();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
-            _log.LogError("NeXus: {Path} could not be written ({Error}); the previous file stays, the next flush tries again", _file.Path, e.Message);
+            // Whatever failed (disk, permissions, the file removed under the service, the HDF5 library), the previous
+            // file stays, the twin goes on and the next write tries again; never a silent end of the writing loop.
+            _log.LogError("NeXus: {Path} could not be written ({Type}: {Error}); the previous file stays, the next write tries again",
+                _file.Path, e.GetType().Name, e.Message);
             return false;
         }
     }
