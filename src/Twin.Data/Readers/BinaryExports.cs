@@ -4,8 +4,9 @@ namespace Twin.Data.Readers;
 
 /// <summary>
 /// Recognises the binary files cycler software writes beside (or instead of) its text exports, from their first
-/// bytes, so that they are named in an error instead of being parsed as text. Signatures from the formats' public
-/// descriptions: EC-Lab <c>.mpr</c> starts with the ASCII text <c>BIO-LOGIC MODULAR FILE</c>; Neware <c>.nda</c>
+/// bytes, so that they are named in an error instead of being parsed as text (EC-Lab's binary <c>.mpr</c>, which starts
+/// with <c>BIO-LOGIC MODULAR FILE</c>, is read: see <c>BioLogic/Mpr</c>). Signatures from the formats' public
+/// descriptions: Neware <c>.nda</c>
 /// starts with <c>NEWARE</c>; Neware <c>.ndax</c> is a ZIP archive (local file header <c>PK\x03\x04</c>, PKWARE
 /// APPNOTE 4.3.7); an Arbin <c>.res</c> is a Microsoft Access (Jet) database, whose page 0 names
 /// <c>Standard Jet DB</c> (or <c>Standard ACE DB</c>) at byte 4.
@@ -17,8 +18,6 @@ public static class BinaryExports
     /// <returns>One sentence naming the format and what to export instead; null for text.</returns>
     public static string? Describe(ReadOnlySpan<byte> head)
     {
-        if (head.StartsWith("BIO-LOGIC MODULAR FILE"u8))
-            return "this is a binary BioLogic EC-Lab .mpr file, which this version does not read: export it from EC-Lab as text (Export as Text → .mpt) and replay the .mpt";
         if (head.StartsWith("NEWARE"u8))
             return "this is a binary Neware .nda file, which this version does not read: export it from Neware BTS as CSV (Export → CSV) and replay the CSV";
         if (head.StartsWith("PK\u0003\u0004"u8))

@@ -3,6 +3,7 @@ using Twin.Core.Samples;
 using Twin.Data.Readers.Arbin;
 using Twin.Data.Readers.Bdf;
 using Twin.Data.Readers.BioLogic;
+using Twin.Data.Readers.BioLogic.Mpr;
 using Twin.Data.Readers.Formats;
 using Twin.Data.Readers.Maccor;
 using Twin.Data.Readers.Neware;
@@ -31,15 +32,17 @@ namespace Twin.Data.Readers;
 public sealed class CyclerFileReader : IEnumerable<CyclerSample>, IDisposable
 {
     private readonly ByteLineReader _lines;
-    private readonly FormatParser _parser;
+    private readonly FormatParser? _parser;
+    private readonly MprReader? _mpr;
     private readonly bool _lenient;
     private bool _enumerated;
     private bool _disposed;
 
-    private CyclerFileReader(ByteLineReader lines, FormatParser parser, ReadDiagnostics diagnostics, bool lenient)
+    private CyclerFileReader(ByteLineReader lines, FormatParser? parser, MprReader? mpr, ReadDiagnostics diagnostics, bool lenient)
     {
         _lines = lines;
         _parser = parser;
+        _mpr = mpr;
         Diagnostics = diagnostics;
         _lenient = lenient;
     }
@@ -80,13 +83,24 @@ public sealed class CyclerFileReader : IEnumerable<CyclerSample>, IDisposable
         try
         {
             var head = lines.PeekHead(CyclerFormatDetector.HeadLength);
+            bool mpr = head.StartsWith(MprModuleHeader.Signature);
+            if (mpr || options.Format == CyclerFormat.BioLogicMpr)
+            {
+                if (!mpr)
+                    throw new CyclerDataException(sourceName, 0, null, "--format mpr: expected a binary EC-Lab .mpr (first bytes 'BIO-LOGIC MODULAR FILE'); an EC-Lab text export is read with --format biologic");
+                if (options.Format is { } forced && forced != CyclerFormat.BioLogicMpr)
+                    throw new CyclerDataException(sourceName, 0, null, $"this is a binary EC-Lab .mpr file, not a {CyclerFormatNames.ToName(forced)} export: leave --format out (or give --format mpr)");
+                var binaryDiagnostics = new ReadDiagnostics(sourceName, CyclerFormat.BioLogicMpr) { FormatDetected = options.Format is null };
+                var records = new MprReader(lines, sourceName, binaryDiagnostics, stream as FileStream);
+                return new CyclerFileReader(lines, null, records, binaryDiagnostics, options.Lenient);
+            }
             if (BinaryExports.Describe(head) is { } binary)
                 throw new CyclerDataException(sourceName, 0, null, binary);
             CyclerFormat format = options.Format ?? CyclerFormatDetector.Detect(head, sourceName);
             var diagnostics = new ReadDiagnostics(sourceName, format) { FormatDetected = options.Format is null };
             FormatParser parser = CreateParser(format, sourceName, diagnostics);
             parser.ReadHeader(lines);
-            return new CyclerFileReader(lines, parser, diagnostics, options.Lenient);
+            return new CyclerFileReader(lines, parser, null, diagnostics, options.Lenient);
         }
         catch
         {
@@ -95,8 +109,12 @@ public sealed class CyclerFileReader : IEnumerable<CyclerSample>, IDisposable
         }
     }
 
-    /// <summary>1-based line number of the row the last sample came from (0 before the first), for messages that name a line.</summary>
+    /// <summary>1-based line number of the row the last sample came from (0 before the first), for messages that name a line;
+    /// in a binary file the record number (see <see cref="RowName"/>).</summary>
     public long LastLine { get; private set; }
+
+    /// <summary>What <see cref="LastLine"/> counts: "line" in a text export, "record" in a binary one.</summary>
+    public string RowName => _mpr is null ? "line" : "record";
 
     /// <summary>
     /// Enumerates the samples, parsing rows as they are requested. A malformed row throws
@@ -141,15 +159,16 @@ public sealed class CyclerFileReader : IEnumerable<CyclerSample>, IDisposable
     private bool MoveNext(out CyclerSample sample)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_mpr is not null) return MoveNextRecord(out sample);
         while (_lines.TryReadLine(out ReadOnlySpan<byte> line))
         {
-            if (_parser.IsBlank(line))
+            if (_parser!.IsBlank(line))
             {
                 continue;
             }
 
             long lineNumber = _lines.LineNumber;
-            if (_parser.TryParseRow(line, lineNumber, out sample, out RowError error))
+            if (_parser!.TryParseRow(line, lineNumber, out sample, out RowError error))
             {
                 Diagnostics.RowsRead++;
                 LastLine = lineNumber;
@@ -162,6 +181,30 @@ public sealed class CyclerFileReader : IEnumerable<CyclerSample>, IDisposable
             }
 
             Diagnostics.RecordSkip(CyclerDataException.Compose(SourceName, lineNumber, error.Column, error.Detail));
+        }
+
+        sample = default;
+        return false;
+    }
+
+    private bool MoveNextRecord(out CyclerSample sample)
+    {
+        while (_mpr!.TryRead(out sample, out RowError error) is { } good)
+        {
+            if (good)
+            {
+                Diagnostics.RowsRead++;
+                LastLine = _mpr.Record;
+                return true;
+            }
+
+            string detail = $"record {_mpr.Record:N0}: {error.Detail}";
+            if (!_lenient)
+            {
+                throw new CyclerDataException(SourceName, 0, error.Column, detail);
+            }
+
+            Diagnostics.RecordSkip(CyclerDataException.Compose(SourceName, 0, error.Column, detail));
         }
 
         sample = default;

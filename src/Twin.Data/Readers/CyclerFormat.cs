@@ -6,6 +6,9 @@ public enum CyclerFormat
     /// <summary>BioLogic EC-Lab / BT-Lab text export (<c>.mpt</c>): "EC-Lab ASCII FILE" header block, tab-separated.</summary>
     BioLogicMpt,
 
+    /// <summary>BioLogic EC-Lab / BT-Lab binary raw file (<c>.mpr</c>): "BIO-LOGIC MODULAR FILE", settings, data and log modules.</summary>
+    BioLogicMpr,
+
     /// <summary>Maccor text export: a few header lines, then a tab-separated table starting with <c>Rec#</c>.</summary>
     Maccor,
 

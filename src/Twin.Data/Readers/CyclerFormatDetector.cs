@@ -17,7 +17,7 @@ public static class CyclerFormatDetector
     private const int HeaderSearchLines = 60;
 
     private const string Expected =
-        "expected one of: a BioLogic EC-Lab text export (first line 'EC-Lab ASCII FILE'); "
+        "expected one of: a BioLogic EC-Lab text export (first line 'EC-Lab ASCII FILE') or raw file (.mpr, 'BIO-LOGIC MODULAR FILE'); "
         + "a Maccor export (a header row starting with 'Rec#' and a tab, or 'Rec' and a comma: MaccorExport CSV); "
         + "a Neware CSV (header with 'Step Type', 'Current(A)' or 'Current(mA)', 'Voltage(V)'); "
         + "an Arbin CSV (header with 'Data_Point' or 'Test_Time(s)', 'Current(A)', 'Voltage(V)'); "
@@ -83,6 +83,12 @@ public static class CyclerFormatDetector
     /// <summary>Detects the format from the first bytes of a file; false when nothing matches.</summary>
     public static bool TryDetect(ReadOnlySpan<byte> head, out CyclerFormat format)
     {
+        if (head.StartsWith(BioLogic.Mpr.MprModuleHeader.Signature))
+        {
+            format = CyclerFormat.BioLogicMpr;
+            return true;
+        }
+
         List<string> lines = FirstLines(head);
         format = default;
         if (lines.Count == 0)

@@ -7,6 +7,7 @@ public static class CyclerFormatNames
     [
         ("biologic", CyclerFormat.BioLogicMpt),
         ("mpt", CyclerFormat.BioLogicMpt),
+        ("mpr", CyclerFormat.BioLogicMpr),
         ("maccor", CyclerFormat.Maccor),
         ("neware", CyclerFormat.Neware),
         ("arbin", CyclerFormat.Arbin),
@@ -46,6 +47,7 @@ public static class CyclerFormatNames
     public static string ToName(CyclerFormat format) => format switch
     {
         CyclerFormat.BioLogicMpt => "biologic",
+        CyclerFormat.BioLogicMpr => "mpr",
         CyclerFormat.Maccor => "maccor",
         CyclerFormat.Neware => "neware",
         CyclerFormat.Arbin => "arbin",

@@ -58,7 +58,6 @@ public class ExportVariantsTests
         "Standard Jet DB"u8.CopyTo(jet.AsSpan(4));
         return new()
         {
-            { "run.mpr", [.. "BIO-LOGIC MODULAR FILE\u001a                         "u8, 0, 0, 0, 1], "binary BioLogic EC-Lab .mpr" },
             { "run.ndax", zip.ToArray(), "Neware .ndax" },
             { "run.nda", [.. "NEWARE"u8, 0, 0, 7], "binary Neware .nda" },
             { "run.res", jet, "Arbin .res" },

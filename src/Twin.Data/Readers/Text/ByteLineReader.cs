@@ -95,6 +95,41 @@ internal sealed class ByteLineReader : IDisposable
         }
     }
 
+    /// <summary>
+    /// Reads raw bytes (a binary format after its first bytes were peeked): what is buffered first, then the stream.
+    /// Fills <paramref name="destination"/> unless the stream ends first.
+    /// </summary>
+    /// <returns>Bytes read; fewer than asked only at the end of the stream.</returns>
+    public int ReadRaw(Span<byte> destination)
+    {
+        ObjectDisposedException.ThrowIf(_buffer.Length == 0, this);
+        int got = Math.Min(destination.Length, _end - _start);
+        _buffer.AsSpan(_start, got).CopyTo(destination);
+        _start += got;
+        while (got < destination.Length && !_eof)
+        {
+            int n = _stream.Read(destination[got..]);
+            if (n == 0) _eof = true;
+            got += n;
+        }
+        return got;
+    }
+
+    /// <summary>Passes over <paramref name="count"/> raw bytes (see <see cref="ReadRaw"/>).</summary>
+    /// <returns>Bytes passed over; fewer only at the end of the stream.</returns>
+    public long SkipRaw(long count)
+    {
+        Span<byte> scratch = stackalloc byte[4096];
+        long done = 0;
+        while (done < count)
+        {
+            int n = ReadRaw(scratch[..(int)Math.Min(scratch.Length, count - done)]);
+            if (n == 0) break;
+            done += n;
+        }
+        return done;
+    }
+
     public void Dispose()
     {
         byte[] buffer = _buffer;
