@@ -68,17 +68,31 @@ internal static class FilePublisher
         string instrument = Path.GetFileNameWithoutExtension(request.File);
         // A followed file is identified by the bytes read through the stream, never by what the path holds now: the
         // cycler may have put another file there (detected at the next poll) and its samples must not be skipped.
+        // An EC-Lab raw file (.mpr) grows in place, record by record, and is followed by position instead.
         GrowingFileStream? growing = null;
+        GrowingMprFile? raw = null;
+        CyclerFileReader? reader = null;
         if (request.Follow is { } follow)
-            growing = new GrowingFileStream(path, follow with { OnIdle = () => { DrainCompleted(); SaveState(force: false); } }, null, cancellationToken);
-        Stream stream = growing ?? (Stream)new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
-        using var reader = CyclerFileReader.Open(stream, request.File, request.Reader);
+        {
+            follow = follow with { OnIdle = () => { DrainCompleted(); SaveState(force: false); } };
+            await UntilTypeKnownAsync(path, follow, cancellationToken).ConfigureAwait(false);
+            if (GrowingMprFile.IsRawFile(path)) raw = new GrowingMprFile(path, follow, null, cancellationToken);
+            else growing = new GrowingFileStream(path, follow, null, cancellationToken);
+        }
+        if (raw is null)
+        {
+            Stream stream = growing ?? (Stream)new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
+            reader = CyclerFileReader.Open(stream, request.File, request.Reader);
+        }
+        using var closeReader = reader;
+        using var closeRaw = raw;
+        IEnumerable<CyclerSample> source = raw?.Samples(request.Reader.Lenient) ?? reader!;
         var clock = Stopwatch.StartNew();
         var batch = new List<TelemetrySample>(request.BatchSize);
         double t0 = double.NaN;
         try
         {
-            foreach (var s in reader)
+            foreach (var s in source)
             {
                 if (double.IsNaN(t0)) t0 = s.TimeS;
                 long seq = firstSeq + index++;
@@ -130,9 +144,9 @@ internal static class FilePublisher
         void SaveState(bool force)
         {
             if (request.StatePath is null || (!force && saveClock.Elapsed < TimeSpan.FromSeconds(1))) return;
-            if (growing is { Head.Length: 0 }) return; // nothing read yet: the state on disk still says where to resume
+            if (growing is { Head.Length: 0 } || raw is { Head.Length: 0 }) return; // nothing read yet: the state on disk still says where to resume
             saveClock.Restart();
-            var (sha, length) = growing is not null ? PublishState.HeadHash(growing.Head) : PublishState.HeadHash(path);
+            var (sha, length) = growing is not null ? PublishState.HeadHash(growing.Head) : raw is not null ? PublishState.HeadHash(raw.Head) : PublishState.HeadHash(path);
             new PublishState(path, sha, length, startNs, firstSeq, acknowledged).Save(request.StatePath);
         }
     }
@@ -155,6 +169,18 @@ internal static class FilePublisher
         Kind = s.Kind.Name(),
         TemperatureC = double.IsFinite(s.TemperatureC) ? s.TemperatureC : null,
     };
+
+    /// <summary>Waits until a followed file holds enough bytes to tell a raw EC-Lab file from a text export (a cycler may
+    /// create it empty), or the idle time passes (an empty text export is then followed as one).</summary>
+    private static async Task UntilTypeKnownAsync(string path, FollowOptions follow, CancellationToken ct)
+    {
+        var idle = Stopwatch.StartNew();
+        while (new FileInfo(path).Length < GrowingMprFile.SignatureLength && !ct.IsCancellationRequested
+            && (follow.IdleExit is not { } exit || idle.Elapsed < exit))
+        {
+            await Task.Delay(follow.PollInterval, ct).ConfigureAwait(false);
+        }
+    }
 
     private static async Task PaceAsync(double speed, double fileSeconds, Stopwatch clock, CancellationToken ct)
     {

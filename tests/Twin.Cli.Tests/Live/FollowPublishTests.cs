@@ -1,5 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using Twin.Core.Samples;
+using Twin.Data.Readers;
+using Twin.Testing.Cyclers;
 using Twin.Testing;
 using Twin.Testing.Mosquitto;
 using Xunit.Abstractions;
@@ -92,6 +95,85 @@ public sealed class FollowPublishTests(ITestOutputHelper output)
         Assert.Equal(0, sequence.GetProperty("gaps").GetInt64());
         using var saved = JsonDocument.Parse(File.ReadAllText(state));
         Assert.Equal(rows, saved.RootElement.GetProperty("acknowledged").GetInt64());
+    }
+
+    [Fact]
+    public async Task Following_a_raw_ec_lab_file_as_it_grows_across_a_kill_stores_every_sample_once_in_order()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var rig = new ServeRig(_twin, broker.Url);
+        await rig.StartConnectedAsync();
+        string file = Path.Combine(rig.Directory, "M50_C01.mpr");
+        string state = Path.Combine(rig.Directory, "publish-state.json");
+        List<EcLabRow> rows;
+        using (var reader = CyclerFileReader.Open(Repo.LgM50))
+            rows = EcLabFiles.FromSamples(reader.Select(s => (s.TimeS, s.VoltageV, s.CurrentA, s.Step, s.SourceCycle, s.Kind == StepKind.Rest)).ToList());
+        const MprLayout Layout = MprLayout.Version0Ec1150;
+        var start = new DateTime(2020, 12, 11, 9, 30, 0);
+
+        // EC-Lab: signature, settings and the data module's header first; then records, each run of 200 ending with half
+        // of the next record on disk until the service applied the run; the record count in the module header is
+        // brought up to date after each run (so the reader sees records the header does not yet count); the log module
+        // is written after the last record.
+        const int Ahead = 200;
+        long written = 0;
+        var writer = Task.Run(async () =>
+        {
+            await using var f = new FileStream(file, FileMode.Create, FileAccess.Write, FileShare.ReadWrite);
+            await f.WriteAsync(EcLabFiles.Head(Layout, 0, start));
+            await f.FlushAsync();
+            int next = 0;
+            while (next < rows.Count)
+            {
+                int end = Math.Min(rows.Count, next + Ahead);
+                f.Seek(0, SeekOrigin.End);
+                await f.WriteAsync(EcLabFiles.Records(rows.Skip(next).Take(end - next)));
+                next = end;
+                await f.FlushAsync();
+                f.Seek(EcLabFiles.DataModuleOffset(Layout), SeekOrigin.Begin);
+                await f.WriteAsync(EcLabFiles.DataModuleHeader(Layout, next, start));
+                await f.FlushAsync();
+                Interlocked.Exchange(ref written, next);
+                if (next == rows.Count) break;
+                byte[] half = EcLabFiles.Records([rows[next]]);
+                f.Seek(0, SeekOrigin.End);
+                await f.WriteAsync(half.AsMemory(0, half.Length / 2));
+                await f.FlushAsync();
+                long complete = next;
+                await Wait.UntilAsync(async () => await rig.LastSeqAsync() >= complete - 1, $"the service to apply the {complete} complete records before a half-written one",
+                    TimeSpan.FromSeconds(120), observed: () => $"last_seq {rig.LastSeqAsync().Result}");
+                await f.WriteAsync(half.AsMemory(half.Length / 2));
+                next++;
+                await f.FlushAsync();
+            }
+            f.Seek(EcLabFiles.DataModuleOffset(Layout), SeekOrigin.Begin);
+            await f.WriteAsync(EcLabFiles.DataModuleHeader(Layout, rows.Count, start));
+            f.Seek(0, SeekOrigin.End);
+            await f.WriteAsync(EcLabFiles.LogModule(Layout, start));
+            await f.FlushAsync();
+            Interlocked.Exchange(ref written, rows.Count);
+        });
+        await Wait.UntilAsync(() => Interlocked.Read(ref written) > 100, "the writer to have written 100 records");
+
+        string[] publish = ["publish", file, "--cell", "c1", "--site", "lab", "--follow", "--idle-exit", "5", "--state", state, "--mqtt", broker.Url];
+        var first = _twin.Start(publish, "publish-1");
+        await rig.WaitForSeqAsync(rows.Count / 3);
+        first.Kill();
+        await first.WaitForExitAsync();
+        _twin.Log($"killed the publisher at seq {await rig.LastSeqAsync()}, writer at record {Interlocked.Read(ref written)}");
+        Assert.True(Interlocked.Read(ref written) < rows.Count, "the file was still growing when the publisher was killed");
+
+        var second = _twin.Start(publish, "publish-2");
+        await writer;
+        await second.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+        Assert.Equal(0, second.ExitCode);
+        await rig.WaitForSeqAsync(rows.Count - 1);
+        await Wait.UntilAsync(() => rig.SpooledSeqs().Count >= rows.Count, "every sample in the spool", observed: () => $"{rig.SpooledSeqs().Count} spooled");
+        Assert.Equal(Enumerable.Range(0, rows.Count).Select(i => (long)i), rig.SpooledSeqs());
+        using var detail = JsonDocument.Parse((await TwinProcesses.TryGetAsync(rig.Http, "/api/cells/c1"))!);
+        Assert.Equal(0, detail.RootElement.GetProperty("sequence").GetProperty("gaps").GetInt64());
+        using var saved = JsonDocument.Parse(File.ReadAllText(state));
+        Assert.Equal(rows.Count, saved.RootElement.GetProperty("acknowledged").GetInt64());
     }
 
     [Fact]
