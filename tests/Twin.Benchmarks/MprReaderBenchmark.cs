@@ -1,0 +1,51 @@
+using BenchmarkDotNet.Attributes;
+using Twin.Core.Cells;
+using Twin.Core.Materials;
+using Twin.Core.Samples;
+using Twin.Data.Readers;
+using Twin.Testing.Cyclers;
+
+namespace Twin.Benchmarks;
+
+/// <summary>
+/// EC-Lab raw file (<c>.mpr</c>) reader throughput: the BDF sample repeated 20 times (≈ 424 000 records) written as an
+/// EC-Lab 11.50 raw file in memory and read as a pipe (forward only). One operation is one sample: samples/s = 1e9 / mean.
+/// </summary>
+[MemoryDiagnoser]
+public class MprReaderBenchmark
+{
+    private const int Repeats = 20;
+    private const int RowsPerInvoke = 21206 * Repeats;
+    private byte[] _bytes = [];
+    private CellConfig _cell = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        (byte[] bdf, _) = BdfInMemory.Build(Repeats);
+        using var reader = CyclerFileReader.Open(new MemoryStream(bdf, writable: false), "bdf-x20.csv");
+        var rows = EcLabFiles.FromSamples(reader.Select(s => (s.TimeS, s.VoltageV, s.CurrentA, s.Step, s.SourceCycle, s.Kind == StepKind.Rest)).ToList());
+        if (rows.Count != RowsPerInvoke) throw new InvalidOperationException($"expected {RowsPerInvoke} rows, built {rows.Count}");
+        _bytes = EcLabFiles.Mpr(rows, MprLayout.Version0Ec1150, new DateTime(2024, 1, 1));
+        _cell = CellConfig.WithDefaults("bench", MaterialCatalog.Default.Get("NMC811"), 0.05, 0.95);
+    }
+
+    [Benchmark(OperationsPerInvoke = RowsPerInvoke, Description = ".mpr reader alone, per sample")]
+    public double ReadOnly()
+    {
+        using var reader = CyclerFileReader.Open(new MemoryStream(_bytes, writable: false), "bdf-x20.mpr");
+        double sum = 0;
+        foreach (var s in reader) sum += s.VoltageV;
+        return sum;
+    }
+
+    [Benchmark(OperationsPerInvoke = RowsPerInvoke, Description = ".mpr reader + twin, per sample")]
+    public double ReadAndTwin()
+    {
+        var twin = new CellTwin(_cell);
+        using var reader = CyclerFileReader.Open(new MemoryStream(_bytes, writable: false), "bdf-x20.mpr");
+        double sum = 0;
+        foreach (var s in reader) sum += twin.Update(s).CLi;
+        return sum;
+    }
+}
