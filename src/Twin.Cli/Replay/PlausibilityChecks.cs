@@ -54,7 +54,8 @@ internal sealed class ImplausibleDataException(string message) : Exception(messa
 /// </summary>
 /// <param name="file">The file, for messages.</param>
 /// <param name="qLiAh">The cell's Q_Li, A·h (the absolute floor of the charge tolerance).</param>
-internal sealed class PlausibilityChecks(string file, double qLiAh)
+/// <param name="rowName">What the row numbers count: "line" (text exports) or "record" (binary files).</param>
+internal sealed class PlausibilityChecks(string file, double qLiAh, string rowName = "line")
 {
     /// <summary>
     /// Time may run backwards by up to this much (s) and still be taken as logger jitter: a warning, the row's charge
@@ -119,13 +120,13 @@ internal sealed class PlausibilityChecks(string file, double qLiAh)
                     ? $"the time column restarts at step {s.Step} (after step {_lastStep} ended at {_lastTimeS.ToString("0.###", inv)} s): it is a step time, not the test's time — export the total test time (e.g. 'Test Time', 'time/s', 'test_time_second')"
                     : "the rows are out of order or the clock was set back within a step — sort the export by time";
                 throw new ImplausibleDataException(string.Create(inv,
-                    $"{Where(line)}: time {s.TimeS:0.###} s is {-dt:0.###} s before the previous row's (line {_lastLine}); charge counted across it would be wrong: {why}"));
+                    $"{Where(line)}: time {s.TimeS:0.###} s is {-dt:0.###} s before the previous row's ({rowName} {_lastLine}); charge counted across it would be wrong: {why}"));
             }
             if (dt < 0)
-                Warn(PlausibilityKind.TimeBackwards, line, string.Create(inv, $"{Where(line)}: time runs {-dt:0.###} s backwards (line {_lastLine} has {_lastTimeS:0.###} s); taken as logger jitter"));
+                Warn(PlausibilityKind.TimeBackwards, line, string.Create(inv, $"{Where(line)}: time runs {-dt:0.###} s backwards ({rowName} {_lastLine} has {_lastTimeS:0.###} s); taken as logger jitter"));
             else if (dt > GapS && (_lastCurrentA != 0 || s.CurrentA != 0))
                 Warn(PlausibilityKind.Gap, line, string.Create(inv,
-                    $"{Where(line)}: no row for {dt / 3600:0.#} h after line {_lastLine} while current flowed ({_lastCurrentA:G4} A before, {s.CurrentA:G4} A after): the charge counted across the gap assumes the current in between"));
+                    $"{Where(line)}: no row for {dt / 3600:0.#} h after {rowName} {_lastLine} while current flowed ({_lastCurrentA:G4} A before, {s.CurrentA:G4} A after): the charge counted across the gap assumes the current in between"));
         }
         TrackCharge(line, s);
         if (!_started || s.TimeS >= _lastTimeS) _lastTimeS = s.TimeS;
@@ -190,7 +191,7 @@ internal sealed class PlausibilityChecks(string file, double qLiAh)
     }
 
     /// <summary>"file line N", built only for a message (not for every row).</summary>
-    private string Where(long line) => $"{Path.GetFileName(file)} line {line}";
+    private string Where(long line) => $"{Path.GetFileName(file)} {rowName} {line}";
 
     private void Warn(PlausibilityKind kind, long line, string detail) =>
         _warnings[kind] = _warnings.TryGetValue(kind, out var w) ? w with { Count = w.Count + 1 } : new PlausibilityWarning(kind, line, 1, detail);

@@ -34,7 +34,7 @@ internal static class ReplayRunner
         long length = Math.Max(1, file.Length);
         using var reader = CyclerFileReader.Open(file, request.File, request.Reader, leaveOpen: true);
 
-        var checks = new PlausibilityChecks(request.File, request.Cell.QLiAh);
+        var checks = new PlausibilityChecks(request.File, request.Cell.QLiAh, reader.RowName);
         string? staging = request.OutDir is null ? null : OutputFolder.Stage(request.OutDir);
         Outputs? outputs = null;
         MeasurementFusion? fusion = null;
