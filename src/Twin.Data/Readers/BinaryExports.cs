@@ -4,12 +4,11 @@ namespace Twin.Data.Readers;
 
 /// <summary>
 /// Recognises the binary files cycler software writes beside (or instead of) its text exports, from their first
-/// bytes, so that they are named in an error instead of being parsed as text (EC-Lab's binary <c>.mpr</c>, which starts
-/// with <c>BIO-LOGIC MODULAR FILE</c>, is read: see <c>BioLogic/Mpr</c>). Signatures from the formats' public
-/// descriptions: Neware <c>.nda</c>
-/// starts with <c>NEWARE</c>; Neware <c>.ndax</c> is a ZIP archive (local file header <c>PK\x03\x04</c>, PKWARE
-/// APPNOTE 4.3.7); an Arbin <c>.res</c> is a Microsoft Access (Jet) database, whose page 0 names
-/// <c>Standard Jet DB</c> (or <c>Standard ACE DB</c>) at byte 4.
+/// bytes, so that they are named in an error instead of being parsed as text. (EC-Lab's <c>.mpr</c>, which starts with
+/// <c>BIO-LOGIC MODULAR FILE</c>, and Neware's <c>.ndax</c>, a ZIP archive, are read: see <c>BioLogic/Mpr</c> and
+/// <c>Neware/Ndax</c>.) Signatures from the formats' public descriptions: Neware <c>.nda</c> starts with
+/// <c>NEWARE</c>; an Arbin <c>.res</c> is a Microsoft Access (Jet) database, whose page 0 names <c>Standard Jet DB</c>
+/// (or <c>Standard ACE DB</c>) at byte 4.
 /// </summary>
 public static class BinaryExports
 {
@@ -20,8 +19,6 @@ public static class BinaryExports
     {
         if (head.StartsWith("NEWARE"u8))
             return "this is a binary Neware .nda file, which this version does not read: export it from Neware BTS as CSV (Export → CSV) and replay the CSV";
-        if (head.StartsWith("PK\u0003\u0004"u8))
-            return "this is a ZIP archive (a Neware .ndax is one), which this version does not read: export the test from Neware BTS as CSV and replay the CSV, or unpack an archive of text exports first";
         if (head.Length >= 19 && (head[4..19].SequenceEqual("Standard Jet DB"u8) || head[4..19].SequenceEqual("Standard ACE DB"u8)))
             return "this is a Microsoft Access database (an Arbin .res result file is one), which this version does not read: export the test from Arbin's Data Watcher or MITS Pro as CSV and replay the CSV";
         if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))

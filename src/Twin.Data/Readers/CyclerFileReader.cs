@@ -7,6 +7,7 @@ using Twin.Data.Readers.BioLogic.Mpr;
 using Twin.Data.Readers.Formats;
 using Twin.Data.Readers.Maccor;
 using Twin.Data.Readers.Neware;
+using Twin.Data.Readers.Neware.Ndax;
 using Twin.Data.Readers.Text;
 
 namespace Twin.Data.Readers;
@@ -34,15 +35,17 @@ public sealed class CyclerFileReader : IEnumerable<CyclerSample>, IDisposable
     private readonly ByteLineReader _lines;
     private readonly FormatParser? _parser;
     private readonly MprReader? _mpr;
+    private readonly NdaxReader? _ndax;
     private readonly bool _lenient;
     private bool _enumerated;
     private bool _disposed;
 
-    private CyclerFileReader(ByteLineReader lines, FormatParser? parser, MprReader? mpr, ReadDiagnostics diagnostics, bool lenient)
+    private CyclerFileReader(ByteLineReader lines, FormatParser? parser, MprReader? mpr, ReadDiagnostics diagnostics, bool lenient, NdaxReader? ndax = null)
     {
         _lines = lines;
         _parser = parser;
         _mpr = mpr;
+        _ndax = ndax;
         Diagnostics = diagnostics;
         _lenient = lenient;
     }
@@ -79,6 +82,7 @@ public sealed class CyclerFileReader : IEnumerable<CyclerSample>, IDisposable
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
         options ??= ReaderOptions.Default;
+        long origin = stream.CanSeek ? stream.Position : -1;
         var lines = new ByteLineReader(stream, sourceName, leaveOpen);
         try
         {
@@ -93,6 +97,18 @@ public sealed class CyclerFileReader : IEnumerable<CyclerSample>, IDisposable
                 var binaryDiagnostics = new ReadDiagnostics(sourceName, CyclerFormat.BioLogicMpr) { FormatDetected = options.Format is null };
                 var records = new MprReader(lines, sourceName, binaryDiagnostics, stream as FileStream);
                 return new CyclerFileReader(lines, null, records, binaryDiagnostics, options.Lenient);
+            }
+            bool zip = head.StartsWith("PK\u0003\u0004"u8);
+            if (zip || options.Format == CyclerFormat.NewareNdax)
+            {
+                if (!zip)
+                    throw new CyclerDataException(sourceName, 0, null, "--format ndax: expected a Neware BTS .ndax (a ZIP archive, first bytes 'PK'); a BTS CSV export is read with --format neware");
+                if (options.Format is { } forced && forced != CyclerFormat.NewareNdax)
+                    throw new CyclerDataException(sourceName, 0, null, $"this is a ZIP archive (a Neware .ndax is one), not a {CyclerFormatNames.ToName(forced)} export: leave --format out (or give --format ndax)");
+                var archiveDiagnostics = new ReadDiagnostics(sourceName, CyclerFormat.NewareNdax) { FormatDetected = options.Format is null };
+                if (origin >= 0) stream.Position = origin;
+                var archive = new NdaxReader(stream, sourceName, archiveDiagnostics);
+                return new CyclerFileReader(lines, null, null, archiveDiagnostics, options.Lenient, archive);
             }
             if (BinaryExports.Describe(head) is { } binary)
                 throw new CyclerDataException(sourceName, 0, null, binary);
@@ -114,7 +130,7 @@ public sealed class CyclerFileReader : IEnumerable<CyclerSample>, IDisposable
     public long LastLine { get; private set; }
 
     /// <summary>What <see cref="LastLine"/> counts: "line" in a text export, "record" in a binary one.</summary>
-    public string RowName => _mpr is null ? "line" : "record";
+    public string RowName => _mpr is null && _ndax is null ? "line" : "record";
 
     /// <summary>
     /// Enumerates the samples, parsing rows as they are requested. A malformed row throws
@@ -142,6 +158,7 @@ public sealed class CyclerFileReader : IEnumerable<CyclerSample>, IDisposable
         if (!_disposed)
         {
             _disposed = true;
+            _ndax?.Dispose();
             _lines.Dispose();
         }
     }
@@ -160,6 +177,7 @@ public sealed class CyclerFileReader : IEnumerable<CyclerSample>, IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_mpr is not null) return MoveNextRecord(out sample);
+        if (_ndax is not null) return MoveNextArchiveRecord(out sample);
         while (_lines.TryReadLine(out ReadOnlySpan<byte> line))
         {
             if (_parser!.IsBlank(line))
@@ -205,6 +223,30 @@ public sealed class CyclerFileReader : IEnumerable<CyclerSample>, IDisposable
             }
 
             Diagnostics.RecordSkip(CyclerDataException.Compose(SourceName, 0, error.Column, detail));
+        }
+
+        sample = default;
+        return false;
+    }
+
+    private bool MoveNextArchiveRecord(out CyclerSample sample)
+    {
+        while (_ndax!.TryRead(out sample, out string? error) is { } good)
+        {
+            if (good)
+            {
+                Diagnostics.RowsRead++;
+                LastLine = _ndax.Record;
+                return true;
+            }
+
+            string detail = $"data.ndc record {_ndax.Record:N0}: {error}";
+            if (!_lenient)
+            {
+                throw new CyclerDataException(SourceName, 0, null, detail);
+            }
+
+            Diagnostics.RecordSkip(CyclerDataException.Compose(SourceName, 0, null, detail));
         }
 
         sample = default;

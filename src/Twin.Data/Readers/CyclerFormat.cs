@@ -15,6 +15,9 @@ public enum CyclerFormat
     /// <summary>Neware BTS CSV export of the record (data point) table.</summary>
     Neware,
 
+    /// <summary>Neware BTS archive (<c>.ndax</c>): a ZIP file whose <c>data.ndc</c> holds the record table.</summary>
+    NewareNdax,
+
     /// <summary>Arbin MITS CSV export (<c>Data_Point</c>, <c>Test_Time(s)</c>, ...).</summary>
     Arbin,
 

@@ -89,6 +89,12 @@ public static class CyclerFormatDetector
             return true;
         }
 
+        if (head.StartsWith("PK\u0003\u0004"u8))
+        {
+            format = CyclerFormat.NewareNdax;
+            return true;
+        }
+
         List<string> lines = FirstLines(head);
         format = default;
         if (lines.Count == 0)

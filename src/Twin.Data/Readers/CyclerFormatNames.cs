@@ -10,6 +10,7 @@ public static class CyclerFormatNames
         ("mpr", CyclerFormat.BioLogicMpr),
         ("maccor", CyclerFormat.Maccor),
         ("neware", CyclerFormat.Neware),
+        ("ndax", CyclerFormat.NewareNdax),
         ("arbin", CyclerFormat.Arbin),
         ("bdf", CyclerFormat.Bdf),
     ];
@@ -50,6 +51,7 @@ public static class CyclerFormatNames
         CyclerFormat.BioLogicMpr => "mpr",
         CyclerFormat.Maccor => "maccor",
         CyclerFormat.Neware => "neware",
+        CyclerFormat.NewareNdax => "ndax",
         CyclerFormat.Arbin => "arbin",
         CyclerFormat.Bdf => "bdf",
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "not a cycler format"),

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text;
 using Twin.Data.Readers;
 
@@ -51,14 +50,10 @@ public class ExportVariantsTests
 
     public static TheoryData<string, byte[], string> BinaryFiles()
     {
-        var zip = new MemoryStream();
-        using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
-        using (var entry = new StreamWriter(archive.CreateEntry("data.ndc").Open())) entry.Write("records");
         byte[] jet = new byte[64];
         "Standard Jet DB"u8.CopyTo(jet.AsSpan(4));
         return new()
         {
-            { "run.ndax", zip.ToArray(), "Neware .ndax" },
             { "run.nda", [.. "NEWARE"u8, 0, 0, 7], "binary Neware .nda" },
             { "run.res", jet, "Arbin .res" },
             { "run.bin", [0x31, 0x2C, 0x00, 0x07, 0x0A], "binary file (a NUL byte at offset 2)" },

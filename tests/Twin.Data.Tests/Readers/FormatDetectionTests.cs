@@ -39,7 +39,7 @@ public sealed class FormatDetectionTests
         Assert.Contains("EC-Lab ASCII FILE", error.Message, StringComparison.Ordinal);
         Assert.Contains("Rec#", error.Message, StringComparison.Ordinal);
         Assert.Contains("Test Time / s", error.Message, StringComparison.Ordinal);
-        Assert.Contains("biologic, mpt, mpr, maccor, neware, arbin, bdf", error.Message, StringComparison.Ordinal);
+        Assert.Contains("biologic, mpt, mpr, maccor, neware, ndax, arbin, bdf", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class FormatDetectionTests
     {
         var error = Assert.Throws<FormatException>(() => CyclerFormatNames.Parse("gamry"));
         Assert.Contains("'gamry'", error.Message, StringComparison.Ordinal);
-        Assert.Contains("biologic, mpt, mpr, maccor, neware, arbin, bdf", error.Message, StringComparison.Ordinal);
+        Assert.Contains("biologic, mpt, mpr, maccor, neware, ndax, arbin, bdf", error.Message, StringComparison.Ordinal);
         Assert.False(CyclerFormatNames.TryParse(null, out _));
     }
 }

@@ -1,0 +1,126 @@
+using System.IO.Compression;
+using Twin.Core.Samples;
+
+namespace Twin.Data.Readers.Neware.Ndax;
+
+/// <summary>
+/// Reads a Neware BTS <c>.ndax</c> archive: a ZIP file (PKWARE APPNOTE) whose <c>data.ndc</c> entry holds the record
+/// table (<see cref="NdcRecordStream"/>), beside XML files of settings. The entry is inflated as it is read, record by
+/// record. Samples follow the Neware CSV reader's conventions: the record's time counts from the start of its step, so
+/// the test time is the sum of the steps before plus the step time; current is signed by the step type (charge
+/// positive); the counter is charge − discharge capacity of the step, a new counter segment at each step; the start
+/// time is the first record's date less its step time.
+/// </summary>
+internal sealed class NdaxReader : IDisposable
+{
+    private readonly ZipArchive _zip;
+    private readonly Stream _data;
+    private readonly NdcRecordStream _records;
+    private readonly ReadDiagnostics _diagnostics;
+    private int _lastStep = -1, _segment;
+    private uint _lastIndex;
+    private double _stepOffsetS, _lastStepTimeS;
+    private long _read;
+
+    /// <summary>Opens the archive and the record table.</summary>
+    /// <param name="archive">The archive's bytes (seekable: a ZIP's directory is at its end).</param>
+    /// <param name="name">The file name, for messages.</param>
+    /// <param name="diagnostics">Receives notes and the start time.</param>
+    /// <exception cref="CyclerDataException">Not a ZIP archive, no <c>data.ndc</c>, or a table layout this reader does not know.</exception>
+    public NdaxReader(Stream archive, string name, ReadDiagnostics diagnostics)
+    {
+        Name = name;
+        _diagnostics = diagnostics;
+        if (!archive.CanSeek)
+            throw new CyclerDataException(name, 0, null, "a .ndax (ZIP archive) is read from a file, not a pipe: its directory is at its end; save it to a file first");
+        try
+        {
+            _zip = new ZipArchive(archive, ZipArchiveMode.Read, leaveOpen: true);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CyclerDataException(name, 0, null, $"not a readable ZIP archive ({e.Message}); expected a Neware BTS .ndax");
+        }
+        try
+        {
+            var entries = _zip.Entries.Select(e => e.FullName).ToList();
+            ZipArchiveEntry data = _zip.GetEntry("data.ndc")
+                ?? throw new FormatException($"the archive holds no data.ndc (it holds {string.Join(", ", entries.Take(12))}); expected a Neware BTS .ndax");
+            if (entries.Contains("data_runInfo.ndc") && entries.Contains("data_step.ndc"))
+                throw new FormatException("this .ndax spreads its data over data.ndc, data_runInfo.ndc and data_step.ndc (BTS 8, record tables version 11 and later), which this reader does not read: export the test from BTSDA as CSV and replay that");
+            _data = data.Open();
+            _records = NdcRecordStream.Open(_data, "data.ndc");
+            diagnostics.AddNote($"Neware .ndax: data.ndc record table version {_records.Version}; test time = sum of step times");
+            diagnostics.Columns = ["Index", "Cycle", "Step", "Status", "Time", "Voltage", "Current(mA)", "Charge_Capacity(mAh)", "Discharge_Capacity(mAh)", "Date"];
+        }
+        catch (Exception e) when (e is FormatException or InvalidDataException)
+        {
+            _zip.Dispose();
+            throw new CyclerDataException(name, 0, null, e.Message);
+        }
+    }
+
+    /// <summary>The file name.</summary>
+    public string Name { get; }
+
+    /// <summary>1-based number of the record last read.</summary>
+    public long Record => _read;
+
+    /// <summary>Reads the next record.</summary>
+    /// <param name="sample">The sample, when the record is good.</param>
+    /// <param name="error">What is wrong with it, when not.</param>
+    /// <returns>Null at the end; false for a bad record; true for a sample.</returns>
+    /// <exception cref="CyclerDataException">The archive is damaged (the inflated data does not check).</exception>
+    public bool? TryRead(out CyclerSample sample, out string? error)
+    {
+        sample = default;
+        error = null;
+        ReadOnlySpan<byte> record;
+        try
+        {
+            if (!_records.TryNext(out record)) return null;
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CyclerDataException(Name, 0, null, $"data.ndc cannot be inflated after record {_read:N0}: {e.Message}");
+        }
+        _read++;
+        if (!NdcRecord.TryDecode(record, out var f, out error)) return false;
+        if (_read > 1 && f.Index <= _lastIndex)
+        {
+            error = $"index {f.Index} does not follow {_lastIndex}";
+            return false;
+        }
+        if (f.Step != _lastStep || (_read > 1 && f.StepTimeS < _lastStepTimeS)) // a new step (a loop may repeat its number)
+        {
+            if (_lastStep >= 0)
+            {
+                _stepOffsetS += _lastStepTimeS;
+                _segment++;
+            }
+            else if (f.Date is { } date)
+            {
+                _diagnostics.StartTime = new DateTimeOffset(date.AddSeconds(-f.StepTimeS).Ticks, TimeSpan.Zero);
+            }
+            _lastStep = f.Step;
+        }
+        _lastStepTimeS = f.StepTimeS;
+        _lastIndex = f.Index;
+        StepKind kind = NdcRecord.Kind(f.Status);
+        double currentA = kind switch
+        {
+            StepKind.Charge => Math.Abs(f.CurrentMa),
+            StepKind.Discharge => -Math.Abs(f.CurrentMa),
+            _ => f.CurrentMa,
+        } / 1000.0;
+        sample = new CyclerSample(_stepOffsetS + f.StepTimeS, f.VoltageV, currentA, (f.ChargeMah - f.DischargeMah) / 1000.0, _segment, f.Step, f.Cycle, kind);
+        return true;
+    }
+
+    /// <summary>Closes the entry and the archive (not the underlying stream).</summary>
+    public void Dispose()
+    {
+        _data.Dispose();
+        _zip.Dispose();
+    }
+}

@@ -1,0 +1,147 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Text;
+
+namespace Twin.Testing.Cyclers;
+
+/// <summary>One record of a Neware BTS test as BTS stores it in a <c>.ndc</c> record table.</summary>
+/// <param name="Index">Record index, 1-based.</param>
+/// <param name="Cycle">Cycle, 1-based.</param>
+/// <param name="Step">Step number.</param>
+/// <param name="Status">Step type code (1 CC_Chg, 2 CC_DChg, 4 Rest, …).</param>
+/// <param name="StepTimeS">Time since the step started, s.</param>
+/// <param name="VoltageV">Voltage, V.</param>
+/// <param name="CurrentMa">Current, mA, negative on discharge.</param>
+/// <param name="ChargeMah">Charge capacity of the step so far, mA·h.</param>
+/// <param name="DischargeMah">Discharge capacity of the step so far, mA·h.</param>
+/// <param name="Date">Wall-clock time of the record.</param>
+public readonly record struct NdcRow(uint Index, int Cycle, int Step, byte Status, double StepTimeS, double VoltageV, double CurrentMa,
+    double ChargeMah, double DischargeMah, DateTime Date);
+
+/// <summary>
+/// Writes Neware BTS <c>.ndax</c> archives for tests, as the public (reverse-engineered) descriptions lay them out: a
+/// ZIP file with <c>VersionInfo.xml</c>, <c>Step.xml</c> and the record table <c>data.ndc</c> in layout version 2 or 5,
+/// current range 10 A (0.1 mA per unit of current, capacity in units of 0.1 mA·s).
+/// </summary>
+public static class NewareFiles
+{
+    /// <summary>The current range written (its scale: 0.1 mA per unit).</summary>
+    public const int Range = 10000;
+
+    /// <summary>
+    /// The records BTS would have written for a test another cycler logged: step time from the end of the step before,
+    /// capacities of the step from the source's per-step counter, step type from the step kind.
+    /// </summary>
+    /// <param name="samples">Time (s), voltage, current (A, positive on charge), the counter (A·h, restarting each step),
+    /// step, cycle (0-based source cycles become 1-based), kind (+1 charge, −1 discharge, 0 rest, 2 anything else: written as 21, Control).</param>
+    /// <param name="start">Wall-clock time of the first record.</param>
+    /// <returns>The rows.</returns>
+    public static List<NdcRow> FromSamples(IEnumerable<(double TimeS, double VoltageV, double CurrentA, double CounterAh, int Step, int Cycle, int Kind)> samples, DateTime start)
+    {
+        var rows = new List<NdcRow>();
+        double stepStart = double.NaN, last = double.NaN, t0 = double.NaN;
+        int lastStep = int.MinValue;
+        uint index = 0;
+        foreach (var s in samples)
+        {
+            if (double.IsNaN(t0)) t0 = stepStart = s.TimeS;
+            if (s.Step != lastStep && lastStep != int.MinValue) stepStart = last;
+            lastStep = s.Step;
+            last = s.TimeS;
+            byte status = s.Kind switch { 1 => 1, -1 => 2, 0 => 4, _ => 21 };
+            double q = s.CounterAh * 1000;
+            rows.Add(new NdcRow(++index, s.Cycle + 1, s.Step, status, s.TimeS - stepStart, s.VoltageV, s.CurrentA * 1000,
+                Math.Max(q, 0), Math.Max(-q, 0), start.AddSeconds(Math.Floor(s.TimeS - t0))));
+        }
+        return rows;
+    }
+
+    /// <summary>A whole archive.</summary>
+    /// <param name="rows">The records.</param>
+    /// <param name="version">Layout version of data.ndc: 2 or 5.</param>
+    /// <param name="split">True to add the data_runInfo.ndc and data_step.ndc entries of BTS 8's split layout.</param>
+    /// <returns>The archive's bytes.</returns>
+    public static byte[] Ndax(IReadOnlyList<NdcRow> rows, int version, bool split = false)
+    {
+        var ms = new MemoryStream();
+        using (var zip = new ZipArchive(ms, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            Add(zip, "VersionInfo.xml", Encoding.ASCII.GetBytes("<?xml version=\"1.0\"?><root><config><ZwjVersion SvrVer=\"7.6\" CurrClientVer=\"7.6\"/></config></root>"));
+            Add(zip, "Step.xml", Encoding.ASCII.GetBytes("<?xml version=\"1.0\"?><root><config><Head_Info><SCQ Value=\"0\"/></Head_Info></config></root>"));
+            Add(zip, "data.ndc", Ndc(rows, version));
+            if (split)
+            {
+                Add(zip, "data_runInfo.ndc", [18, 0, 11, 0]);
+                Add(zip, "data_step.ndc", [7, 0, 11, 0]);
+            }
+        }
+        return ms.ToArray();
+    }
+
+    /// <summary>The record table.</summary>
+    /// <param name="rows">The records.</param>
+    /// <param name="version">2 (517-byte header, 94-byte records) or 5 (4096-byte pages of 87-byte records from byte 125).</param>
+    /// <returns>The table's bytes.</returns>
+    public static byte[] Ndc(IReadOnlyList<NdcRow> rows, int version)
+    {
+        var b = new List<byte>();
+        if (version == 2)
+        {
+            byte[] header = new byte[517];
+            header[0] = 1;
+            header[2] = 2;
+            b.AddRange(header);
+            byte[] r = new byte[94];
+            foreach (var row in rows)
+            {
+                Array.Clear(r);
+                r[0] = 0x55;
+                r[1] = 0x00; r[2] = 0x01; r[3] = 0x01; r[4] = 0x00; r[5] = 0x00; r[6] = 0x00; r[7] = 0x00; // the 8 bytes every record starts with
+                Fields(r, row);
+                b.AddRange(r);
+            }
+            return [.. b];
+        }
+        byte[] page = new byte[4096];
+        page[0] = 1;
+        page[2] = 5;
+        b.AddRange(page);
+        const int first = 125, size = 87, perPage = (4096 - 56 - first) / size;
+        for (int i = 0; i < rows.Count; i += perPage)
+        {
+            Array.Clear(page);
+            for (int k = 0; k < perPage && i + k < rows.Count; k++)
+            {
+                var slot = new byte[size];
+                slot[7] = 0x55;
+                Fields(slot, rows[i + k]);
+                slot.CopyTo(page, first + k * size);
+            }
+            b.AddRange(page);
+        }
+        return [.. b];
+    }
+
+    private static void Fields(byte[] r, NdcRow row)
+    {
+        const double unit = 0.1; // mA per unit at range 10000
+        BinaryPrimitives.WriteUInt32LittleEndian(r.AsSpan(8), row.Index);
+        BinaryPrimitives.WriteUInt32LittleEndian(r.AsSpan(12), (uint)(row.Cycle - 1));
+        r[16] = (byte)row.Step;
+        r[17] = row.Status;
+        BinaryPrimitives.WriteUInt64LittleEndian(r.AsSpan(23), (ulong)Math.Round(row.StepTimeS * 1000));
+        BinaryPrimitives.WriteInt32LittleEndian(r.AsSpan(31), (int)Math.Round(row.VoltageV * 10000));
+        BinaryPrimitives.WriteInt32LittleEndian(r.AsSpan(35), (int)Math.Round(row.CurrentMa / unit));
+        BinaryPrimitives.WriteInt64LittleEndian(r.AsSpan(43), (long)Math.Round(row.ChargeMah * 3600 / unit));
+        BinaryPrimitives.WriteInt64LittleEndian(r.AsSpan(51), (long)Math.Round(row.DischargeMah * 3600 / unit));
+        BinaryPrimitives.WriteUInt16LittleEndian(r.AsSpan(75), (ushort)row.Date.Year);
+        r[77] = (byte)row.Date.Month; r[78] = (byte)row.Date.Day; r[79] = (byte)row.Date.Hour; r[80] = (byte)row.Date.Minute; r[81] = (byte)row.Date.Second;
+        BinaryPrimitives.WriteInt32LittleEndian(r.AsSpan(82), Range);
+    }
+
+    private static void Add(ZipArchive zip, string name, byte[] content)
+    {
+        using var s = zip.CreateEntry(name, CompressionLevel.Optimal).Open();
+        s.Write(content);
+    }
+}
