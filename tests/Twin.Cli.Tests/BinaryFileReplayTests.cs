@@ -6,10 +6,11 @@ using Twin.Testing.Cyclers;
 namespace Twin.Cli.Tests;
 
 /// <summary>
-/// <c>twin replay</c> of an EC-Lab raw file (<c>.mpr</c>) and of its text export (<c>.mpt</c>), the same LG M50 records
-/// in both: c_Li agrees row by row to 1e-6.
+/// <c>twin replay</c> of the cyclers' binary files against the text of the same records: an EC-Lab raw file
+/// (<c>.mpr</c>) against its text export (<c>.mpt</c>), and a Neware archive (<c>.ndax</c>) against the LG M50 Maccor
+/// export it was written from. c_Li agrees row by row to 1e-6.
 /// </summary>
-public sealed class EcLabRawReplayTests
+public sealed class BinaryFileReplayTests
 {
     [Fact]
     public void Replaying_the_raw_file_gives_the_c_li_of_its_text_export()
@@ -43,6 +44,41 @@ public sealed class EcLabRawReplayTests
             }
             Assert.True(worst <= 1e-6, $"largest c_Li difference {worst:G3}");
             Assert.InRange(a.Min(r => r.CLi), 0.345, 0.365); // the LG M50 first charge's minimum, as from the Maccor file
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void Replaying_a_neware_archive_gives_the_c_li_of_the_test_it_recorded()
+    {
+        string dir = Repo.TempDir("ndax-replay");
+        try
+        {
+            List<NdcRow> rows;
+            using (var reader = CyclerFileReader.Open(Repo.LgM50))
+                rows = NewareFiles.FromSamples(reader.Select(s => (s.TimeS, s.VoltageV, s.CurrentA, s.ChargeCounterAh, s.Step, s.SourceCycle,
+                    s.Kind switch { StepKind.Charge => 1, StepKind.Discharge => -1, StepKind.Rest => 0, _ => 2 })).ToList(), new DateTime(2020, 12, 11, 9, 30, 0));
+            string ndax = Path.Combine(dir, "lg-m50.ndax");
+            File.WriteAllBytes(ndax, NewareFiles.Ndax(rows, 5));
+
+            var archive = TwinProcess.Run("replay", ndax, "--material", "NMC811", "--q-li-ah", "8.732", "--c-li0", "0.80", "--out", Path.Combine(dir, "ndax"));
+            var text = TwinProcess.Run("replay", Repo.LgM50, "--material", "NMC811", "--q-li-ah", "8.732", "--c-li0", "0.80", "--out", Path.Combine(dir, "maccor"));
+            Assert.True(archive.ExitCode == 0, archive.Err + archive.Out);
+            Assert.True(text.ExitCode == 0, text.Err + text.Out);
+
+            var a = CLi(Path.Combine(dir, "ndax", "samples.csv"));
+            var b = CLi(Path.Combine(dir, "maccor", "samples.csv"));
+            Assert.Equal(b.Count, a.Count);
+            double worst = 0;
+            for (int i = 0; i < a.Count; i++)
+            {
+                Assert.Equal(b[i].TimeS, a[i].TimeS, 0.0011);
+                worst = Math.Max(worst, Math.Abs(a[i].CLi - b[i].CLi));
+            }
+            Assert.True(worst <= 1e-6, $"largest c_Li difference {worst:G3}");
         }
         finally
         {
