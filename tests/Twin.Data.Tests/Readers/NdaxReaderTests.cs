@@ -6,8 +6,8 @@ namespace Twin.Data.Tests.Readers;
 
 /// <summary>
 /// Neware BTS archives (<c>.ndax</c>) in the two record-table layouts with whole records, built from the LG M50 test:
-/// the samples read back are the source's to the table's resolution; the split layout of BTS 8, pipes, damaged
-/// archives and unknown current ranges are refused with the reason.
+/// the samples read back are the source's to the table's resolution, and so in BTS 8's split layout (versions 11, 14,
+/// 17); pipes, archives without data, unknown versions and unknown current ranges are refused with the reason.
 /// </summary>
 public sealed class NdaxReaderTests
 {
@@ -42,16 +42,44 @@ public sealed class NdaxReaderTests
         Assert.Equal(source.Select(s => s.CounterSegment).Distinct().Count(), samples.Select(s => s.CounterSegment).Distinct().Count());
     }
 
-    [Fact]
-    public void The_split_layout_of_bts_8_is_refused_with_what_to_export()
+    [Theory]
+    [InlineData(11)]
+    [InlineData(14)]
+    [InlineData(17)]
+    public void An_archive_in_the_split_layout_of_bts_8_reads_as_the_test_it_recorded(int version)
     {
-        var e = Assert.Throws<CyclerDataException>(() => ReadFile(NewareFiles.Ndax(Rows(10), 5, split: true)));
-        Assert.Contains("data_runInfo.ndc", e.Message, StringComparison.Ordinal);
-        Assert.Contains("export the test from BTSDA as CSV", e.Message, StringComparison.Ordinal);
+        var (samples, d) = ReadFile(NewareFiles.NdaxSplit(Rows(), version));
+        var source = Source.Value;
+        Assert.Equal(source.Count, samples.Count);
+        Assert.Equal(new DateTimeOffset(Start, TimeSpan.Zero), d.StartTime);
+        Assert.Contains(d.Notes, n => n.Contains($"split tables data/runInfo/step, versions {version}/{version}/{version}", StringComparison.Ordinal));
+        int steps = 1;
+        for (int i = 0; i < source.Count; i++)
+        {
+            CyclerSample s = source[i], n = samples[i];
+            if (i > 0 && s.Step != source[i - 1].Step) steps++;
+            Assert.Equal(s.TimeS, n.TimeS, 0.0011);
+            Assert.Equal(s.VoltageV, n.VoltageV, 2e-6);
+            Assert.Equal(s.CurrentA, n.CurrentA, 2e-6);
+            Assert.Equal(s.ChargeCounterAh, n.ChargeCounterAh, 2e-6);
+            // Steps are numbered in order of appearance (BTS 8 keeps the schedule's step index in the step table).
+            Assert.Equal((steps, s.SourceCycle + 1, s.Kind is StepKind.Other ? StepKind.Unknown : s.Kind), (n.Step, n.SourceCycle, n.Kind));
+        }
+    }
+
+    [Fact]
+    public void Records_without_run_information_are_passed_over_and_counted_and_unknown_versions_refused()
+    {
+        var (samples, d) = ReadFile(NewareFiles.NdaxSplit(Rows(300), 14, new HashSet<uint> { 5, 6, 200 }));
+        Assert.Equal(297, samples.Count);
+        Assert.Contains(d.Notes, n => n.Contains("3 records of data.ndc have no run information", StringComparison.Ordinal));
+        Assert.DoesNotContain(samples, s => double.IsNaN(s.TimeS));
+
         var table = NewareFiles.Ndc(Rows(10), 5);
-        table[2] = 11;
-        var e11 = Assert.Throws<CyclerDataException>(() => ReadFile(Zip(("data.ndc", table))));
-        Assert.Contains("version 11 record table", e11.Message, StringComparison.Ordinal);
+        table[2] = 12;
+        var e = Assert.Throws<CyclerDataException>(() => ReadFile(Zip(("data.ndc", table))));
+        Assert.Contains("version 12 record table", e.Message, StringComparison.Ordinal);
+        Assert.Contains("export the test from BTSDA as CSV", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

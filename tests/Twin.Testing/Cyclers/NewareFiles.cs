@@ -59,9 +59,8 @@ public static class NewareFiles
     /// <summary>A whole archive.</summary>
     /// <param name="rows">The records.</param>
     /// <param name="version">Layout version of data.ndc: 2 or 5.</param>
-    /// <param name="split">True to add the data_runInfo.ndc and data_step.ndc entries of BTS 8's split layout.</param>
     /// <returns>The archive's bytes.</returns>
-    public static byte[] Ndax(IReadOnlyList<NdcRow> rows, int version, bool split = false)
+    public static byte[] Ndax(IReadOnlyList<NdcRow> rows, int version)
     {
         var ms = new MemoryStream();
         using (var zip = new ZipArchive(ms, ZipArchiveMode.Create, leaveOpen: true))
@@ -69,13 +68,93 @@ public static class NewareFiles
             Add(zip, "VersionInfo.xml", Encoding.ASCII.GetBytes("<?xml version=\"1.0\"?><root><config><ZwjVersion SvrVer=\"7.6\" CurrClientVer=\"7.6\"/></config></root>"));
             Add(zip, "Step.xml", Encoding.ASCII.GetBytes("<?xml version=\"1.0\"?><root><config><Head_Info><SCQ Value=\"0\"/></Head_Info></config></root>"));
             Add(zip, "data.ndc", Ndc(rows, version));
-            if (split)
-            {
-                Add(zip, "data_runInfo.ndc", [18, 0, 11, 0]);
-                Add(zip, "data_step.ndc", [7, 0, 11, 0]);
-            }
         }
         return ms.ToArray();
+    }
+
+    /// <summary>
+    /// An archive in BTS 8's split layout: data.ndc (voltage, current), data_runInfo.ndc (step time, capacities, time,
+    /// step, index) and data_step.ndc (cycle, step type), all paged tables of one layout version.
+    /// </summary>
+    /// <param name="rows">The records.</param>
+    /// <param name="version">11, 14 or 17.</param>
+    /// <param name="withoutRunInfo">Indexes of records whose run information is left out (as BTS 8 sometimes does).</param>
+    /// <returns>The archive's bytes.</returns>
+    public static byte[] NdaxSplit(IReadOnlyList<NdcRow> rows, int version, ISet<uint>? withoutRunInfo = null)
+    {
+        // Steps numbered in order of appearance (a new step when the step number changes).
+        var steps = new List<(int Number, int Cycle, byte Status, int ScheduleStep)>();
+        var stepOf = new int[rows.Count];
+        for (int i = 0; i < rows.Count; i++)
+        {
+            if (i == 0 || rows[i].Step != rows[i - 1].Step) steps.Add((steps.Count + 1, rows[i].Cycle, rows[i].Status, rows[i].Step));
+            stepOf[i] = steps.Count;
+        }
+        var data = Paged(1, version, 132, 4, 8, rows.Select(r =>
+        {
+            byte[] slot = new byte[8];
+            BinaryPrimitives.WriteSingleLittleEndian(slot, version == 11 ? (float)(r.VoltageV * 1e4) : (float)r.VoltageV);
+            BinaryPrimitives.WriteSingleLittleEndian(slot.AsSpan(4), version == 11 ? (float)r.CurrentMa : (float)(r.CurrentMa / 1000));
+            return slot;
+        }));
+        var (runFirst, runTail, runSize) = version switch { 11 => (132, 63, 47), 14 => (132, 59, 55), _ => (232, 64, 100) };
+        var run = Paged(18, version, runFirst, runTail, runSize, rows.Select((r, i) => (r, i)).Where(x => withoutRunInfo?.Contains(x.r.Index) != true).Select(x =>
+        {
+            var (r, i) = x;
+            byte[] slot = new byte[runSize];
+            double scale = version == 11 ? 3600 : 1e-3; // mA·h to the stored unit: mA·s, or A·h
+            BinaryPrimitives.WriteInt32LittleEndian(slot, (int)Math.Round(r.StepTimeS * 1000));
+            BinaryPrimitives.WriteSingleLittleEndian(slot.AsSpan(5), (float)(r.ChargeMah * scale));
+            BinaryPrimitives.WriteSingleLittleEndian(slot.AsSpan(9), (float)(r.DischargeMah * scale));
+            var unix = new DateTimeOffset(DateTime.SpecifyKind(r.Date, DateTimeKind.Utc));
+            BinaryPrimitives.WriteInt32LittleEndian(slot.AsSpan(33), (int)unix.ToUnixTimeSeconds());
+            BinaryPrimitives.WriteInt32LittleEndian(slot.AsSpan(37), version == 17 ? stepOf[i] : r.Step);
+            BinaryPrimitives.WriteInt32LittleEndian(slot.AsSpan(41), (int)r.Index);
+            return slot;
+        }));
+        var (stepTail, stepSize) = version == 17 ? (64, 100) : (5, 37);
+        var step = Paged(7, version, 132, stepTail, stepSize, steps.Select(st =>
+        {
+            byte[] slot = new byte[stepSize];
+            BinaryPrimitives.WriteInt32LittleEndian(slot, st.Cycle - 1);
+            BinaryPrimitives.WriteInt32LittleEndian(slot.AsSpan(4), version == 17 ? st.Number : st.ScheduleStep);
+            slot[24] = st.Status;
+            if (version == 17) BinaryPrimitives.WriteInt32LittleEndian(slot.AsSpan(33), st.ScheduleStep);
+            return slot;
+        }));
+        var ms = new MemoryStream();
+        using (var zip = new ZipArchive(ms, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            Add(zip, "VersionInfo.xml", Encoding.ASCII.GetBytes("<?xml version=\"1.0\"?><root><config><ZwjVersion SvrVer=\"8.0\" CurrClientVer=\"8.0\"/></config></root>"));
+            Add(zip, "data.ndc", data);
+            Add(zip, "data_runInfo.ndc", run);
+            Add(zip, "data_step.ndc", step);
+        }
+        return ms.ToArray();
+    }
+
+    /// <summary>A paged table: a 4096-byte header (file type at byte 0, version at 2), then 4096-byte pages of slots.</summary>
+    private static byte[] Paged(int fileType, int version, int first, int tail, int size, IEnumerable<byte[]> slots)
+    {
+        var b = new List<byte>();
+        byte[] page = new byte[4096];
+        page[0] = (byte)fileType;
+        page[2] = (byte)version;
+        b.AddRange(page);
+        int perPage = (4096 - tail - first) / size, k = 0;
+        Array.Clear(page);
+        foreach (var slot in slots)
+        {
+            slot.CopyTo(page, first + k * size);
+            if (++k == perPage)
+            {
+                b.AddRange(page);
+                Array.Clear(page);
+                k = 0;
+            }
+        }
+        if (k > 0) b.AddRange(page);
+        return [.. b];
     }
 
     /// <summary>The record table.</summary>

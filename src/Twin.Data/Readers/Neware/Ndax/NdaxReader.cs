@@ -5,7 +5,8 @@ namespace Twin.Data.Readers.Neware.Ndax;
 
 /// <summary>
 /// Reads a Neware BTS <c>.ndax</c> archive: a ZIP file (PKWARE APPNOTE) whose <c>data.ndc</c> entry holds the record
-/// table (<see cref="NdcRecordStream"/>), beside XML files of settings. The entry is inflated as it is read, record by
+/// table (<see cref="NdcRecordStream"/>) — or, from BTS 8, the split tables <c>data.ndc</c>, <c>data_runInfo.ndc</c> and
+/// <c>data_step.ndc</c> (<see cref="NdcSplitTables"/>) — beside XML files of settings. The entry is inflated as it is read, record by
 /// record. Samples follow the Neware CSV reader's conventions: the record's time counts from the start of its step, so
 /// the test time is the sum of the steps before plus the step time; current is signed by the step type (charge
 /// positive); the counter is charge − discharge capacity of the step, a new counter segment at each step; the start
@@ -14,8 +15,9 @@ namespace Twin.Data.Readers.Neware.Ndax;
 internal sealed class NdaxReader : IDisposable
 {
     private readonly ZipArchive _zip;
-    private readonly Stream _data;
-    private readonly NdcRecordStream _records;
+    private readonly Stream[] _entries;
+    private readonly NdcRecordStream? _records;
+    private readonly NdcSplitTables? _split;
     private readonly ReadDiagnostics _diagnostics;
     private int _lastStep = -1, _segment;
     private uint _lastIndex;
@@ -46,11 +48,18 @@ internal sealed class NdaxReader : IDisposable
             var entries = _zip.Entries.Select(e => e.FullName).ToList();
             ZipArchiveEntry data = _zip.GetEntry("data.ndc")
                 ?? throw new FormatException($"the archive holds no data.ndc (it holds {string.Join(", ", entries.Take(12))}); expected a Neware BTS .ndax");
-            if (entries.Contains("data_runInfo.ndc") && entries.Contains("data_step.ndc"))
-                throw new FormatException("this .ndax spreads its data over data.ndc, data_runInfo.ndc and data_step.ndc (BTS 8, record tables version 11 and later), which this reader does not read: export the test from BTSDA as CSV and replay that");
-            _data = data.Open();
-            _records = NdcRecordStream.Open(_data, "data.ndc");
-            diagnostics.AddNote($"Neware .ndax: data.ndc record table version {_records.Version}; test time = sum of step times");
+            if (_zip.GetEntry("data_runInfo.ndc") is { } runInfo && _zip.GetEntry("data_step.ndc") is { } step)
+            {
+                _entries = [data.Open(), runInfo.Open(), step.Open()];
+                _split = new NdcSplitTables(_entries[0], _entries[1], _entries[2]);
+                diagnostics.AddNote($"Neware .ndax (BTS 8 split tables data/runInfo/step, versions {_split.Versions}); test time = sum of step times");
+            }
+            else
+            {
+                _entries = [data.Open()];
+                _records = NdcRecordStream.Open(_entries[0], "data.ndc");
+                diagnostics.AddNote($"Neware .ndax: data.ndc record table version {_records.Version}; test time = sum of step times");
+            }
             diagnostics.Columns = ["Index", "Cycle", "Step", "Status", "Time", "Voltage", "Current(mA)", "Charge_Capacity(mAh)", "Discharge_Capacity(mAh)", "Date"];
         }
         catch (Exception e) when (e is FormatException or InvalidDataException)
@@ -75,17 +84,30 @@ internal sealed class NdaxReader : IDisposable
     {
         sample = default;
         error = null;
-        ReadOnlySpan<byte> record;
+        NdcRecord.Fields f;
         try
         {
-            if (!_records.TryNext(out record)) return null;
+            if (_split is not null)
+            {
+                if (!_split.TryNext(out f))
+                {
+                    if (_split.WithoutRunInfo > 0)
+                        _diagnostics.AddNote($"{_split.WithoutRunInfo:N0} records of data.ndc have no run information (time, capacity) in data_runInfo.ndc and were passed over");
+                    return null;
+                }
+                _read++;
+            }
+            else
+            {
+                if (!_records!.TryNext(out ReadOnlySpan<byte> record)) return null;
+                _read++;
+                if (!NdcRecord.TryDecode(record, out f, out error)) return false;
+            }
         }
         catch (InvalidDataException e)
         {
-            throw new CyclerDataException(Name, 0, null, $"data.ndc cannot be inflated after record {_read:N0}: {e.Message}");
+            throw new CyclerDataException(Name, 0, null, $"the archive's record tables cannot be inflated after record {_read:N0}: {e.Message}");
         }
-        _read++;
-        if (!NdcRecord.TryDecode(record, out var f, out error)) return false;
         if (_read > 1 && f.Index <= _lastIndex)
         {
             error = $"index {f.Index} does not follow {_lastIndex}";
@@ -120,7 +142,7 @@ internal sealed class NdaxReader : IDisposable
     /// <summary>Closes the entry and the archive (not the underlying stream).</summary>
     public void Dispose()
     {
-        _data.Dispose();
+        foreach (var entry in _entries) entry.Dispose();
         _zip.Dispose();
     }
 }

@@ -7,25 +7,27 @@ namespace Twin.Data.Readers.Neware.Ndax;
 /// records each starting with the same 8 bytes (the first record's) and the marker 0x55; version 5 — a 4096-byte
 /// header, then 4096-byte pages, each holding 87-byte records from byte 125 to 56 bytes before the page's end, a record
 /// in use when its byte 7 is 0x55. Later BTS versions (11, 14, 17) split the data over several tables
-/// (<c>data.ndc</c>, <c>data_runInfo.ndc</c>, <c>data_step.ndc</c>): not read here.
+/// (<see cref="NdcSplitTables"/>).
 /// </summary>
 internal sealed class NdcRecordStream
 {
     private const int Version2Header = 517, Version2Record = 94;
-    private const int PageSize = 4096, Version5First = 125, Version5Tail = 56, Version5Record = 87;
+    private const int Version5First = 125, Version5Tail = 56, Version5Record = 87;
 
     private readonly Stream _source;
     private readonly int _version;
     private readonly byte[] _buffer;
+    private readonly NdcPagedTable? _pages;
     private byte[] _identifier = [];
     private int _start, _end;
     private bool _eof;
 
-    private NdcRecordStream(Stream source, int version)
+    private NdcRecordStream(Stream source, int version, string entry)
     {
         _source = source;
         _version = version;
-        _buffer = new byte[version == 2 ? 1 << 16 : PageSize];
+        _buffer = new byte[1 << 16];
+        if (version == 5) _pages = new NdcPagedTable(source, Version5First, Version5Tail, Version5Record, entry);
     }
 
     /// <summary>Layout version of the table.</summary>
@@ -43,11 +45,10 @@ internal sealed class NdcRecordStream
         int fileType = head[0], version = head[2];
         if (fileType != 1) throw new FormatException($"{entry} is a table of file type {fileType}; expected 1 (data records)");
         if (version is not (2 or 5))
-            throw new FormatException($"{entry} is a version {version} record table; this reader knows versions 2 and 5 (whole records in data.ndc). "
-                + "BTS 8 writes versions 11 and later, with the data spread over data.ndc, data_runInfo.ndc and data_step.ndc: export the test from BTSDA as CSV and replay that");
-        var reader = new NdcRecordStream(source, version);
-        int header = version == 2 ? Version2Header : PageSize;
-        if (reader.Skip(header - 3) < header - 3) throw new FormatException($"{entry} ends inside its {header}-byte header");
+            throw new FormatException($"{entry} is a version {version} record table; with whole records in data.ndc this reader knows versions 2 and 5 "
+                + "(BTS 8's versions 11, 14 and 17 come with data_runInfo.ndc and data_step.ndc, which this archive lacks): export the test from BTSDA as CSV and replay that");
+        var reader = new NdcRecordStream(source, version, entry);
+        if (version == 2 && reader.Skip(Version2Header - 3) < Version2Header - 3) throw new FormatException($"{entry} ends inside its {Version2Header}-byte header");
         return reader;
     }
 
@@ -58,27 +59,11 @@ internal sealed class NdcRecordStream
 
     private bool NextVersion5(out ReadOnlySpan<byte> record)
     {
-        while (true)
+        while (_pages!.TryNext(out record))
         {
-            // _start walks the record slots of the page in _buffer; a new page is read when they are used up.
-            if (_end == 0 || _start + Version5Record > PageSize - Version5Tail)
-            {
-                if (_source.ReadAtLeast(_buffer, PageSize, throwOnEndOfStream: false) < PageSize)
-                {
-                    record = default;
-                    return false; // the end (a partial last page is not a page)
-                }
-                _end = PageSize;
-                _start = Version5First;
-            }
-            var slot = _buffer.AsSpan(_start, Version5Record);
-            _start += Version5Record;
-            if (slot[7] == 0x55)
-            {
-                record = slot;
-                return true;
-            }
+            if (record[7] == 0x55) return true;
         }
+        return false;
     }
 
     private bool NextVersion2(out ReadOnlySpan<byte> record)
