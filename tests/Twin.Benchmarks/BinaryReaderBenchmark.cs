@@ -8,15 +8,17 @@ using Twin.Testing.Cyclers;
 namespace Twin.Benchmarks;
 
 /// <summary>
-/// EC-Lab raw file (<c>.mpr</c>) reader throughput: the BDF sample repeated 20 times (≈ 424 000 records) written as an
-/// EC-Lab 11.50 raw file in memory and read as a pipe (forward only). One operation is one sample: samples/s = 1e9 / mean.
+/// Binary reader throughput: the BDF sample repeated 20 times (≈ 424 000 records) written as an EC-Lab 11.50 raw file
+/// (<c>.mpr</c>, read as a pipe) and as Neware archives (<c>.ndax</c>, BTS 7 whole records and BTS 8 split tables, read
+/// from memory), all in memory. One operation is one sample: samples/s = 1e9 / mean.
 /// </summary>
 [MemoryDiagnoser]
-public class MprReaderBenchmark
+public class BinaryReaderBenchmark
 {
     private const int Repeats = 20;
     private const int RowsPerInvoke = 21206 * Repeats;
     private byte[] _bytes = [];
+    private byte[] _bts7 = [], _bts8 = [];
     private CellConfig _cell = null!;
 
     [GlobalSetup]
@@ -27,6 +29,11 @@ public class MprReaderBenchmark
         var rows = EcLabFiles.FromSamples(reader.Select(s => (s.TimeS, s.VoltageV, s.CurrentA, s.Step, s.SourceCycle, s.Kind == StepKind.Rest)).ToList());
         if (rows.Count != RowsPerInvoke) throw new InvalidOperationException($"expected {RowsPerInvoke} rows, built {rows.Count}");
         _bytes = EcLabFiles.Mpr(rows, MprLayout.Version0Ec1150, new DateTime(2024, 1, 1));
+        using var again = CyclerFileReader.Open(new MemoryStream(bdf, writable: false), "bdf-x20.csv");
+        var ndc = NewareFiles.FromSamples(again.Select(s => (s.TimeS, s.VoltageV, s.CurrentA, s.ChargeCounterAh, s.Step, s.SourceCycle,
+            s.Kind switch { StepKind.Charge => 1, StepKind.Discharge => -1, StepKind.Rest => 0, _ => 2 })).ToList(), new DateTime(2024, 1, 1));
+        _bts7 = NewareFiles.Ndax(ndc, 5);
+        _bts8 = NewareFiles.NdaxSplit(ndc, 17);
         _cell = CellConfig.WithDefaults("bench", MaterialCatalog.Default.Get("NMC811"), 0.05, 0.95);
     }
 
@@ -34,6 +41,20 @@ public class MprReaderBenchmark
     public double ReadOnly()
     {
         using var reader = CyclerFileReader.Open(new MemoryStream(_bytes, writable: false), "bdf-x20.mpr");
+        double sum = 0;
+        foreach (var s in reader) sum += s.VoltageV;
+        return sum;
+    }
+
+    [Benchmark(OperationsPerInvoke = RowsPerInvoke, Description = ".ndax (BTS 7, layout 5) reader alone, per sample")]
+    public double ReadNdaxWhole() => ReadAll(_bts7, "bdf-x20-bts7.ndax");
+
+    [Benchmark(OperationsPerInvoke = RowsPerInvoke, Description = ".ndax (BTS 8 split tables, 17) reader alone, per sample")]
+    public double ReadNdaxSplit() => ReadAll(_bts8, "bdf-x20-bts8.ndax");
+
+    private static double ReadAll(byte[] bytes, string name)
+    {
+        using var reader = CyclerFileReader.Open(new MemoryStream(bytes, writable: false), name);
         double sum = 0;
         foreach (var s in reader) sum += s.VoltageV;
         return sum;
