@@ -25,13 +25,11 @@ public class BinaryReaderBenchmark
     public void Setup()
     {
         (byte[] bdf, _) = BdfInMemory.Build(Repeats);
-        using var reader = CyclerFileReader.Open(new MemoryStream(bdf, writable: false), "bdf-x20.csv");
-        var rows = EcLabFiles.FromSamples(reader.Select(s => (s.TimeS, s.VoltageV, s.CurrentA, s.Step, s.SourceCycle, s.Kind == StepKind.Rest)).ToList());
-        if (rows.Count != RowsPerInvoke) throw new InvalidOperationException($"expected {RowsPerInvoke} rows, built {rows.Count}");
-        _bytes = EcLabFiles.Mpr(rows, MprLayout.Version0Ec1150, new DateTime(2024, 1, 1));
-        using var again = CyclerFileReader.Open(new MemoryStream(bdf, writable: false), "bdf-x20.csv");
-        var ndc = NewareFiles.FromSamples(again.Select(s => (s.TimeS, s.VoltageV, s.CurrentA, s.ChargeCounterAh, s.Step, s.SourceCycle,
-            s.Kind switch { StepKind.Charge => 1, StepKind.Discharge => -1, StepKind.Rest => 0, _ => 2 })).ToList(), new DateTime(2024, 1, 1));
+        List<CyclerSample> samples;
+        using (var reader = CyclerFileReader.Open(new MemoryStream(bdf, writable: false), "bdf-x20.csv")) samples = [.. reader];
+        if (samples.Count != RowsPerInvoke) throw new InvalidOperationException($"expected {RowsPerInvoke} rows, read {samples.Count}");
+        _bytes = EcLabFiles.Mpr(EcLabFiles.FromSamples(samples), MprLayout.Version0Ec1150, new DateTime(2024, 1, 1));
+        var ndc = NewareFiles.FromSamples(samples, new DateTime(2024, 1, 1));
         _bts7 = NewareFiles.Ndax(ndc, 5);
         _bts8 = NewareFiles.NdaxSplit(ndc, 17);
         _cell = CellConfig.WithDefaults("bench", MaterialCatalog.Default.Get("NMC811"), 0.05, 0.95);

@@ -20,7 +20,7 @@ public sealed class BinaryFileReplayTests
         {
             List<EcLabRow> rows;
             using (var reader = CyclerFileReader.Open(Repo.LgM50))
-                rows = EcLabFiles.FromSamples(reader.Select(s => (s.TimeS, s.VoltageV, s.CurrentA, s.Step, s.SourceCycle, s.Kind == StepKind.Rest)).ToList());
+                rows = EcLabFiles.FromSamples(reader);
             var start = new DateTime(2020, 12, 11, 9, 30, 0);
             string mpr = Path.Combine(dir, "lg-m50_C01.mpr"), mpt = Path.Combine(dir, "lg-m50_C01.mpt");
             File.WriteAllBytes(mpr, EcLabFiles.Mpr(rows, MprLayout.Version0Ec1150, start));
@@ -59,8 +59,7 @@ public sealed class BinaryFileReplayTests
         {
             List<NdcRow> rows;
             using (var reader = CyclerFileReader.Open(Repo.LgM50))
-                rows = NewareFiles.FromSamples(reader.Select(s => (s.TimeS, s.VoltageV, s.CurrentA, s.ChargeCounterAh, s.Step, s.SourceCycle,
-                    s.Kind switch { StepKind.Charge => 1, StepKind.Discharge => -1, StepKind.Rest => 0, _ => 2 })).ToList(), new DateTime(2020, 12, 11, 9, 30, 0));
+                rows = NewareFiles.FromSamples(reader, new DateTime(2020, 12, 11, 9, 30, 0));
             var text = TwinProcess.Run("replay", Repo.LgM50, "--material", "NMC811", "--q-li-ah", "8.732", "--c-li0", "0.80", "--out", Path.Combine(dir, "maccor"));
             Assert.True(text.ExitCode == 0, text.Err + text.Out);
             var b = CLi(Path.Combine(dir, "maccor", "samples.csv"));

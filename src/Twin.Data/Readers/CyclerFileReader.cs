@@ -34,18 +34,16 @@ public sealed class CyclerFileReader : IEnumerable<CyclerSample>, IDisposable
 {
     private readonly ByteLineReader _lines;
     private readonly FormatParser? _parser;
-    private readonly MprReader? _mpr;
-    private readonly NdaxReader? _ndax;
+    private readonly IRecordSource? _records;
     private readonly bool _lenient;
     private bool _enumerated;
     private bool _disposed;
 
-    private CyclerFileReader(ByteLineReader lines, FormatParser? parser, MprReader? mpr, ReadDiagnostics diagnostics, bool lenient, NdaxReader? ndax = null)
+    private CyclerFileReader(ByteLineReader lines, FormatParser? parser, IRecordSource? records, ReadDiagnostics diagnostics, bool lenient)
     {
         _lines = lines;
         _parser = parser;
-        _mpr = mpr;
-        _ndax = ndax;
+        _records = records;
         Diagnostics = diagnostics;
         _lenient = lenient;
     }
@@ -87,28 +85,20 @@ public sealed class CyclerFileReader : IEnumerable<CyclerSample>, IDisposable
         try
         {
             var head = lines.PeekHead(CyclerFormatDetector.HeadLength);
-            bool mpr = head.StartsWith(MprModuleHeader.Signature);
-            if (mpr || options.Format == CyclerFormat.BioLogicMpr)
+            if (BinaryFormat(head, options.Format, sourceName) is { } binaryFormat)
             {
-                if (!mpr)
-                    throw new CyclerDataException(sourceName, 0, null, "--format mpr: expected a binary EC-Lab .mpr (first bytes 'BIO-LOGIC MODULAR FILE'); an EC-Lab text export is read with --format biologic");
-                if (options.Format is { } forced && forced != CyclerFormat.BioLogicMpr)
-                    throw new CyclerDataException(sourceName, 0, null, $"this is a binary EC-Lab .mpr file, not a {CyclerFormatNames.ToName(forced)} export: leave --format out (or give --format mpr)");
-                var binaryDiagnostics = new ReadDiagnostics(sourceName, CyclerFormat.BioLogicMpr) { FormatDetected = options.Format is null };
-                var records = new MprReader(lines, sourceName, binaryDiagnostics, stream as FileStream);
+                var binaryDiagnostics = new ReadDiagnostics(sourceName, binaryFormat) { FormatDetected = options.Format is null };
+                IRecordSource records;
+                if (binaryFormat == CyclerFormat.BioLogicMpr)
+                {
+                    records = new MprReader(lines, sourceName, binaryDiagnostics, stream as FileStream);
+                }
+                else
+                {
+                    if (origin >= 0) stream.Position = origin; // a ZIP is read by position from its start
+                    records = new NdaxReader(stream, sourceName, binaryDiagnostics);
+                }
                 return new CyclerFileReader(lines, null, records, binaryDiagnostics, options.Lenient);
-            }
-            bool zip = head.StartsWith("PK\u0003\u0004"u8);
-            if (zip || options.Format == CyclerFormat.NewareNdax)
-            {
-                if (!zip)
-                    throw new CyclerDataException(sourceName, 0, null, "--format ndax: expected a Neware BTS .ndax (a ZIP archive, first bytes 'PK'); a BTS CSV export is read with --format neware");
-                if (options.Format is { } forced && forced != CyclerFormat.NewareNdax)
-                    throw new CyclerDataException(sourceName, 0, null, $"this is a ZIP archive (a Neware .ndax is one), not a {CyclerFormatNames.ToName(forced)} export: leave --format out (or give --format ndax)");
-                var archiveDiagnostics = new ReadDiagnostics(sourceName, CyclerFormat.NewareNdax) { FormatDetected = options.Format is null };
-                if (origin >= 0) stream.Position = origin;
-                var archive = new NdaxReader(stream, sourceName, archiveDiagnostics);
-                return new CyclerFileReader(lines, null, null, archiveDiagnostics, options.Lenient, archive);
             }
             if (BinaryExports.Describe(head) is { } binary)
                 throw new CyclerDataException(sourceName, 0, null, binary);
@@ -130,7 +120,7 @@ public sealed class CyclerFileReader : IEnumerable<CyclerSample>, IDisposable
     public long LastLine { get; private set; }
 
     /// <summary>What <see cref="LastLine"/> counts: "line" in a text export, "record" in a binary one.</summary>
-    public string RowName => _mpr is null && _ndax is null ? "line" : "record";
+    public string RowName => _records is null ? "line" : "record";
 
     /// <summary>
     /// Enumerates the samples, parsing rows as they are requested. A malformed row throws
@@ -158,9 +148,26 @@ public sealed class CyclerFileReader : IEnumerable<CyclerSample>, IDisposable
         if (!_disposed)
         {
             _disposed = true;
-            _ndax?.Dispose();
+            _records?.Dispose();
             _lines.Dispose();
         }
+    }
+
+    /// <summary>The binary format a file is (EC-Lab .mpr, Neware .ndax), or null for text; checks a forced format against it.</summary>
+    private static CyclerFormat? BinaryFormat(ReadOnlySpan<byte> head, CyclerFormat? forced, string sourceName)
+    {
+        CyclerFormat? found = head.StartsWith(MprModuleHeader.Signature) ? CyclerFormat.BioLogicMpr
+            : head.StartsWith("PK\u0003\u0004"u8) ? CyclerFormat.NewareNdax
+            : null;
+        string Expected(CyclerFormat f) => f == CyclerFormat.BioLogicMpr
+            ? "a binary EC-Lab .mpr (first bytes 'BIO-LOGIC MODULAR FILE'); an EC-Lab text export is read with --format biologic"
+            : "a Neware BTS .ndax (a ZIP archive, first bytes 'PK'); a BTS CSV export is read with --format neware";
+        string Found(CyclerFormat f) => f == CyclerFormat.BioLogicMpr ? "a binary EC-Lab .mpr file" : "a ZIP archive (a Neware .ndax is one)";
+        if (found is { } f && forced is { } wanted && wanted != f)
+            throw new CyclerDataException(sourceName, 0, null, $"this is {Found(f)}, not a {CyclerFormatNames.ToName(wanted)} export: leave --format out (or give --format {CyclerFormatNames.ToName(f)})");
+        if (found is null && forced is CyclerFormat.BioLogicMpr or CyclerFormat.NewareNdax)
+            throw new CyclerDataException(sourceName, 0, null, $"--format {CyclerFormatNames.ToName(forced.Value)}: expected {Expected(forced.Value)}");
+        return found;
     }
 
     private static FormatParser CreateParser(CyclerFormat format, string source, ReadDiagnostics diagnostics) => format switch
@@ -176,8 +183,7 @@ public sealed class CyclerFileReader : IEnumerable<CyclerSample>, IDisposable
     private bool MoveNext(out CyclerSample sample)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_mpr is not null) return MoveNextRecord(out sample);
-        if (_ndax is not null) return MoveNextArchiveRecord(out sample);
+        if (_records is not null) return MoveNextRecord(out sample);
         while (_lines.TryReadLine(out ReadOnlySpan<byte> line))
         {
             if (_parser!.IsBlank(line))
@@ -207,46 +213,22 @@ public sealed class CyclerFileReader : IEnumerable<CyclerSample>, IDisposable
 
     private bool MoveNextRecord(out CyclerSample sample)
     {
-        while (_mpr!.TryRead(out sample, out RowError error) is { } good)
+        while (_records!.TryRead(out sample, out RowError error) is { } good)
         {
             if (good)
             {
                 Diagnostics.RowsRead++;
-                LastLine = _mpr.Record;
+                LastLine = _records.Record;
                 return true;
             }
 
-            string detail = $"record {_mpr.Record:N0}: {error.Detail}";
+            string detail = $"{_records.RecordName} {_records.Record:N0}: {error.Detail}";
             if (!_lenient)
             {
                 throw new CyclerDataException(SourceName, 0, error.Column, detail);
             }
 
             Diagnostics.RecordSkip(CyclerDataException.Compose(SourceName, 0, error.Column, detail));
-        }
-
-        sample = default;
-        return false;
-    }
-
-    private bool MoveNextArchiveRecord(out CyclerSample sample)
-    {
-        while (_ndax!.TryRead(out sample, out string? error) is { } good)
-        {
-            if (good)
-            {
-                Diagnostics.RowsRead++;
-                LastLine = _ndax.Record;
-                return true;
-            }
-
-            string detail = $"data.ndc record {_ndax.Record:N0}: {error}";
-            if (!_lenient)
-            {
-                throw new CyclerDataException(SourceName, 0, null, detail);
-            }
-
-            Diagnostics.RecordSkip(CyclerDataException.Compose(SourceName, 0, null, detail));
         }
 
         sample = default;

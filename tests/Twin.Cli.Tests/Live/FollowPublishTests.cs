@@ -107,7 +107,7 @@ public sealed class FollowPublishTests(ITestOutputHelper output)
         string state = Path.Combine(rig.Directory, "publish-state.json");
         List<EcLabRow> rows;
         using (var reader = CyclerFileReader.Open(Repo.LgM50))
-            rows = EcLabFiles.FromSamples(reader.Select(s => (s.TimeS, s.VoltageV, s.CurrentA, s.Step, s.SourceCycle, s.Kind == StepKind.Rest)).ToList());
+            rows = EcLabFiles.FromSamples(reader);
         const MprLayout Layout = MprLayout.Version0Ec1150;
         var start = new DateTime(2020, 12, 11, 9, 30, 0);
 

@@ -16,7 +16,7 @@ public sealed class MprReaderTests
     private static readonly Lazy<List<EcLabRow>> LgM50 = new(() =>
     {
         using var reader = CyclerFileReader.Open(TestFiles.Maccor);
-        return EcLabFiles.FromSamples(reader.Select(s => (s.TimeS, s.VoltageV, s.CurrentA, s.Step, s.SourceCycle, s.Kind == StepKind.Rest)).ToList());
+        return EcLabFiles.FromSamples(reader);
     });
 
     [Theory]

@@ -15,8 +15,7 @@ public sealed class NdaxReaderTests
 
     private static readonly Lazy<List<CyclerSample>> Source = new(() => TestFiles.ReadAll(TestFiles.Maccor).Samples);
 
-    private static List<NdcRow> Rows(int count = int.MaxValue) => NewareFiles.FromSamples(Source.Value.Take(count).Select(s =>
-        (s.TimeS, s.VoltageV, s.CurrentA, s.ChargeCounterAh, s.Step, s.SourceCycle, s.Kind switch { StepKind.Charge => 1, StepKind.Discharge => -1, StepKind.Rest => 0, _ => 2 })), Start);
+    private static List<NdcRow> Rows(int count = int.MaxValue) => NewareFiles.FromSamples(Source.Value.Take(count), Start);
 
     [Theory]
     [InlineData(2)]

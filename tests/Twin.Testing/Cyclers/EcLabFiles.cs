@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
+using Twin.Core.Samples;
 
 namespace Twin.Testing.Cyclers;
 
@@ -164,9 +165,9 @@ public static class EcLabFiles
     /// The records EC-Lab would have written for a test another cycler logged: voltage and current rounded to single
     /// as EC-Lab stores them, (Q-Qo) the running integral of that current (trapezoids, mA·h), mode 3 on rest, else 1.
     /// </summary>
-    /// <param name="samples">Time (s), voltage (V), current (A, positive on charge), step, cycle, whether at rest.</param>
+    /// <param name="samples">The test's samples.</param>
     /// <returns>The rows.</returns>
-    public static List<EcLabRow> FromSamples(IEnumerable<(double TimeS, double VoltageV, double CurrentA, int Step, int Cycle, bool AtRest)> samples)
+    public static List<EcLabRow> FromSamples(IEnumerable<CyclerSample> samples)
     {
         var rows = new List<EcLabRow>();
         double q = 0;
@@ -178,7 +179,7 @@ public static class EcLabFiles
                 var last = rows[^1];
                 q += (last.CurrentMa + (double)ma) / 2 * (s.TimeS - last.TimeS) / 3600;
             }
-            rows.Add(new EcLabRow(s.TimeS, (float)s.VoltageV, ma, q, s.AtRest ? (byte)3 : (byte)1, ma > 0, (ushort)s.Step, s.Cycle));
+            rows.Add(new EcLabRow(s.TimeS, (float)s.VoltageV, ma, q, s.Kind == StepKind.Rest ? (byte)3 : (byte)1, ma > 0, (ushort)s.Step, s.SourceCycle));
         }
         return rows;
     }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
+using Twin.Core.Samples;
 
 namespace Twin.Testing.Cyclers;
 
@@ -30,13 +31,13 @@ public static class NewareFiles
 
     /// <summary>
     /// The records BTS would have written for a test another cycler logged: step time from the end of the step before,
-    /// capacities of the step from the source's per-step counter, step type from the step kind.
+    /// capacities of the step from the source's per-step counter, step type from the step kind (charge 1 CC_Chg,
+    /// discharge 2 CC_DChg, rest 4, anything else 21 Control), cycles 1-based.
     /// </summary>
-    /// <param name="samples">Time (s), voltage, current (A, positive on charge), the counter (A·h, restarting each step),
-    /// step, cycle (0-based source cycles become 1-based), kind (+1 charge, −1 discharge, 0 rest, 2 anything else: written as 21, Control).</param>
+    /// <param name="samples">The test's samples (a counter that restarts each step).</param>
     /// <param name="start">Wall-clock time of the first record.</param>
     /// <returns>The rows.</returns>
-    public static List<NdcRow> FromSamples(IEnumerable<(double TimeS, double VoltageV, double CurrentA, double CounterAh, int Step, int Cycle, int Kind)> samples, DateTime start)
+    public static List<NdcRow> FromSamples(IEnumerable<CyclerSample> samples, DateTime start)
     {
         var rows = new List<NdcRow>();
         double stepStart = double.NaN, last = double.NaN, t0 = double.NaN;
@@ -48,9 +49,9 @@ public static class NewareFiles
             if (s.Step != lastStep && lastStep != int.MinValue) stepStart = last;
             lastStep = s.Step;
             last = s.TimeS;
-            byte status = s.Kind switch { 1 => 1, -1 => 2, 0 => 4, _ => 21 };
-            double q = s.CounterAh * 1000;
-            rows.Add(new NdcRow(++index, s.Cycle + 1, s.Step, status, s.TimeS - stepStart, s.VoltageV, s.CurrentA * 1000,
+            byte status = s.Kind switch { StepKind.Charge => 1, StepKind.Discharge => 2, StepKind.Rest => 4, _ => 21 };
+            double q = s.ChargeCounterAh * 1000;
+            rows.Add(new NdcRow(++index, s.SourceCycle + 1, s.Step, status, s.TimeS - stepStart, s.VoltageV, s.CurrentA * 1000,
                 Math.Max(q, 0), Math.Max(-q, 0), start.AddSeconds(Math.Floor(s.TimeS - t0))));
         }
         return rows;

@@ -10,7 +10,7 @@ namespace Twin.Data.Readers.BioLogic.Mpr;
 /// the records are read as many as the data module's header counts. The acquisition start comes from the log module,
 /// which follows the data: it is read by position first when the file is on disk.
 /// </summary>
-internal sealed class MprReader
+internal sealed class MprReader : IRecordSource
 {
     private readonly ByteLineReader _source;
     private readonly string _name;
@@ -65,13 +65,13 @@ internal sealed class MprReader
         _record = new byte[_decoder.RecordSize];
     }
 
-    /// <summary>1-based number of the record last read.</summary>
+    /// <inheritdoc/>
     public long Record => _read;
 
-    /// <summary>Reads the next record.</summary>
-    /// <param name="sample">The sample, when the record is good.</param>
-    /// <param name="error">What is wrong with it, when it is not.</param>
-    /// <returns>Null at the end of the records; false for a bad record (<paramref name="error"/> set); true for a sample.</returns>
+    /// <inheritdoc/>
+    public string RecordName => "record";
+
+    /// <inheritdoc/>
     /// <exception cref="CyclerDataException">The file ends inside the records it announces.</exception>
     public bool? TryRead(out CyclerSample sample, out RowError error)
     {
@@ -84,6 +84,11 @@ internal sealed class MprReader
                 $"the file ends inside record {_read + 1:N0} of the {_records:N0} its data module announces ({got} of {_record.Length} bytes): it is incomplete (EC-Lab still writing? follow it with twin publish --follow)");
         _read++;
         return _decoder.TryDecode(_record, out sample, out error);
+    }
+
+    /// <summary>Nothing to release: the bytes belong to the caller's reader.</summary>
+    public void Dispose()
+    {
     }
 
     private (MprRecordDecoder, long) ReadLayout(MprModuleHeader module, ReadDiagnostics diagnostics)

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using Twin.Core.Samples;
+using Twin.Data.Readers.Formats;
 
 namespace Twin.Data.Readers.Neware.Ndax;
 
@@ -12,7 +13,7 @@ namespace Twin.Data.Readers.Neware.Ndax;
 /// positive); the counter is charge − discharge capacity of the step, a new counter segment at each step; the start
 /// time is the first record's date less its step time.
 /// </summary>
-internal sealed class NdaxReader : IDisposable
+internal sealed class NdaxReader : IRecordSource
 {
     private readonly ZipArchive _zip;
     private readonly Stream[] _entries;
@@ -72,18 +73,18 @@ internal sealed class NdaxReader : IDisposable
     /// <summary>The file name.</summary>
     public string Name { get; }
 
-    /// <summary>1-based number of the record last read.</summary>
+    /// <inheritdoc/>
     public long Record => _read;
 
-    /// <summary>Reads the next record.</summary>
-    /// <param name="sample">The sample, when the record is good.</param>
-    /// <param name="error">What is wrong with it, when not.</param>
-    /// <returns>Null at the end; false for a bad record; true for a sample.</returns>
+    /// <inheritdoc/>
+    public string RecordName => "data.ndc record";
+
+    /// <inheritdoc/>
     /// <exception cref="CyclerDataException">The archive is damaged (the inflated data does not check).</exception>
-    public bool? TryRead(out CyclerSample sample, out string? error)
+    public bool? TryRead(out CyclerSample sample, out RowError error)
     {
         sample = default;
-        error = null;
+        error = default;
         NdcRecord.Fields f;
         try
         {
@@ -101,7 +102,11 @@ internal sealed class NdaxReader : IDisposable
             {
                 if (!_records!.TryNext(out ReadOnlySpan<byte> record)) return null;
                 _read++;
-                if (!NdcRecord.TryDecode(record, out f, out error)) return false;
+                if (!NdcRecord.TryDecode(record, out f, out string? why))
+                {
+                    error = new RowError(null, why!);
+                    return false;
+                }
             }
         }
         catch (InvalidDataException e)
@@ -110,7 +115,7 @@ internal sealed class NdaxReader : IDisposable
         }
         if (_read > 1 && f.Index <= _lastIndex)
         {
-            error = $"index {f.Index} does not follow {_lastIndex}";
+            error = new RowError(null, $"index {f.Index} does not follow {_lastIndex}");
             return false;
         }
         if (f.Step != _lastStep || (_read > 1 && f.StepTimeS < _lastStepTimeS)) // a new step (a loop may repeat its number)

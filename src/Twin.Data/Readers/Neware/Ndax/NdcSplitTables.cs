@@ -20,9 +20,9 @@ namespace Twin.Data.Readers.Neware.Ndax;
 internal sealed class NdcSplitTables
 {
     private readonly Table _data, _run, _step;
+    private readonly Cursor<RunRow> _runs;
+    private readonly Cursor<StepRow> _steps;
     private uint _dataIndex;
-    private RunRow? _pendingRun;
-    private StepRow? _pendingStep;
     private int _runStepRaw = int.MinValue, _runStep;
     private int _stepRaw = int.MinValue, _stepNumber;
 
@@ -36,6 +36,8 @@ internal sealed class NdcSplitTables
         _data = Table.Open(data, "data.ndc", 1, v => (132, 4, 8));
         _run = Table.Open(runInfo, "data_runInfo.ndc", 18, v => v switch { 11 => (132, 63, 47), 14 => (132, 59, 55), _ => (232, 64, 100) });
         _step = Table.Open(step, "data_step.ndc", 7, v => v == 17 ? (132, 64, 100) : (132, 5, 37));
+        _runs = new Cursor<RunRow>(NextRun, r => r.Index);
+        _steps = new Cursor<StepRow>(NextStep, s => s.Step);
     }
 
     /// <summary>Layout versions of data, run information and step tables, for a note.</summary>
@@ -55,32 +57,18 @@ internal sealed class NdcSplitTables
             if (v == 0) continue;
             uint index = ++_dataIndex;
             double volts = _data.Version == 11 ? v * 1e-4 : v, milliamps = _data.Version == 11 ? i : i * 1000.0;
-            RunRow? run = RunFor(index);
+            RunRow? run = _runs.Find(index);
             if (run is not { } r)
             {
                 WithoutRunInfo++;
                 continue;
             }
-            StepRow s = StepFor(r.Step) ?? new StepRow(r.Step, 0, 0);
+            StepRow s = _steps.Find(r.Step) ?? new StepRow(r.Step, 0, 0);
             fields = new NdcRecord.Fields(index, s.Cycle + 1, r.Step, s.Status, r.StepTimeS, volts, milliamps, r.ChargeMah, r.DischargeMah, r.Date);
             return true;
         }
         fields = default;
         return false;
-    }
-
-    private RunRow? RunFor(uint index)
-    {
-        while (true)
-        {
-            if (_pendingRun is { } p)
-            {
-                if (p.Index == index) return p;
-                if (p.Index > index) return null;
-            }
-            if (!NextRun(out var next)) return _pendingRun = null;
-            _pendingRun = next;
-        }
     }
 
     private bool NextRun(out RunRow row)
@@ -108,20 +96,6 @@ internal sealed class NdcSplitTables
         return false;
     }
 
-    private StepRow? StepFor(int step)
-    {
-        while (true)
-        {
-            if (_pendingStep is { } p)
-            {
-                if (p.Step == step) return p;
-                if (p.Step > step) return null;
-            }
-            if (!NextStep(out var next)) return _pendingStep = null;
-            _pendingStep = next;
-        }
-    }
-
     private bool NextStep(out StepRow row)
     {
         while (_step.Pages.TryNext(out var s))
@@ -143,6 +117,36 @@ internal sealed class NdcSplitTables
         }
         row = default;
         return false;
+    }
+
+    private delegate bool NextRow<T>(out T row);
+
+    /// <summary>Walks a table whose rows come in increasing key order, finding the row of a key that only grows.</summary>
+    private sealed class Cursor<T>(NextRow<T> next, Func<T, long> key)
+        where T : struct
+    {
+        private T? _pending;
+        private bool _done;
+
+        /// <summary>The row with this key, or null when the table has none (the next larger row stays pending).</summary>
+        public T? Find(long wanted)
+        {
+            while (true)
+            {
+                if (_pending is { } p)
+                {
+                    long k = key(p);
+                    if (k == wanted) return p;
+                    if (k > wanted) return null;
+                }
+                if (_done || !next(out T row))
+                {
+                    _done = true;
+                    return _pending = null;
+                }
+                _pending = row;
+            }
+        }
     }
 
     private readonly record struct RunRow(uint Index, int Step, double StepTimeS, double ChargeMah, double DischargeMah, DateTime Date);
