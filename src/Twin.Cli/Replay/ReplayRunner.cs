@@ -133,8 +133,7 @@ internal static class ReplayRunner
                 long t = UnixNs(o.TimeS);
                 nx.Append(NexusRow.From(t, o, temperatureC));
                 if (o.ZoneChanged)
-                    nx.AddAlarm(new NexusNote(t, "zone", string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                        $"{o.PreviousZone.Name()} → {o.Zone.Name()} at c_Li = {o.CLi:0.0000}, {o.VoltageV:0.000} V, step {o.Step}")));
+                    nx.AddAlarm(NexusNote.ZoneTransition(t, o.PreviousZone, o.Zone, o.CLi, o.VoltageV, o.Step));
             }
             _csv.Write(o);
             _events.WriteIfTransition(o);

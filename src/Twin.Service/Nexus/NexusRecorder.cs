@@ -116,8 +116,7 @@ public sealed class NexusRecorder : IHostedService
         var log = _file.Cell(Info(s.Cell));
         foreach (var x in b.Samples) log.Append(NexusRow.From(x.StoreTimeUnixNs, x.Output, x.Sample.TemperatureC));
         foreach (var t in b.Transitions)
-            log.AddAlarm(new NexusNote(t.TimeUnixNs, "zone", string.Create(CultureInfo.InvariantCulture,
-                $"{t.From.Name()} → {t.To.Name()} at c_Li = {t.CLi:0.0000}, {t.VoltageV:0.000} V, step {t.Step}")));
+            log.AddAlarm(NexusNote.ZoneTransition(t.TimeUnixNs, t.From, t.To, t.CLi, t.VoltageV, t.Step));
         long last = b.Samples.Count > 0 ? b.Samples[^1].StoreTimeUnixNs : s.LastTimeUnixNs;
         foreach (string change in b.SessionChanges) log.AddEvent(new NexusNote(last, "session", change));
         foreach (var r in b.Rests) log.AddEvent(new NexusNote(r.TimeUnixNs, "rest", $"{r.Status}: {r.Reason}"));
