@@ -89,6 +89,13 @@ public sealed class DashboardPagesTests(DashboardFixture twin, ITestOutputHelper
         Assert.Equal(8, inventory.Count);
         Assert.Equal("0", inventory[0]);
         Assert.Contains(inventory[^1], new[] { "no_measurement", "consistent", "offset_or_shuttle", "active_material_loss", "q_li_configured_too_small", "lithium_inventory_shift" });
+        // Q_Li ± σ to the decimal place of σ's second significant digit, the same in the browser script as on the server
+        if (inventory[6] != "—") Assert.Matches(@"^\d+(\.\d+)? ± (0\.0*[1-9]\d|[1-9]\.\d|[1-9]\d+)$", inventory[6]);
+        foreach (var (v, sigma) in new (double V, double? Sigma)[] { (8.7321, 0.2712), (0.0043123, 0.000131), (5.0, null), (0.41, 0.0031), (12.5, 3.4) })
+        {
+            string js = await page.Page.EvaluateAsync<string>("([v, s]) => window.twinDashboard.fmt.bySigma(v, s)", new object?[] { v, sigma });
+            Assert.Equal(Twin.Dashboard.Components.Shared.Fmt.BySigma(v, sigma), js);
+        }
 
         // every chart fits inside its box, also after the window got narrower
         const string overflowing = @"() => [...document.querySelectorAll('.chart')].filter(el => {

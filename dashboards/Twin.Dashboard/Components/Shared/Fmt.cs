@@ -27,6 +27,23 @@ public static class Fmt
         v is not double x || !double.IsFinite(x) ? "—"
         : sigma is double s && double.IsFinite(s) ? $"{x.ToString(format, Inv)} ± {s.ToString(format, Inv)}" : x.ToString(format, Inv);
 
+    /// <summary>
+    /// A value with its standard deviation, both to the decimal place of the σ's second significant digit: "8.73 ± 0.27"
+    /// for an A·h cell, "0.00431 ± 0.00013" for a coin cell; the value alone to four significant digits when σ is
+    /// missing; "—" when the value is. The browser script (<c>fmt.bySigma</c>) formats the same way.
+    /// </summary>
+    /// <param name="v">The value.</param>
+    /// <param name="sigma">Its standard deviation.</param>
+    /// <returns>The text.</returns>
+    public static string BySigma(double? v, double? sigma)
+    {
+        if (v is not double x || !double.IsFinite(x)) return "—";
+        if (sigma is not double s || !double.IsFinite(s) || s <= 0) return x.ToString("G4", Inv);
+        int decimals = Math.Clamp(1 - (int)Math.Floor(Math.Log10(s)), 0, 12);
+        string f = "F" + decimals.ToString(Inv);
+        return $"{x.ToString(f, Inv)} ± {s.ToString(f, Inv)}";
+    }
+
     /// <summary>Voltage "3.912 V".</summary>
     /// <param name="v">Volts.</param>
     /// <returns>Text.</returns>

@@ -170,7 +170,7 @@
     const lost = previousHigh == null || r.endOfDischargeCLi == null ? null : previousHigh - r.endOfDischargeCLi;
     tr.dataset.high = r.endOfDischargeCLi == null ? "" : String(r.endOfDischargeCLi);
     const cells = [r.cycle, pm(r.endOfChargeCLi, r.endOfChargeSigma, 4), f.cli(r.endOfChargeCounted), pm(r.endOfDischargeCLi, r.endOfDischargeSigma, 4),
-      f.cli(r.endOfDischargeCounted), lost == null ? "—" : (lost >= 0 ? "+" : "") + lost.toFixed(4), pm(r.qLiAh, r.qLiSigmaAh, 6), r.diagnosis || "—"];
+      f.cli(r.endOfDischargeCounted), lost == null ? "—" : (lost >= 0 ? "+" : "") + lost.toFixed(4), f.bySigma(r.qLiAh, r.qLiSigmaAh), r.diagnosis || "—"];
     tr.innerHTML = "";
     for (const x of cells) { const td = document.createElement("td"); td.textContent = x; tr.appendChild(td); }
   }

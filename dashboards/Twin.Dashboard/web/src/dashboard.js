@@ -6,6 +6,13 @@
     cli: v => v == null ? "—" : v.toFixed(4),
     num: (v, d) => v == null || !isFinite(v) ? "—" : String(+v.toFixed(d)),
     fixed: (v, d) => v == null || !isFinite(v) ? "—" : v.toFixed(d),
+    // A value ± σ to the decimal place of σ's second significant digit (as Fmt.BySigma on the server).
+    bySigma: (v, s) => {
+      if (v == null || !isFinite(v)) return "—";
+      if (s == null || !isFinite(s) || s <= 0) return String(Number(v.toPrecision(4)));
+      const d = Math.min(12, Math.max(0, 1 - Math.floor(Math.log10(s))));
+      return v.toFixed(d) + " ± " + s.toFixed(d);
+    },
     volts: v => v == null ? "—" : v.toFixed(3) + " V",
     amps: a => a == null ? "—" : Math.abs(a) >= 1 ? a.toFixed(3) + " A" : Math.abs(a) >= 1e-3 ? (a * 1e3).toFixed(3) + " mA" : (a * 1e6).toFixed(1) + " µA",
     duration: s => {
