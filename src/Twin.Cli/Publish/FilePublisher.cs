@@ -178,7 +178,14 @@ internal static class FilePublisher
         while (new FileInfo(path).Length < GrowingMprFile.SignatureLength && !ct.IsCancellationRequested
             && (follow.IdleExit is not { } exit || idle.Elapsed < exit))
         {
-            await Task.Delay(follow.PollInterval, ct).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(follow.PollInterval, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // stopped: what follows ends at its first poll, as for a file that was there
+            }
         }
     }
 
