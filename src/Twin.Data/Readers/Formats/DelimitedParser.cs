@@ -232,14 +232,6 @@ internal abstract class DelimitedParser(string source, ReadDiagnostics diagnosti
         return time - _timeOrigin;
     }
 
-    /// <summary>Applies the sign of a declared step kind to an unsigned magnitude (zero stays +0).</summary>
-    protected static double Signed(double magnitude, StepKind kind) => kind switch
-    {
-        StepKind.Charge => Math.Abs(magnitude),
-        StepKind.Discharge => 0.0 - Math.Abs(magnitude),
-        _ => magnitude,
-    };
-
     private void DecideDecimalSeparator(ReadOnlySpan<byte> line)
     {
         if (Delimiter == (byte)',')

@@ -134,7 +134,7 @@ internal sealed class MaccorParser(string source, ReadDiagnostics diagnostics) :
             }
         }
 
-        sample = new CyclerSample(SinceStart(time), volts, Signed(amps, kind), Signed(ampHours, kind), segment, step, cycle, kind, temperature);
+        sample = new CyclerSample(SinceStart(time), volts, StepSign.Apply(amps, kind), StepSign.Apply(ampHours, kind), segment, step, cycle, kind, temperature);
         return true;
     }
 

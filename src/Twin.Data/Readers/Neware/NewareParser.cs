@@ -80,7 +80,7 @@ internal sealed class NewareParser(string source, ReadDiagnostics diagnostics) :
         }
 
         StepKind kind = _stepType.Found ? StepKindText.Classify(TextOf(line, fields, _stepType)) : StepKind.Unknown;
-        double signedCurrent = Signed(current, kind);
+        double signedCurrent = StepSign.Apply(current, kind);
 
         // The row is good: update the running state.
         long identity = SegmentTracker.Identity(cycle, step) ^ ((long)kind << 56);

@@ -72,6 +72,19 @@ internal sealed class MprDataLayout
         return -1;
     }
 
+    /// <summary>Where the first record starts in a data module's content, from its version and its byte 5 (0 in EC-Lab
+    /// 11.50's two-byte ids), or 0 for a version this reader does not know.</summary>
+    /// <param name="version">The data module's version.</param>
+    /// <param name="byte5">Byte 5 of the content.</param>
+    /// <returns>The offset: 100, 1007, 405 or 406; 0 when unknown.</returns>
+    public static int FirstRecord(int version, byte byte5) => version switch
+    {
+        0 => byte5 != 0 ? 100 : 1007,
+        2 => 405,
+        3 => 406,
+        _ => 0,
+    };
+
     /// <summary>Reads the layout from the start of the data module's content.</summary>
     /// <param name="version">The data module's version (from its header).</param>
     /// <param name="prefix">The first bytes of the content (up to <see cref="PrefixBytes"/>; fewer when the module is shorter).</param>
@@ -84,23 +97,20 @@ internal sealed class MprDataLayout
         int count = prefix[4];
         if (count == 0) throw new FormatException("the data module lists no columns");
         var ids = new int[count];
-        int dataOffset;
-        switch (version)
+        int dataOffset = FirstRecord(version, prefix[5]);
+        switch (dataOffset)
         {
-            case 0 when prefix[5] != 0:
+            case 100:
                 Need(prefix, 5 + count, version);
                 for (int i = 0; i < count; i++) ids[i] = prefix[5 + i];
-                dataOffset = 100;
                 break;
-            case 0:
+            case 1007:
                 Need(prefix, 5 + 2 * count, version);
                 for (int i = 0; i < count; i++) ids[i] = prefix[6 + 2 * i];
-                dataOffset = 1007;
                 break;
-            case 2 or 3:
+            case 405 or 406:
                 Need(prefix, 5 + 2 * count, version);
                 for (int i = 0; i < count; i++) ids[i] = BinaryPrimitives.ReadUInt16LittleEndian(prefix[(5 + 2 * i)..]);
-                dataOffset = version == 2 ? 405 : 406;
                 break;
             default:
                 throw new FormatException($"the data module is version {version}; this reader knows versions 0, 2 and 3 (EC-Lab up to 11.50 and later as documented); export the file as text (.mpt) from EC-Lab and replay that");

@@ -95,13 +95,7 @@ internal sealed class MprReader : IRecordSource
     {
         Span<byte> start = stackalloc byte[6];
         if (_source.ReadRaw(start) < 6) throw new FormatException("the file ends inside the data module's header");
-        int dataOffset = module.Version switch
-        {
-            0 => start[5] != 0 ? 100 : 1007,
-            2 => 405,
-            3 => 406,
-            _ => 0,
-        };
+        int dataOffset = MprDataLayout.FirstRecord(module.Version, start[5]);
         byte[] prefix = new byte[Math.Max(dataOffset, 6)];
         start.CopyTo(prefix);
         if (dataOffset > 6 && _source.ReadRaw(prefix.AsSpan(6)) < dataOffset - 6) throw new FormatException("the file ends inside the data module's header");

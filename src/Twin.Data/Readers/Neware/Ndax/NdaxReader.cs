@@ -20,7 +20,8 @@ internal sealed class NdaxReader : IRecordSource
     private readonly NdcRecordStream? _records;
     private readonly NdcSplitTables? _split;
     private readonly ReadDiagnostics _diagnostics;
-    private int _lastStep = -1, _segment;
+    private SegmentTracker _segments;
+    private int _segment = -1;
     private uint _lastIndex;
     private double _stepOffsetS, _lastStepTimeS;
     private long _read;
@@ -118,28 +119,19 @@ internal sealed class NdaxReader : IRecordSource
             error = new RowError(null, $"index {f.Index} does not follow {_lastIndex}");
             return false;
         }
-        if (f.Step != _lastStep || (_read > 1 && f.StepTimeS < _lastStepTimeS)) // a new step (a loop may repeat its number)
+        // A new step (cycle and step change, or a loop repeats the step number and its time starts again) restarts
+        // the capacities and the step time.
+        int segment = _segments.Next(SegmentTracker.Identity(f.Cycle, f.Step), restarted: _read > 1 && f.StepTimeS < _lastStepTimeS);
+        if (segment != _segment)
         {
-            if (_lastStep >= 0)
-            {
-                _stepOffsetS += _lastStepTimeS;
-                _segment++;
-            }
-            else if (f.Date is { } date)
-            {
-                _diagnostics.StartTime = new DateTimeOffset(date.AddSeconds(-f.StepTimeS).Ticks, TimeSpan.Zero);
-            }
-            _lastStep = f.Step;
+            if (_segment >= 0) _stepOffsetS += _lastStepTimeS;
+            else if (f.Date is { } date) _diagnostics.StartTime = new DateTimeOffset(date.AddSeconds(-f.StepTimeS).Ticks, TimeSpan.Zero);
+            _segment = segment;
         }
         _lastStepTimeS = f.StepTimeS;
         _lastIndex = f.Index;
         StepKind kind = NdcRecord.Kind(f.Status);
-        double currentA = kind switch
-        {
-            StepKind.Charge => Math.Abs(f.CurrentMa),
-            StepKind.Discharge => -Math.Abs(f.CurrentMa),
-            _ => f.CurrentMa,
-        } / 1000.0;
+        double currentA = StepSign.Apply(f.CurrentMa, kind) / 1000.0;
         sample = new CyclerSample(_stepOffsetS + f.StepTimeS, f.VoltageV, currentA, (f.ChargeMah - f.DischargeMah) / 1000.0, _segment, f.Step, f.Cycle, kind);
         return true;
     }
