@@ -50,6 +50,30 @@ public sealed class CheckpointStoreTests : IDisposable
         await using var again = new CheckpointStore(_dir);
         Assert.Equal(1, again.UnreadableLines);
         Assert.Equal(10, again.Get("lab", "c1")!.LastSeq);
+        // A crash's trace, not damage: told apart, with what the cell resumes from.
+        Assert.Empty(again.Damage);
+        string torn = Assert.Single(again.TornWrites);
+        Assert.Contains("checkpoints.log line 2 (an unfinished last write (no newline)", torn, StringComparison.Ordinal);
+        Assert.Contains("cell lab/c1", torn, StringComparison.Ordinal);
+        Assert.Contains("after seq 10", torn, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_complete_last_record_without_its_newline_is_kept_and_the_next_record_gets_a_line_of_its_own()
+    {
+        await using (var store = new CheckpointStore(_dir)) await store.SaveAsync(Record("c1", 10, 5));
+        string log = Path.Combine(_dir, "checkpoints.log");
+        File.WriteAllText(log, File.ReadAllText(log).TrimEnd('\n'));
+        await using (var again = new CheckpointStore(_dir))
+        {
+            Assert.Equal(0, again.UnreadableLines);
+            Assert.Equal(10, again.Get("lab", "c1")!.LastSeq);
+            await again.SaveAsync(Record("c1", 20, 9));
+        }
+        await using var third = new CheckpointStore(_dir);
+        Assert.Equal(0, third.UnreadableLines);
+        Assert.Empty(third.Damage);
+        Assert.Equal(20, third.Get("lab", "c1")!.LastSeq);
     }
 
     [Fact]

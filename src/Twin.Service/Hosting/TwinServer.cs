@@ -84,9 +84,13 @@ public static class TwinServer
         // Damaged checkpoints and journals are loud: an error line each, and /health degraded until restarted intact.
         List<string> damage = [.. checkpoints.Damage, .. alarms.Damage, .. overrides.Damage, .. audit.Damage];
         foreach (var d in damage) loggerFactory.CreateLogger<CheckpointStore>().LogError("damaged data: {Damage}", d);
+        // A checkpoint torn by a crash is the crash's normal trace, not damage: said once, /health stays healthy.
+        foreach (var t in checkpoints.TornWrites) loggerFactory.CreateLogger<CheckpointStore>().LogWarning("after a crash: {Torn}", t);
         var checks = new List<HealthCheck>
         {
-            new("data", () => damage.Count == 0 ? ("checkpoints and journals intact", HealthLevel.Healthy)
+            new("data", () => damage.Count == 0
+                ? (checkpoints.TornWrites.Count == 0 ? "checkpoints and journals intact"
+                    : $"checkpoints and journals intact; {checkpoints.TornWrites.Count} checkpoint write(s) torn by a crash set aside", HealthLevel.Healthy)
                 : (string.Join(" | ", damage), HealthLevel.Degraded)),
             new("ingest", () => startup.Error is { } e ? ($"stopped: {e.Message}", HealthLevel.Unhealthy)
                 : startup.Started ? ($"{cells.Count} cell(s) subscribed", HealthLevel.Healthy)

@@ -9,10 +9,12 @@ namespace Twin.Service.State;
 /// Durable per-cell twin state with group commit. <see cref="SaveAsync"/> completes only after the record
 /// is on disk (written and fsynced); records that arrive while a flush is running are written together in
 /// the next flush, so one fsync serves many cells. The log (<c>checkpoints.log</c>, one JSON record per
-/// line) is compacted into <c>checkpoints.snapshot</c> when it grows past a limit. A torn last line after
-/// a crash, or a record damaged on disk, is set aside in <c>checkpoints.corrupt</c> and reported (<see cref="Damage"/>);
-/// the cell resumes from its newest intact record (compaction keeps two generations per cell, so there is one to
-/// fall back to). Of two records of one cell the higher generation wins.
+/// line) is compacted into <c>checkpoints.snapshot</c> when it grows past a limit. A record damaged on disk is set
+/// aside in <c>checkpoints.corrupt</c> and reported (<see cref="Damage"/>); the torn last line a crash leaves in the
+/// log while a checkpoint is being written is set aside too and told apart (<see cref="TornWrites"/>): that checkpoint
+/// was never on disk, so nothing it covered was acknowledged. Either way the cell resumes from its newest intact record
+/// (compaction keeps two generations per cell, so there is one to fall back to). Of two records of one cell the higher
+/// generation wins.
 /// </summary>
 public sealed partial class CheckpointStore : IAsyncDisposable
 {
@@ -25,8 +27,9 @@ public sealed partial class CheckpointStore : IAsyncDisposable
     private readonly Dictionary<string, CellStateRecord> _latest = new(StringComparer.Ordinal);
     // The generation before the latest, per cell: compaction keeps it, so a damaged newest record has one to fall back to.
     private readonly Dictionary<string, CellStateRecord> _previous = new(StringComparer.Ordinal);
-    private readonly List<(string File, int Line, string? Key, long? Generation, string Problem)> _damaged = [];
+    private readonly List<(string File, int Line, string? Key, long? Generation, string Problem, bool Torn)> _damaged = [];
     private readonly List<string> _damage = [];
+    private readonly List<string> _torn = [];
     private readonly object _gate = new();
     private Dictionary<string, (CellStateRecord Record, List<TaskCompletionSource> Waiters)> _pending = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _signal = new(0);
@@ -59,6 +62,14 @@ public sealed partial class CheckpointStore : IAsyncDisposable
     /// resumed from instead (the newest intact generation, or its configured start when none is left). Empty when intact.
     /// </summary>
     public IReadOnlyList<string> Damage => _damage;
+
+    /// <summary>
+    /// Checkpoints a crash interrupted while they were written (the log's last line without its newline), one sentence
+    /// each: set aside in <c>checkpoints.corrupt</c>, the cell resuming from the generation before. Not damage: a
+    /// checkpoint is written after its samples are stored and before they are acknowledged, so its samples are applied
+    /// again from the spool at start (<c>TwinIngestService.RecoverAsync</c>) or sent again by their sender.
+    /// </summary>
+    public IReadOnlyList<string> TornWrites => _torn;
 
     /// <summary>fsyncs done.</summary>
     public long Flushes => Interlocked.Read(ref _flushes);
@@ -185,12 +196,18 @@ public sealed partial class CheckpointStore : IAsyncDisposable
         var lines = text.Split('\n');
         var kept = new StringBuilder();
         var aside = new StringBuilder();
+        // Only the log is appended to; the snapshot is written aside and renamed, so it cannot be torn.
+        bool appendLog = Path.GetFileName(path) == LogName;
+        // A last record complete but without its newline (a crash between the two) is kept, and the file rewritten
+        // with the newline, or the next record appended would share its line.
+        bool rewrite = text.Length > 0 && text[^1] != '\n';
         for (int i = 0; i < lines.Length; i++)
         {
             string line = lines[i];
             if (line.Length == 0) continue;
             CellStateRecord? r = null;
             string problem;
+            bool torn = false;
             try
             {
                 r = JsonSerializer.Deserialize(line, StateJsonContext.Default.CellStateRecord);
@@ -198,6 +215,7 @@ public sealed partial class CheckpointStore : IAsyncDisposable
             }
             catch (JsonException e)
             {
+                torn = i == lines.Length - 1 && appendLog;
                 problem = i == lines.Length - 1 ? "an unfinished last write (no newline)" : $"not a valid checkpoint record: {e.Message}";
             }
             if (r is not null)
@@ -210,13 +228,13 @@ public sealed partial class CheckpointStore : IAsyncDisposable
             var who = CellOf().Match(line);
             var gen = GenerationOf().Match(line);
             _damaged.Add((Path.GetFileName(path), i + 1, who.Success ? who.Groups[1].Value + "/" + who.Groups[2].Value : null,
-                gen.Success && long.TryParse(gen.Groups[1].Value, CultureInfo.InvariantCulture, out long g) ? g : null, problem));
+                gen.Success && long.TryParse(gen.Groups[1].Value, CultureInfo.InvariantCulture, out long g) ? g : null, problem, torn));
             aside.Append(CultureInfo.InvariantCulture, $"# {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ} {Path.GetFileName(path)} line {i + 1}: {problem}\n").Append(line).Append('\n');
         }
-        if (aside.Length == 0) return;
+        if (aside.Length == 0 && !rewrite) return;
         // Never dropped: the damaged lines are kept aside, and the file is rewritten without them (a torn last line
         // would otherwise swallow the next record appended to it).
-        File.AppendAllText(Path.Combine(_dir, CorruptName), aside.ToString(), Encoding.UTF8);
+        if (aside.Length > 0) File.AppendAllText(Path.Combine(_dir, CorruptName), aside.ToString(), Encoding.UTF8);
         string temp = path + ".tmp";
         using (var fs = new FileStream(temp, FileMode.Create, FileAccess.Write))
         {
@@ -242,9 +260,18 @@ public sealed partial class CheckpointStore : IAsyncDisposable
     /// <summary>Says, for each damaged record, what its cell lost and what it resumes from.</summary>
     private void DescribeDamage()
     {
-        foreach (var (file, line, key, generation, problem) in _damaged)
+        foreach (var (file, line, key, generation, problem, torn) in _damaged)
         {
             string where = $"{Path.Combine(_dir, file)} line {line} ({problem}; set aside in {CorruptName})";
+            if (torn)
+            {
+                var from = key is null ? null : _latest.GetValueOrDefault(key);
+                string resumes = from is null ? "the cell starts from its configured c_Li0"
+                    : string.Create(CultureInfo.InvariantCulture, $"the cell resumes from generation {from.Generation} (after seq {from.LastSeq?.ToString(CultureInfo.InvariantCulture) ?? "none"})");
+                _torn.Add($"{where}: a checkpoint{(key is null ? "" : " of cell " + key)} was being written when the service stopped; {resumes}" +
+                    " and takes the samples after it again from the spool, or from their sender, which was not told they were stored");
+                continue;
+            }
             if (key is null)
             {
                 _damage.Add($"{where}: a checkpoint of an unknown cell is damaged; a cell whose newest state it was resumes from an older one");
