@@ -59,13 +59,18 @@ public sealed class LivePipelineTests(ITestOutputHelper output)
 
             // About 50 h of data in about 25 s.
             var publish = _twin.Start(["publish", Repo.LgM50, "--cell", "lg-m50", "--site", "id31", "--speed", "7500", "--mqtt", broker.Url], "publish");
-            await Wait.UntilAsync(async () => (await LastSeqAsync(http)) >= Samples / 2, "half the file applied", TimeSpan.FromSeconds(120));
+            // The kill follows the publisher, not the service: a loaded machine can leave the service thousands of samples
+            // behind, and killing it at half its own progress could come after the publisher had finished. With half the file
+            // still to be published, the broker has to queue for the service's session while it is down.
+            await Wait.UntilAsync(async () => Interlocked.Read(ref published) >= Samples / 2 && (await LastSeqAsync(http)) >= 500,
+                "half the file published and 500 samples applied", TimeSpan.FromSeconds(120),
+                observed: () => $"{Interlocked.Read(ref published)} published");
             long seqAtKill = await LastSeqAsync(http);
             serve.Kill(); // SIGKILL: no shutdown code runs
             await serve.WaitForExitAsync();
-            _twin.Log($"killed the service at seq {seqAtKill}");
-            // The publisher keeps going; the broker queues for the service's session: let it send 200 more messages meanwhile.
             long publishedAtKill = Interlocked.Read(ref published);
+            _twin.Log($"killed the service at seq {seqAtKill}, {publishedAtKill} published");
+            // The publisher keeps going; the broker queues for the service's session: let it send 200 more messages meanwhile.
             await Wait.UntilAsync(() => Interlocked.Read(ref published) >= publishedAtKill + 200, "200 samples published while the service is down",
                 observed: () => $"{Interlocked.Read(ref published) - publishedAtKill} published since the kill");
 
@@ -87,7 +92,9 @@ public sealed class LivePipelineTests(ITestOutputHelper output)
             }
 
             // Every sample stored once per measurement (a point written twice overwrites itself).
-            Assert.Equal(Samples, await CountAsync(influx, "SELECT count(voltage_V) FROM telemetry"));
+            long tel = await CountAsync(influx, "SELECT count(voltage_V) FROM telemetry");
+            if (tel != Samples) await LogMissingAsync(influx, http, tel);
+            Assert.Equal(Samples, tel);
             Assert.Equal(Samples, await CountAsync(influx, "SELECT count(c_li) FROM twin"));
 
             // The same zone transitions as twin replay.
@@ -116,6 +123,22 @@ public sealed class LivePipelineTests(ITestOutputHelper output)
             }
             Directory.Delete(dir, true);
         }
+    }
+
+    // A count that differs says how many; this says which samples, in which measurement, and what the service saw.
+    private async Task LogMissingAsync(InfluxServer influx, HttpClient http, long telemetryCount)
+    {
+        async Task<List<long>> SeqsAsync(string measurement) =>
+            [.. (await influx.QueryRowsAsync($"SELECT seq FROM {measurement}")).Select(r => r.GetInt64("seq") ?? -1)];
+        var telemetry = await SeqsAsync("telemetry");
+        var twin = await SeqsAsync("twin");
+        var inTelemetry = telemetry.ToHashSet();
+        var inTwin = twin.ToHashSet();
+        _twin.Log($"telemetry: count {telemetryCount}, {telemetry.Count} rows, {inTelemetry.Count} distinct seq; twin: {twin.Count} rows, {inTwin.Count} distinct seq");
+        _twin.Log("in twin, not in telemetry: " + string.Join(",", inTwin.Except(inTelemetry).Order().Take(50)));
+        _twin.Log("in telemetry, not in twin: " + string.Join(",", inTelemetry.Except(inTwin).Order().Take(50)));
+        _twin.Log("telemetry count read again: " + await CountAsync(influx, "SELECT count(voltage_V) FROM telemetry"));
+        _twin.Log("health: " + await TwinProcesses.TryGetAsync(http, "/health"));
     }
 
     private static async Task<long> LastSeqAsync(HttpClient http)
