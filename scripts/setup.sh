@@ -2,7 +2,7 @@
 # Installs what building and running the product needs on a fresh Debian machine with the .NET SDK:
 # Node.js and npm (the offline report and the dashboard embed uPlot and the SignalR client from npm at build time).
 # Usage: scripts/setup.sh [--test]   (--test also installs what the tests need: Debian chromium, the
-# Mosquitto broker and clients, InfluxDB 1.x, socat, openssl, pyepics (EPICS base's Channel Access client
+# Mosquitto broker and clients, InfluxDB 1.x, VictoriaMetrics, socat, openssl, pyepics (EPICS base's Channel Access client
 # library, the real client of the Channel Access server's tests) and h5py (the HDF5 C library, the independent
 # reader of the NeXus file's tests); the tests start their own instances on
 # 127.0.0.1 with ports and data directories of their own, so the packaged services are stopped.)
@@ -16,6 +16,7 @@ if [[ "${1:-}" == "--test" ]]; then
   [[ -x /usr/sbin/mosquitto ]] || need+=(mosquitto)
   command -v mosquitto_pub >/dev/null 2>&1 || need+=(mosquitto-clients)
   command -v influxd >/dev/null 2>&1 || need+=(influxdb)
+  command -v victoria-metrics >/dev/null 2>&1 || need+=(victoria-metrics)
   command -v socat >/dev/null 2>&1 || need+=(socat)
   command -v openssl >/dev/null 2>&1 || need+=(openssl)
   # the system Python (a Python earlier on PATH may not see Debian's packages)
