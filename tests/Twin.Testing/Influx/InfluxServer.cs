@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -21,8 +19,7 @@ public sealed class InfluxServer : IAsyncDisposable
     public const string InstallHint = "run scripts/test.sh, which installs influxdb";
 
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
-    private readonly Queue<string> _output = new();
-    private Process? _process;
+    private readonly ServerProcess _process = new("influxd");
     private int _disposed;
 
     private InfluxServer(string root, int httpPort, int rpcPort)
@@ -51,19 +48,10 @@ public sealed class InfluxServer : IAsyncDisposable
     public string? Database { get; private set; }
 
     /// <summary>True while the process runs.</summary>
-    public bool IsRunning => _process is { HasExited: false };
+    public bool IsRunning => _process.IsRunning;
 
     /// <summary>Last lines influxd printed (for failure messages).</summary>
-    public string RecentOutput
-    {
-        get
-        {
-            lock (_output)
-            {
-                return string.Join('\n', _output);
-            }
-        }
-    }
+    public string RecentOutput => _process.RecentOutput;
 
     /// <summary>Starts a new server on free ports and creates <paramref name="database"/> (unless null).</summary>
     /// <param name="database">Database to create, or null.</param>
@@ -77,7 +65,7 @@ public sealed class InfluxServer : IAsyncDisposable
         }
         string root = Path.Combine(Path.GetTempPath(), "twin-influx-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(root);
-        var server = new InfluxServer(root, FreePort(), FreePort());
+        var server = new InfluxServer(root, ServerProcess.FreePort(), ServerProcess.FreePort());
         try
         {
             for (int attempt = 1; ; attempt++)
@@ -89,8 +77,8 @@ public sealed class InfluxServer : IAsyncDisposable
                 }
                 catch (InvalidOperationException) when (attempt < 3 && server.RecentOutput.Contains("address already in use", StringComparison.Ordinal))
                 {
-                    server.HttpPort = FreePort();
-                    server.RpcPort = FreePort();
+                    server.HttpPort = ServerProcess.FreePort();
+                    server.RpcPort = ServerProcess.FreePort();
                 }
             }
             if (database is not null)
@@ -112,98 +100,24 @@ public sealed class InfluxServer : IAsyncDisposable
     /// <exception cref="InvalidOperationException">Already running, or influxd exits or does not answer within 60 s.</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        if (IsRunning)
-        {
-            throw new InvalidOperationException("influxd is already running");
-        }
         string config = WriteConfig();
-        var psi = new ProcessStartInfo(InfluxdPath)
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
+        var psi = new ProcessStartInfo(InfluxdPath);
         psi.ArgumentList.Add("-config");
         psi.ArgumentList.Add(config);
         psi.Environment["INFLUXDB_REPORTING_DISABLED"] = "true";
-        var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => Remember(e.Data);
-        process.ErrorDataReceived += (_, e) => Remember(e.Data);
-        if (!process.Start())
+        await _process.StartAsync(psi, async ct =>
         {
-            throw new InvalidOperationException($"could not start {InfluxdPath}");
-        }
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _process = process;
-
-        try
-        {
-            await Wait.UntilAsync(async () =>
-            {
-                if (process.HasExited)
-                {
-                    await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-                    throw new InvalidOperationException($"influxd exited with code {process.ExitCode} on start:\n{RecentOutput}");
-                }
-                try
-                {
-                    using var ping = await _http.GetAsync(new Uri(BaseUri, "ping"), cancellationToken).ConfigureAwait(false);
-                    return ping.StatusCode == HttpStatusCode.NoContent;
-                }
-                catch (HttpRequestException)
-                {
-                    return false; // not listening yet
-                }
-            }, "influxd to answer /ping", observed: () => RecentOutput, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            Kill();
-            throw;
-        }
+            using var ping = await _http.GetAsync(new Uri(BaseUri, "ping"), ct).ConfigureAwait(false);
+            return ping.StatusCode == HttpStatusCode.NoContent;
+        }, "influxd to answer /ping", cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Stops influxd with SIGTERM and waits for it to exit (SIGKILL after <paramref name="timeout"/>, default 30 s).</summary>
     /// <param name="timeout">Grace period.</param>
-    public async Task StopAsync(TimeSpan? timeout = null)
-    {
-        var process = _process;
-        if (process is null || process.HasExited)
-        {
-            return;
-        }
-        _ = SysKill(process.Id, 15);
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
-        try
-        {
-            await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            Kill();
-            await process.WaitForExitAsync().ConfigureAwait(false);
-        }
-    }
+    public Task StopAsync(TimeSpan? timeout = null) => _process.StopAsync(timeout);
 
     /// <summary>Kills influxd at once (SIGKILL), as a crash would.</summary>
-    public void Kill()
-    {
-        var process = _process;
-        if (process is null || process.HasExited)
-        {
-            return;
-        }
-        try
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit(10_000);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-    }
+    public void Kill() => _process.Kill();
 
     /// <summary>Creates a database (<c>CREATE DATABASE</c>, a no-op when it exists).</summary>
     /// <param name="name">Database name.</param>
@@ -296,7 +210,7 @@ public sealed class InfluxServer : IAsyncDisposable
         }
         finally
         {
-            _process?.Dispose();
+            _process.Dispose();
             _http.Dispose();
             try
             {
@@ -305,29 +219,6 @@ public sealed class InfluxServer : IAsyncDisposable
             catch (IOException)
             {
                 // Best effort: it is a temporary directory.
-            }
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private void Remember(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-        lock (_output)
-        {
-            _output.Enqueue(line);
-            while (_output.Count > 200)
-            {
-                _output.Dequeue();
             }
         }
     }
@@ -402,7 +293,4 @@ public sealed class InfluxServer : IAsyncDisposable
         File.WriteAllText(path, config, new UTF8Encoding(false));
         return path;
     }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SysKill(int pid, int signal);
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace Twin.Testing.Victoria;
@@ -20,8 +19,7 @@ public sealed class VictoriaMetricsServer : IAsyncDisposable
     public const string InstallHint = "run scripts/test.sh, which installs victoria-metrics";
 
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(120) };
-    private readonly Queue<string> _output = new();
-    private Process? _process;
+    private readonly ServerProcess _process = new("victoria-metrics");
     private int _disposed;
 
     private VictoriaMetricsServer(string root, int httpPort)
@@ -44,19 +42,10 @@ public sealed class VictoriaMetricsServer : IAsyncDisposable
     public Uri BaseUri => new($"http://127.0.0.1:{HttpPort}/");
 
     /// <summary>True while the process runs.</summary>
-    public bool IsRunning => _process is { HasExited: false };
+    public bool IsRunning => _process.IsRunning;
 
     /// <summary>Last lines the server printed (warnings and errors; for failure messages).</summary>
-    public string RecentOutput
-    {
-        get
-        {
-            lock (_output)
-            {
-                return string.Join('\n', _output);
-            }
-        }
-    }
+    public string RecentOutput => _process.RecentOutput;
 
     /// <summary>Starts a new server on a free port with an empty data directory.</summary>
     /// <param name="cancellationToken">Cancels start-up.</param>
@@ -69,7 +58,7 @@ public sealed class VictoriaMetricsServer : IAsyncDisposable
         }
         string root = Path.Combine(Path.GetTempPath(), "twin-victoria-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(root);
-        var server = new VictoriaMetricsServer(root, FreePort());
+        var server = new VictoriaMetricsServer(root, ServerProcess.FreePort());
         try
         {
             for (int attempt = 1; ; attempt++)
@@ -81,7 +70,7 @@ public sealed class VictoriaMetricsServer : IAsyncDisposable
                 }
                 catch (InvalidOperationException) when (attempt < 3 && server.RecentOutput.Contains("address already in use", StringComparison.Ordinal))
                 {
-                    server.HttpPort = FreePort();
+                    server.HttpPort = ServerProcess.FreePort();
                 }
             }
         }
@@ -98,100 +87,24 @@ public sealed class VictoriaMetricsServer : IAsyncDisposable
     /// <exception cref="TimeoutException">It does not answer in time (its output is in the message).</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        if (IsRunning)
-        {
-            throw new InvalidOperationException("victoria-metrics is already running");
-        }
-        var psi = new ProcessStartInfo(BinaryPath)
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
+        var psi = new ProcessStartInfo(BinaryPath);
         foreach (string arg in Arguments())
         {
             psi.ArgumentList.Add(arg);
         }
-        var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => Remember(e.Data);
-        process.ErrorDataReceived += (_, e) => Remember(e.Data);
-        if (!process.Start())
+        await _process.StartAsync(psi, async ct =>
         {
-            throw new InvalidOperationException($"could not start {BinaryPath}");
-        }
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        _process?.Dispose();
-        _process = process;
-
-        try
-        {
-            await Wait.UntilAsync(async () =>
-            {
-                if (process.HasExited)
-                {
-                    await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-                    throw new InvalidOperationException($"victoria-metrics exited with code {process.ExitCode} on start:\n{RecentOutput}");
-                }
-                try
-                {
-                    using var health = await _http.GetAsync(new Uri(BaseUri, "health"), cancellationToken).ConfigureAwait(false);
-                    return health.StatusCode == HttpStatusCode.OK;
-                }
-                catch (HttpRequestException)
-                {
-                    return false; // not listening yet
-                }
-            }, $"victoria-metrics to answer /health on port {HttpPort}", observed: () => RecentOutput, cancellationToken: cancellationToken)
-                .ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            Kill();
-            throw;
-        }
+            using var health = await _http.GetAsync(new Uri(BaseUri, "health"), ct).ConfigureAwait(false);
+            return health.StatusCode == HttpStatusCode.OK;
+        }, $"victoria-metrics to answer /health on port {HttpPort}", cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Stops the server with SIGTERM (it writes what it buffers to disk) and waits for it to exit (SIGKILL after <paramref name="timeout"/>, default 30 s).</summary>
     /// <param name="timeout">Grace period.</param>
-    public async Task StopAsync(TimeSpan? timeout = null)
-    {
-        var process = _process;
-        if (process is null || process.HasExited)
-        {
-            return;
-        }
-        ProcessSignals.Terminate(process);
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
-        try
-        {
-            await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            Kill();
-            await process.WaitForExitAsync().ConfigureAwait(false);
-        }
-    }
+    public Task StopAsync(TimeSpan? timeout = null) => _process.StopAsync(timeout);
 
     /// <summary>Kills the server at once (SIGKILL), as a crash would: what it had not yet written to disk is lost.</summary>
-    public void Kill()
-    {
-        var process = _process;
-        if (process is null || process.HasExited)
-        {
-            return;
-        }
-        try
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit(10_000);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-    }
+    public void Kill() => _process.Kill();
 
     /// <summary>Makes everything ingested so far searchable (<c>/internal/force_flush</c>) instead of waiting for the periodic flush.</summary>
     /// <param name="cancellationToken">Cancels the request.</param>
@@ -282,7 +195,7 @@ public sealed class VictoriaMetricsServer : IAsyncDisposable
         }
         finally
         {
-            _process?.Dispose();
+            _process.Dispose();
             _http.Dispose();
             try
             {
@@ -310,28 +223,6 @@ public sealed class VictoriaMetricsServer : IAsyncDisposable
         ? double.Parse(value.GetString()!.Replace("Inf", "Infinity", StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture)
         : value.GetDouble();
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private void Remember(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-        lock (_output)
-        {
-            _output.Enqueue(line);
-            while (_output.Count > 200)
-            {
-                _output.Dequeue();
-            }
-        }
-    }
 }
 
 /// <summary>One series of a VictoriaMetrics export.</summary>
