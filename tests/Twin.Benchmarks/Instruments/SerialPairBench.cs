@@ -5,6 +5,8 @@ using System.Text;
 using Twin.Drivers.Scpi;
 using Twin.Drivers.Transports;
 
+using Twin.Testing.Pty;
+
 namespace Twin.Benchmarks.Instruments;
 
 /// <summary>
@@ -32,28 +34,28 @@ internal static class SerialPairBench
     public static async Task<int> RunAsync(string[] args)
     {
         int n = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000;
-        string dir = Path.Combine(Path.GetTempPath(), $"twin-serial-pair-{Environment.ProcessId}");
-        Directory.CreateDirectory(dir);
-        try
-        {
-            Console.WriteLine($"serial-pair: {n:N0} round trips per client over a socat pty pair, line '{Line}\\n', echo on side b (project transport in both runs)");
-            var ours = await RunSideAsync(dir, "ours", n, OursClient.OpenAsync);
-            if (ours is null) return 1;
-            var pkg = await RunSideAsync(dir, "pkg", n, PortClient.OpenAsync);
-            if (pkg is null) return 1;
-            PrintTable(n, ours, pkg);
-            return 0;
-        }
-        finally
-        {
-            try { Directory.Delete(dir, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        }
+        Console.WriteLine($"serial-pair: {n:N0} round trips per client over a socat pty pair, line '{Line}\\n', echo on side b (project transport in both runs)");
+        var ours = await RunSideAsync("ours", n, OursClient.OpenAsync);
+        if (ours is null) return 1;
+        var pkg = await RunSideAsync("pkg", n, PortClient.OpenAsync);
+        if (pkg is null) return 1;
+        PrintTable(n, ours, pkg);
+        return 0;
     }
 
-    private static async Task<SideResult?> RunSideAsync(string dir, string tag, int n, Func<string, Task<IClient>> open)
+    private static async Task<SideResult?> RunSideAsync(string tag, int n, Func<string, Task<IClient>> open)
     {
-        using var pair = await PtyPair.StartAsync(Path.Combine(dir, tag));
-        if (pair is null) return null;
+        SocatPtyPair pair;
+        try
+        {
+            pair = await SocatPtyPair.StartAsync();
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
+        {
+            Console.Error.WriteLine($"{tag}: no socat pty pair: {e.Message}");
+            return null;
+        }
+        using var _ = pair;
         await using var responder = await EchoResponder.StartAsync(pair.DeviceB);
         var result = new SideResult();
         await using (var client = await open(pair.DeviceA))
@@ -327,74 +329,6 @@ internal static class SerialPairBench
             await Task.WhenAny(_loop, Task.Delay(Cap));
             _transport.Close();
             _stop.Dispose();
-        }
-    }
-
-    /// <summary>A socat pseudo-terminal pair: two links in a temp folder resolved to their <c>/dev/pts/N</c> devices.</summary>
-    private sealed class PtyPair : IDisposable
-    {
-        private readonly Process _socat;
-
-        private PtyPair(Process socat, string a, string b)
-        {
-            _socat = socat;
-            DeviceA = a;
-            DeviceB = b;
-        }
-
-        public string DeviceA { get; }
-        public string DeviceB { get; }
-
-        public static async Task<PtyPair?> StartAsync(string dir)
-        {
-            Directory.CreateDirectory(dir);
-            string a = Path.Combine(dir, "a"), b = Path.Combine(dir, "b");
-            var psi = new ProcessStartInfo("socat")
-            {
-                RedirectStandardError = true,
-                RedirectStandardOutput = true,
-                UseShellExecute = false,
-            };
-            foreach (string arg in new[] { "-d", "-d", $"pty,raw,echo=0,link={a}", $"pty,raw,echo=0,link={b}" }) psi.ArgumentList.Add(arg);
-            var output = new StringBuilder();
-            var socat = new Process { StartInfo = psi };
-            socat.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-            socat.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-            socat.Start();
-            socat.BeginErrorReadLine();
-            socat.BeginOutputReadLine();
-            var sw = Stopwatch.StartNew();
-            while (!(File.Exists(a) && File.Exists(b)))
-            {
-                if (socat.HasExited || sw.Elapsed > Cap)
-                {
-                    if (!socat.HasExited) socat.Kill();
-                    await socat.WaitForExitAsync().WaitAsync(Cap).ContinueWith(_ => { });
-                    lock (output) Console.Error.WriteLine($"socat did not create {a} and {b} within {Cap.TotalSeconds:0} s (exit: {(socat.HasExited ? socat.ExitCode.ToString(CultureInfo.InvariantCulture) : "running")}); its output:\n{output}");
-                    socat.Dispose();
-                    return null;
-                }
-                await Task.Delay(20);
-            }
-            string Resolve(string link) => new FileInfo(link).ResolveLinkTarget(true)?.FullName ?? link;
-            return new PtyPair(socat, Resolve(a), Resolve(b));
-        }
-
-        /// <summary>Kills socat: both pty masters close, so both sides see a hang-up.</summary>
-        public void Kill()
-        {
-            try
-            {
-                if (!_socat.HasExited) _socat.Kill();
-                _socat.WaitForExit(5000);
-            }
-            catch (InvalidOperationException) { }
-        }
-
-        public void Dispose()
-        {
-            Kill();
-            _socat.Dispose();
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Twin.Drivers.Transports;
+using Twin.Testing.Pty;
 
 namespace Twin.Drivers.Tests.Transports;
 
