@@ -266,7 +266,8 @@ public sealed partial class CheckpointStore : IAsyncDisposable
             if (torn)
             {
                 var from = key is null ? null : _latest.GetValueOrDefault(key);
-                string resumes = from is null ? "the cell starts from its configured c_Li0"
+                string resumes = key is null ? "its cell resumes from its newest intact checkpoint"
+                    : from is null ? "the cell starts from its configured c_Li0"
                     : string.Create(CultureInfo.InvariantCulture, $"the cell resumes from generation {from.Generation} (after seq {from.LastSeq?.ToString(CultureInfo.InvariantCulture) ?? "none"})");
                 _torn.Add($"{where}: a checkpoint{(key is null ? "" : " of cell " + key)} was being written when the service stopped; {resumes}" +
                     " and takes the samples after it again from the spool, or from their sender, which was not told they were stored");
