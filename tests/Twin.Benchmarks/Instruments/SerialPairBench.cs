@@ -83,20 +83,20 @@ internal static class SerialPairBench
 
             // Far-end hang-up: the client sends a line the responder does not answer, waits in its read, then socat dies.
             var pending = Task.Run(() => client.ReadUntilFailureAsync(HoldLine, Cap));
-            await Task.Delay(300);
+            // The responder has the line: the client has written it and waits in its read.
+            await responder.HoldReceived.WaitAsync(Cap);
             long killedAt = Stopwatch.GetTimestamp();
             pair.Kill();
-            var done = await Task.WhenAny(pending, Task.Delay(Cap));
-            result.HangupMs = Stopwatch.GetElapsedTime(killedAt).TotalMilliseconds;
-            result.Hangup = done == pending ? pending.Result : "still blocked after 10 s";
-            if (done != pending) result.HangupMs = double.NaN;
+            bool failed = await Finished(pending);
+            result.HangupMs = failed ? Stopwatch.GetElapsedTime(killedAt).TotalMilliseconds : double.NaN;
+            result.Hangup = failed ? pending.Result : "still blocked after 10 s";
             result.LinkLostMs = client.LinkLostAt != 0 ? Stopwatch.GetElapsedTime(killedAt, client.LinkLostAt).TotalMilliseconds : result.HangupMs;
 
             long c0 = Stopwatch.GetTimestamp();
             var close = Task.Run(async () => await client.DisposeAsync());
-            var closed = await Task.WhenAny(close, Task.Delay(Cap));
-            result.CloseMs = closed == close ? Stopwatch.GetElapsedTime(c0).TotalMilliseconds : double.NaN;
-            result.Close = closed != close ? "still blocked after 10 s" : close.IsFaulted ? Describe(close.Exception!.GetBaseException()) : "ok";
+            bool closed = await Finished(close);
+            result.CloseMs = closed ? Stopwatch.GetElapsedTime(c0).TotalMilliseconds : double.NaN;
+            result.Close = !closed ? "still blocked after 10 s" : close.IsFaulted ? Describe(close.Exception!.GetBaseException()) : "ok";
         }
         return result;
     }
@@ -108,7 +108,25 @@ internal static class SerialPairBench
             try { return action(); }
             catch (Exception e) { return Describe(e); }
         });
-        return await Task.WhenAny(task, Task.Delay(Cap)) == task ? task.Result : "still blocked after 10 s";
+        return await Finished(task) ? task.Result : "still blocked after 10 s";
+    }
+
+    // True when the task ended (in any state) within the cap; a task still running is left behind, not awaited.
+    private static async Task<bool> Finished(Task task)
+    {
+        try
+        {
+            await task.WaitAsync(Cap);
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+        catch (Exception) when (task.IsCompleted)
+        {
+            // Faulted or cancelled: it ended, and the caller reads how.
+        }
+        return true;
     }
 
     private static string Describe(Exception e) => $"{e.GetType().Name}: {e.Message}";
@@ -278,9 +296,13 @@ internal static class SerialPairBench
     {
         private readonly ITransport _transport;
         private readonly CancellationTokenSource _stop = new();
+        private readonly TaskCompletionSource _holdReceived = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private Task _loop = Task.CompletedTask;
 
         private EchoResponder(ITransport transport) => _transport = transport;
+
+        /// <summary>Completes when the line that is never answered has arrived.</summary>
+        public Task HoldReceived => _holdReceived.Task;
 
         public static async Task<EchoResponder> StartAsync(string device)
         {
@@ -310,6 +332,7 @@ internal static class SerialPairBench
                     {
                         var line = buf.AsMemory(start, nl - start + 1);
                         if (!line.Span[..^1].SequenceEqual(hold)) await stream.WriteAsync(line, _stop.Token);
+                        else _holdReceived.TrySetResult();
                         start = nl + 1;
                     }
                     if (start > 0)
@@ -326,7 +349,7 @@ internal static class SerialPairBench
         public async ValueTask DisposeAsync()
         {
             _stop.Cancel();
-            await Task.WhenAny(_loop, Task.Delay(Cap));
+            await Finished(_loop);
             _transport.Close();
             _stop.Dispose();
         }

@@ -242,6 +242,7 @@ internal static class MqttPairBench
     {
         private readonly int[] _count = new int[expected];
         private long _total, _unique, _last;
+        private TaskCompletionSource _arrival = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public long Total => Interlocked.Read(ref _total);
         public long Unique => Interlocked.Read(ref _unique);
@@ -252,6 +253,7 @@ internal static class MqttPairBench
             Interlocked.Increment(ref _total);
             Interlocked.Exchange(ref _last, Stopwatch.GetTimestamp());
             if ((uint)seq < (uint)_count.Length && Interlocked.Increment(ref _count[seq]) == 1) Interlocked.Increment(ref _unique);
+            Volatile.Read(ref _arrival).TrySetResult();
         }
 
         /// <summary>Which sequence numbers came more than once: "none", or how many distinct ones and their range.</summary>
@@ -264,14 +266,22 @@ internal static class MqttPairBench
         /// <summary>Waits until every sequence number arrived (or <paramref name="deliveries"/> deliveries did), or nothing came for <paramref name="stall"/>.</summary>
         public async Task<bool> WaitAsync(TimeSpan stall, long? deliveries = null)
         {
-            long seen = -1, since = Environment.TickCount64;
-            while (deliveries is { } d ? Total < d : Unique < expected)
+            bool Done() => deliveries is { } d ? Total >= d : Unique >= expected;
+            while (true)
             {
-                if (Total != seen) (seen, since) = (Total, Environment.TickCount64);
-                else if (Environment.TickCount64 - since > stall.TotalMilliseconds) return false;
-                await Task.Delay(10);
+                // A fresh signal before the check: an arrival after the check completes it.
+                var next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                Volatile.Write(ref _arrival, next);
+                if (Done()) return true;
+                try
+                {
+                    await next.Task.WaitAsync(stall);
+                }
+                catch (TimeoutException)
+                {
+                    return Done();
+                }
             }
-            return true;
         }
     }
 
