@@ -2,15 +2,17 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Twin.Dashboard;
+using Twin.Service.Broker;
 using Twin.Service.Hosting;
 using Twin.Storage.Influx;
 
 namespace Twin.Cli.Commands;
 
 /// <summary>
-/// <c>twin serve --config experiment.yaml [--mqtt mqtt://host:1883] [--influx http://host:8086 --db twin]</c>:
-/// runs the twin service. Without <c>--mqtt</c>/<c>--influx</c> it runs on the embedded default: the
-/// in-process bus (telemetry posted to <c>/api/cells/{id}/telemetry</c>) and the local durable spool.
+/// <c>twin serve --config experiment.yaml [--mqtt mqtt://host:1883 | --mqtt-listen ADDR:PORT|none] [--influx http://host:8086 --db twin]</c>:
+/// runs the twin service. Without <c>--mqtt</c>/<c>--influx</c> it runs on the embedded default: its own MQTT broker on
+/// 127.0.0.1:1883 (telemetry also posted to <c>/api/cells/{id}/telemetry</c>) and the local durable spool;
+/// <c>--mqtt-listen none</c> leaves the broker out.
 /// </summary>
 internal static class ServeCommand
 {
@@ -28,6 +30,10 @@ internal static class ServeCommand
         var clientId = new Option<string>("--client-id") { Description = "MQTT client id and status-topic name", DefaultValueFactory = _ => "twin-service" };
         var noDashboard = new Option<bool>("--no-dashboard") { Description = "Serve only the REST API, not the live dashboard" };
         var mqttPassword = MqttPassword.CreateOption();
+        var mqttListen = new Option<string?>("--mqtt-listen")
+        {
+            Description = "Without --mqtt: where the embedded MQTT broker listens, ADDR:PORT (default 127.0.0.1:1883), or 'none' for no broker (telemetry over HTTP only)",
+        };
         var trustedProxy = new Option<string[]>("--trusted-proxy")
         {
             Description = "Reverse proxy (IP address or CIDR network) whose X-Forwarded-For/-Proto headers are believed; repeat for several",
@@ -39,7 +45,7 @@ internal static class ServeCommand
         var nexusEvery = NexusOption.Every();
         var cmd = new Command("serve", "Run the twin service: one twin per cell, state and alarms published, telemetry and twin outputs stored")
         {
-            config, mqtt, mqttPassword, influx, db, token, dataDir, urls, clientId, noDashboard, trustedProxy, spoolMax, epics, nexus, nexusEvery,
+            config, mqtt, mqttPassword, mqttListen, influx, db, token, dataDir, urls, clientId, noDashboard, trustedProxy, spoolMax, epics, nexus, nexusEvery,
         };
         cmd.SetAction(async (r, ct) =>
         {
@@ -70,11 +76,14 @@ internal static class ServeCommand
                     };
                 }
                 string? mqttUrl = r.GetValue(mqtt);
+                string? listen = r.GetValue(mqttListen);
+                if (mqttUrl is not null && listen is not null)
+                    return CliErrors.Fail($"--mqtt {mqttUrl} and --mqtt-listen {listen}: expected one of them (the service uses an external broker or runs its own)");
+                string site = Twin.Service.Config.ExperimentFile.Load(file.FullName)[0].Site;
                 if (mqttUrl is not null)
-                {
-                    string site = Twin.Service.Config.ExperimentFile.Load(file.FullName)[0].Site;
                     options = MqttServiceBus.Configure(options, MqttPassword.Resolve(mqttUrl, r.GetValue(mqttPassword)), site);
-                }
+                else if ((listen is null ? BrokerListen.Default : BrokerListen.Parse(listen)) is { } broker)
+                    options = EmbeddedBrokerSetup.Configure(options, broker, site);
             }
             catch (Exception e) when (e is ArgumentException or FormatException or IOException)
             {

@@ -10,7 +10,11 @@ namespace Twin.Service.Hosting;
 /// <param name="Urls">Kestrel URLs for the REST API, e.g. <c>http://127.0.0.1:5080</c>.</param>
 public sealed record ServeOptions(string ConfigPath, string DataDir, string Urls = "http://127.0.0.1:5080")
 {
-    /// <summary>The bus to use (an MQTT client); null runs the embedded in-process bus.</summary>
+    /// <summary>The embedded MQTT broker to run inside the service (its own client is then <see cref="Bus"/>); null for none.
+    /// Set with <see cref="Twin.Service.Broker.EmbeddedBrokerSetup.Configure"/>.</summary>
+    public Twin.Service.Broker.EmbeddedBrokerOptions? Broker { get; init; }
+
+    /// <summary>The bus to use (an MQTT client); null runs the in-process bus.</summary>
     public IMessageBus? Bus { get; init; }
 
     /// <summary>Connects <see cref="Bus"/> once the service's subscriptions are registered (so messages the

@@ -11,6 +11,7 @@ using Twin.Service.Epics;
 using Twin.Service.Ingest;
 using Twin.Service.Nexus;
 using Twin.Service.Alarms;
+using Twin.Service.Broker;
 using Twin.Service.Metrics;
 using Twin.Service.Operations;
 using Twin.Service.Settings;
@@ -119,10 +120,21 @@ public static class TwinServer
         builder.Services.AddSingleton(alarms);
         builder.Services.AddSingleton(audit);
         builder.Services.AddSingleton(sp => new TwinIngestService(cells, bus, sp.GetRequiredService<ITwinStore>(), checkpoints, metrics,
-            sp.GetRequiredService<ILogger<TwinIngestService>>(), options.ClientId, options.ConnectBus, alarms, options.Time));
+            sp.GetRequiredService<ILogger<TwinIngestService>>(), options.ClientId, options.ConnectBus, alarms, options.Time) { TelemetryFromBroker = options.Broker is not null });
         builder.Services.AddSingleton(sp => new CellOperations(sp.GetRequiredService<TwinIngestService>(), alarms, overrides, audit));
         builder.Services.AddSingleton(startup);
         options.BusLog?.Attach(loggerFactory.CreateLogger("Twin.Messaging.Mqtt"));
+        if (options.Broker is { } embedded)
+        {
+            // Registered before the lifecycle: it listens before the service's client connects, and stops after the
+            // service has announced itself offline through it.
+            builder.Services.AddSingleton(sp => new EmbeddedBroker(embedded.Listen,
+                new BrokerAccess(experiment.Access, embedded.ServiceUser, embedded.ServicePassword, embedded.Listen.IsLoopback),
+                new RetainedStore(Path.Combine(options.DataDir, "broker"), loggerFactory.CreateLogger<RetainedStore>()),
+                new HashSet<string>(StringComparer.Ordinal) { options.ClientId, options.ClientId + "-pub" }, () => startup.Started,
+                sp.GetRequiredService<TwinIngestService>().IngestPublishedAsync, loggerFactory.CreateLogger<EmbeddedBroker>(), options.Time));
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
+        }
         if (options.ResolvedNexusPath is { } nexus)
         {
             // Registered before the lifecycle: it follows the twin before start-up recovery re-applies samples, and it

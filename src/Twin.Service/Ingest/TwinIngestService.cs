@@ -45,6 +45,7 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
     private readonly AlarmBook? _alarms;
     private readonly TimeProvider _time;
     private int _stopped;
+    private bool _announced;
 
     /// <summary>Creates the service for an experiment.</summary>
     /// <param name="cells">The experiment's cells.</param>
@@ -160,7 +161,7 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         // Register every subscription first, then connect: messages the broker kept for our persistent session
         // arrive right after CONNACK and must find their handlers.
         var subscribing = new List<Task<IAsyncDisposable>>();
-        foreach (var rt in _cells.Values)
+        foreach (var rt in TelemetryFromBroker ? Enumerable.Empty<CellRuntime>() : _cells.Values)
         {
             var c = rt.Cell;
             subscribing.Add(_bus.SubscribeAsync(TwinTopics.Telemetry(c.Site, c.Config.CellId), QualityOfService.AtLeastOnce,
@@ -175,7 +176,42 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
             var status = new StatusPayload { Client = _clientId, State = "online", TimeUnixNs = NowNs() };
             await _bus.PublishAsync(new BusMessage(TwinTopics.Status(site, _clientId), TwinPayloads.Serialize(status), QualityOfService.AtLeastOnce, Retain: true), cancellationToken).ConfigureAwait(false);
         }
+        // A cell whose samples start-up recovery applied again has a newer state than any broker kept: retained now,
+        // so that new subscribers get it before the cell's next sample.
+        foreach (var rt in _cells.Values)
+            if (rt.LastState is { } state)
+                await _bus.PublishAsync(new BusMessage(TwinTopics.State(rt.Cell.Site, rt.Cell.Config.CellId), TwinPayloads.Serialize(state), QualityOfService.AtLeastOnce, Retain: true),
+                    cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _announced, true);
         _log.LogInformation("twin service watching {Count} cell(s)", _cells.Count);
+    }
+
+    /// <summary>
+    /// True when the embedded broker hands telemetry and patterns over through <see cref="IngestPublishedAsync"/> before it
+    /// acknowledges them: the service's MQTT client then subscribes to neither (set before <see cref="StartAsync"/>).
+    /// </summary>
+    public bool TelemetryFromBroker { get; init; }
+
+    /// <summary>
+    /// Handles a publication the embedded broker received, before the broker acknowledges it: telemetry and patterns of
+    /// the experiment's cells go through the same handlers as a subscription's messages and complete when stored (a
+    /// malformed or implausible message is recorded as rejected and completes too, as a redelivery would be rejected again).
+    /// </summary>
+    /// <param name="topic">The publication's topic.</param>
+    /// <param name="message">The publication.</param>
+    /// <param name="cancellationToken">Cancels waiting for the cell.</param>
+    /// <returns>True when it was telemetry or a pattern of a configured cell (now stored or rejected for good); false for any other topic.</returns>
+    /// <exception cref="InvalidOperationException">The service is stopping (the publication must not be acknowledged).</exception>
+    /// <exception cref="Exception">Whatever kept the samples from being stored (the store or the checkpoint failed).</exception>
+    public async Task<bool> IngestPublishedAsync(string topic, BusMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (!TwinTopics.TryParse(topic, out var t) || t.Kind is not (TopicKind.Telemetry or TopicKind.Pattern)) return false;
+        if (!_cells.TryGetValue(Key(t.Site, t.Cell), out var rt)) return false;
+        if (Volatile.Read(ref _stopped) == 1) throw new InvalidOperationException("the twin service is stopping");
+        if (t.Kind == TopicKind.Telemetry) await OnTelemetryAsync(rt, [message], cancellationToken).ConfigureAwait(false);
+        else await OnPatternAsync(rt, message, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>Stops handling (the message being handled finishes first; MQTT subscriptions stay in the broker's session)
@@ -190,7 +226,9 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         foreach (var s in _subscriptions) await (s is IDetachableSubscription d ? d.DetachAsync() : s.DisposeAsync()).ConfigureAwait(false);
         _subscriptions.Clear();
         await SaveCleanStopAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var site in _cells.Values.Select(c => c.Cell.Site).Distinct())
+        // Offline only after online: a service that never started (e.g. its broker could not listen) has nothing to
+        // withdraw, and its bus may never have connected.
+        foreach (var site in Volatile.Read(ref _announced) ? _cells.Values.Select(c => c.Cell.Site).Distinct() : [])
         {
             try
             {

@@ -41,7 +41,7 @@ public sealed class HttpAcknowledgementTests(ITestOutputHelper output)
                 + $"api:\n  tokens:\n    - {{ name: instruments, cells: [{string.Join(", ", Enumerable.Range(0, Cells).Select(i => $"c{i}"))}], hash: \"{token.Hash}\" }}\n");
             string api = $"http://127.0.0.1:{MosquittoBroker.FreePort()}";
             string data = Path.Combine(dir, "data");
-            string[] serveArgs = ["serve", "--config", config, "--data-dir", data, "--urls", api];
+            string[] serveArgs = ["serve", "--config", config, "--data-dir", data, "--urls", api, "--mqtt-listen", "none"];
             using var http = new HttpClient { BaseAddress = new Uri(api), Timeout = TimeSpan.FromSeconds(30) };
             http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Token);
             var wire = Wire();

@@ -29,7 +29,7 @@ public sealed class NexusCrashTests(ITestOutputHelper output)
         string api = $"http://127.0.0.1:{MosquittoBroker.FreePort()}";
         string data = Path.Combine(dir, "data");
         string nexus = Path.Combine(data, "experiment.nxs");
-        string[] serveArgs = ["serve", "--config", config, "--data-dir", data, "--urls", api, "--nexus-every", "0.2"];
+        string[] serveArgs = ["serve", "--config", config, "--data-dir", data, "--urls", api, "--nexus-every", "0.2", "--mqtt-listen", "none"];
         using var http = new HttpClient { BaseAddress = new Uri(api) };
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Token);
         var wire = HttpAcknowledgementTests.Wire();

@@ -36,7 +36,7 @@ public sealed class PublishRetryTests(ITestOutputHelper output)
             + $"api:\n  tokens:\n    - {{ name: smu-1, cells: [lg-m50], hash: \"{token.Hash}\" }}\n");
         string api = $"http://127.0.0.1:{MosquittoBroker.FreePort()}";
         string data = Path.Combine(disk.Path, "data");
-        var serve = _twin.Start(["serve", "--config", config, "--data-dir", data, "--urls", api, "--no-dashboard"], "serve");
+        var serve = _twin.Start(["serve", "--config", config, "--data-dir", data, "--urls", api, "--no-dashboard", "--mqtt-listen", "none"], "serve");
         System.Diagnostics.Process? publish = null;
         try
         {

@@ -45,7 +45,7 @@ public sealed class CliCredentialTests(ITestOutputHelper output)
                 + "  - { id: other, material: NMC811, q_li_Ah: 8.732, c_li0: 0.80 }\n"
                 + $"api:\n  tokens:\n    {entry}\n    {readerEntry}\n");
             string api = $"http://127.0.0.1:{MosquittoBroker.FreePort()}";
-            serve = _twin.Start(["serve", "--config", config, "--data-dir", Path.Combine(dir, "data"), "--urls", api, "--no-dashboard"], "serve");
+            serve = _twin.Start(["serve", "--config", config, "--data-dir", Path.Combine(dir, "data"), "--urls", api, "--no-dashboard", "--mqtt-listen", "none"], "serve");
             using var http = new HttpClient { BaseAddress = new Uri(api) };
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", reader);
             await Wait.UntilAsync(async () => await TwinProcesses.TryGetAsync(http, "/health") is not null, "twin serve to answer");

@@ -56,7 +56,7 @@ internal sealed class TwinServe : IAsyncDisposable
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo.Root };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "twin.dll"));
-        foreach (var a in new[] { "serve", "--config", ConfigPath, "--data-dir", DataDir, "--urls", BaseUrl }.Concat(_extraArgs)) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { "serve", "--config", ConfigPath, "--data-dir", DataDir, "--urls", BaseUrl, "--mqtt-listen", "none" }.Concat(_extraArgs)) psi.ArgumentList.Add(a);
         psi.Environment["NO_COLOR"] = "1";
         var p = Process.Start(psi) ?? throw new InvalidOperationException("cannot start twin serve");
         p.OutputDataReceived += (_, e) => Log(e.Data);

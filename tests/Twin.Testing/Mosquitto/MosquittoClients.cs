@@ -21,7 +21,17 @@ public static class MosquittoClients
     /// <param name="standardInput">Text written to its standard input, or null.</param>
     /// <param name="timeout">Time allowed (default 30 s); then it is killed and this throws.</param>
     /// <returns>Exit code and output.</returns>
-    public static async Task<ToolResult> PublishAsync(MosquittoBroker broker, IEnumerable<string> args, string? standardInput = null, TimeSpan? timeout = null)
+    public static Task<ToolResult> PublishAsync(MosquittoBroker broker, IEnumerable<string> args, string? standardInput = null, TimeSpan? timeout = null) =>
+        PublishAsync(broker.Port, args, standardInput, timeout);
+
+    /// <summary>Runs <c>mosquitto_pub -h 127.0.0.1 -p {port} {args}</c> to completion against any broker on 127.0.0.1
+    /// (e.g. the one embedded in <c>twin serve</c>), as <see cref="PublishAsync(MosquittoBroker, IEnumerable{string}, string?, TimeSpan?)"/>.</summary>
+    /// <param name="port">The broker's port on 127.0.0.1.</param>
+    /// <param name="args">Further arguments.</param>
+    /// <param name="standardInput">Text written to its standard input, or null.</param>
+    /// <param name="timeout">Time allowed (default 30 s); then it is killed and this throws.</param>
+    /// <returns>Exit code and output.</returns>
+    public static async Task<ToolResult> PublishAsync(int port, IEnumerable<string> args, string? standardInput = null, TimeSpan? timeout = null)
     {
         var psi = new ProcessStartInfo("mosquitto_pub")
         {
@@ -29,7 +39,7 @@ public static class MosquittoClients
             RedirectStandardError = true,
             RedirectStandardInput = standardInput is not null,
         };
-        foreach (var a in broker.ClientArguments().Concat(args)) psi.ArgumentList.Add(a);
+        foreach (var a in Address(port).Concat(args)) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi) ?? throw new InvalidOperationException("cannot start mosquitto_pub");
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
@@ -61,7 +71,17 @@ public static class MosquittoClients
     /// <param name="messagePrefix">Prefix of message lines (start the -F format with it).</param>
     /// <returns>The running subscriber.</returns>
     public static MosquittoSubscriber Subscribe(MosquittoBroker broker, IEnumerable<string> args, string messagePrefix = "MSG|") =>
-        new(broker.ClientArguments().Concat(args).ToList(), messagePrefix);
+        Subscribe(broker.Port, args, messagePrefix);
+
+    /// <summary>Starts <c>mosquitto_sub</c> against any broker on 127.0.0.1, as <see cref="Subscribe(MosquittoBroker, IEnumerable{string}, string)"/>.</summary>
+    /// <param name="port">The broker's port on 127.0.0.1.</param>
+    /// <param name="args">Further arguments.</param>
+    /// <param name="messagePrefix">Prefix of message lines (start the -F format with it).</param>
+    /// <returns>The running subscriber.</returns>
+    public static MosquittoSubscriber Subscribe(int port, IEnumerable<string> args, string messagePrefix = "MSG|") =>
+        new(Address(port).Concat(args).ToList(), messagePrefix);
+
+    private static string[] Address(int port) => ["-h", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture)];
 }
 
 /// <summary>A running <c>mosquitto_sub</c>.</summary>
