@@ -20,9 +20,10 @@ internal static class DemoCommand
         var degrade = DegradeOption.Create();
         var urls = new Option<string>("--urls") { Description = "REST API address of the embedded twin", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var epics = EpicsOption.Create();
+        var mqttListen = BrokerOption.Create();
         var cmd = new Command("demo", "Simulated coin cell + Keithley 2450 + diffractometer, driven with the cut-off by lithium content, twin on the embedded default")
         {
-            outDir, speed, cycles, cutoff, degrade, urls, epics,
+            outDir, speed, cycles, cutoff, degrade, urls, epics, mqttListen,
         };
         cmd.SetAction(async (r, ct) =>
         {
@@ -35,7 +36,13 @@ internal static class DemoCommand
             if (!DegradeOption.TryParse(r.GetValue(degrade), out var degradation, out string? degradeError)) return CliErrors.Fail(degradeError!);
             try
             {
-                var result = await DemoRunner.RunAsync(new DemoOptions(r.GetValue(outDir)!.FullName, s, n, mode == "lithium", r.GetValue(urls)!) { Degradation = degradation, EpicsPrefix = r.GetValue(epics) }, Console.Out, ct).ConfigureAwait(false);
+                var options = new DemoOptions(r.GetValue(outDir)!.FullName, s, n, mode == "lithium", r.GetValue(urls)!)
+                {
+                    Degradation = degradation,
+                    EpicsPrefix = r.GetValue(epics),
+                    Broker = BrokerOption.Resolve(r.GetValue(mqttListen), null),
+                };
+                var result = await DemoRunner.RunAsync(options, Console.Out, ct).ConfigureAwait(false);
                 return result.Run.Outcome == RunOutcome.Completed ? 0 : 3;
             }
             catch (Exception e) when (e is IOException or FormatException or ArgumentException)

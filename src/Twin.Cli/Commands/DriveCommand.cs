@@ -4,6 +4,7 @@ using Twin.Drivers.Experiment;
 using Twin.Messaging.Bus;
 using Twin.Messaging.Mqtt;
 using Twin.Messaging.Security;
+using Twin.Service.Broker;
 using Twin.Service.Config;
 using Twin.Service.Hosting;
 
@@ -29,9 +30,10 @@ internal static class DriveCommand
         var nexus = NexusOption.Path();
         var nexusEvery = NexusOption.Every();
         var mqttPassword = MqttPassword.CreateOption();
+        var mqttListen = BrokerOption.Create();
         var cmd = new Command("drive", "Run the cycling protocol on the instruments, with hard limits, watchdog and the cut-off by lithium content")
         {
-            config, cellOpt, mqtt, mqttPassword, clientId, dataDir, urls, epics, nexus, nexusEvery,
+            config, cellOpt, mqtt, mqttPassword, mqttListen, clientId, dataDir, urls, epics, nexus, nexusEvery,
         };
         cmd.SetAction(async (r, ct) =>
         {
@@ -76,10 +78,19 @@ internal static class DriveCommand
             }
             IMessageBus bus;
             MqttClient? client = null;
+            EmbeddedBrokerOptions? broker = null;
             try
             {
-                if (mqttUrl is null) bus = new InProcessBus();
-                else bus = client = MqttServiceBus.CreateClient(MqttPassword.Resolve(mqttUrl, r.GetValue(mqttPassword)), r.GetValue(clientId)!, driven[0].Site);
+                var listen = BrokerOption.Resolve(r.GetValue(mqttListen), mqttUrl);
+                if (mqttUrl is not null)
+                    bus = client = MqttServiceBus.CreateClient(MqttPassword.Resolve(mqttUrl, r.GetValue(mqttPassword)), r.GetValue(clientId)!, driven[0].Site);
+                else if (listen is not null)
+                {
+                    // the driver talks to its embedded twin through the twin's broker, with the service's credentials
+                    broker = EmbeddedBrokerSetup.Credentials(listen, "twin-service");
+                    bus = client = MqttServiceBus.CreateClient(EmbeddedBrokerSetup.ClientOptions(broker), r.GetValue(clientId)!, driven[0].Site);
+                }
+                else bus = new InProcessBus();
             }
             catch (Exception e) when (e is ArgumentException or FormatException)
             {
@@ -87,8 +98,10 @@ internal static class DriveCommand
             }
             await using (bus.ConfigureAwait(false))
             {
-                var session = new DriveSession(file.FullName, driven, bus, EmbeddedTwin: client is null, r.GetValue(dataDir)!.FullName, r.GetValue(urls)!)
+                var session = new DriveSession(file.FullName, driven, bus, EmbeddedTwin: mqttUrl is null, r.GetValue(dataDir)!.FullName, r.GetValue(urls)!)
                 {
+                    Broker = broker,
+                    ConnectBus = broker is null ? null : client!.ConnectAsync,
                     Keys = keys,
                     MaxSignatureAge = maxAge,
                     EpicsPrefix = r.GetValue(epics),
@@ -100,7 +113,7 @@ internal static class DriveCommand
                 {
                     // Subscriptions are made before the connection so the persistent session finds their handlers.
                     running = session.RunAsync(Console.Out, ct);
-                    if (client is not null) await client.ConnectAsync(ct).ConfigureAwait(false);
+                    if (client is not null && broker is null) await client.ConnectAsync(ct).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is IOException or MqttConnectException)
                 {

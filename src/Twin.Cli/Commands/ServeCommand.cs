@@ -30,10 +30,7 @@ internal static class ServeCommand
         var clientId = new Option<string>("--client-id") { Description = "MQTT client id and status-topic name", DefaultValueFactory = _ => "twin-service" };
         var noDashboard = new Option<bool>("--no-dashboard") { Description = "Serve only the REST API, not the live dashboard" };
         var mqttPassword = MqttPassword.CreateOption();
-        var mqttListen = new Option<string?>("--mqtt-listen")
-        {
-            Description = "Without --mqtt: where the embedded MQTT broker listens, ADDR:PORT (default 127.0.0.1:1883), or 'none' for no broker (telemetry over HTTP only)",
-        };
+        var mqttListen = BrokerOption.Create();
         var trustedProxy = new Option<string[]>("--trusted-proxy")
         {
             Description = "Reverse proxy (IP address or CIDR network) whose X-Forwarded-For/-Proto headers are believed; repeat for several",
@@ -76,13 +73,11 @@ internal static class ServeCommand
                     };
                 }
                 string? mqttUrl = r.GetValue(mqtt);
-                string? listen = r.GetValue(mqttListen);
-                if (mqttUrl is not null && listen is not null)
-                    return CliErrors.Fail($"--mqtt {mqttUrl} and --mqtt-listen {listen}: expected one of them (the service uses an external broker or runs its own)");
+                var broker = BrokerOption.Resolve(r.GetValue(mqttListen), mqttUrl);
                 string site = Twin.Service.Config.ExperimentFile.Load(file.FullName)[0].Site;
                 if (mqttUrl is not null)
                     options = MqttServiceBus.Configure(options, MqttPassword.Resolve(mqttUrl, r.GetValue(mqttPassword)), site);
-                else if ((listen is null ? BrokerListen.Default : BrokerListen.Parse(listen)) is { } broker)
+                else if (broker is not null)
                     options = EmbeddedBrokerSetup.Configure(options, broker, site);
             }
             catch (Exception e) when (e is ArgumentException or FormatException or IOException)

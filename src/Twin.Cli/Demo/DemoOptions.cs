@@ -12,6 +12,10 @@ internal sealed record DemoOptions(string OutDir, double Speed = 1500, int Cycle
     /// <summary>Degradation modes of the simulated cell (<c>--degrade</c>); none by default.</summary>
     public IReadOnlyList<Twin.FirmwareSim.Cell.Degradation> Degradation { get; init; } = [];
 
+    /// <summary>Where the embedded twin's MQTT broker listens (<c>--mqtt-listen</c>; <c>twin demo</c> defaults to 127.0.0.1:1883), or
+    /// null: driver and twin share an in-process bus.</summary>
+    public Twin.Service.Broker.BrokerListen? Broker { get; init; }
+
     /// <summary>Serve the embedded twin over EPICS Channel Access with this PV prefix (<c>--epics</c>), or null.</summary>
     public string? EpicsPrefix { get; init; }
 }

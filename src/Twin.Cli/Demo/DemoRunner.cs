@@ -7,7 +7,10 @@ using Twin.Drivers.Protocol;
 using Twin.FirmwareSim;
 using Twin.Messaging.Bus;
 using Twin.Messaging.Contracts;
+using Twin.Messaging.Mqtt;
+using Twin.Service.Broker;
 using Twin.Service.Config;
+using Twin.Service.Hosting;
 
 namespace Twin.Cli.Demo;
 
@@ -60,31 +63,39 @@ internal static class DemoRunner
         output.WriteLine($"cell: NMC811‖graphite coin cell, {sim.Options.Cell.NominalCapacityAh * 1e3:0.00} mA·h, c_Li0 {sim.Options.Cell.InitialCathodeCLi:0.000}; " +
             $"cut-off by {(o.LithiumCutoff ? "lithium content (lower bound c_Li − 2σ at c_Li,min 0.40) or 4.2 V" : "voltage only (4.2 V)")}");
 
-        await using var bus = new InProcessBus();
+        // With the embedded broker, driver and twin talk MQTT through it (a stock client can watch the run); without,
+        // they share an in-process bus.
+        EmbeddedBrokerOptions? broker = o.Broker is { } listen ? EmbeddedBrokerSetup.Credentials(listen, "twin-service") : null;
+        MqttClient? client = broker is null ? null : MqttServiceBus.CreateClient(EmbeddedBrokerSetup.ClientOptions(broker), "twin-demo", cell.Site);
+        await using IMessageBus bus = client is null ? new InProcessBus() : client;
         var patterns = new ConcurrentQueue<PatternRecord>();
         var states = new List<TwinStatePayload>();
-        await using var patternSub = await bus.SubscribeAsync(TwinTopics.Pattern(cell.Site, cell.Config.CellId), QualityOfService.AtLeastOnce, (m, _) =>
+        // Registered now; an MQTT client subscribes when it connects (once the twin runs), the in-process bus at once.
+        var patternSub = bus.SubscribeAsync(TwinTopics.Pattern(cell.Site, cell.Config.CellId), QualityOfService.AtLeastOnce, (m, _) =>
         {
             patterns.Enqueue(TwinPayloads.ParsePattern(m.Payload.Span, m.Topic));
             return ValueTask.CompletedTask;
-        }, ct).ConfigureAwait(false);
-        await using var stateSub = await bus.SubscribeAsync(TwinTopics.State(cell.Site, cell.Config.CellId), QualityOfService.AtLeastOnce, (m, _) =>
+        }, ct).AsTask();
+        var stateSub = bus.SubscribeAsync(TwinTopics.State(cell.Site, cell.Config.CellId), QualityOfService.AtLeastOnce, (m, _) =>
         {
             var s = JsonSerializer.Deserialize(m.Payload.Span, TwinJsonContracts.Default.TwinStatePayload)!;
             lock (states) states.Add(s);
             return ValueTask.CompletedTask;
-        }, ct).ConfigureAwait(false);
+        }, ct).AsTask();
 
         var charges = new List<(DemoCharge Charge, int Step)>();
         var (keys, maxAge) = DriveSession.LoadVerification(experiment);
         var session = new DriveSession(experiment, cells, bus, EmbeddedTwin: true, Path.Combine(dir, "twin-data"), o.Urls)
         {
+            Broker = broker,
+            ConnectBus = client is null ? null : client.ConnectAsync,
             Keys = keys,
             MaxSignatureAge = maxAge,
             StatusPeriod = TimeSpan.FromSeconds(o.StatusPeriodS),
             EpicsPrefix = o.EpicsPrefix,
             NexusPath = nexus,
-            OnTwinStarted = urls => output.WriteLine($"twin: embedded service, live dashboard at {urls}/ (read-only), REST API at {urls}/api/cells"),
+            OnTwinStarted = urls => output.WriteLine($"twin: embedded service, live dashboard at {urls}/ (read-only), REST API at {urls}/api/cells"
+                + (broker is null ? "" : $", MQTT broker on {broker.Listen} (twin/v1/{cell.Site}/{cell.Config.CellId}/#)")),
             OnEvent = (_, e) =>
             {
                 if (e.Kind != RunnerEventKinds.StepEnd || !steps.TryGetValue(e.Step, out var st)) return;
@@ -100,6 +111,8 @@ internal static class DemoRunner
             },
         };
         var runs = await session.RunAsync(output, ct).ConfigureAwait(false);
+        foreach (var sub in new[] { patternSub, stateSub })
+            if (sub.IsCompletedSuccessfully) await sub.Result.DisposeAsync().ConfigureAwait(false);
         var run = runs[0].Result;
         TwinStatePayload[] all;
         lock (states) all = states.ToArray();

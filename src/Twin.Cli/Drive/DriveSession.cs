@@ -1,4 +1,5 @@
 using Twin.Dashboard;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Twin.Drivers.Experiment;
@@ -17,11 +18,19 @@ internal sealed record CellRun(ExperimentCell Cell, RunResult Result, long Refus
 
 /// <summary>
 /// Drives the instruments of an experiment's cells on a bus. With <c>EmbeddedTwin</c> it also runs the twin service
-/// in-process on the same bus (the embedded default: in-process bus, local spool, REST API), so the lithium cut-off
-/// works without a broker; otherwise the twin is a separate <c>twin serve</c> on the MQTT broker.
+/// in-process (local spool, REST API), so the lithium cut-off works without a broker installed: with <see cref="Broker"/>
+/// the twin runs its embedded MQTT broker and <c>Bus</c> is the driver's MQTT client of it (connected by
+/// <see cref="ConnectBus"/> once the twin runs), so stock MQTT clients see the run; without, <c>Bus</c> is an in-process
+/// bus shared with the twin. Otherwise the twin is a separate <c>twin serve</c> on the MQTT broker.
 /// </summary>
 internal sealed record DriveSession(string ExperimentPath, IReadOnlyList<ExperimentCell> Cells, IMessageBus Bus, bool EmbeddedTwin, string DataDir, string Urls)
 {
+    /// <summary>The embedded twin's MQTT broker (with <c>EmbeddedTwin</c>), or null for an in-process bus.</summary>
+    public Twin.Service.Broker.EmbeddedBrokerOptions? Broker { get; init; }
+
+    /// <summary>Connects <c>Bus</c> to <see cref="Broker"/> once the embedded twin runs (subscriptions made before it find their handlers).</summary>
+    public Func<CancellationToken, Task>? ConnectBus { get; init; }
+
     /// <summary>SCPI options for every instrument session.</summary>
     public ScpiOptions? Scpi { get; init; }
 
@@ -73,10 +82,17 @@ internal sealed record DriveSession(string ExperimentPath, IReadOnlyList<Experim
         Microsoft.AspNetCore.Builder.WebApplication? app = null;
         if (EmbeddedTwin)
         {
-            app = TwinServer.Build(DashboardSetup.With(new ServeOptions(ExperimentPath, DataDir, Urls) { Bus = Bus, EpicsPrefix = EpicsPrefix, PatternRequests = _patternRequests,
-                NexusPath = NexusPath, NexusFlushInterval = NexusFlushInterval }),
-                logging => logging.SetMinimumLevel(LogLevel.Warning));
+            var serve = new ServeOptions(ExperimentPath, DataDir, Urls) { Bus = Broker is null ? Bus : null, EpicsPrefix = EpicsPrefix, PatternRequests = _patternRequests,
+                NexusPath = NexusPath, NexusFlushInterval = NexusFlushInterval };
+            if (Broker is { } broker) serve = Twin.Service.Broker.EmbeddedBrokerSetup.Configure(serve, broker, Cells[0].Site);
+            app = TwinServer.Build(DashboardSetup.With(serve), logging => logging.SetMinimumLevel(LogLevel.Warning));
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            if (Broker is not null)
+            {
+                // the broker takes the driver's telemetry once the twin has resumed and subscribed
+                await app.Services.GetRequiredService<IngestStartup>().WhenStarted.WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (ConnectBus is not null) await ConnectBus(cancellationToken).ConfigureAwait(false);
+            }
             OnTwinStarted?.Invoke(Urls);
         }
         try

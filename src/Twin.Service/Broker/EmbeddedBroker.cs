@@ -198,7 +198,6 @@ public sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
             _log.LogWarning("MQTT publication of client '{ClientId}' to {Topic} refused: {Reason}", e.ClientId, message.Topic, denied);
             return;
         }
-        if (client.Kind == BrokerClientKind.Service) return;
         try
         {
             await _ingest(message.Topic, BrokerMessages.ToBus(message), e.CancellationToken).ConfigureAwait(false);

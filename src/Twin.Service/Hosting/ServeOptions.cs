@@ -11,7 +11,7 @@ namespace Twin.Service.Hosting;
 public sealed record ServeOptions(string ConfigPath, string DataDir, string Urls = "http://127.0.0.1:5080")
 {
     /// <summary>The embedded MQTT broker to run inside the service (its own client is then <see cref="Bus"/>); null for none.
-    /// Set with <see cref="Twin.Service.Broker.EmbeddedBrokerSetup.Configure"/>.</summary>
+    /// Set with <see cref="Twin.Service.Broker.EmbeddedBrokerSetup.Configure(ServeOptions, Twin.Service.Broker.BrokerListen, string)"/>.</summary>
     public Twin.Service.Broker.EmbeddedBrokerOptions? Broker { get; init; }
 
     /// <summary>The bus to use (an MQTT client); null runs the in-process bus.</summary>

@@ -29,7 +29,8 @@ public sealed class EpicsProcessTests(ITestOutputHelper output)
         int port = PyEpics.FreeServerPort();
         string api = $"http://127.0.0.1:{MosquittoBroker.FreePort()}";
         // the voltage cut-off charges to 4.2 V: the cell passes the critical limit
-        var demo = _twin.Start(["demo", "--epics", "TWIN:", "--speed", "600", "--cycles", "1", "--cutoff", "voltage", "--urls", api, "--out", Path.Combine(dir, "out")],
+        var demo = _twin.Start(["demo", "--epics", "TWIN:", "--speed", "600", "--cycles", "1", "--cutoff", "voltage", "--urls", api, "--out", Path.Combine(dir, "out"),
+                "--mqtt-listen", $"127.0.0.1:{MosquittoBroker.FreePort()}"],
             "demo", environment: CaEnvironment(port));
         try
         {
@@ -98,7 +99,7 @@ public sealed class EpicsProcessTests(ITestOutputHelper output)
         int port = PyEpics.FreeServerPort();
         string api = $"http://127.0.0.1:{MosquittoBroker.FreePort()}";
         var lines = new ConcurrentQueue<string>();
-        var drive = _twin.Start(["drive", "--config", config, "--data-dir", Path.Combine(dir, "data"), "--urls", api], "drive", lines.Enqueue, CaEnvironment(port));
+        var drive = _twin.Start(["drive", "--config", config, "--data-dir", Path.Combine(dir, "data"), "--urls", api, "--mqtt-listen", "none"], "drive", lines.Enqueue, CaEnvironment(port));
         try
         {
             await Wait.UntilAsync(() => lines.Any(l => l.Contains("[step_start] cycle 1: Charge", StringComparison.Ordinal)), "the charge to start", TimeSpan.FromSeconds(120));

@@ -54,7 +54,8 @@ public sealed class SilentLinkProcessTests(ITestOutputHelper output)
                         Rest for 2 minutes (30 second period)
                         Charge at C/5 for 10 hours (30 second period)
                 """);
-            var driveProcess = _twin.Start(["drive", "--config", config, "--data-dir", Path.Combine(dir, "data"), "--urls", $"http://127.0.0.1:{MosquittoBroker.FreePort()}"],
+            var driveProcess = _twin.Start(["drive", "--config", config, "--data-dir", Path.Combine(dir, "data"), "--urls", $"http://127.0.0.1:{MosquittoBroker.FreePort()}",
+                "--mqtt-listen", "none"],
                 "drive", drive.Enqueue);
             string Seen() => "drive:\n" + string.Join("\n", drive) + "\nsim:\n" + string.Join("\n", sim);
             await Wait.UntilAsync(() => sim.Any(l => l.Contains("SMU link fault blackhole on")), "the black hole", TimeSpan.FromSeconds(60), Seen);

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Twin.Cli.Demo;
 using Twin.Core.Samples;
+using Twin.FirmwareSim;
 using Twin.Testing;
 using Twin.Testing.Mosquitto;
 using Xunit.Abstractions;
@@ -12,7 +14,8 @@ namespace Twin.Cli.Tests.Live;
 /// <c>twin serve</c> without <c>--mqtt</c> runs its own MQTT broker: the stock Mosquitto clients publish telemetry
 /// with an API token and read the retained state, the access rules hold, a publication the broker acknowledged is
 /// stored (also across SIGKILL), retained messages outlive a restart, and a port that is taken is a clear error.
-/// The broker listens on a port of the test's own (<c>--mqtt-listen</c>); the default is 127.0.0.1:1883.
+/// <c>twin drive</c> talks to its embedded twin through the broker too. The broker listens on a port of the test's own
+/// (<c>--mqtt-listen</c>); the default is 127.0.0.1:1883.
 /// </summary>
 [Collection(TimingSensitive.Name)]
 public sealed class EmbeddedBrokerTests(ITestOutputHelper output)
@@ -106,6 +109,39 @@ public sealed class EmbeddedBrokerTests(ITestOutputHelper output)
         {
             if (!serve.HasExited) serve.Kill();
             await serve.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Twin_drive_talks_to_its_embedded_twin_through_the_broker_where_a_stock_client_watches_the_run()
+    {
+        string dir = Repo.TempDir("drive-embedded-broker");
+        await using var sim = await SimulatorHost.StartAsync(new SimulatorOptions { Speed = 1200, PatternFolder = Path.Combine(dir, "patterns") });
+        // the demo's experiment file: anonymous read on, so an anonymous client on this machine may subscribe
+        string config = DemoExperiment.Write(dir, sim, new DemoOptions(dir, Speed: 1200, Cycles: 1));
+        int port = MosquittoBroker.FreePort();
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var drive = _twin.Start(["drive", "--config", config, "--data-dir", Path.Combine(dir, "data"), "--urls", $"http://127.0.0.1:{MosquittoBroker.FreePort()}",
+            "--mqtt-listen", $"127.0.0.1:{port}"], "drive", lines.Enqueue);
+        try
+        {
+            await Wait.UntilAsync(() => lines.Any(l => l.Contains("[step_start]", StringComparison.Ordinal)), "the protocol to start", TimeSpan.FromSeconds(120),
+                () => string.Join("\n", lines.TakeLast(10)));
+            await using var sub = MosquittoClients.Subscribe(port, ["-V", "mqttv5", "-t", "twin/v1/demo/coin-1/state", "-t", "twin/v1/demo/coin-1/telemetry", "-q", "1", "-F", "MSG|%t|%p"]);
+            await sub.WaitSubscribedAsync();
+            var seen = await sub.WaitForMessagesAsync(6, TimeSpan.FromSeconds(60));
+            // the driver's samples and the twin's states that answer them, both through the broker
+            var telemetry = seen.Where(m => m.StartsWith("twin/v1/demo/coin-1/telemetry|", StringComparison.Ordinal)).ToList();
+            var states = seen.Where(m => m.StartsWith("twin/v1/demo/coin-1/state|", StringComparison.Ordinal)).Select(m => JsonDocument.Parse(m[(m.IndexOf('|') + 1)..])).ToList();
+            Assert.NotEmpty(telemetry);
+            Assert.NotEmpty(states);
+            Assert.All(states, st => Assert.InRange(st.RootElement.GetProperty("c_li").GetDouble(), 0.3, 1.0));
+            Assert.False(drive.HasExited, string.Join("\n", lines));
+        }
+        finally
+        {
+            if (!drive.HasExited) drive.Kill();
+            await drive.WaitForExitAsync();
         }
     }
 
