@@ -1,17 +1,19 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
 namespace Twin.Service.Api;
 
-/// <summary>A component's contribution to <c>/health</c>.</summary>
-/// <param name="Name">Component, e.g. "bus", "store".</param>
-/// <param name="Read">Returns the component's state text and whether it is healthy, degraded or down.</param>
-public sealed record HealthCheck(string Name, Func<(string State, HealthLevel Level)> Read);
-
-/// <summary>Health of one component.</summary>
-public enum HealthLevel
+/// <summary>
+/// A component's contribution to <c>/health</c> (bus, store, ingest, data, experiment, broker), as an ASP.NET Core
+/// health check: the component's state text as the result's description, and whether it is healthy, degraded
+/// (working with reduced guarantees, e.g. database down and data held in the spool) or unhealthy (not working).
+/// </summary>
+/// <param name="read">Returns the state text and the status; called on every <c>/health</c> request, so it must be cheap.</param>
+public sealed class ComponentHealthCheck(Func<(string State, HealthStatus Status)> read) : IHealthCheck
 {
-    /// <summary>Working.</summary>
-    Healthy,
-    /// <summary>Working with reduced guarantees (e.g. database down, data held in the spool).</summary>
-    Degraded,
-    /// <summary>Not working.</summary>
-    Unhealthy,
+    /// <inheritdoc />
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var (state, status) = read();
+        return Task.FromResult(new HealthCheckResult(status, state));
+    }
 }

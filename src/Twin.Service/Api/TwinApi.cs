@@ -25,10 +25,9 @@ public static class TwinApi
     /// <param name="ingest">The ingest service holding the cells.</param>
     /// <param name="bus">The bus; not used by the endpoints any more (telemetry posts go to the ingest service directly).</param>
     /// <param name="metrics">Metrics.</param>
-    /// <param name="checks">Components reporting health.</param>
     /// <param name="alarms">The alarm book (for <c>GET /api/alarms</c>), or null.</param>
     /// <returns>The route builder.</returns>
-    public static IEndpointRouteBuilder MapTwinApi(this IEndpointRouteBuilder app, TwinIngestService ingest, IMessageBus bus, ServiceMetrics metrics, IReadOnlyList<HealthCheck> checks,
+    public static IEndpointRouteBuilder MapTwinApi(this IEndpointRouteBuilder app, TwinIngestService ingest, IMessageBus bus, ServiceMetrics metrics,
         AlarmBook? alarms = null)
     {
         _ = bus; // telemetry posts go straight to the ingest service (durable before 202), not onto the bus
@@ -68,13 +67,7 @@ public static class TwinApi
             var rt = ingest.Find(id);
             return rt is null ? Task.FromResult(NotFound(id)) : PostTelemetryAsync(rt, http.Request, ingest, metrics, budget, ct);
         });
-        app.MapGet("/health", () =>
-        {
-            var states = checks.Select(c => (c.Name, Result: c.Read())).ToList();
-            var level = states.Count == 0 ? HealthLevel.Healthy : states.Max(s => s.Result.Level);
-            var report = new HealthReport(level.ToString().ToLowerInvariant(), states.ToDictionary(s => s.Name, s => s.Result.State), metrics.Snapshot());
-            return Results.Json(report, json.HealthReport, statusCode: level == HealthLevel.Unhealthy ? 503 : 200);
-        });
+        app.MapTwinHealth(metrics);
         app.MapGet("/metrics", () => Results.Text(metrics.ToPrometheus(), "text/plain; version=0.0.4"));
         return app;
     }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Twin.Messaging.Bus;
@@ -87,28 +88,29 @@ public static class TwinServer
         foreach (var d in damage) loggerFactory.CreateLogger<CheckpointStore>().LogError("damaged data: {Damage}", d);
         // A checkpoint torn by a crash is the crash's normal trace, not damage: said once, /health stays healthy.
         foreach (var t in checkpoints.TornWrites) loggerFactory.CreateLogger<CheckpointStore>().LogWarning("after a crash: {Torn}", t);
-        var checks = new List<HealthCheck>
-        {
-            new("data", () => damage.Count == 0
+        // /health: ASP.NET Core health checks, one per component, answered by HealthEndpoint
+        string resumeState = "c_li0 and q_li_Ah as in the checkpoints";
+        builder.Services.AddHealthChecks()
+            .AddCheck("data", new ComponentHealthCheck(() => damage.Count == 0
                 ? (checkpoints.TornWrites.Count == 0 ? "checkpoints and journals intact"
-                    : $"checkpoints and journals intact; {checkpoints.TornWrites.Count} checkpoint write(s) torn by a crash set aside", HealthLevel.Healthy)
-                : (string.Join(" | ", damage), HealthLevel.Degraded)),
-            new("ingest", () => startup.Error is { } e ? ($"stopped: {e.Message}", HealthLevel.Unhealthy)
-                : startup.Started ? ($"{cells.Count} cell(s) subscribed", HealthLevel.Healthy)
-                : ("waiting for the broker before subscribing", HealthLevel.Degraded)),
-            new("bus", () => options.BusStatus is null ? ("in-process", HealthLevel.Healthy)
-                : options.BusStatus() is var (state, up) && up ? (state, HealthLevel.Healthy) : (options.BusStatus().State, HealthLevel.Degraded)),
-            new("store", () =>
+                    : $"checkpoints and journals intact; {checkpoints.TornWrites.Count} checkpoint write(s) torn by a crash set aside", HealthStatus.Healthy)
+                : (string.Join(" | ", damage), HealthStatus.Degraded)))
+            .AddCheck("ingest", new ComponentHealthCheck(() => startup.Error is { } e ? ($"stopped: {e.Message}", HealthStatus.Unhealthy)
+                : startup.Started ? ($"{cells.Count} cell(s) {(options.Broker is null ? "subscribed" : "taking telemetry from the embedded broker")}", HealthStatus.Healthy)
+                : ("waiting for the broker before subscribing", HealthStatus.Degraded)))
+            .AddCheck("bus", new ComponentHealthCheck(() => options.BusStatus is null ? ("in-process", HealthStatus.Healthy)
+                : options.BusStatus() is var (state, up) && up ? (state, HealthStatus.Healthy) : (options.BusStatus().State, HealthStatus.Degraded)))
+            .AddCheck("store", new ComponentHealthCheck(() =>
             {
                 var m = spool.GetMetrics();
-                if (m.IsFull) return ("spool full", HealthLevel.Unhealthy);
-                if (m.IsDiskFull) return (spool.CheckAdmission() is { Accepts: false } a ? a.Reason : "disk full", HealthLevel.Unhealthy);
-                if (!m.HasWriter) return ($"embedded spool, {m.PendingRecords} points", HealthLevel.Healthy);
+                if (m.IsFull) return ("spool full", HealthStatus.Unhealthy);
+                if (m.IsDiskFull) return (spool.CheckAdmission() is { Accepts: false } a ? a.Reason : "disk full", HealthStatus.Unhealthy);
+                if (!m.HasWriter) return ($"embedded spool, {m.PendingRecords} points", HealthStatus.Healthy);
                 return m.Circuit == Polly.CircuitBreaker.CircuitState.Closed
-                    ? ($"influxdb ok, {m.PendingRecords} points pending", HealthLevel.Healthy)
-                    : ($"influxdb {m.Circuit.ToString().ToLowerInvariant()}: {m.LastWriterError}, {m.PendingRecords} points held in the spool", HealthLevel.Degraded);
-            }),
-        };
+                    ? ($"influxdb ok, {m.PendingRecords} points pending", HealthStatus.Healthy)
+                    : ($"influxdb {m.Circuit.ToString().ToLowerInvariant()}: {m.LastWriterError}, {m.PendingRecords} points held in the spool", HealthStatus.Degraded);
+            }))
+            .AddCheck("experiment", new ComponentHealthCheck(() => (resumeState, HealthStatus.Healthy)));
 
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(checkpoints);
@@ -134,6 +136,11 @@ public static class TwinServer
                 new HashSet<string>(StringComparer.Ordinal) { options.ClientId, options.ClientId + "-pub" }, () => startup.Started,
                 sp.GetRequiredService<TwinIngestService>().IngestPublishedAsync, loggerFactory.CreateLogger<EmbeddedBroker>(), options.Time));
             builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
+            builder.Services.AddHealthChecks().Add(new HealthCheckRegistration("broker", sp => new ComponentHealthCheck(() =>
+            {
+                var b = sp.GetRequiredService<EmbeddedBroker>();
+                return ($"embedded, listening on {b.Listen}; {b.RefusedConnections} connection(s) and {b.RefusedPublications} publication(s) refused", HealthStatus.Healthy);
+            }), null, null));
         }
         if (options.ResolvedNexusPath is { } nexus)
         {
@@ -164,9 +171,9 @@ public static class TwinServer
         var app = builder.Build();
         HttpSecurity.UseIn(app, options);
         var ingestService = app.Services.GetRequiredService<TwinIngestService>();
-        checks.Add(ResumeChangesCheck(ingestService, audit));
+        resumeState = ResumeChanges(ingestService, audit);
         var api = app.MapGroup("").WithTwinApiAccess();
-        api.MapTwinApi(ingestService, bus, metrics, checks, alarms);
+        api.MapTwinApi(ingestService, bus, metrics, alarms);
         api.MapCorrectionApi(ingestService);
         options.ConfigureApp?.Invoke(app);
         return app;
@@ -177,7 +184,7 @@ public static class TwinServer
     /// (<see cref="Twin.Core.Cells.CellTwin.ConfigChanges"/>): written to the audit log (user "experiment-file") and
     /// shown by <c>/health</c> ("experiment", healthy) until the next start.
     /// </summary>
-    private static HealthCheck ResumeChangesCheck(TwinIngestService ingest, AuditLog audit)
+    private static string ResumeChanges(TwinIngestService ingest, AuditLog audit)
     {
         long now = Twin.Core.Samples.UnixTime.NowNs();
         List<string> notes = [];
@@ -191,8 +198,7 @@ public static class TwinServer
                 notes.Add($"{target} {detail}");
             }
         }
-        string state = notes.Count == 0 ? "c_li0 and q_li_Ah as in the checkpoints" : string.Join(" | ", notes);
-        return new HealthCheck("experiment", () => (state, HealthLevel.Healthy));
+        return notes.Count == 0 ? "c_li0 and q_li_Ah as in the checkpoints" : string.Join(" | ", notes);
     }
 
     /// <summary>
