@@ -1,5 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
 using Twin.Core.Samples;
 using Twin.Drivers.Experiment;
 using Twin.Drivers.Triggers;
@@ -13,7 +15,9 @@ namespace Twin.Service.Instruments;
 /// Publishes what a runner produces — telemetry, driver events, pattern records — on the bus (README.md, "Topics and payloads").
 /// The runner hands messages to an unbounded in-memory queue and never waits for the broker: a slow or
 /// restarting broker must not stall the sampling loop that enforces the limits. A publisher task drains the
-/// queue in order; the MQTT client re-sends unacknowledged QoS 1 messages after a reconnect.
+/// queue in order; the MQTT client re-sends unacknowledged QoS 1 messages after a reconnect, and a publish that fails
+/// (bus not connected, timed out) is retried by a Polly pipeline — exponential back-off from 100 ms to 5 s on the
+/// sink's <see cref="TimeProvider"/>, without end — so nothing queued is skipped and the order holds.
 /// </summary>
 public sealed class BusRunnerSink : IRunnerSink, IAsyncDisposable
 {
@@ -22,7 +26,11 @@ public sealed class BusRunnerSink : IRunnerSink, IAsyncDisposable
     private readonly string _cell;
     private readonly string _instrument;
     private readonly ILogger _log;
-    private readonly Channel<BusMessage> _queue = Channel.CreateUnbounded<BusMessage>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
+    // a message to publish, or (Message null) a flush marker completed when the publisher reaches it
+    private readonly Channel<(BusMessage? Message, TaskCompletionSource? Reached)> _queue =
+        Channel.CreateUnbounded<(BusMessage?, TaskCompletionSource?)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+    private readonly TimeProvider _time;
+    private readonly ResiliencePipeline _retry;
     private readonly Task _publisher;
     private long _patternSeq;
 
@@ -32,13 +40,33 @@ public sealed class BusRunnerSink : IRunnerSink, IAsyncDisposable
     /// <param name="cell">Cell id.</param>
     /// <param name="instrument">Instrument name for the telemetry payload (e.g. the endpoint).</param>
     /// <param name="log">Logger.</param>
-    public BusRunnerSink(IMessageBus bus, string site, string cell, string instrument, ILogger log)
+    /// <param name="time">Clock of the retry back-off and the waits of <see cref="FlushAsync"/> and <see cref="DisposeAsync"/>; the system clock when
+    /// null. The broker runs in real time: a runner on an accelerated simulator clock still passes null here.</param>
+    public BusRunnerSink(IMessageBus bus, string site, string cell, string instrument, ILogger log, TimeProvider? time = null)
     {
         _bus = bus;
         _site = site;
         _cell = cell;
         _instrument = instrument;
         _log = log;
+        _time = time ?? TimeProvider.System;
+        _retry = new ResiliencePipelineBuilder { TimeProvider = _time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                // Not a refusal by the broker (MqttException, handled below): the bus could not take it now.
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is IOException or InvalidOperationException or TimeoutException),
+                BackoffType = DelayBackoffType.Exponential,
+                Delay = TimeSpan.FromMilliseconds(100),
+                MaxDelay = TimeSpan.FromSeconds(5),
+                UseJitter = false,
+                MaxRetryAttempts = int.MaxValue,
+                OnRetry = args =>
+                {
+                    _log.LogWarning("publishing failed ({Error}); retrying in {Delay} ms", args.Outcome.Exception?.Message, (int)args.RetryDelay.TotalMilliseconds);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
         _publisher = Task.Run(PublishLoopAsync);
     }
 
@@ -100,56 +128,64 @@ public sealed class BusRunnerSink : IRunnerSink, IAsyncDisposable
 
     private void Enqueue(BusMessage m)
     {
-        if (!_queue.Writer.TryWrite(m)) _log.LogError("driver sink closed; message on {Topic} not published", m.Topic);
+        if (!_queue.Writer.TryWrite((m, null))) _log.LogError("driver sink closed; message on {Topic} not published", m.Topic);
     }
 
     private async Task PublishLoopAsync()
     {
-        await foreach (var m in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+        await foreach (var (m, reached) in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            var delay = TimeSpan.FromMilliseconds(100);
-            while (true)
+            if (m is null)
             {
-                try
-                {
-                    await _bus.PublishAsync(m).ConfigureAwait(false);
-                    break;
-                }
-                catch (MqttException e)
-                {
-                    // The broker refused this message (e.g. PUBACK "not authorized": the ACL does not let this client
-                    // write the topic). Sending it again would be refused again and hold up everything behind it.
-                    long refused = Interlocked.Increment(ref _refusedByBroker);
-                    _log.LogError("the broker refused the message on {Topic}: {Error}", m.Topic, e.Message);
-                    EventObserver?.Invoke(new RunnerEvent(UnixTime.NowNs(), RunnerEventKinds.Link, 0,
-                        $"the broker refused the message on {m.Topic}: {e.Message} ({refused} refused so far; check the broker's ACL for this client)"));
-                    break;
-                }
-                catch (Exception e) when (e is IOException or InvalidOperationException or TimeoutException)
-                {
-                    // Keep the message and its order: retry until the bus takes it.
-                    _log.LogWarning("publishing on {Topic} failed ({Error}); retrying in {Delay} ms", m.Topic, e.Message, (int)delay.TotalMilliseconds);
-                    await Task.Delay(delay).ConfigureAwait(false);
-                    delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
-                }
+                reached!.TrySetResult();
+                continue;
+            }
+            try
+            {
+                // Keep the message and its order: retried until the bus takes it.
+                await _retry.ExecuteAsync(static (state, _) => state.Bus.PublishAsync(state.Message), (Bus: _bus, Message: m)).ConfigureAwait(false);
+            }
+            catch (MqttException e)
+            {
+                // The broker refused this message (e.g. PUBACK "not authorized": the ACL does not let this client
+                // write the topic). Sending it again would be refused again and hold up everything behind it.
+                long refused = Interlocked.Increment(ref _refusedByBroker);
+                _log.LogError("the broker refused the message on {Topic}: {Error}", m.Topic, e.Message);
+                EventObserver?.Invoke(new RunnerEvent(UnixTime.NowNs(), RunnerEventKinds.Link, 0,
+                    $"the broker refused the message on {m.Topic}: {e.Message} ({refused} refused so far; check the broker's ACL for this client)"));
             }
         }
     }
 
-    /// <summary>Waits until every queued message was handed to the bus.</summary>
-    /// <param name="timeout">Longest wait.</param>
-    /// <returns>True when drained.</returns>
+    /// <summary>Waits until every message queued before the call was published (the bus took it: for MQTT QoS 1, its PUBACK came).</summary>
+    /// <param name="timeout">Longest wait, on the sink's clock.</param>
+    /// <returns>True when they were; false on timeout or when the sink is closed.</returns>
     public async Task<bool> FlushAsync(TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (_queue.Reader.Count > 0 && DateTime.UtcNow < deadline) await Task.Delay(20).ConfigureAwait(false);
-        return _queue.Reader.Count == 0;
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite((null, reached))) return false;
+        try
+        {
+            await reached.Task.WaitAsync(timeout, _time).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 
-    /// <summary>Completes the queue and waits for the publisher to hand over what is left (up to 10 s).</summary>
+    /// <summary>Completes the queue and waits for the publisher to hand over what is left (up to 10 s on the sink's clock).</summary>
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        await Task.WhenAny(_publisher, Task.Delay(TimeSpan.FromSeconds(10))).ConfigureAwait(false);
+        try
+        {
+            await _publisher.WaitAsync(TimeSpan.FromSeconds(10), _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _log.LogWarning("driver sink closed with {Count} message(s) not yet published", _queue.Reader.Count);
+        }
     }
 }
