@@ -4,6 +4,7 @@ using Twin.Core.Materials;
 using Twin.FirmwareSim.Cell;
 using Twin.FirmwareSim.Diffraction;
 using Twin.FirmwareSim.Faults;
+using Twin.FirmwareSim.Firmata;
 using Twin.FirmwareSim.Net;
 using Twin.FirmwareSim.Smu;
 using Twin.FirmwareSim.Timing;
@@ -13,7 +14,7 @@ namespace Twin.FirmwareSim;
 /// <summary>
 /// The running firmware simulator: a cell on a bench with an accelerated clock, a Keithley 2450 SMU serving SCPI on
 /// a TCP socket (and optionally a pseudo-terminal), and a diffractometer trigger box on its own socket (and pty).
-/// Each link has its own <see cref="FaultInjector"/>.
+/// Optionally an Arduino I/O box speaking Firmata on a binary socket (and pty). Each link has its own <see cref="FaultInjector"/>.
 /// </summary>
 public sealed class SimulatorHost : IAsyncDisposable
 {
@@ -21,10 +22,16 @@ public sealed class SimulatorHost : IAsyncDisposable
     private readonly LineServer _triggerServer;
     private readonly PtyBridge? _smuPty;
     private readonly PtyBridge? _triggerPty;
+    private readonly ByteStreamServer? _arduinoServer;
+    private readonly PtyBridge? _arduinoPty;
 
     private SimulatorHost(SimulatorOptions options, CellBench bench, EquivalentCircuitCell cell, SimulatedDiffractometer diffractometer,
-        Keithley2450Simulator smuDevice, LineServer smu, LineServer trigger, PtyBridge? smuPty, PtyBridge? triggerPty)
+        Keithley2450Simulator smuDevice, LineServer smu, LineServer trigger, PtyBridge? smuPty, PtyBridge? triggerPty,
+        ArduinoFirmataSimulator? arduino, ByteStreamServer? arduinoServer, PtyBridge? arduinoPty)
     {
+        Arduino = arduino;
+        _arduinoServer = arduinoServer;
+        _arduinoPty = arduinoPty;
         Smu = smuDevice;
         Options = options;
         Bench = bench;
@@ -77,6 +84,18 @@ public sealed class SimulatorHost : IAsyncDisposable
     /// <summary>Pseudo-terminal path of the trigger box, if enabled.</summary>
     public string? TriggerPtyPath => _triggerPty?.LinkPath;
 
+    /// <summary>The simulated Arduino I/O box (TMP36 on A0, digital output edges), or null when not enabled.</summary>
+    public ArduinoFirmataSimulator? Arduino { get; }
+
+    /// <summary>Faults of the Arduino link, or null when it is not enabled.</summary>
+    public FaultInjector? ArduinoFaults => _arduinoServer?.Faults;
+
+    /// <summary>The Arduino's byte-stream server (TCP port, connection counts), or null.</summary>
+    public ByteStreamServer? ArduinoServer => _arduinoServer;
+
+    /// <summary>Pseudo-terminal path of the Arduino I/O box, if enabled.</summary>
+    public string? ArduinoPtyPath => _arduinoPty?.LinkPath;
+
     /// <summary>The SMU's line server (connection counts, dropping links).</summary>
     public LineServer SmuServer => _smuServer;
 
@@ -102,20 +121,31 @@ public sealed class SimulatorHost : IAsyncDisposable
         var smuDevice = new Keithley2450Simulator(bench, smuFaults, logger: logger, currentOffsetA: currentOffsetA);
         var smu = new LineServer(smuDevice, smuFaults, address, options.SmuPort, logger: logger).Start();
         var trigger = new LineServer(new TriggerBoxSimulator(diffractometer), new FaultInjector(logger), address, options.TriggerPort, logger: logger).Start();
-        PtyBridge? smuPty = null, triggerPty = null;
+        PtyBridge? smuPty = null, triggerPty = null, arduinoPty = null;
+        ArduinoFirmataSimulator? arduino = null;
+        ByteStreamServer? arduinoServer = null;
         try
         {
             if (options.SmuPtyPath is { } sp) smuPty = await PtyBridge.StartAsync(smu, sp, logger, cancellationToken).ConfigureAwait(false);
             if (options.TriggerPtyPath is { } tp) triggerPty = await PtyBridge.StartAsync(trigger, tp, logger, cancellationToken).ConfigureAwait(false);
+            if (options.Firmata || options.FirmataPtyPath is not null)
+            {
+                arduino = new ArduinoFirmataSimulator(clock, logger);
+                arduinoServer = new ByteStreamServer(arduino, new FaultInjector(logger), address, options.FirmataPort, logger).Start();
+                if (options.FirmataPtyPath is { } ap) arduinoPty = await PtyBridge.StartAsync(arduinoServer, ap, logger, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch
         {
             if (smuPty is not null) await smuPty.DisposeAsync().ConfigureAwait(false);
+            if (triggerPty is not null) await triggerPty.DisposeAsync().ConfigureAwait(false);
+            if (arduinoServer is not null) await arduinoServer.DisposeAsync().ConfigureAwait(false);
+            arduino?.Dispose();
             await smu.DisposeAsync().ConfigureAwait(false);
             await trigger.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        return new SimulatorHost(options, bench, cell, diffractometer, smuDevice, smu, trigger, smuPty, triggerPty);
+        return new SimulatorHost(options, bench, cell, diffractometer, smuDevice, smu, trigger, smuPty, triggerPty, arduino, arduinoServer, arduinoPty);
     }
 
     /// <summary>Stops every server and pty bridge.</summary>
@@ -125,5 +155,8 @@ public sealed class SimulatorHost : IAsyncDisposable
         if (_triggerPty is not null) await _triggerPty.DisposeAsync().ConfigureAwait(false);
         await _smuServer.DisposeAsync().ConfigureAwait(false);
         await _triggerServer.DisposeAsync().ConfigureAwait(false);
+        if (_arduinoPty is not null) await _arduinoPty.DisposeAsync().ConfigureAwait(false);
+        if (_arduinoServer is not null) await _arduinoServer.DisposeAsync().ConfigureAwait(false);
+        Arduino?.Dispose();
     }
 }

@@ -3,7 +3,8 @@ using Twin.FirmwareSim.Diffraction;
 
 namespace Twin.FirmwareSim;
 
-/// <summary>What the firmware simulator runs: one cell on a Keithley-2450-speaking SMU and a diffractometer trigger box.</summary>
+/// <summary>What the firmware simulator runs: one cell on a Keithley-2450-speaking SMU and a diffractometer trigger box,
+/// and optionally an Arduino I/O box speaking Firmata (<see cref="Firmata"/>, <see cref="FirmataPtyPath"/>).</summary>
 public sealed record SimulatorOptions
 {
     /// <summary>Simulated seconds per wall-clock second (≥ 1).</summary>
@@ -49,6 +50,16 @@ public sealed record SimulatorOptions
 
     /// <summary>When set, the trigger box is also reachable as a pseudo-terminal at this path (through socat).</summary>
     public string? TriggerPtyPath { get; init; }
+
+    /// <summary>Whether to run the Arduino I/O box (StandardFirmata, TMP36 on A0) on its own TCP socket; implied by
+    /// <see cref="FirmataPtyPath"/>.</summary>
+    public bool Firmata { get; init; }
+
+    /// <summary>TCP port of the Arduino I/O box; 0 = a free port.</summary>
+    public int FirmataPort { get; init; }
+
+    /// <summary>When set, the Arduino I/O box runs and is reachable as a pseudo-terminal at this path (through socat).</summary>
+    public string? FirmataPtyPath { get; init; }
 
     /// <summary>Folder where the diffractometer writes integrated patterns (<c>.xy</c>).</summary>
     public string PatternFolder { get; init; } = "patterns";

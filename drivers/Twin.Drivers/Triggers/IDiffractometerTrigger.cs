@@ -2,7 +2,8 @@ namespace Twin.Drivers.Triggers;
 
 /// <summary>
 /// One way of starting (or waiting for) a diffraction acquisition: a trigger box on a line protocol
-/// (<see cref="TcpLineTrigger"/>), a TTL pulse on a serial modem line (<see cref="TtlPulseTrigger"/>), or a folder the
+/// (<see cref="TcpLineTrigger"/>), a TTL pulse on a serial modem line (<see cref="TtlPulseTrigger"/>) or on a digital pin of
+/// the Arduino I/O box (<see cref="FirmataPulseTrigger"/>), or a folder the
 /// detector pipeline writes integrated patterns into (<see cref="WatchedFolderTrigger"/>).
 /// </summary>
 /// <remarks>Calls to <see cref="AcquireAsync"/> are serialised by the implementations: one exposure at a time.</remarks>

@@ -52,6 +52,22 @@ public sealed class PtyBridge : IAsyncDisposable
         return bridge;
     }
 
+    /// <summary>Starts a bridge to a binary <paramref name="server"/> (which must be started), e.g. a Firmata board.</summary>
+    /// <param name="server">The byte-stream server.</param>
+    /// <param name="linkPath">Link path; default a fresh name under the temp directory.</param>
+    /// <param name="logger">Logger (optional).</param>
+    /// <param name="cancellationToken">Cancels waiting for the link.</param>
+    /// <returns>The running bridge.</returns>
+    /// <exception cref="InvalidOperationException">socat is not installed, or the link did not appear within 5 s.</exception>
+    public static async Task<PtyBridge> StartAsync(ByteStreamServer server, string? linkPath = null, ILogger? logger = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        linkPath ??= Path.Combine(Path.GetTempPath(), $"twin-pty-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
+        var bridge = new PtyBridge(linkPath, server.Port, server.EndPoint.Address.ToString(), logger);
+        await bridge.StartAsync(cancellationToken).ConfigureAwait(false);
+        return bridge;
+    }
+
     /// <summary>The pseudo-terminal's link: the serial device path for the driver.</summary>
     public string LinkPath { get; }
 

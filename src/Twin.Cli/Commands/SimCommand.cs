@@ -7,9 +7,10 @@ using Twin.FirmwareSim.Faults;
 namespace Twin.Cli.Commands;
 
 /// <summary>
-/// <c>twin sim [--smu-port 5025] [--trigger-port 5026] [--smu-pty path] [--trigger-pty path] [--speed 1]
+/// <c>twin sim [--smu-port 5025] [--trigger-port 5026] [--smu-pty path] [--trigger-pty path] [--firmata-pty path] [--speed 1]
 /// [--fault silent|garbage|blackhole|drop --fault-after 30 --fault-for 60] [--degrade MODE[=magnitude]]…</c>: runs the
-/// firmware simulator (a coin cell on a Keithley-2450-speaking SMU, a diffractometer trigger box) until Ctrl+C, so a
+/// firmware simulator (a coin cell on a Keithley-2450-speaking SMU, a diffractometer trigger box, optionally an Arduino
+/// I/O box speaking Firmata with a TMP36 on A0) until Ctrl+C, so a
 /// driver — <c>twin drive</c>, or any SCPI client — can be pointed at it over TCP or a pseudo-terminal.
 /// </summary>
 internal static class SimCommand
@@ -21,6 +22,11 @@ internal static class SimCommand
         var triggerPort = new Option<int>("--trigger-port") { Description = "TCP port of the trigger box (0 = any free port)", DefaultValueFactory = _ => 5026 };
         var smuPty = new Option<string?>("--smu-pty") { Description = "Also expose the SMU as a pseudo-terminal at this path (needs socat)" };
         var triggerPty = new Option<string?>("--trigger-pty") { Description = "Also expose the trigger box as a pseudo-terminal at this path (needs socat)" };
+        var firmataPty = new Option<string?>("--firmata-pty")
+        {
+            Description = "Also run an Arduino I/O box (StandardFirmata; TMP36 on A0, TTL outputs) as a pseudo-terminal at this path (needs socat)",
+        };
+        var cellTemperature = new Option<double>("--cell-temperature") { Description = "Temperature of the simulated TMP36 on the Arduino's A0, °C (with --firmata-pty)", DefaultValueFactory = _ => 25 };
         var speed = new Option<double>("--speed") { Description = "Simulated seconds per wall-clock second", DefaultValueFactory = _ => 1 };
         var patterns = new Option<DirectoryInfo>("--patterns") { Description = "Folder for the integrated patterns (.xy)", DefaultValueFactory = _ => new DirectoryInfo("sim-patterns") };
         var listen = new Option<string>("--listen") { Description = "Address to listen on", DefaultValueFactory = _ => "127.0.0.1" };
@@ -34,7 +40,7 @@ internal static class SimCommand
         var degrade = DegradeOption.Create();
         var cmd = new Command("sim", "Run the firmware simulator: Keithley 2450 SMU with a simulated NMC811‖graphite cell, and a diffractometer trigger box")
         {
-            smuPort, triggerPort, smuPty, triggerPty, speed, patterns, listen, fault, faultAfter, faultFor, degrade,
+            smuPort, triggerPort, smuPty, triggerPty, firmataPty, cellTemperature, speed, patterns, listen, fault, faultAfter, faultFor, degrade,
         };
         cmd.SetAction(async (r, ct) =>
         {
@@ -51,6 +57,10 @@ internal static class SimCommand
             if (!(after >= 0 && after <= 86_400)) return CliErrors.Fail($"--fault-after {after}: expected seconds from 0 to 86400");
             if (lasting is { } l && !(l > 0 && l <= 86_400)) return CliErrors.Fail($"--fault-for {l}: expected seconds above 0, at most 86400");
             if (!DegradeOption.TryParse(r.GetValue(degrade), out var degradation, out string? degradeError)) return CliErrors.Fail(degradeError!);
+            string? firmataPath = r.GetValue(firmataPty);
+            if (firmataPath is not null && !Path.IsPathRooted(firmataPath)) firmataPath = Path.GetFullPath(firmataPath);
+            double cellC = r.GetValue(cellTemperature);
+            if (!(cellC >= -40 && cellC <= 125)) return CliErrors.Fail($"--cell-temperature {cellC}: expected °C from -40 to 125 (the TMP36's specified range)");
             SimulatorHost sim;
             try
             {
@@ -58,10 +68,10 @@ internal static class SimCommand
                 {
                     Speed = s, SmuPort = r.GetValue(smuPort), TriggerPort = r.GetValue(triggerPort), SmuPtyPath = r.GetValue(smuPty),
                     TriggerPtyPath = r.GetValue(triggerPty), PatternFolder = r.GetValue(patterns)!.FullName, ListenAddress = r.GetValue(listen)!,
-                    Degradation = degradation,
+                    Degradation = degradation, FirmataPtyPath = firmataPath,
                 }, cancellationToken: ct).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is IOException or ArgumentException or FormatException or System.Net.Sockets.SocketException)
+            catch (Exception e) when (e is IOException or ArgumentException or FormatException or System.Net.Sockets.SocketException or InvalidOperationException)
             {
                 return CliErrors.Fail(e.Message);
             }
@@ -70,6 +80,12 @@ internal static class SimCommand
                 var c = sim.Options.Cell;
                 Console.WriteLine($"Keithley 2450 (simulated) at {sim.SmuAddress}{(sim.SmuPtyPath is { } p ? $" and {p}" : "")}");
                 Console.WriteLine($"trigger box at {sim.TriggerAddress}{(sim.TriggerPtyPath is { } t ? $" and {t}" : "")}; patterns in {sim.Options.PatternFolder}");
+                if (sim.Arduino is { } arduino)
+                {
+                    arduino.CellSensor.TemperatureC = cellC;
+                    Console.WriteLine($"Arduino I/O box (StandardFirmata, simulated) at {sim.ArduinoPtyPath} (57600 baud): TMP36 on A0 at {cellC:0.#} °C; digital outputs logged");
+                    arduino.EdgeRecorded += e => Console.WriteLine($"{DateTime.Now:HH:mm:ss.fff} Arduino pin {e.Pin} {(e.High ? "high" : "low")}");
+                }
                 Console.WriteLine($"cell: NMC811‖graphite coin cell, {c.NominalCapacityAh * 1e3:0.00} mA·h, q_li_Ah {c.PositiveCapacityAh:R}, c_li0 {c.InitialCathodeCLi:R}; {s:0.#}× real time. Ctrl+C stops.");
                 if (degradation.Count > 0)
                     Console.WriteLine("degradation: " + string.Join(", ", degradation.Select(d => d.IsCurrent

@@ -105,7 +105,7 @@ internal sealed record DriveSession(string ExperimentPath, IReadOnlyList<Experim
             var runs = Cells.Select(async cell =>
             {
                 await using var smu = InstrumentFactory.CreateSourceMeter(cell.Instrument!, dir, Scpi);
-                var plan = InstrumentFactory.CreatePatternPlan(cell.Instrument!.Patterns);
+                var plan = InstrumentFactory.CreatePatternPlan(cell.Instrument!.Patterns, smu);
                 var host = new InstrumentHost(cell, Bus, smu, plan, loggers.CreateLogger("twin.drive." + cell.Config.CellId), onEvent: e =>
                 {
                     console.Event(cell.Config.CellId, e);

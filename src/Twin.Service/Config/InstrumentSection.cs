@@ -1,7 +1,9 @@
 using YamlDotNet.Serialization;
 using Twin.Drivers.Experiment;
 using Twin.Drivers.Interlocks;
+using Twin.Drivers.IoBox;
 using Twin.Drivers.Protocol;
+using Twin.Drivers.Transports;
 
 namespace Twin.Service.Config;
 
@@ -25,6 +27,9 @@ namespace Twin.Service.Config;
 ///       Discharge at C/5 until 2.5 V
 ///   patterns: { trigger: "tcp://127.0.0.1:5026", schedule: "every 0.02 c_Li; every 0.005 c_Li below 0.45", exposure_s: 10 }
 ///   permissions: { end-step: [operator, twin], abort: [operator], set-safe-cutoff: [operator] }
+///   # optional Arduino I/O box (StandardFirmata): cell temperature from a TMP36 on A0, TTL trigger on pin 7
+///   io_box: { address: "serial:///dev/ttyACM0?baud=57600", temperature_pin: A0, trigger_pin: 7, stale_after_s: 1 }
+///   # then patterns.trigger may be "io_box" (or "io_box?width_ms=10&amp;polarity=low")
 /// </code>
 /// </summary>
 internal static class InstrumentSection
@@ -62,10 +67,13 @@ internal static class InstrumentSection
         {
             throw new FormatException($"{at}: {e.Message}", e);
         }
+        var ioBox = d.IoBox is { } box ? ParseIoBox(box, at) : null;
         PatternConfig? patterns = null;
         if (d.Patterns is { } p)
         {
             if (string.IsNullOrWhiteSpace(p.Trigger)) throw new FormatException($"{at}: 'patterns.trigger' is required");
+            if (p.Trigger.StartsWith("io_box", StringComparison.Ordinal) && ioBox?.Options.TriggerPin is null)
+                throw new FormatException($"{at}: 'patterns.trigger: {p.Trigger}' pulses the I/O box's trigger pin, but there is no 'io_box:' with a 'trigger_pin:' (a digital pin, e.g. 7)");
             if (string.IsNullOrWhiteSpace(p.Schedule)) throw new FormatException($"{at}: 'patterns.schedule' is required");
             double exposure = p.ExposureS ?? throw new FormatException($"{at}: 'patterns.exposure_s' is required");
             if (!(exposure > 0)) throw new FormatException($"{at}: 'patterns.exposure_s' must be positive, got {exposure}");
@@ -81,7 +89,54 @@ internal static class InstrumentSection
         {
             throw new FormatException($"{at}: permissions: {e.Message}", e);
         }
-        return new InstrumentConfig(driver, d.Profile, d.Address, protocol, runner, patterns, permissions, d.TwinClient ?? "twin-service");
+        return new InstrumentConfig(driver, d.Profile, d.Address, protocol, runner, patterns, permissions, d.TwinClient ?? "twin-service", ioBox);
+    }
+
+    private static IoBoxConfig ParseIoBox(IoBoxDto b, string at)
+    {
+        string where = at + " io_box";
+        if (string.IsNullOrWhiteSpace(b.Address))
+            throw new FormatException($"{where}: 'address' is required (the Arduino's port, e.g. serial:///dev/ttyACM0?baud=57600)");
+        try
+        {
+            TransportAddress.Parse(b.Address);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            throw new FormatException($"{where}: address: {e.Message}", e);
+        }
+        int channel = IoBoxOptions.ParseAnalogChannel(b.TemperaturePin ?? "A0", $"{where}: 'temperature_pin'");
+        var sensor = new AnalogTemperatureConversion();
+        if (b.Sensor is { } t)
+        {
+            sensor = sensor with
+            {
+                OffsetV = t.OffsetV ?? sensor.OffsetV,
+                ScaleVPerC = t.ScaleVPerC ?? sensor.ScaleVPerC,
+                ReferenceV = t.ReferenceV ?? sensor.ReferenceV,
+                MinValidC = t.MinC ?? sensor.MinValidC,
+                MaxValidC = t.MaxC ?? sensor.MaxValidC,
+            };
+        }
+        if (b.StaleAfterS is { } st && !(st > 0 && double.IsFinite(st))) throw new FormatException($"{where}: 'stale_after_s' must be a positive number of seconds, got {st}");
+        if (b.SamplingIntervalMs is { } si && si is < 1 or > 16383) throw new FormatException($"{where}: 'sampling_interval_ms' must be 1–16383 ms, got {si}");
+        var options = new IoBoxOptions
+        {
+            TemperatureChannel = channel,
+            TriggerPin = b.TriggerPin,
+            Conversion = sensor,
+            StaleAfter = b.StaleAfterS is { } s ? TimeSpan.FromSeconds(s) : new IoBoxOptions().StaleAfter,
+            SamplingInterval = b.SamplingIntervalMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+        };
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new FormatException($"{where}: {e.Message}", e);
+        }
+        return new IoBoxConfig(b.Address, options);
     }
 }
 
@@ -102,6 +157,28 @@ internal sealed class InstrumentDto
     public PatternsDto? Patterns { get; set; }
     public Dictionary<string, List<string>>? Permissions { get; set; }
     public string? TwinClient { get; set; }
+    [YamlMember(Alias = "io_box", ApplyNamingConventions = false)] public IoBoxDto? IoBox { get; set; }
+}
+
+/// <summary>YAML shape of <c>instrument.io_box</c>.</summary>
+internal sealed class IoBoxDto
+{
+    public string? Address { get; set; }
+    [YamlMember(Alias = "temperature_pin", ApplyNamingConventions = false)] public string? TemperaturePin { get; set; }
+    [YamlMember(Alias = "trigger_pin", ApplyNamingConventions = false)] public int? TriggerPin { get; set; }
+    [YamlMember(Alias = "stale_after_s", ApplyNamingConventions = false)] public double? StaleAfterS { get; set; }
+    [YamlMember(Alias = "sampling_interval_ms", ApplyNamingConventions = false)] public int? SamplingIntervalMs { get; set; }
+    public TemperatureSensorDto? Sensor { get; set; }
+}
+
+/// <summary>YAML shape of <c>instrument.io_box.sensor</c> (defaults: TMP36 on a 5 V, 10-bit ADC).</summary>
+internal sealed class TemperatureSensorDto
+{
+    [YamlMember(Alias = "offset_V", ApplyNamingConventions = false)] public double? OffsetV { get; set; }
+    [YamlMember(Alias = "scale_V_per_C", ApplyNamingConventions = false)] public double? ScaleVPerC { get; set; }
+    [YamlMember(Alias = "reference_V", ApplyNamingConventions = false)] public double? ReferenceV { get; set; }
+    [YamlMember(Alias = "min_C", ApplyNamingConventions = false)] public double? MinC { get; set; }
+    [YamlMember(Alias = "max_C", ApplyNamingConventions = false)] public double? MaxC { get; set; }
 }
 
 /// <summary>YAML shape of <c>instrument.limits</c>.</summary>

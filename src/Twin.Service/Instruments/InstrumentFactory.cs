@@ -1,6 +1,7 @@
 using System.Globalization;
 using Twin.Drivers.Experiment;
 using Twin.Drivers.Instruments;
+using Twin.Drivers.IoBox;
 using Twin.Drivers.Scpi;
 using Twin.Drivers.Transports;
 using Twin.Drivers.Triggers;
@@ -17,21 +18,30 @@ public static class InstrumentFactory
     /// <param name="scpi">SCPI session options (timeouts, reconnects), or null for the defaults.</param>
     /// <exception cref="FormatException">The address or the profile is invalid.</exception>
     /// <exception cref="IOException">The profile file cannot be read.</exception>
+    /// <remarks>With an <c>io_box:</c> the driver is wrapped in a <see cref="TemperatureSourceMeter"/>: every reading carries the
+    /// box's cell temperature (and a stale one fails the reading).</remarks>
     public static ISourceMeter CreateSourceMeter(InstrumentConfig config, string baseDirectory, ScpiOptions? scpi = null)
     {
         var session = new ScpiSession(TransportAddress.Parse(config.Address), scpi);
+        ISourceMeter smu;
         if (config.Driver == "profile")
         {
             string path = Path.IsPathRooted(config.ProfilePath!) ? config.ProfilePath! : Path.Combine(baseDirectory, config.ProfilePath!);
-            return new ProfiledSourceMeter(session, ScpiProfileLoader.Load(path));
+            smu = new ProfiledSourceMeter(session, ScpiProfileLoader.Load(path));
         }
-        return new Keithley2450(session);
+        else
+        {
+            smu = new Keithley2450(session);
+        }
+        if (config.IoBox is not { } box) return smu;
+        return new TemperatureSourceMeter(smu, new ArduinoIoBox(TransportAddress.Parse(box.Address), box.Options));
     }
 
     /// <summary>Creates the pattern plan (trigger not yet opened), or null when the section has none.</summary>
     /// <param name="patterns">The <c>patterns:</c> section.</param>
-    /// <exception cref="FormatException">The trigger address or the schedule is invalid.</exception>
-    public static PatternPlan? CreatePatternPlan(PatternConfig? patterns)
+    /// <param name="smu">The driver from <see cref="CreateSourceMeter"/>: an <c>io_box</c> trigger pulses the pin of its I/O box (which it keeps owning).</param>
+    /// <exception cref="FormatException">The trigger address or the schedule is invalid, or an <c>io_box</c> trigger has no I/O box.</exception>
+    public static PatternPlan? CreatePatternPlan(PatternConfig? patterns, ISourceMeter? smu = null)
     {
         if (patterns is null) return null;
         var schedule = PatternSchedule.Parse(patterns.Schedule);
@@ -44,6 +54,21 @@ public static class InstrumentFactory
         else if (t.StartsWith("folder:", StringComparison.Ordinal))
         {
             trigger = new WatchedFolderTrigger(t["folder:".Length..]);
+        }
+        else if (t == "io_box" || t.StartsWith("io_box?", StringComparison.Ordinal))
+        {
+            if (smu is not TemperatureSourceMeter { Box: var box } || box.Options.TriggerPin is null)
+                throw new FormatException($"pattern trigger '{t}': needs the instrument's 'io_box:' with a 'trigger_pin:'");
+            var (rest, query) = SplitTtl(t, ioBox: true);
+            if (rest != "io_box" || query.ContainsKey("line"))
+                throw new FormatException($"pattern trigger '{t}': the io_box trigger takes only width_ms and polarity, e.g. io_box?width_ms=10&polarity=high");
+            var options = new FirmataPulseOptions
+            {
+                PulseWidth = query.TryGetValue("width_ms", out var w) ? ParseWidth(w, t) : TimeSpan.FromMilliseconds(10),
+                ActiveHigh = !query.TryGetValue("polarity", out var pol) || ParsePolarity(pol, t),
+            };
+            var files = patterns.Folder is { } folder ? new WatchedFolderTrigger(folder) : null;
+            trigger = new FirmataPulseTrigger(box, options, files, ownsBox: false);
         }
         else if (t.StartsWith("ttl:", StringComparison.Ordinal))
         {
@@ -59,10 +84,22 @@ public static class InstrumentFactory
         }
         else
         {
-            throw new FormatException($"pattern trigger '{t}': expected tcp://host:port, ttl:serial:///dev/tty…?line=dtr|rts or folder:/path");
+            throw new FormatException($"pattern trigger '{t}': expected tcp://host:port, ttl:serial:///dev/tty…?line=dtr|rts, io_box[?width_ms=10&polarity=high|low] or folder:/path");
         }
         return new PatternPlan(trigger, schedule, patterns.ExposureS);
     }
+
+    private static TimeSpan ParseWidth(string text, string address) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double ms) && ms is >= 1 and <= 10_000
+            ? TimeSpan.FromMilliseconds(ms)
+            : throw new FormatException($"pattern trigger '{address}': width_ms '{text}' is not a pulse width of 1–10000 ms");
+
+    private static bool ParsePolarity(string text, string address) => text.ToLowerInvariant() switch
+    {
+        "high" => true,
+        "low" => false,
+        _ => throw new FormatException($"pattern trigger '{address}': polarity '{text}' is not high or low"),
+    };
 
     private static ModemLine ParseLine(string line, string address) => line.ToLowerInvariant() switch
     {
@@ -71,8 +108,8 @@ public static class InstrumentFactory
         _ => throw new FormatException($"pattern trigger '{address}': line '{line}' is not dtr or rts"),
     };
 
-    /// <summary>Removes the trigger's own query keys (line, width_ms) from a serial address.</summary>
-    private static (string Address, Dictionary<string, string> Own) SplitTtl(string address)
+    /// <summary>Removes the trigger's own query keys (line, width_ms; polarity for the I/O box) from an address.</summary>
+    private static (string Address, Dictionary<string, string> Own) SplitTtl(string address, bool ioBox = false)
     {
         var own = new Dictionary<string, string>(StringComparer.Ordinal);
         int q = address.IndexOf('?', StringComparison.Ordinal);
@@ -81,7 +118,7 @@ public static class InstrumentFactory
         foreach (string kv in address[(q + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             string key = kv.Split('=', 2)[0];
-            if (key is "line" or "width_ms") own[key] = kv.Contains('=') ? kv.Split('=', 2)[1] : "";
+            if (key is "line" or "width_ms" || (key == "polarity" && ioBox)) own[key] = kv.Contains('=') ? kv.Split('=', 2)[1] : "";
             else keep.Add(kv);
         }
         return (keep.Count == 0 ? address[..q] : address[..q] + "?" + string.Join('&', keep), own);
