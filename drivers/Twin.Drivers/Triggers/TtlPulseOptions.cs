@@ -23,32 +23,11 @@ public enum TtlPolarity
 }
 
 /// <summary>Settings of <see cref="TtlPulseTrigger"/>. The fixed metadata is used when no watched folder is paired.</summary>
-public sealed record TtlPulseOptions
+public sealed record TtlPulseOptions : PulseTriggerOptions
 {
     /// <summary>The output carrying the pulse. Default <see cref="ModemLine.Dtr"/>.</summary>
     public ModemLine Line { get; init; } = ModemLine.Dtr;
 
     /// <summary>Pulse polarity. Default <see cref="TtlPolarity.AssertDuringPulse"/>.</summary>
     public TtlPolarity Polarity { get; init; } = TtlPolarity.AssertDuringPulse;
-
-    /// <summary>Pulse width (≥ 1 ms; the achievable minimum depends on the OS timer and the adapter's USB latency). Default 10 ms.</summary>
-    public TimeSpan PulseWidth { get; init; } = TimeSpan.FromMilliseconds(10);
-
-    /// <summary>Wavelength of the beam, Å (used without a paired folder, or when the file gives none).</summary>
-    public double? WavelengthA { get; init; }
-
-    /// <summary>Photon energy, keV (used without a paired folder).</summary>
-    public double? EnergyKeV { get; init; }
-
-    /// <summary>2θ range of the detector, degrees (used without a paired folder).</summary>
-    public double TwoThetaMinDeg { get; init; }
-
-    /// <summary>Upper end of the detector's 2θ range, degrees (used without a paired folder).</summary>
-    public double TwoThetaMaxDeg { get; init; }
-
-    /// <summary>Detector name (used without a paired folder). Default "ttl-detector".</summary>
-    public string Detector { get; init; } = "ttl-detector";
-
-    /// <summary>URI of the pattern without a paired folder; <c>{id}</c> is replaced by the pattern id. Default empty.</summary>
-    public string UriTemplate { get; init; } = "";
 }

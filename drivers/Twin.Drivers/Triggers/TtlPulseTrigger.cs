@@ -35,8 +35,7 @@ public sealed class TtlPulseTrigger : IDiffractometerTrigger
         ArgumentNullException.ThrowIfNull(transport);
         _transport = transport;
         _options = options ?? new TtlPulseOptions();
-        if (_options.PulseWidth < TimeSpan.FromMilliseconds(1) || _options.PulseWidth > TimeSpan.FromSeconds(10))
-            throw new ArgumentOutOfRangeException(nameof(options), _options.PulseWidth, "pulse width must be between 1 ms and 10 s");
+        _options.ValidateWidth(nameof(options));
         _files = files;
         _time = timeProvider ?? TimeProvider.System;
     }
@@ -75,32 +74,7 @@ public sealed class TtlPulseTrigger : IDiffractometerTrigger
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (!_opened) throw new InvalidOperationException($"{Name}: call OpenAsync first");
             long startNs = await PulseAsync(cancellationToken).ConfigureAwait(false);
-            long endNs = startNs + (long)Math.Round(exposureS * 1e9);
-
-            if (_files is not null)
-            {
-                var file = await _files.AcquireAsync(patternId, exposureS, cancellationToken).ConfigureAwait(false);
-                return file with
-                {
-                    StartUnixNs = startNs,
-                    EndUnixNs = endNs,
-                    ExposureS = exposureS,
-                    WavelengthA = file.WavelengthA ?? _options.WavelengthA,
-                    EnergyKeV = file.EnergyKeV ?? _options.EnergyKeV,
-                };
-            }
-
-            // timers may fire early against the wall clock: wait again until the exposure's end has really passed
-            long remainingNs;
-            while ((remainingNs = endNs - UnixTime.ToUnixNs(_time.GetUtcNow())) > 0)
-            {
-                if (remainingNs > 1_000_000) await Task.Delay(TimeSpan.FromTicks(remainingNs / 100), _time, cancellationToken).ConfigureAwait(false);
-                else Thread.Yield();
-            }
-            return new AcquiredPattern(
-                patternId, startNs, endNs, exposureS, _options.WavelengthA, _options.EnergyKeV,
-                _options.TwoThetaMinDeg, _options.TwoThetaMaxDeg, _options.Detector,
-                _options.UriTemplate.Replace("{id}", patternId, StringComparison.Ordinal));
+            return await PulseAcquisition.CompleteAsync(patternId, exposureS, startNs, _files, _options, _time, cancellationToken).ConfigureAwait(false);
         }
         finally { _gate.Release(); }
     }

@@ -121,32 +121,14 @@ public sealed class ByteStreamServer : IAsyncDisposable, IByteSink
         socket.Dispose();
     }
 
-    private async Task AcceptLoopAsync()
+    private Task AcceptLoopAsync() => AcceptLoop.RunAsync(_listener, _logger, socket =>
     {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await _listener.AcceptSocketAsync(_stop.Token).ConfigureAwait(false);
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (SocketException e)
-            {
-                _logger.LogWarning("accept failed: {Error}", e.Message);
-                continue;
-            }
-            socket.NoDelay = true;
-            // a client that stops reading must not block the device's reports for long (modelling choice: 1 s)
-            socket.SendTimeout = 1000;
-            Interlocked.Increment(ref _accepted);
-            lock (_gate) _connections.Add(socket);
-            _ = RunConnectionAsync(socket);
-        }
-    }
+        // a client that stops reading must not block the device's reports for long (modelling choice: 1 s)
+        socket.SendTimeout = 1000;
+        Interlocked.Increment(ref _accepted);
+        lock (_gate) _connections.Add(socket);
+        _ = RunConnectionAsync(socket);
+    }, _stop.Token);
 
     private async Task RunConnectionAsync(Socket socket)
     {

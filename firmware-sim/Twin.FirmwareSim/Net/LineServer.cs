@@ -94,31 +94,13 @@ public sealed class LineServer : IAsyncDisposable
         foreach (var c in open) c.Abort();
     }
 
-    private async Task AcceptLoopAsync()
+    private Task AcceptLoopAsync() => AcceptLoop.RunAsync(_listener, _logger, socket =>
     {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await _listener.AcceptSocketAsync(_stop.Token).ConfigureAwait(false);
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (SocketException e)
-            {
-                _logger.LogWarning("accept failed: {Error}", e.Message);
-                continue;
-            }
-            socket.NoDelay = true;
-            Interlocked.Increment(ref _accepted);
-            var connection = new LineConnection(socket, this);
-            lock (_gate) _connections.Add(connection);
-            _ = RunConnectionAsync(connection);
-        }
-    }
+        Interlocked.Increment(ref _accepted);
+        var connection = new LineConnection(socket, this);
+        lock (_gate) _connections.Add(connection);
+        _ = RunConnectionAsync(connection);
+    }, _stop.Token);
 
     private async Task RunConnectionAsync(LineConnection connection)
     {
