@@ -112,7 +112,8 @@ public static class TwinServer
             }))
             .AddCheck("experiment", new ComponentHealthCheck(() => (resumeState, HealthStatus.Healthy)));
 
-        builder.Services.AddSingleton(metrics);
+        // made by a factory, so the container disposes it (its meter and listener) with the application
+        builder.Services.AddSingleton(_ => metrics);
         builder.Services.AddSingleton(checkpoints);
         builder.Services.AddSingleton(spool);
         builder.Services.AddSingleton(bus);
@@ -169,6 +170,7 @@ public static class TwinServer
         options.ConfigureServices?.Invoke(builder);
 
         var app = builder.Build();
+        _ = app.Services.GetRequiredService<ServiceMetrics>(); // resolved now: tracked for disposal
         HttpSecurity.UseIn(app, options);
         var ingestService = app.Services.GetRequiredService<TwinIngestService>();
         resumeState = ResumeChanges(ingestService, audit);

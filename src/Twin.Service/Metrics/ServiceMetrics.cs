@@ -1,30 +1,55 @@
-using System.Globalization;
-using System.Text;
+using System.Diagnostics.Metrics;
 
 namespace Twin.Service.Metrics;
 
 /// <summary>
-/// Counters and gauges of the twin service, exposed at <c>/metrics</c> in the Prometheus text format and
-/// in <c>/health</c>. Thread-safe.
+/// Counters and gauges of the twin service as <see cref="System.Diagnostics.Metrics"/> instruments of the meter
+/// <see cref="MeterName"/> (observable: read when collected), so any .NET metrics listener sees them — <c>dotnet-counters
+/// monitor --counters Twin.Service</c>, an OpenTelemetry exporter — and exposed by the service itself at <c>/metrics</c>
+/// in the Prometheus text format and in <c>/health</c> (<see cref="PrometheusExposition"/>). Instrument names are the
+/// Prometheus names. Thread-safe.
 /// </summary>
-public sealed class ServiceMetrics
+public sealed class ServiceMetrics : IDisposable
 {
+    /// <summary>Name of the meter holding the service's instruments.</summary>
+    public const string MeterName = "Twin.Service";
+
     private long _messages, _samples, _duplicates, _gaps, _rejected, _states, _alarms, _storeErrors, _patterns;
     private long _lastLagNs;
-    private readonly List<(string Name, string Help, Func<double> Read)> _gauges = [];
     private readonly object _rate = new();
     private readonly TimeProvider _time;
     private (DateTimeOffset At, long Samples) _rateMark;
     private double _rateValue;
     private long _rejectedSamples, _busy, _tooLarge, _unavailable;
     private readonly Dictionary<(string Family, string Site, string Cell, string Reason), long> _perCell = [];
+    private readonly Meter _meter = new(MeterName);
+    private readonly PrometheusExposition _exposition;
 
-    /// <summary>Creates the metrics.</summary>
+    /// <summary>Creates the metrics and their instruments.</summary>
     /// <param name="time">The service's clock (ingest rate); default the system clock.</param>
     public ServiceMetrics(TimeProvider? time = null)
     {
         _time = time ?? TimeProvider.System;
         _rateMark = (_time.GetUtcNow(), 0);
+        Counter("twin_messages_total", "telemetry messages received", () => Messages);
+        Counter("twin_samples_total", "samples applied to twins", () => Samples);
+        Counter("twin_duplicates_total", "samples dropped as duplicates (redeliveries)", () => Duplicates);
+        Counter("twin_sequence_gaps_total", "sequence gaps seen", () => Gaps);
+        Counter("twin_rejected_messages_total", "messages rejected as malformed or for unknown cells", () => Rejected);
+        Counter("twin_rejected_samples_total", "samples rejected by a cell's sequence window or counter check", () => RejectedSamplesTotal);
+        Counter("twin_telemetry_too_large_total", "telemetry messages refused for their size", () => Interlocked.Read(ref _tooLarge));
+        Counter("twin_http_telemetry_busy_total", "HTTP telemetry requests refused (503) at the in-flight memory budget", () => Interlocked.Read(ref _busy));
+        Counter("twin_http_telemetry_unavailable_total", "HTTP telemetry requests refused (503) because the store could not take them", () => Interlocked.Read(ref _unavailable));
+        Counter("twin_states_published_total", "state messages published", () => StatesPublished);
+        Counter("twin_alarms_published_total", "alarm messages published", () => AlarmsPublished);
+        Counter("twin_store_errors_total", "batches the store could not accept", () => StoreErrors);
+        Counter("twin_patterns_total", "pattern records stored", () => Patterns);
+        Counter("twin_ingest_groups_total", "telemetry message groups handled (one storage write and one checkpoint each)", () => IngestGroups);
+        Gauge("twin_ingest_rate_samples_per_s", "samples applied per second (over the last second or more)", IngestRate);
+        Gauge("twin_lag_s", "processing time minus sample time of the newest sample, s", () => LastLagS);
+        PerCell("twin_cell_rejected_messages_total", "telemetry messages of a cell rejected, by reason");
+        PerCell("twin_cell_rejected_samples_total", "telemetry samples of a cell rejected, by reason");
+        _exposition = new PrometheusExposition(_meter);
     }
 
     /// <summary>Telemetry messages received.</summary>
@@ -125,14 +150,25 @@ public sealed class ServiceMetrics
     /// <summary>Records a group of one cell's telemetry messages handled together.</summary>
     public void IngestGroup() => Interlocked.Increment(ref _groups);
 
-    /// <summary>Adds a gauge read at scrape time (spool depth, reconnects, …).</summary>
+    /// <summary>Adds a value read at scrape time (spool depth, reconnects, …): an observable gauge of the meter, or an
+    /// observable counter when the name ends in <c>_total</c> (the Prometheus convention for a count that only grows).</summary>
     /// <param name="name">Prometheus metric name, e.g. <c>twin_spool_depth_records</c>.</param>
     /// <param name="help">One-line description.</param>
     /// <param name="read">Reads the value.</param>
     public void Gauge(string name, string help, Func<double> read)
     {
-        lock (_gauges) _gauges.Add((name, help, read));
+        if (name.EndsWith("_total", StringComparison.Ordinal)) _meter.CreateObservableCounter(name, read, description: help);
+        else _meter.CreateObservableGauge(name, read, description: help);
     }
+
+    private void Counter(string name, string help, Func<long> read) => _meter.CreateObservableCounter(name, read, description: help);
+
+    private void PerCell(string family, string help) => _meter.CreateObservableCounter(family, () =>
+    {
+        lock (_perCell)
+            return _perCell.Where(kv => kv.Key.Family == family).OrderBy(kv => kv.Key)
+                .Select(kv => new Measurement<long>(kv.Value, new("site", kv.Key.Site), new("cell", kv.Key.Cell), new("reason", kv.Key.Reason))).ToList();
+    }, description: help);
 
     /// <summary>Samples per second since the previous call (at most once per second recomputed).</summary>
     /// <returns>The ingest rate.</returns>
@@ -152,61 +188,18 @@ public sealed class ServiceMetrics
         }
     }
 
-    /// <summary>All metrics as name → value.</summary>
+    /// <summary>Every metric without labels as name → value, collected from the meter now.</summary>
     /// <returns>A snapshot.</returns>
-    public IReadOnlyDictionary<string, double> Snapshot()
-    {
-        var d = new Dictionary<string, double>
-        {
-            ["twin_messages_total"] = Messages,
-            ["twin_samples_total"] = Samples,
-            ["twin_duplicates_total"] = Duplicates,
-            ["twin_sequence_gaps_total"] = Gaps,
-            ["twin_rejected_messages_total"] = Rejected,
-            ["twin_rejected_samples_total"] = RejectedSamplesTotal,
-            ["twin_telemetry_too_large_total"] = Interlocked.Read(ref _tooLarge),
-            ["twin_http_telemetry_busy_total"] = Interlocked.Read(ref _busy),
-            ["twin_http_telemetry_unavailable_total"] = Interlocked.Read(ref _unavailable),
-            ["twin_states_published_total"] = StatesPublished,
-            ["twin_alarms_published_total"] = AlarmsPublished,
-            ["twin_store_errors_total"] = StoreErrors,
-            ["twin_patterns_total"] = Patterns,
-            ["twin_ingest_groups_total"] = IngestGroups,
-            ["twin_ingest_rate_samples_per_s"] = IngestRate(),
-            ["twin_lag_s"] = LastLagS,
-        };
-        lock (_gauges) foreach (var g in _gauges) d[g.Name] = g.Read();
-        return d;
-    }
+    public IReadOnlyDictionary<string, double> Snapshot() => _exposition.Snapshot();
 
-    /// <summary>Prometheus text exposition format 0.0.4.</summary>
+    /// <summary>Prometheus text exposition format 0.0.4 of every instrument of the meter, collected now.</summary>
     /// <returns>The text.</returns>
-    public string ToPrometheus()
-    {
-        var sb = new StringBuilder();
-        Dictionary<string, string> help;
-        lock (_gauges) help = _gauges.ToDictionary(g => g.Name, g => g.Help);
-        foreach (var (name, value) in Snapshot())
-        {
-            string type = name.EndsWith("_total", StringComparison.Ordinal) ? "counter" : "gauge";
-            sb.Append("# HELP ").Append(name).Append(' ').Append(help.GetValueOrDefault(name, name.Replace('_', ' '))).Append('\n');
-            sb.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
-            sb.Append(name).Append(' ').Append(value.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
-        }
-        List<((string Family, string Site, string Cell, string Reason) Key, long Value)> perCell;
-        lock (_perCell) perCell = [.. _perCell.Select(kv => (kv.Key, kv.Value)).OrderBy(kv => kv.Key)];
-        foreach (var family in perCell.GroupBy(kv => kv.Key.Family))
-        {
-            string what = family.Key.Contains("messages", StringComparison.Ordinal) ? "messages" : "samples";
-            sb.Append("# HELP ").Append(family.Key).Append(" telemetry ").Append(what).Append(" of a cell rejected, by reason\n");
-            sb.Append("# TYPE ").Append(family.Key).Append(" counter\n");
-            foreach (var (k, v) in family)
-                sb.Append(family.Key).Append("{site=\"").Append(Escape(k.Site)).Append("\",cell=\"").Append(Escape(k.Cell))
-                  .Append("\",reason=\"").Append(k.Reason).Append("\"} ").Append(v.ToString(CultureInfo.InvariantCulture)).Append('\n');
-        }
-        return sb.ToString();
-    }
+    public string ToPrometheus() => _exposition.Text();
 
-    /// <summary>A label value in the Prometheus text format (backslash, quote and newline escaped).</summary>
-    private static string Escape(string v) => v.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+    /// <summary>Ends the meter (its instruments are no longer published).</summary>
+    public void Dispose()
+    {
+        _exposition.Dispose();
+        _meter.Dispose();
+    }
 }
