@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 
@@ -22,15 +23,15 @@ public sealed class InProcessBus : IMessageBus
     private readonly Dictionary<string, int> _shareCursor = new(StringComparer.Ordinal);
     private readonly object _gate = new();
     private readonly int _queueCapacity;
-    private readonly Action<string>? _log;
+    private readonly ILogger? _log;
     private static readonly AsyncLocal<InProcessBus?> s_handling = new();
     private bool _disposed;
 
     /// <summary>Creates a bus.</summary>
     /// <param name="queueCapacity">Messages queued per subscription before publishers wait; ≥ 1.</param>
-    /// <param name="log">Receives one line per handler failure; null to ignore.</param>
+    /// <param name="log">Logs each handler failure as a warning; null to ignore.</param>
     /// <exception cref="ArgumentOutOfRangeException">Capacity below 1.</exception>
-    public InProcessBus(int queueCapacity = 10_000, Action<string>? log = null)
+    public InProcessBus(int queueCapacity = 10_000, ILogger? log = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(queueCapacity, 1);
         _queueCapacity = queueCapacity;
@@ -187,7 +188,7 @@ public sealed class InProcessBus : IMessageBus
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !_stop.IsCancellationRequested)
                 {
-                    bus._log?.Invoke($"handler for '{Filter}' failed on '{d.Message.Topic}': {e.Message}");
+                    bus._log?.LogWarning("handler for '{Filter}' failed on '{Topic}': {Error}", Filter, d.Message.Topic, e.Message);
                     d.Handled?.TrySetException(new MessageHandlerException(Filter, d.Message.Topic, e));
                 }
                 catch (OperationCanceledException)

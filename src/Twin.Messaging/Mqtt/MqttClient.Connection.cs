@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Text;
 using Twin.Messaging.Bus;
 using Twin.Messaging.Mqtt.Codec;
@@ -44,7 +45,7 @@ public sealed partial class MqttClient
 
                 if (ack.ReasonCode == MqttReasonCode.UnsupportedProtocolVersion && version == MqttProtocolVersion.V500 && _options.AllowProtocolFallback)
                 {
-                    Log($"broker {connection.Endpoint} does not support MQTT 5; falling back to MQTT 3.1.1");
+                    Log(LogLevel.Information, $"broker {connection.Endpoint} does not support MQTT 5; falling back to MQTT 3.1.1");
                     await connection.DisposeAsync().ConfigureAwait(false);
                     version = MqttProtocolVersion.V311;
                     continue;
@@ -172,7 +173,7 @@ public sealed partial class MqttClient
             bool fatal = error is MqttException { ReasonCode: MqttReasonCode.SessionTakenOver } and not MqttProtocolException;
             if (!_options.AutoReconnect || fatal)
             {
-                if (fatal) Log("not reconnecting: another connection took over this client identifier's session");
+                if (fatal) Log(LogLevel.Warning, "not reconnecting: another connection took over this client identifier's session");
                 SetState(MqttConnectionState.Disconnected, error);
                 return;
             }
@@ -231,7 +232,7 @@ public sealed partial class MqttClient
             _connection = connection;
         }
         SetState(MqttConnectionState.Connected, null);
-        Log($"connected to {connection.Endpoint} with MQTT {(connection.Version == MqttProtocolVersion.V500 ? "5" : "3.1.1")}, session present {connection.Result.SessionPresent}, receive maximum {connection.Result.ReceiveMaximum}, keep alive {connection.Result.KeepAliveSeconds} s");
+        Log(LogLevel.Information, $"connected to {connection.Endpoint} with MQTT {(connection.Version == MqttProtocolVersion.V500 ? "5" : "3.1.1")}, session present {connection.Result.SessionPresent}, receive maximum {connection.Result.ReceiveMaximum}, keep alive {connection.Result.KeepAliveSeconds} s");
         return new SessionWork(resubscribe, unsubscribe);
     }
 
@@ -252,7 +253,7 @@ public sealed partial class MqttClient
             error = new MqttException($"connection to MQTT broker {connection.Endpoint} lost: {error.Message}", null, error);
         if (error is MqttProtocolException pe)
         {
-            Log($"protocol violation by the broker: {pe.Message}; closing the connection");
+            Log(LogLevel.Warning, $"protocol violation by the broker: {pe.Message}; closing the connection");
             if (connection.Version == MqttProtocolVersion.V500)
                 await connection.TrySendFinalAsync(new DisconnectPacket { ReasonCode = pe.Code, Properties = ReasonString(pe.Message) }, TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Threading.Channels;
 using Twin.Messaging.Bus;
 using Twin.Messaging.Mqtt.Codec;
@@ -183,7 +184,7 @@ public sealed partial class MqttClient
         {
             // MQTT 5.0 §3.2.2.3.4: never send a QoS above the broker's Maximum QoS.
             if (Interlocked.Exchange(ref _qosDowngradeLogged, 1) == 0)
-                Log($"broker maximum QoS is {maxQos}; publications are downgraded to it");
+                Log(LogLevel.Information, $"broker maximum QoS is {maxQos}; publications are downgraded to it");
             op.Qos = maxQos;
             if (maxQos == 0) op.Completion?.TrySetResult();
         }
@@ -208,7 +209,7 @@ public sealed partial class MqttClient
             if (op.Qos > 0)
                 lock (_gate) _inflight.Remove(op.PacketId);
             op.Fail(ex);
-            Log($"publication to '{op.Message.Topic}' refused: {ex.Message}");
+            Log(LogLevel.Warning, $"publication to '{op.Message.Topic}' refused: {ex.Message}");
             return false;
         }
     }
@@ -219,7 +220,7 @@ public sealed partial class MqttClient
         lock (_gate) pending = [.. _inflight.Values.OrderBy(op => op.Sequence)];
         if (pending.Count == 0) return;
         bool sessionPresent = connection.Result.SessionPresent;
-        Log($"re-sending {pending.Count} unacknowledged publication(s) ({(sessionPresent ? "DUP, session resumed" : "as new messages, session was not present")})");
+        Log(LogLevel.Information, $"re-sending {pending.Count} unacknowledged publication(s) ({(sessionPresent ? "DUP, session resumed" : "as new messages, session was not present")})");
         int index = 0;
         while (index < pending.Count)
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Twin.Messaging.Bus;
 using Twin.Messaging.Mqtt.Codec;
 using Twin.Messaging.Mqtt.Packets;
@@ -99,7 +100,7 @@ public sealed partial class MqttClient
                     if (!connection.ReceiveMaximumWarned)
                     {
                         connection.ReceiveMaximumWarned = true;
-                        Log(what + "; tolerated (StrictReceiveMaximum is off)");
+                        Log(LogLevel.Warning, what + "; tolerated (StrictReceiveMaximum is off)");
                     }
                 }
                 if (isNew)
@@ -166,7 +167,7 @@ public sealed partial class MqttClient
                 return;
             }
             acks?.Register(publish.PacketId, 0);
-            Log($"message to '{topic}' matches no subscription of this client; dropped");
+            Log(LogLevel.Debug, $"message to '{topic}' matches no subscription of this client; dropped");
             return;
         }
         long bytes = publish.Payload.Length + topic.Length;
@@ -236,7 +237,7 @@ public sealed partial class MqttClient
             if (!_inflight.TryGetValue(packetId, out op) || op.Qos != qos
                 || op.Stage != (qos == 1 ? PublishStage.AwaitingAck : PublishStage.AwaitingComp))
             {
-                Log($"{(qos == 1 ? "PUBACK" : "PUBCOMP")} for packet identifier {packetId}, which is not awaiting it; ignored");
+                Log(LogLevel.Debug, $"{(qos == 1 ? "PUBACK" : "PUBCOMP")} for packet identifier {packetId}, which is not awaiting it; ignored");
                 return;
             }
             _inflight.Remove(packetId);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Twin.Messaging.Bus;
 using Twin.Messaging.Mqtt.Codec;
 using Twin.Messaging.Mqtt.Packets;
@@ -115,7 +116,7 @@ public sealed partial class MqttClient
         {
             var granted = await AwaitSubAckAsync(waiter.Task, cancellationToken).ConfigureAwait(false);
             if ((byte)granted < (byte)options.Qos)
-                Log($"subscription '{topicFilter}' granted at QoS {(byte)granted} instead of {(byte)options.Qos}");
+                Log(LogLevel.Information, $"subscription '{topicFilter}' granted at QoS {(byte)granted} instead of {(byte)options.Qos}");
         }
         catch (Exception ex)
         {
@@ -226,7 +227,7 @@ public sealed partial class MqttClient
         {
             if (!_requests.Remove(ack.PacketId, out var request) || request.Entry is null)
             {
-                Log($"SUBACK for packet identifier {ack.PacketId}, which has no SUBSCRIBE pending; ignored");
+                Log(LogLevel.Debug, $"SUBACK for packet identifier {ack.PacketId}, which has no SUBSCRIBE pending; ignored");
                 return;
             }
             if (ack.ReasonCodes.Count != 1)
@@ -254,7 +255,7 @@ public sealed partial class MqttClient
         }
         string reason = ack.Properties.ReasonString is null ? "" : $" ({ack.Properties.ReasonString})";
         var error = new MqttException($"MQTT broker refused the subscription to '{entry.Filter}': {MqttReasonCodes.Describe(code)}{reason}", code);
-        Log(error.Message);
+        Log(LogLevel.Warning, error.Message);
         foreach (var w in waiters) w.TrySetException(error);
         if (stopped is not null)
             foreach (var h in stopped) h.Stop();
@@ -267,13 +268,13 @@ public sealed partial class MqttClient
         {
             if (!_requests.Remove(ack.PacketId, out request) || request.Entry is not null)
             {
-                Log($"UNSUBACK for packet identifier {ack.PacketId}, which has no UNSUBSCRIBE pending; ignored");
+                Log(LogLevel.Debug, $"UNSUBACK for packet identifier {ack.PacketId}, which has no UNSUBSCRIBE pending; ignored");
                 return;
             }
         }
         var code = ack.ReasonCodes.Count > 0 ? ack.ReasonCodes[0] : MqttReasonCode.Success;
         if (MqttReasonCodes.IsError(code))
-            Log($"MQTT broker refused to unsubscribe '{request.Filter}': {MqttReasonCodes.Describe(code)}");
+            Log(LogLevel.Warning, $"MQTT broker refused to unsubscribe '{request.Filter}': {MqttReasonCodes.Describe(code)}");
         request.Unsubscribed?.TrySetResult(code);
     }
 
@@ -327,7 +328,7 @@ public sealed partial class MqttClient
         catch (Exception ex)
         {
             lock (_gate) _pendingUnsubscribes.Add(entry.Filter);
-            Log($"UNSUBSCRIBE '{entry.Filter}' not acknowledged ({ex.GetType().Name}: {ex.Message}); it is sent again after the next reconnect");
+            Log(LogLevel.Warning, $"UNSUBSCRIBE '{entry.Filter}' not acknowledged ({ex.GetType().Name}: {ex.Message}); it is sent again after the next reconnect");
         }
     }
 }

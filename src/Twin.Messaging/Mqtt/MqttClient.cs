@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Threading.Channels;
 using Polly;
 using Polly.Retry;
@@ -74,7 +75,7 @@ public sealed partial class MqttClient : IMessageBus
                 MaxRetryAttempts = int.MaxValue,
                 OnRetry = args =>
                 {
-                    Log($"reconnect attempt {args.AttemptNumber + 1} to {_options.Host}:{_options.Port} failed: {args.Outcome.Exception?.Message}; next in {args.RetryDelay.TotalMilliseconds:0} ms");
+                    Log(LogLevel.Warning, $"reconnect attempt {args.AttemptNumber + 1} to {_options.Host}:{_options.Port} failed: {args.Outcome.Exception?.Message}; next in {args.RetryDelay.TotalMilliseconds:0} ms");
                     return default;
                 },
             })
@@ -211,7 +212,7 @@ public sealed partial class MqttClient : IMessageBus
         }
         catch (MqttConnectException ex) when (IsPermanent(ex))
         {
-            Log($"not retrying: {ex.Message}");
+            Log(LogLevel.Warning, $"not retrying: {ex.Message}");
             throw;
         }
     }
@@ -235,7 +236,7 @@ public sealed partial class MqttClient : IMessageBus
                 OnRetry = args =>
                 {
                     SetState(MqttConnectionState.Connecting, args.Outcome.Exception);
-                    Log($"connect attempt {args.AttemptNumber + 1} to {options.Host}:{options.Port} failed: {args.Outcome.Exception?.Message}; next in {args.RetryDelay.TotalMilliseconds:0} ms");
+                    Log(LogLevel.Warning, $"connect attempt {args.AttemptNumber + 1} to {options.Host}:{options.Port} failed: {args.Outcome.Exception?.Message}; next in {args.RetryDelay.TotalMilliseconds:0} ms");
                     return default;
                 },
             })
@@ -247,12 +248,15 @@ public sealed partial class MqttClient : IMessageBus
     private static bool IsPermanent(MqttConnectException ex) => ex.ReasonCode is MqttReasonCode.BadUserNameOrPassword or MqttReasonCode.NotAuthorized
         or MqttReasonCode.Banned or MqttReasonCode.ClientIdentifierNotValid or MqttReasonCode.BadAuthenticationMethod;
 
-    private void Log(string message)
+    private void Log(LogLevel level, string message)
     {
-        var log = _options.Log;
-        if (log is null) return;
-        try { log($"mqtt {_clientId}: {message}"); } catch (Exception) { }
+        var logger = _options.Logger;
+        if (logger is null || !logger.IsEnabled(level)) return;
+        try { logger.Log(level, "mqtt {ClientId}: {Message}", _clientId, message); } catch (Exception) { }
     }
+
+    /// <summary>The sink of the internal parts (handlers, acknowledgement sequencer): their lines are warnings.</summary>
+    private void Log(string message) => Log(LogLevel.Warning, message);
 
     private void SetState(MqttConnectionState next, Exception? error)
     {
@@ -267,14 +271,14 @@ public sealed partial class MqttClient : IMessageBus
             if (next == MqttConnectionState.Connected) _connected.TrySetResult();
             else if (_connected.Task.IsCompleted) _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }
-        Log($"{(MqttConnectionState)prev} -> {next}{(error is null ? "" : ": " + error.Message)}");
+        Log(LogLevel.Information, $"{(MqttConnectionState)prev} -> {next}{(error is null ? "" : ": " + error.Message)}");
         try
         {
             ConnectionStateChanged?.Invoke(this, new MqttConnectionStateChangedEventArgs((MqttConnectionState)prev, next, error));
         }
         catch (Exception ex)
         {
-            Log($"ConnectionStateChanged handler threw {ex.GetType().Name}: {ex.Message}");
+            Log(LogLevel.Warning, $"ConnectionStateChanged handler threw {ex.GetType().Name}: {ex.Message}");
         }
     }
 
@@ -301,7 +305,7 @@ public sealed partial class MqttClient : IMessageBus
         if (_runTask is not null)
         {
             try { await _runTask.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false); }
-            catch (Exception ex) { Log($"connection task ended with {ex.GetType().Name}: {ex.Message}"); }
+            catch (Exception ex) { Log(LogLevel.Warning, $"connection task ended with {ex.GetType().Name}: {ex.Message}"); }
         }
         var disposed = new ObjectDisposedException(nameof(MqttClient), "the MQTT client was disposed before the message was acknowledged");
         int lost = 0;
@@ -321,7 +325,7 @@ public sealed partial class MqttClient : IMessageBus
             _subscriptions.Clear();
             _subscriptionsById.Clear();
         }
-        if (lost > 0) Log($"{lost} publication(s) not acknowledged at dispose");
+        if (lost > 0) Log(LogLevel.Warning, $"{lost} publication(s) not acknowledged at dispose");
         foreach (var h in handlers) h.Stop();
         SetState(MqttConnectionState.Disposed, null);
     }

@@ -165,8 +165,10 @@ public sealed record MqttClientOptions
     /// <summary>On dispose, time allowed for the outbox and unacknowledged messages to drain before DISCONNECT.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Diagnostics sink (connection changes, handler exceptions, protocol errors); null discards.</summary>
-    public Action<string>? Log { get; init; }
+    /// <summary>Diagnostics (connection changes and successful connects at information level; failed attempts, handler
+    /// exceptions, refusals and protocol errors as warnings; acknowledgements for nothing pending at debug level), each
+    /// with the client id; null discards.</summary>
+    public Microsoft.Extensions.Logging.ILogger? Logger { get; init; }
 
     /// <summary>
     /// Parses a broker URL: <c>mqtt://[user[:password]@]host[:port][?query]</c> or <c>mqtts://...</c> (TLS, default

@@ -50,7 +50,7 @@ public static class MqttServiceBus
         var security = SecuritySection.Load(options.ConfigPath);
         var signer = security.Enabled ? security.TwinSigner() : null;
         var relay = new LogRelay();
-        var parsed = parsedUrl with { Log = relay.Write, MaxInboundBytes = InboundBytes };
+        var parsed = parsedUrl with { Logger = relay, MaxInboundBytes = InboundBytes };
         var subscriber = CreateClient(parsed, options.ClientId, site, lastWill: false);
         var publisher = new MqttClient(parsed with
         {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Twin.Messaging.Bus;
 using Twin.Testing;
+using Twin.Testing.Logging;
 
 namespace Twin.Messaging.Tests.Bus;
 
@@ -78,7 +79,7 @@ public class InProcessBusTests
     public async Task A_qos_1_publish_completes_when_the_handler_completed_and_fails_when_it_failed()
     {
         var log = new ConcurrentQueue<string>();
-        await using var bus = new InProcessBus(log: log.Enqueue);
+        await using var bus = new InProcessBus(log: new LineLogger(log.Enqueue));
         var gate = new TaskCompletionSource();
         var handled = new ConcurrentQueue<string>();
         await using var sub = await bus.SubscribeAsync("t", QualityOfService.AtLeastOnce, async (m, _) =>

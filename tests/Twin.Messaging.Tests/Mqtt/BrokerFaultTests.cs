@@ -7,6 +7,7 @@ using Twin.Messaging.Tests.Support;
 using Twin.Testing.Mosquitto;
 using Xunit.Abstractions;
 using Twin.Testing;
+using Twin.Testing.Logging;
 
 namespace Twin.Messaging.Tests.Mqtt;
 
@@ -19,7 +20,7 @@ public sealed class BrokerFaultTests(ITestOutputHelper output)
     {
         CleanStart = false,
         SessionExpiryInterval = 600,
-        Log = null, // thousands of lines otherwise; state changes are logged below
+        Logger = null, // thousands of lines otherwise; state changes are logged below
     };
 
     private void Watch(MqttClient client, string name) =>

@@ -5,6 +5,7 @@ using Twin.Messaging.Mqtt.Packets;
 using Twin.Messaging.Tests.Support;
 using Xunit.Abstractions;
 using Twin.Testing;
+using Twin.Testing.Logging;
 
 namespace Twin.Messaging.Tests.Mqtt;
 
@@ -54,7 +55,7 @@ public sealed class MalformedServerTests(ITestOutputHelper output)
         var options = new MqttClientOptions
         {
             Host = "127.0.0.1", Port = server.Port, ClientId = "victim", AutoReconnect = false,
-            MaximumPacketSize = 1024, ReceiveMaximum = 2, StrictReceiveMaximum = true, TopicAliasMaximum = 16, Log = TestClients.LogTo(output),
+            MaximumPacketSize = 1024, ReceiveMaximum = 2, StrictReceiveMaximum = true, TopicAliasMaximum = 16, Logger = LineLogger.To(TestClients.LogTo(output)),
         };
         await using var client = new MqttClient(options);
         client.ConnectionStateChanged += (_, e) => { if (e.Error is not null) error.TrySetResult(e.Error); };
@@ -88,7 +89,7 @@ public sealed class MalformedServerTests(ITestOutputHelper output)
         var options = new MqttClientOptions
         {
             Host = "127.0.0.1", Port = server.Port, ClientId = "resilient", ReconnectMinDelay = TimeSpan.FromMilliseconds(20),
-            ReconnectMaxDelay = TimeSpan.FromMilliseconds(100), Log = TestClients.LogTo(output),
+            ReconnectMaxDelay = TimeSpan.FromMilliseconds(100), Logger = LineLogger.To(TestClients.LogTo(output)),
         };
         await using var client = await MqttClient.ConnectNewAsync(options);
         await Wait.UntilAsync(() => client.Reconnects >= 3, "three reconnects", observed: () => $"{client.Reconnects}");
@@ -116,7 +117,7 @@ public sealed class MalformedServerTests(ITestOutputHelper output)
         var error = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var client = new MqttClient(new MqttClientOptions
         {
-            Host = "127.0.0.1", Port = server.Port, ClientId = "ka", KeepAlive = TimeSpan.FromSeconds(60), AutoReconnect = false, Log = TestClients.LogTo(output),
+            Host = "127.0.0.1", Port = server.Port, ClientId = "ka", KeepAlive = TimeSpan.FromSeconds(60), AutoReconnect = false, Logger = LineLogger.To(TestClients.LogTo(output)),
         });
         client.ConnectionStateChanged += (_, e) => { if (e.Error is not null) error.TrySetResult(e.Error); };
         var started = DateTime.UtcNow;
@@ -149,7 +150,7 @@ public sealed class MalformedServerTests(ITestOutputHelper output)
         });
         await using var client = await MqttClient.ConnectNewAsync(new MqttClientOptions
         {
-            Host = "127.0.0.1", Port = server.Port, ClientId = "ka2", KeepAlive = TimeSpan.FromSeconds(1), Log = TestClients.LogTo(output),
+            Host = "127.0.0.1", Port = server.Port, ClientId = "ka2", KeepAlive = TimeSpan.FromSeconds(1), Logger = LineLogger.To(TestClients.LogTo(output)),
         });
         var at = await thirdPing.Task.WaitAsync(Wait.DefaultTimeout);
         Assert.True(client.IsConnected);
@@ -212,7 +213,7 @@ public sealed class MalformedServerTests(ITestOutputHelper output)
                         Properties = new MqttProperties { ReasonString = "acl" },
                     });
         });
-        await using var client = await MqttClient.ConnectNewAsync(new MqttClientOptions { Host = "127.0.0.1", Port = server.Port, ClientId = "acl", Log = TestClients.LogTo(output) });
+        await using var client = await MqttClient.ConnectNewAsync(new MqttClientOptions { Host = "127.0.0.1", Port = server.Port, ClientId = "acl", Logger = LineLogger.To(TestClients.LogTo(output)) });
         var ex = await Assert.ThrowsAsync<MqttException>(async () => await client.PublishAsync(new BusMessage("forbidden", new byte[1])));
         Assert.Equal(MqttReasonCode.NotAuthorized, ex.ReasonCode);
         Assert.Contains("0x87 Not authorized (acl)", ex.Message);
@@ -238,7 +239,7 @@ public sealed class MalformedServerTests(ITestOutputHelper output)
                 else if (p is UnsubscribePacket unsub)
                     await c.SendAsync(new UnsubAckPacket { PacketId = unsub.PacketId, ReasonCodes = [MqttReasonCode.Success] });
         });
-        await using var client = await MqttClient.ConnectNewAsync(new MqttClientOptions { Host = "127.0.0.1", Port = server.Port, ClientId = "suback", Log = TestClients.LogTo(output) });
+        await using var client = await MqttClient.ConnectNewAsync(new MqttClientOptions { Host = "127.0.0.1", Port = server.Port, ClientId = "suback", Logger = LineLogger.To(TestClients.LogTo(output)) });
         var ex = await Assert.ThrowsAsync<MqttException>(async () => await client.SubscribeAsync("$share/g/a", QualityOfService.AtLeastOnce, (_, _) => default));
         Assert.Equal(MqttReasonCode.SharedSubscriptionsNotSupported, ex.ReasonCode);
         Assert.Contains("refused the subscription to '$share/g/a': 0x9E Shared Subscriptions not supported (no sharing here)", ex.Message);
@@ -262,7 +263,7 @@ public sealed class MalformedServerTests(ITestOutputHelper output)
             Assert.IsType<PubAckPacket>(await c.ReadAsync());
             await c.ServeAsync();
         });
-        await using var client = await MqttClient.ConnectNewAsync(new MqttClientOptions { Host = "127.0.0.1", Port = server.Port, ClientId = "alias", Log = TestClients.LogTo(output) });
+        await using var client = await MqttClient.ConnectNewAsync(new MqttClientOptions { Host = "127.0.0.1", Port = server.Port, ClientId = "alias", Logger = LineLogger.To(TestClients.LogTo(output)) });
         var collector = new MessageCollector();
         await using var s = await client.SubscribeAsync("twin/v1/+/+/telemetry", QualityOfService.AtLeastOnce, collector.Handle);
         var got = await collector.WaitForAsync(3);
@@ -283,7 +284,7 @@ public sealed class MalformedServerTests(ITestOutputHelper output)
                 return Task.CompletedTask;
             });
         });
-        await using var client = new MqttClient(new MqttClientOptions { Host = "127.0.0.1", Port = server.Port, ClientId = "early", Log = TestClients.LogTo(output) });
+        await using var client = new MqttClient(new MqttClientOptions { Host = "127.0.0.1", Port = server.Port, ClientId = "early", Logger = LineLogger.To(TestClients.LogTo(output)) });
         var subscribe = client.SubscribeAsync("early/#", QualityOfService.AtLeastOnce, (_, _) => default).AsTask();
         var publish = client.PublishAsync(new BusMessage("early/x", new byte[] { 42 })).AsTask();
         Assert.False(subscribe.IsCompleted || publish.IsCompleted); // nothing can acknowledge them before a connection exists

@@ -6,6 +6,7 @@ using Twin.Testing.Mosquitto;
 using Xunit.Abstractions;
 using Twin.Testing;
 using static Twin.Messaging.Tests.Support.TestClients;
+using Twin.Testing.Logging;
 
 namespace Twin.Messaging.Tests.Mqtt;
 
@@ -282,7 +283,7 @@ public sealed class MosquittoInteropTests(BrokerFixture fixture, ITestOutputHelp
     public async Task A_throwing_handler_is_logged_and_the_subscription_keeps_running_in_order()
     {
         var log = new List<string>();
-        var options = Options(Broker, "throwing", output) with { Log = line => { lock (log) log.Add(line); } };
+        var options = Options(Broker, "throwing", output) with { Logger = new LineLogger(line => { lock (log) log.Add(line); }) };
         await using var client = await MqttClient.ConnectNewAsync(options);
         var seen = new List<int>();
         await using var s = await client.SubscribeAsync("interop/throw", QualityOfService.AtLeastOnce, async (m, ct) =>

@@ -4,6 +4,7 @@ using Twin.Messaging.Mqtt;
 using Twin.Messaging.Mqtt.Packets;
 using Twin.Messaging.Tests.Support;
 using Xunit.Abstractions;
+using Twin.Testing.Logging;
 
 namespace Twin.Messaging.Tests.Mqtt;
 
@@ -15,7 +16,7 @@ public sealed class SessionResumptionTests(ITestOutputHelper output)
     private MqttClientOptions Options(int port, string id) => new()
     {
         Host = "127.0.0.1", Port = port, ClientId = id, CleanStart = true, SessionExpiryInterval = 300,
-        ReconnectMinDelay = TimeSpan.FromMilliseconds(20), ReconnectMaxDelay = TimeSpan.FromMilliseconds(100), Log = TestClients.LogTo(output),
+        ReconnectMinDelay = TimeSpan.FromMilliseconds(20), ReconnectMaxDelay = TimeSpan.FromMilliseconds(100), Logger = LineLogger.To(TestClients.LogTo(output)),
     };
 
     [Fact]

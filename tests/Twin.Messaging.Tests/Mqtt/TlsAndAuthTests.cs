@@ -4,6 +4,7 @@ using Twin.Messaging.Mqtt;
 using Twin.Messaging.Tests.Support;
 using Twin.Testing.Mosquitto;
 using Xunit.Abstractions;
+using Twin.Testing.Logging;
 
 namespace Twin.Messaging.Tests.Mqtt;
 
@@ -32,7 +33,7 @@ public sealed class TlsAndAuthTests(TlsBrokerFixture fixture, ITestOutputHelper 
     private MqttClientOptions Tls(string clientId, MqttProtocolVersion v = MqttProtocolVersion.V500) => new()
     {
         Host = Broker.Host, Port = Broker.TlsPort, UseTls = true, CaCertificateFile = Broker.CaCertificateFile,
-        Username = "twin", Password = "s3cret:with@chars", ClientId = clientId, ProtocolVersion = v, Log = TestClients.LogTo(output),
+        Username = "twin", Password = "s3cret:with@chars", ClientId = clientId, ProtocolVersion = v, Logger = LineLogger.To(TestClients.LogTo(output)),
     };
 
     [Theory]
@@ -56,7 +57,7 @@ public sealed class TlsAndAuthTests(TlsBrokerFixture fixture, ITestOutputHelper 
     public async Task Url_with_credentials_and_ca_connects()
     {
         string url = $"mqtts://twin:{Uri.EscapeDataString("s3cret:with@chars")}@localhost:{Broker.TlsPort}?ca={Uri.EscapeDataString(Broker.CaCertificateFile!)}&clientId=url-client";
-        var options = MqttClientOptions.Parse(url) with { Log = TestClients.LogTo(output) };
+        var options = MqttClientOptions.Parse(url) with { Logger = LineLogger.To(TestClients.LogTo(output)) };
         await using var client = await MqttClient.ConnectNewAsync(options);
         Assert.True(client.IsConnected);
         Assert.Equal("url-client", client.ClientId);

@@ -1,6 +1,7 @@
 using Twin.Messaging.Mqtt;
 using Twin.Testing.Mosquitto;
 using Xunit.Abstractions;
+using Twin.Testing.Logging;
 
 namespace Twin.Messaging.Tests.Support;
 
@@ -30,7 +31,7 @@ public static class TestClients
             ProtocolVersion = version,
             ReconnectMinDelay = TimeSpan.FromMilliseconds(50),
             ReconnectMaxDelay = TimeSpan.FromMilliseconds(500),
-            Log = LogTo(output),
+            Logger = LineLogger.To(LogTo(output)),
         };
 
     /// <summary>A log callback that writes to the test output while the test runs.</summary>
