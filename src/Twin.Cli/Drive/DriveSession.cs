@@ -86,12 +86,21 @@ internal sealed record DriveSession(string ExperimentPath, IReadOnlyList<Experim
                 NexusPath = NexusPath, NexusFlushInterval = NexusFlushInterval };
             if (Broker is { } broker) serve = Twin.Service.Broker.EmbeddedBrokerSetup.Configure(serve, broker, Cells[0].Site);
             app = TwinServer.Build(DashboardSetup.With(serve), logging => logging.SetMinimumLevel(LogLevel.Warning));
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            if (Broker is not null)
+            try
             {
-                // the broker takes the driver's telemetry once the twin has resumed and subscribed
-                await app.Services.GetRequiredService<IngestStartup>().WhenStarted.WaitAsync(cancellationToken).ConfigureAwait(false);
-                if (ConnectBus is not null) await ConnectBus(cancellationToken).ConfigureAwait(false);
+                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+                if (Broker is not null)
+                {
+                    // the broker takes the driver's telemetry once the twin has resumed and subscribed
+                    await app.Services.GetRequiredService<IngestStartup>().WhenStarted.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    if (ConnectBus is not null) await ConnectBus(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch
+            {
+                // e.g. the broker's port is taken: nothing was driven yet; stop what started and report
+                await app.DisposeAsync().ConfigureAwait(false);
+                throw;
             }
             OnTwinStarted?.Invoke(Urls);
         }

@@ -116,8 +116,8 @@ public sealed class EmbeddedBroker : IHostedService, IAsyncDisposable
         {
             server.Dispose();
             throw new IOException(e.SocketErrorCode == SocketError.AddressAlreadyInUse
-                ? $"--mqtt-listen {_listen}: the port is in use (another MQTT broker?); use that broker with --mqtt mqtt://{_listen}, "
-                  + "give the embedded broker another port with --mqtt-listen ADDR:PORT, or switch it off with --mqtt-listen none"
+                ? $"--mqtt-listen {_listen}: the port is in use (another MQTT broker?); give the embedded broker another port with "
+                  + $"--mqtt-listen ADDR:PORT or switch it off with --mqtt-listen none (twin serve and twin drive can use that broker instead: --mqtt mqtt://{_listen})"
                 : $"--mqtt-listen {_listen}: cannot listen there ({e.Message})", e);
         }
         _server = server;

@@ -193,24 +193,38 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
     public bool TelemetryFromBroker { get; init; }
 
     /// <summary>
-    /// Handles a publication the embedded broker received, before the broker acknowledges it: telemetry and patterns of
-    /// the experiment's cells go through the same handlers as a subscription's messages and complete when stored (a
-    /// malformed or implausible message is recorded as rejected and completes too, as a redelivery would be rejected again).
+    /// Handles a publication the embedded broker received, before the broker acknowledges it. Telemetry of the
+    /// experiment's cells takes the HTTP path (<see cref="IngestAsync"/>): stored and checkpointed before this completes,
+    /// and a store that cannot take it now fails at once (<see cref="StoreUnavailableException"/>: the broker then closes
+    /// the publisher's connection without PUBACK and the publisher sends it again) instead of holding the broker's
+    /// connection while retrying; a malformed or implausible message is recorded as rejected and completes, as a
+    /// redelivery would be rejected again. Patterns go through the subscription's handler.
     /// </summary>
     /// <param name="topic">The publication's topic.</param>
     /// <param name="message">The publication.</param>
     /// <param name="cancellationToken">Cancels waiting for the cell.</param>
     /// <returns>True when it was telemetry or a pattern of a configured cell (now stored or rejected for good); false for any other topic.</returns>
     /// <exception cref="InvalidOperationException">The service is stopping (the publication must not be acknowledged).</exception>
-    /// <exception cref="Exception">Whatever kept the samples from being stored (the store or the checkpoint failed).</exception>
+    /// <exception cref="StoreUnavailableException">The store or the checkpoint could not take the samples now.</exception>
     public async Task<bool> IngestPublishedAsync(string topic, BusMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         if (!TwinTopics.TryParse(topic, out var t) || t.Kind is not (TopicKind.Telemetry or TopicKind.Pattern)) return false;
         if (!_cells.TryGetValue(Key(t.Site, t.Cell), out var rt)) return false;
         if (Volatile.Read(ref _stopped) == 1) throw new InvalidOperationException("the twin service is stopping");
-        if (t.Kind == TopicKind.Telemetry) await OnTelemetryAsync(rt, [message], cancellationToken).ConfigureAwait(false);
-        else await OnPatternAsync(rt, message, cancellationToken).ConfigureAwait(false);
+        if (t.Kind == TopicKind.Pattern)
+        {
+            await OnPatternAsync(rt, message, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        try
+        {
+            await IngestAsync(rt, message.Payload, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PayloadException)
+        {
+            // recorded, counted and logged; acknowledged, since a redelivery would be rejected again
+        }
         return true;
     }
 
@@ -272,7 +286,7 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
 
     /// <summary>
-    /// Ingests one telemetry payload for a cell from the HTTP API: the same validation, sequence window and storage as a
+    /// Ingests one telemetry payload for a cell from the HTTP API or the embedded broker: the same validation, sequence window and storage as a
     /// bus message, but a store that refuses the batch fails the call at once instead of being retried. Completes only
     /// when every sample it reports stored is in the store and in the cell's checkpoint, both on disk.
     /// </summary>
@@ -611,7 +625,7 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
                 _metrics.StoreError();
                 if (failFast)
                 {
-                    _log.LogError("cell {Cell}: storing {Count} sample(s) failed; refused with 503: {Error}", batch.Cell.Config.CellId, batch.Samples.Count, e.Message);
+                    _log.LogError("cell {Cell}: storing {Count} sample(s) failed; refused, not acknowledged (HTTP 503, or no PUBACK from the embedded broker): {Error}", batch.Cell.Config.CellId, batch.Samples.Count, e.Message);
                     throw new StoreUnavailableException($"the store cannot take the samples now: {e.Message}", StoreRetryAfter, e);
                 }
                 _log.LogError("cell {Cell}: storing {Count} sample(s) failed, retrying in {Delay} ms: {Error}",
@@ -644,7 +658,7 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
                 _metrics.StoreError();
                 if (failFast)
                 {
-                    _log.LogError("cell {Cell}: saving the checkpoint failed; refused with 503: {Error}", rt.Cell.Config.CellId, e.Message);
+                    _log.LogError("cell {Cell}: saving the checkpoint failed; refused, not acknowledged (HTTP 503, or no PUBACK from the embedded broker): {Error}", rt.Cell.Config.CellId, e.Message);
                     throw new StoreUnavailableException($"the cell's checkpoint cannot be saved now: {e.Message}", StoreRetryAfter, e);
                 }
                 _log.LogError("cell {Cell}: saving the checkpoint failed, retrying in {Delay} ms: {Error}", rt.Cell.Config.CellId, (int)delay.TotalMilliseconds, e.Message);

@@ -83,4 +83,54 @@ public sealed class PublishRetryTests(ITestOutputHelper output)
             Directory.Delete(dir, true);
         }
     }
+
+    [Fact]
+    public async Task A_publisher_over_the_embedded_broker_is_not_acknowledged_while_the_disk_is_full_and_delivers_every_sample_once_after()
+    {
+        using var disk = SmallDisk.Mount(40L << 20);
+        string filler = disk.Fill("filler", disk.FreeBytes - (16L << 20) - (256L << 10));
+        string dir = Repo.TempDir("publish-retry-mqtt");
+        var token = Twin.Service.Security.ApiTokens.Create();
+        string config = Path.Combine(dir, "experiment.yaml");
+        File.WriteAllText(config, "site: id31\ncells:\n  - { id: lg-m50, material: NMC811, q_li_Ah: 8.732, c_li0: 0.80 }\n"
+            + $"api:\n  tokens:\n    - {{ name: smu-1, cells: [lg-m50], hash: \"{token.Hash}\" }}\n");
+        string api = $"http://127.0.0.1:{MosquittoBroker.FreePort()}";
+        int port = MosquittoBroker.FreePort();
+        string data = Path.Combine(disk.Path, "data");
+        var serveLines = new ConcurrentQueue<string>();
+        var serve = _twin.Start(["serve", "--config", config, "--data-dir", data, "--urls", api, "--no-dashboard", "--mqtt-listen", $"127.0.0.1:{port}"],
+            "serve", serveLines.Enqueue);
+        System.Diagnostics.Process? publish = null;
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(api) };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
+            await Wait.UntilAsync(async () => (await TwinProcesses.TryGetAsync(http, "/api/cells/lg-m50")) is not null, "twin serve to answer");
+            var lines = new ConcurrentQueue<string>();
+            publish = _twin.Start(["publish", Repo.LgM50, "--cell", "lg-m50", "--site", "id31", "--speed", "max", "--batch", "500",
+                "--mqtt", $"mqtt://smu-1@127.0.0.1:{port}"], "publish", lines.Enqueue, new Dictionary<string, string> { ["TWIN_MQTT_PASSWORD"] = token.Token });
+            // the store refuses: the broker closes the publisher's connection without PUBACK, and it sends again
+            await Wait.UntilAsync(() => serveLines.Any(l => l.Contains("not stored", StringComparison.Ordinal) && l.Contains("closing its connection", StringComparison.Ordinal)),
+                "the embedded broker to refuse a publication for the full disk", observed: () => string.Join(" | ", serveLines.TakeLast(5)));
+            Assert.False(publish.HasExited, "the publisher gave up while the disk was full");
+
+            File.Delete(filler);
+            await publish.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+            Assert.True(publish.ExitCode == 0, string.Join("\n", lines));
+            var detail = await http.GetFromJsonAsync<JsonElement>("/api/cells/lg-m50");
+            Assert.Equal(Rows, detail.GetProperty("sequence").GetProperty("accepted").GetInt64());
+            serve.Kill();
+            await serve.WaitForExitAsync();
+            var seqs = SpoolReader.ReadPoints(Path.Combine(data, "spool")).Where(p => p.Measurement == "telemetry")
+                .Select(p => p.GetField("seq")!.Value.IntegerValue).ToList();
+            Assert.Equal(Rows, seqs.Count);
+            Assert.Equal(seqs.Count, seqs.Distinct().Count());
+        }
+        finally
+        {
+            if (publish is { HasExited: false }) publish.Kill();
+            if (!serve.HasExited) serve.Kill();
+            Directory.Delete(dir, true);
+        }
+    }
 }
