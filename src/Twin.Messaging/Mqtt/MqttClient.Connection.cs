@@ -292,10 +292,10 @@ public sealed partial class MqttClient
             return;
         }
         long deadAfter = keepAliveMs * 3 / 2;
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Clamp(keepAliveMs / 4, 50, 1000)));
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Clamp(keepAliveMs / 4, 50, 1000)), _options.TimeProvider);
         while (await timer.WaitForNextTickAsync(token).ConfigureAwait(false))
         {
-            long now = Environment.TickCount64;
+            long now = connection.NowMs();
             long flushStarted = connection.FlushStartedTicks;
             if (flushStarted != 0 && now - flushStarted > deadAfter)
                 throw new MqttException($"writes to MQTT broker {connection.Endpoint} stalled for more than 1.5 × keep alive ({deadAfter / 1000.0:0.#} s); connection considered dead", MqttReasonCode.KeepAliveTimeout);

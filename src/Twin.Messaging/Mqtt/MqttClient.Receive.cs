@@ -15,7 +15,7 @@ public sealed partial class MqttClient
         {
             var packet = await connection.Reader.ReadPacketAsync(connection.Decoder, token).ConfigureAwait(false)
                 ?? throw new MqttException($"MQTT broker {connection.Endpoint} closed the connection");
-            connection.LastReceivedTicks = Environment.TickCount64;
+            connection.LastReceivedTicks = connection.NowMs();
             switch (packet)
             {
                 case PublishPacket publish:

@@ -295,9 +295,10 @@ public sealed partial class MqttClient : IMessageBus
         var connection = _connection;
         if (connection is not null && State == MqttConnectionState.Connected)
         {
-            long deadline = Environment.TickCount64 + (long)_options.DrainTimeout.TotalMilliseconds;
-            while (Environment.TickCount64 < deadline && _connection == connection && (_outbox.Reader.Count > 0 || InflightCount > 0))
-                await Task.Delay(5).ConfigureAwait(false);
+            var time = _options.TimeProvider;
+            long started = time.GetTimestamp();
+            while (time.GetElapsedTime(started) < _options.DrainTimeout && _connection == connection && (_outbox.Reader.Count > 0 || InflightCount > 0))
+                await Task.Delay(TimeSpan.FromMilliseconds(5), time).ConfigureAwait(false);
             await connection.TrySendFinalAsync(new Packets.DisconnectPacket { ReasonCode = MqttReasonCode.Success }, TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         }
         _lifetime.Cancel();

@@ -32,8 +32,15 @@ internal sealed class MqttConnection : IAsyncDisposable
         Writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 16 * 1024, leaveOpen: true));
         Decoder = new MqttPacketDecoder(options.ProtocolVersion, options.MaximumPacketSize);
         Encoder = new MqttPacketEncoder(options.ProtocolVersion);
-        LastSentTicks = LastReceivedTicks = Environment.TickCount64;
+        _time = options.TimeProvider;
+        LastSentTicks = LastReceivedTicks = NowMs();
     }
+
+    private readonly TimeProvider _time;
+
+    /// <summary>Now on the client's <see cref="MqttClientOptions.TimeProvider"/>, in milliseconds of its timestamp (for the keep-alive bookkeeping).</summary>
+    /// <returns>Milliseconds (an arbitrary origin; compare differences only).</returns>
+    public long NowMs() => _time.GetTimestamp() / Math.Max(1, _time.TimestampFrequency / 1000);
 
     /// <summary>"host:port" for messages.</summary>
     public string Endpoint { get; }
@@ -57,9 +64,9 @@ internal sealed class MqttConnection : IAsyncDisposable
     public Dictionary<ushort, string> InboundAliases { get; } = [];
     /// <summary>Send quota for QoS 1/2 (MQTT 5.0 §4.9).</summary>
     public SendWindow Window { get; set; } = new(1, 0);
-    /// <summary>Environment.TickCount64 of the last packet written.</summary>
+    /// <summary><see cref="NowMs"/> of the last packet written.</summary>
     public long LastSentTicks { get; set; }
-    /// <summary>Environment.TickCount64 of the last packet read.</summary>
+    /// <summary><see cref="NowMs"/> of the last packet read.</summary>
     public long LastReceivedTicks { get; set; }
     /// <summary>When the outstanding PINGREQ was sent; 0 when none is outstanding.</summary>
     public long PingSentTicks { get; set; }
@@ -225,7 +232,7 @@ internal sealed class MqttConnection : IAsyncDisposable
     /// <summary>Flushes the pipe to the socket; caller holds the write lock.</summary>
     public async ValueTask FlushLockedAsync(CancellationToken cancellationToken)
     {
-        FlushStartedTicks = Environment.TickCount64;
+        FlushStartedTicks = NowMs();
         try
         {
             var result = await Writer.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -236,7 +243,7 @@ internal sealed class MqttConnection : IAsyncDisposable
         {
             FlushStartedTicks = 0;
         }
-        LastSentTicks = Environment.TickCount64;
+        LastSentTicks = NowMs();
     }
 
     private InboundAckSequencer? _acks;

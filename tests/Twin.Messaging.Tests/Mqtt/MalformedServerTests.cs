@@ -163,6 +163,44 @@ public sealed class MalformedServerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Keep_alive_runs_on_the_clients_time_provider_ping_after_a_quiet_period_and_dead_after_one_and_a_half_unanswered()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        int pings = 0;
+        await using var server = new FakeBroker(async c =>
+        {
+            await c.AcceptAsync();
+            // never answers a PINGREQ
+            while (await c.ReadAsync(TimeSpan.FromSeconds(60)) is { } p and not DisconnectPacket)
+                if (p is PingReqPacket) Interlocked.Increment(ref pings);
+        });
+        await using var client = await MqttClient.ConnectNewAsync(new MqttClientOptions
+        {
+            Host = "127.0.0.1", Port = server.Port, ClientId = "ka-fake", KeepAlive = TimeSpan.FromSeconds(10), AutoReconnect = false,
+            TimeProvider = time, Logger = LineLogger.To(TestClients.LogTo(output)),
+        });
+        // nine quiet seconds on the client's clock: no ping yet (the timer ticks every 1 s of it)
+        for (int i = 0; i < 9; i++) time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(0, Volatile.Read(ref pings));
+        // the tenth second: a ping, in real time at once
+        await Wait.UntilAsync(() =>
+        {
+            if (Volatile.Read(ref pings) == 1) return true;
+            time.Advance(TimeSpan.FromMilliseconds(250));
+            return false;
+        }, "a PINGREQ after 10 s of the client's clock");
+        Assert.True(client.IsConnected);
+        // unanswered for 1.5 × keep alive: the connection is dead
+        await Wait.UntilAsync(() =>
+        {
+            if (!client.IsConnected) return true;
+            time.Advance(TimeSpan.FromMilliseconds(500));
+            return false;
+        }, "the client to give up the connection after an unanswered ping");
+        Assert.Equal(1, Volatile.Read(ref pings));
+    }
+
+    [Fact]
     public async Task Connack_refusals_map_to_clear_exceptions()
     {
         await using var server = new FakeBroker(async c =>
