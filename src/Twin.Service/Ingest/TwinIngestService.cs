@@ -45,6 +45,7 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
     private readonly AlarmBook? _alarms;
     private readonly TimeProvider _time;
     private int _stopped;
+    private readonly WriteRetry _writes;
     private bool _announced;
 
     /// <summary>Creates the service for an experiment.</summary>
@@ -71,6 +72,7 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
         _log = log;
         _clientId = clientId;
         _time = time ?? TimeProvider.System;
+        _writes = new WriteRetry(_time, log, metrics.StoreError);
         foreach (var c in cells)
         {
             var rt = new CellRuntime(c, checkpoints.Get(c.Site, c.Config.CellId));
@@ -608,65 +610,24 @@ public sealed class TwinIngestService : IHostedService, IAsyncDisposable
     /// cell's messages stay unacknowledged meanwhile, so the broker holds them (back-pressure, nothing dropped).
     /// From HTTP it fails at once with <see cref="StoreUnavailableException"/>.
     /// </summary>
-    private async Task StoreAsync(IngestBatch batch, bool failFast, CancellationToken ct)
-    {
-        var delay = TimeSpan.FromMilliseconds(100);
-        while (true)
-        {
-            try
-            {
-                // Waited for to the end, whoever goes away: a write that was given up on could still land in the spool,
-                // and the same samples would then be stored again when the message comes back.
-                await _store.StoreAsync(batch, CancellationToken.None).ConfigureAwait(false);
-                return;
-            }
-            catch (IOException e)
-            {
-                _metrics.StoreError();
-                if (failFast)
-                {
-                    _log.LogError("cell {Cell}: storing {Count} sample(s) failed; refused, not acknowledged (HTTP 503, or no PUBACK from the embedded broker): {Error}", batch.Cell.Config.CellId, batch.Samples.Count, e.Message);
-                    throw new StoreUnavailableException($"the store cannot take the samples now: {e.Message}", StoreRetryAfter, e);
-                }
-                _log.LogError("cell {Cell}: storing {Count} sample(s) failed, retrying in {Delay} ms: {Error}",
-                    batch.Cell.Config.CellId, batch.Samples.Count, (int)delay.TotalMilliseconds, e.Message);
-                await Task.Delay(delay, _time, ct).ConfigureAwait(false);
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
-            }
-        }
-    }
+    private Task StoreAsync(IngestBatch batch, bool failFast, CancellationToken ct) =>
+        // Waited for to the end, whoever goes away: a write that was given up on could still land in the spool, and
+        // the same samples would then be stored again when the message comes back.
+        _writes.RunAsync($"cell {batch.Cell.Config.CellId}: storing {batch.Samples.Count} sample(s)", "the store cannot take the samples now",
+            () => _store.StoreAsync(batch, CancellationToken.None).AsTask(), failFast, ct);
 
     /// <summary>
     /// Saves the cell's checkpoint and publishes its snapshot. When the save fails the live state (already stored)
     /// is kept and marked pending, so the next message saves it; the bus path retries, the HTTP path fails.
     /// </summary>
-    private async Task SaveCheckpointAsync(CellRuntime rt, IngestBatch? batch, bool failFast, CancellationToken ct)
-    {
-        var delay = TimeSpan.FromMilliseconds(100);
-        while (true)
+    private Task SaveCheckpointAsync(CellRuntime rt, IngestBatch? batch, bool failFast, CancellationToken ct) =>
+        _writes.RunAsync($"cell {rt.Cell.Config.CellId}: saving the checkpoint", "the cell's checkpoint cannot be saved now", async () =>
         {
             var record = rt.Checkpoint(_time.GetUtcNow().ToUnixTimeMilliseconds());
-            try
-            {
-                // Waited for to the end: a checkpoint that may land must not be taken for one that did not.
-                await _checkpoints.SaveAsync(record, CancellationToken.None).ConfigureAwait(false);
-                rt.Commit(batch, record);
-                return;
-            }
-            catch (IOException e)
-            {
-                _metrics.StoreError();
-                if (failFast)
-                {
-                    _log.LogError("cell {Cell}: saving the checkpoint failed; refused, not acknowledged (HTTP 503, or no PUBACK from the embedded broker): {Error}", rt.Cell.Config.CellId, e.Message);
-                    throw new StoreUnavailableException($"the cell's checkpoint cannot be saved now: {e.Message}", StoreRetryAfter, e);
-                }
-                _log.LogError("cell {Cell}: saving the checkpoint failed, retrying in {Delay} ms: {Error}", rt.Cell.Config.CellId, (int)delay.TotalMilliseconds, e.Message);
-                await Task.Delay(delay, _time, ct).ConfigureAwait(false);
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
-            }
-        }
-    }
+            // Waited for to the end: a checkpoint that may land must not be taken for one that did not.
+            await _checkpoints.SaveAsync(record, CancellationToken.None).ConfigureAwait(false);
+            rt.Commit(batch, record);
+        }, failFast, ct);
 
     /// <summary>
     /// Handles a pattern record: its lattice (the record's a_A/c_A, else the fitted file at its uri; read and fitted
