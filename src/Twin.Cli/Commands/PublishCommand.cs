@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net.Http.Headers;
+using Polly;
+using Polly.Retry;
 using Spectre.Console;
 using Twin.Cli.Publish;
 using Twin.Core.Samples;
@@ -128,24 +130,30 @@ internal static class PublishCommand
         using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
         if (token is { Length: > 0 }) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         string path = $"/api/cells/{request.Cell}/telemetry";
+        // 503: nothing of the request was stored (spool or disk full, too much in flight); the same request is sent
+        // again after the service's Retry-After, without end — a sample it stored meanwhile counts as a duplicate.
+        var unavailable = new ResiliencePipelineBuilder<HttpResponseMessage>()
+            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                ShouldHandle = new PredicateBuilder<HttpResponseMessage>().HandleResult(r => r.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable),
+                MaxRetryAttempts = int.MaxValue,
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(args.Outcome.Result?.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1)),
+                OnRetry = async args =>
+                {
+                    string why = args.Outcome.Result is { } r ? await r.Content.ReadAsStringAsync(args.Context.CancellationToken).ConfigureAwait(false) : "";
+                    await Console.Error.WriteLineAsync($"{baseUrl}{path}: 503, retrying in {args.RetryDelay.TotalSeconds:0} s: {why}").ConfigureAwait(false);
+                },
+            })
+            .Build();
         return await RunAsync(request, async (m, c) =>
         {
             byte[] body = m.Payload.ToArray();
-            HttpResponseMessage response;
-            while (true)
+            using var response = await unavailable.ExecuteAsync(async token =>
             {
                 using var content = new ByteArrayContent(body);
                 content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                response = await http.PostAsync(path, content, c).ConfigureAwait(false);
-                if (response.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable) break;
-                // 503: nothing of the request was stored (spool or disk full, too much in flight); send the same
-                // request again after the service's Retry-After — a sample it stored meanwhile counts as a duplicate.
-                var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
-                await Console.Error.WriteLineAsync($"{baseUrl}{path}: 503, retrying in {wait.TotalSeconds:0} s: {await response.Content.ReadAsStringAsync(c).ConfigureAwait(false)}").ConfigureAwait(false);
-                response.Dispose();
-                await Task.Delay(wait, c).ConfigureAwait(false);
-            }
-            using var _ = response;
+                return await http.PostAsync(path, content, token).ConfigureAwait(false);
+            }, c).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 string hint = response.StatusCode switch
