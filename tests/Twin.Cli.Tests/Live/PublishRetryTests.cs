@@ -22,18 +22,27 @@ public sealed class PublishRetryTests(ITestOutputHelper output)
     /// <summary>Rows of the LG M50 file.</summary>
     private const long Rows = 6704;
 
-    [Fact]
-    public async Task A_publisher_over_http_waits_out_a_full_disk_and_delivers_every_sample_once()
+    /// <summary>The spool keeps 16 MiB free for the checkpoints next to it, and takes new data again 1 MiB above that:
+    /// leave it less than that, so the first write is already refused. Returns the filler to delete for room.</summary>
+    private static string FillAlmost(SmallDisk disk) => disk.Fill("filler", disk.FreeBytes - (16L << 20) - (256L << 10));
+
+    /// <summary>The LG M50 cell's experiment file with an API token for it.</summary>
+    private static (string Dir, string Config, (string Token, string Hash) Token) Experiment(string name)
     {
-        using var disk = SmallDisk.Mount(40L << 20);
-        // The spool keeps 16 MiB free for the checkpoints next to it, and takes new data again 1 MiB above that:
-        // leave it less than that, so the first request is already refused.
-        string filler = disk.Fill("filler", disk.FreeBytes - (16L << 20) - (256L << 10));
-        string dir = Repo.TempDir("publish-retry");
+        string dir = Repo.TempDir(name);
         var token = Twin.Service.Security.ApiTokens.Create();
         string config = Path.Combine(dir, "experiment.yaml");
         File.WriteAllText(config, "site: id31\ncells:\n  - { id: lg-m50, material: NMC811, q_li_Ah: 8.732, c_li0: 0.80 }\n"
             + $"api:\n  tokens:\n    - {{ name: smu-1, cells: [lg-m50], hash: \"{token.Hash}\" }}\n");
+        return (dir, config, token);
+    }
+
+    [Fact]
+    public async Task A_publisher_over_http_waits_out_a_full_disk_and_delivers_every_sample_once()
+    {
+        using var disk = SmallDisk.Mount(40L << 20);
+        string filler = FillAlmost(disk);
+        var (dir, config, token) = Experiment("publish-retry");
         string api = $"http://127.0.0.1:{MosquittoBroker.FreePort()}";
         string data = Path.Combine(disk.Path, "data");
         var serve = _twin.Start(["serve", "--config", config, "--data-dir", data, "--urls", api, "--no-dashboard", "--mqtt-listen", "none"], "serve");
@@ -88,12 +97,8 @@ public sealed class PublishRetryTests(ITestOutputHelper output)
     public async Task A_publisher_over_the_embedded_broker_is_not_acknowledged_while_the_disk_is_full_and_delivers_every_sample_once_after()
     {
         using var disk = SmallDisk.Mount(40L << 20);
-        string filler = disk.Fill("filler", disk.FreeBytes - (16L << 20) - (256L << 10));
-        string dir = Repo.TempDir("publish-retry-mqtt");
-        var token = Twin.Service.Security.ApiTokens.Create();
-        string config = Path.Combine(dir, "experiment.yaml");
-        File.WriteAllText(config, "site: id31\ncells:\n  - { id: lg-m50, material: NMC811, q_li_Ah: 8.732, c_li0: 0.80 }\n"
-            + $"api:\n  tokens:\n    - {{ name: smu-1, cells: [lg-m50], hash: \"{token.Hash}\" }}\n");
+        string filler = FillAlmost(disk);
+        var (dir, config, token) = Experiment("publish-retry-mqtt");
         string api = $"http://127.0.0.1:{MosquittoBroker.FreePort()}";
         int port = MosquittoBroker.FreePort();
         string data = Path.Combine(disk.Path, "data");
