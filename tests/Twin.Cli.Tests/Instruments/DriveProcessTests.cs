@@ -30,6 +30,13 @@ public sealed class DriveProcessTests(ITestOutputHelper output)
         string dir = Repo.TempDir("kill-twin");
         await using var sim = await SimulatorHost.StartAsync(new SimulatorOptions { Speed = 600, PatternFolder = Path.Combine(dir, "patterns") });
         string config = DemoExperiment.Write(dir, sim, new DemoOptions(dir, Speed: 600, Cycles: 1));
+        // The twin's last will must be what ends the charge here. SIGKILL stops the service's threads at once (its states
+        // stop: heartbeat silence), but its sockets close — and the broker publishes the will — only once its last thread
+        // has left the kernel (e.g. an fsync of the spool) and the broker has read the close. In a loaded CI run no will
+        // came before the demo's 2 s watchdog fired; a watchdog far above that makes the will the expected signal rather
+        // than one of two racing ones (the time from the kill to the process's end is logged).
+        File.WriteAllText(config, File.ReadAllText(config).Replace("watchdog_s: 2\n", "watchdog_s: 20\n", StringComparison.Ordinal));
+        Assert.Contains("watchdog_s: 20\n", File.ReadAllText(config), StringComparison.Ordinal);
         string api = $"http://127.0.0.1:{MosquittoBroker.FreePort()}";
         var events = new ConcurrentQueue<(DateTime At, DriverEventPayload E)>();
         TwinStatePayload? state = null;
@@ -60,9 +67,11 @@ public sealed class DriveProcessTests(ITestOutputHelper output)
             double cLiAtKill = state!.CLi;
             long killedAtNs = UnixTime.NowNs();
             serve.Kill(); // SIGKILL: the broker publishes the service's last will (offline)
-            await Wait.UntilAsync(() => events.Any(e => e.E.Kind == "watchdog"), "watchdog fallback", TimeSpan.FromSeconds(30));
+            await serve.WaitForExitAsync();
+            double exitS = (UnixTime.NowNs() - killedAtNs) / 1e9;
+            await Wait.UntilAsync(() => events.Any(e => e.E.Kind == "watchdog"), "watchdog fallback", TimeSpan.FromSeconds(60));
             var fired = events.First(e => e.E.Kind == "watchdog").E;
-            _twin.Log($"killed at c_Li {cLiAtKill:0.0000}; watchdog after {(fired.TimeUnixNs - killedAtNs) / 1e9:0.000} s (driver's stamp): {fired.Message}");
+            _twin.Log($"killed at c_Li {cLiAtKill:0.0000}; process gone after {exitS:0.000} s; watchdog after {(fired.TimeUnixNs - killedAtNs) / 1e9:0.000} s (driver's stamp): {fired.Message}");
             // The driver fell back because the twin went away (its last will, or its heartbeat silence), not before the kill.
             // How soon (watchdog time plus at most one sampling period) is asserted exactly in RunnerTests on a manual clock;
             // across real processes on a loaded machine a wall-clock bound would only measure the scheduler.

@@ -77,7 +77,14 @@ public sealed class EmbeddedBrokerTests(ITestOutputHelper output)
             var secondLines = new System.Collections.Concurrent.ConcurrentQueue<string>();
             var second = _twin.Start(["serve", "--config", config, "--data-dir", Path.Combine(dir, "data-2"), "--urls", $"http://127.0.0.1:{MosquittoBroker.FreePort()}",
                 "--no-dashboard", "--mqtt-listen", $"127.0.0.1:{port}"], "serve-2", secondLines.Enqueue);
-            await second.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+            try
+            {
+                await second.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+            }
+            finally
+            {
+                if (!second.HasExited) second.Kill();
+            }
             Assert.NotEqual(0, second.ExitCode);
             Assert.Contains(secondLines, l => l.Contains($"--mqtt-listen 127.0.0.1:{port}: the port is in use", StringComparison.Ordinal));
 
