@@ -87,7 +87,7 @@ internal static class DriveCommand
                 else if (listen is not null)
                 {
                     // the driver talks to its embedded twin through the twin's broker, with the service's credentials
-                    broker = EmbeddedBrokerSetup.Credentials(listen, "twin-service");
+                    broker = EmbeddedBrokerSetup.Credentials(listen, ServeOptions.DefaultClientId);
                     bus = client = MqttServiceBus.CreateClient(EmbeddedBrokerSetup.ClientOptions(broker), r.GetValue(clientId)!, driven[0].Site);
                 }
                 else bus = new InProcessBus();

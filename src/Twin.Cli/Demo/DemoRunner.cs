@@ -65,7 +65,7 @@ internal static class DemoRunner
 
         // With the embedded broker, driver and twin talk MQTT through it (a stock client can watch the run); without,
         // they share an in-process bus.
-        EmbeddedBrokerOptions? broker = o.Broker is { } listen ? EmbeddedBrokerSetup.Credentials(listen, "twin-service") : null;
+        EmbeddedBrokerOptions? broker = o.Broker is { } listen ? EmbeddedBrokerSetup.Credentials(listen, ServeOptions.DefaultClientId) : null;
         MqttClient? client = broker is null ? null : MqttServiceBus.CreateClient(EmbeddedBrokerSetup.ClientOptions(broker), "twin-demo", cell.Site);
         await using IMessageBus bus = client is null ? new InProcessBus() : client;
         var patterns = new ConcurrentQueue<PatternRecord>();

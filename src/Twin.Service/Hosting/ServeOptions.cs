@@ -46,7 +46,10 @@ public sealed record ServeOptions(string ConfigPath, string DataDir, string Urls
     public TimeProvider? Time { get; init; }
 
     /// <summary>Client id announced on the status topic.</summary>
-    public string ClientId { get; init; } = "twin-service";
+    public string ClientId { get; init; } = DefaultClientId;
+
+    /// <summary>The service's MQTT client id (and, on the embedded broker, its user name) unless <see cref="ClientId"/> says otherwise.</summary>
+    public const string DefaultClientId = "twin-service";
 
     /// <summary>Reverse proxies whose <c>X-Forwarded-For</c>/<c>X-Forwarded-Proto</c> headers are believed (IP addresses or
     /// CIDR networks); empty: forwarded headers are ignored.</summary>

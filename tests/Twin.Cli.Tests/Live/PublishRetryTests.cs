@@ -26,6 +26,15 @@ public sealed class PublishRetryTests(ITestOutputHelper output)
     /// leave it less than that, so the first write is already refused. Returns the filler to delete for room.</summary>
     private static string FillAlmost(SmallDisk disk) => disk.Fill("filler", disk.FreeBytes - (16L << 20) - (256L << 10));
 
+    /// <summary>Every row of the LG M50 file is in the spool of <paramref name="data"/>, each seq once.</summary>
+    private static void AssertEachSampleStoredOnce(string data)
+    {
+        var seqs = SpoolReader.ReadPoints(Path.Combine(data, "spool")).Where(p => p.Measurement == "telemetry")
+            .Select(p => p.GetField("seq")!.Value.IntegerValue).ToList();
+        Assert.Equal(Rows, seqs.Count);
+        Assert.Equal(seqs.Count, seqs.Distinct().Count());
+    }
+
     /// <summary>The LG M50 cell's experiment file with an API token for it.</summary>
     private static (string Dir, string Config, (string Token, string Hash) Token) Experiment(string name)
     {
@@ -78,12 +87,8 @@ public sealed class PublishRetryTests(ITestOutputHelper output)
             Assert.Equal(0, detail.GetProperty("sequence").GetProperty("duplicates").GetInt64());
             serve.Kill();
             await serve.WaitForExitAsync();
-
-            var seqs = SpoolReader.ReadPoints(Path.Combine(data, "spool")).Where(p => p.Measurement == "telemetry")
-                .Select(p => p.GetField("seq")!.Value.IntegerValue).ToList();
             Assert.Equal(Rows, accepted);
-            Assert.Equal(Rows, seqs.Count);
-            Assert.Equal(seqs.Count, seqs.Distinct().Count());
+            AssertEachSampleStoredOnce(data);
         }
         finally
         {
@@ -126,10 +131,7 @@ public sealed class PublishRetryTests(ITestOutputHelper output)
             Assert.Equal(Rows, detail.GetProperty("sequence").GetProperty("accepted").GetInt64());
             serve.Kill();
             await serve.WaitForExitAsync();
-            var seqs = SpoolReader.ReadPoints(Path.Combine(data, "spool")).Where(p => p.Measurement == "telemetry")
-                .Select(p => p.GetField("seq")!.Value.IntegerValue).ToList();
-            Assert.Equal(Rows, seqs.Count);
-            Assert.Equal(seqs.Count, seqs.Distinct().Count());
+            AssertEachSampleStoredOnce(data);
         }
         finally
         {
