@@ -3,10 +3,13 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Twin.Dashboard.Auth;
 using Twin.Dashboard.Components;
 using Twin.Dashboard.Endpoints;
@@ -17,11 +20,11 @@ using Twin.Service.Security;
 namespace Twin.Dashboard;
 
 /// <summary>
-/// Adds the live dashboard to the twin service's host: server-rendered Razor components (no interactive
-/// render mode, no Blazor script), SignalR push at <c>/hub</c>, browser assets embedded in this assembly
-/// under <c>/assets/</c>, cookie sign-in with the users and roles of the experiment file, and antiforgery on
-/// every form. Pass <see cref="AddTo"/> and <see cref="MapIn"/> as the service's
-/// <c>ServeOptions.ConfigureServices</c> / <c>ConfigureApp</c>.
+/// Adds the live dashboard to the twin service's host: Razor components, the pages with live data interactive on
+/// Blazor Server circuits (<c>/_blazor</c>, readers only), the framework script <c>/_framework/blazor.web.js</c> from
+/// the application's static web assets, our own browser assets embedded in this assembly under <c>/assets/</c>,
+/// cookie sign-in with the users and roles of the experiment file, and antiforgery on every form. Pass
+/// <see cref="AddTo"/> and <see cref="MapIn"/> as the service's <c>ServeOptions.ConfigureServices</c> / <c>ConfigureApp</c>.
 /// </summary>
 public static class DashboardSetup
 {
@@ -31,6 +34,13 @@ public static class DashboardSetup
     /// <summary>Sign-in attempts allowed per client address and minute (ASP.NET Core's rate limiter); per user name,
     /// <see cref="SignInThrottle"/> limits failures.</summary>
     public const int LoginAttemptsPerMinute = 10;
+
+    /// <summary>
+    /// Render batches a circuit sends ahead of its browser's acknowledgements. A page that stops running (a paused or
+    /// sleeping tab) then holds at most this many batches, and its circuit renders again — once, with the newest state —
+    /// when it catches up; two keep a running page's updates flowing without waiting a round trip for each.
+    /// </summary>
+    public const int UnacknowledgedRenderBatches = 2;
 
     /// <summary>How long a sign-in lasts without activity (a beamtime shift).</summary>
     public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(12);
@@ -46,8 +56,12 @@ public static class DashboardSetup
     public static void AddTo(WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddRazorComponents();
-        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, DashboardJsonContext.Default));
+        // the framework script comes from the static web assets of the application (twin): from its build output's
+        // manifest when run from there, from wwwroot after `dotnet publish`
+        builder.WebHost.UseStaticWebAssets();
+        services.AddRazorComponents().AddInteractiveServerComponents(o => o.MaxBufferedUnacknowledgedRenderBatches = UnacknowledgedRenderBatches);
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, CircuitSessionRevalidation>();
         services.AddSingleton<LiveBroadcaster>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveBroadcaster>());
         services.AddAntiforgery(o =>
@@ -70,7 +84,7 @@ public static class DashboardSetup
             o.ReturnUrlParameter = "returnUrl";
             // every request: the user still configured with the same role and password, the session not signed out
             o.Events.OnValidatePrincipal = SessionValidation.ValidateAsync;
-            // form posts, the hub and the REST API get status codes, pages get the login page
+            // form posts, the circuit's connection and the REST API get status codes, pages get the login page
             o.Events.OnRedirectToLogin = ctx => Answer(ctx, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = ctx => Answer(ctx, StatusCodes.Status403Forbidden);
         });
@@ -89,10 +103,11 @@ public static class DashboardSetup
         services.AddSingleton(new SignInThrottle());
     }
 
-    /// <summary>Adds the middleware and maps the pages, the hub, the assets and the form posts.</summary>
+    /// <summary>Adds the middleware and maps the pages, the circuits, the assets and the form posts.</summary>
     /// <param name="app">The service's application.</param>
     public static void MapIn(WebApplication app)
     {
+        MapFrameworkScript(app);
         app.UseStaticFiles(new StaticFileOptions
         {
             FileProvider = new EmbeddedFileProvider(typeof(DashboardSetup).Assembly, "assets"),
@@ -102,16 +117,51 @@ public static class DashboardSetup
         // authentication and authorization are the service's (HttpSecurity), in front of everything
         app.UseRateLimiter();
         app.UseAntiforgery();
+        app.Use(CircuitsForReadersAsync);
         app.MapLoginEndpoints();
         app.MapOperatorEndpoints();
-        app.MapHub<DashboardHub>("/hub");
-        app.MapRazorComponents<App>();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    }
+
+    /// <summary>Name of the framework script the pages load.</summary>
+    public const string FrameworkScript = "_framework/blazor.web.js";
+
+    /// <summary>
+    /// Serves the framework script through the application's static-assets manifest (<c>twin.staticwebassets.endpoints.json</c>
+    /// next to the program, written by the build and by <c>dotnet publish</c>). Without it the pages still render, but
+    /// only once: that is logged as an error naming the missing file.
+    /// </summary>
+    private static void MapFrameworkScript(WebApplication app)
+    {
+        string manifest = Path.Combine(AppContext.BaseDirectory, app.Environment.ApplicationName + ".staticwebassets.endpoints.json");
+        if (File.Exists(manifest))
+        {
+            app.MapStaticAssets(manifest);
+            return;
+        }
+        app.Logger.LogError("dashboard: {Manifest} is missing, so /{Script} is not served and pages will not update live; " +
+            "run twin from its build or publish output", manifest, FrameworkScript);
+    }
+
+    /// <summary>The circuits' connection (<c>/_blazor</c>) is for readers only, as the pages are: 401 for anyone else.</summary>
+    private static async Task CircuitsForReadersAsync(HttpContext http, RequestDelegate next)
+    {
+        if (http.Request.Path.StartsWithSegments("/_blazor"))
+        {
+            var authorization = http.RequestServices.GetRequiredService<IAuthorizationService>();
+            if (!(await authorization.AuthorizeAsync(http.User, DashboardPolicies.Read).ConfigureAwait(false)).Succeeded)
+            {
+                http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return;
+            }
+        }
+        await next(http).ConfigureAwait(false);
     }
 
     private static Task Answer(RedirectContext<CookieAuthenticationOptions> ctx, int status)
     {
         var r = ctx.Request;
-        bool page = HttpMethods.IsGet(r.Method) && !r.Path.StartsWithSegments("/hub") && !ApiAccess.IsApiPath(r.Path);
+        bool page = HttpMethods.IsGet(r.Method) && !r.Path.StartsWithSegments("/_blazor") && !ApiAccess.IsApiPath(r.Path);
         if (page)
         {
             ctx.Response.Redirect(ctx.RedirectUri);

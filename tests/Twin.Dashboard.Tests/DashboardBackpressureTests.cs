@@ -6,9 +6,10 @@ using Xunit.Abstractions;
 namespace Twin.Dashboard.Tests;
 
 /// <summary>
-/// A page that stops running (paused in the debugger, as a laptop going to sleep or a frozen tab) is sent one update
-/// and then nothing until it answers; when it runs again it gets one update merged from everything it missed, and a
-/// cell page misses no timeline point.
+/// A page that stops running (paused in the debugger, as a laptop going to sleep or a frozen tab) is sent at most the
+/// render batches its circuit may send ahead (<see cref="DashboardSetup.UnacknowledgedRenderBatches"/>) and then nothing
+/// until it answers; when it runs again it gets one render with the newest state, a cell page misses no timeline
+/// point, and a page that kept running followed the cell all along.
 /// </summary>
 [Collection(DashboardCollection.Name)]
 public sealed class DashboardBackpressureTests(DashboardFixture twin, ITestOutputHelper output) : IClassFixture<DashboardFixture>
@@ -23,17 +24,18 @@ public sealed class DashboardBackpressureTests(DashboardFixture twin, ITestOutpu
     private static readonly double MaxUpdatesPerSecond = 1 / Twin.Dashboard.Live.LiveBroadcaster.PushInterval.TotalSeconds;
 
     [Fact]
-    public async Task A_paused_page_gets_one_merged_update_and_misses_no_point()
+    public async Task A_paused_page_gets_one_merged_update_and_misses_no_point_while_a_running_page_keeps_up()
     {
         await Wait.UntilAsync(async () => await twin.SamplesAsync(A) >= 30, $"{A} to have 30 samples");
         var overview = await BrowserPage.OpenAsync(twin.Viewer, "/");
         var cell = await BrowserPage.OpenAsync(twin.Viewer, CellPath);
+        var healthy = await BrowserPage.OpenAsync(twin.Viewer, CellPath);
         var pages = new[] { overview, cell };
-        foreach (var p in pages)
+        foreach (var p in pages.Append(healthy))
         {
             await p.WaitLiveAsync();
-            // the join reply (the page's first update) is applied: the page holds everything up to now
-            await Wait.UntilAsync(async () => await UpdatesAsync(p) >= 1, "the page to apply its join reply");
+            // the first live render is in the page (and on a cell page the charts hold the whole timeline up to it)
+            await Wait.UntilAsync(async () => await UpdatesAsync(p) >= 1, "the page to apply its first live render");
         }
 
         // a page keeps applying updates until the pause takes effect (at its next script run): the time from counting
@@ -61,6 +63,11 @@ public sealed class DashboardBackpressureTests(DashboardFixture twin, ITestOutpu
         foreach (var cdp in debuggers) _ = cdp.SendAsync("Debugger.pause");   // answers once the page is paused
         await Wait.UntilAsync(() => Volatile.Read(ref paused) >= 2, "both pages to pause", observed: () => $"{paused} paused");
         await Task.Delay(Pause);   // the stimulus: the pages stay frozen while the cell keeps changing
+        // the page that kept running shows what the service has now, while the other two are still paused
+        double duringPause = await ServiceStateMsAsync();
+        await Wait.UntilAsync(async () => await CardMsAsync(healthy) >= duringPause,
+            "the running cell page to follow the cell while two other pages are paused", observed: () => $"service at {duringPause:R}");
+        Assert.True(Volatile.Read(ref paused) >= 2, "a paused page resumed early");
         foreach (var cdp in debuggers) await cdp.SendAsync("Debugger.resume");
         var sinceResume = Stopwatch.StartNew();
 
@@ -71,28 +78,33 @@ public sealed class DashboardBackpressureTests(DashboardFixture twin, ITestOutpu
         for (int k = 0; k < pages.Length; k++)
         {
             long received = await UpdatesAsync(pages[k]) - before[k].Updates;
-            // the one in flight at the pause, one merged update, and at most one per push interval while the page ran
+            // the render batches sent ahead before the page stopped answering, one render with the newest state, and at
+            // most one per push interval while the page ran
             double ran = Math.Max(0, pausedAt[k] - before[k].At) + sinceResume.Elapsed.TotalSeconds;
-            long most = 2 + (long)Math.Ceiling(MaxUpdatesPerSecond * ran) + 1;
+            long most = DashboardSetup.UnacknowledgedRenderBatches + 1 + (long)Math.Ceiling(MaxUpdatesPerSecond * ran) + 1;
             string page = k == 0 ? "overview" : "cell page";
             output.WriteLine($"{page}: {received} updates over the {Pause.TotalSeconds:0} s pause, running {ran:0.00} s before and after it");
             Assert.True(received >= 1 && received <= most,
-                $"the {page} received {received} updates over a {Pause.TotalSeconds:0} s pause, running {ran:0.00} s before and after it: expected the one " +
-                $"in flight, one merged update and at most {MaxUpdatesPerSecond:0}/s while it ran ({most} in all)");
+                $"the {page} received {received} updates over a {Pause.TotalSeconds:0} s pause, running {ran:0.00} s before and after it: expected the " +
+                $"{DashboardSetup.UnacknowledgedRenderBatches} sent ahead, one with the newest state and at most {MaxUpdatesPerSecond:0}/s while it ran ({most} in all)");
         }
 
-        // every point the service keeps from the pause on is on the paused cell page, exactly as a fresh page shows it
+        // every point the service keeps from the pause on is on the paused and on the running cell page, exactly as a
+        // fresh page shows it
         var fresh = await BrowserPage.OpenAsync(twin.Viewer, CellPath);
         await fresh.WaitLiveAsync();
-        await Wait.UntilAsync(async () => await UpdatesAsync(fresh) >= 1, "the fresh page to apply its join reply");
+        await Wait.UntilAsync(async () => await UpdatesAsync(fresh) >= 1, "the fresh page to apply its first live render");
         double[] truth = await fresh.Page.EvaluateAsync<double[]>("() => window.twinCell.times()");
-        double[] shown = await cell.Page.EvaluateAsync<double[]>("() => window.twinCell.times()");
-        var window = truth.Where(t => t > pausedFromMs && t <= shown[^1]).ToList();
-        Assert.True(window.Count >= 20, $"only {window.Count} timeline points of {A} from the pause on; the feed gives one per 50 ms");
-        var missing = window.Where(t => Array.BinarySearch(shown, t) < 0 && !shown.Any(s => Math.Abs(s - t) < 1)).ToList();
-        Assert.True(missing.Count == 0, $"the paused cell page lacks {missing.Count} of {window.Count} points from the pause on, first at " +
-            DateTimeOffset.FromUnixTimeMilliseconds((long)missing.FirstOrDefault()).ToString("u"));
-        foreach (var p in pages.Append(fresh)) p.AssertNoProblems("a paused page");
+        foreach (var (page, name) in new[] { (cell, "paused"), (healthy, "running") })
+        {
+            double[] shown = await page.Page.EvaluateAsync<double[]>("() => window.twinCell.times()");
+            var window = truth.Where(t => t > pausedFromMs && t <= shown[^1]).ToList();
+            Assert.True(window.Count >= 20, $"only {window.Count} timeline points of {A} from the pause on on the {name} page; the feed gives one per 50 ms");
+            var missing = window.Where(t => Array.BinarySearch(shown, t) < 0 && !shown.Any(s => Math.Abs(s - t) < 1)).ToList();
+            Assert.True(missing.Count == 0, $"the {name} cell page lacks {missing.Count} of {window.Count} points from the pause on, first at " +
+                DateTimeOffset.FromUnixTimeMilliseconds((long)missing.FirstOrDefault()).ToString("u"));
+        }
+        foreach (var p in pages.Append(fresh).Append(healthy)) p.AssertNoProblems("a page of the pause test");
     }
 
     private static Task<long> UpdatesAsync(BrowserPage p) => p.Page.EvaluateAsync<long>("() => window.twinDashboard.updates()");

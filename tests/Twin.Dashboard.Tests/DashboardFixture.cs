@@ -166,7 +166,11 @@ public sealed class DashboardFixture : IAsyncLifetime
         return context;
     }
 
-    private async Task<IBrowserContext> SignedInContextAsync(string user, string password)
+    /// <summary>A new browser context signed in as a user (close it when done).</summary>
+    /// <param name="user">User name.</param>
+    /// <param name="password">Password.</param>
+    /// <returns>The context.</returns>
+    public async Task<IBrowserContext> SignedInContextAsync(string user, string password)
     {
         var context = await NewContextAsync();
         var page = await context.NewPageAsync();

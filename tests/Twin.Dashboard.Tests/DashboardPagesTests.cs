@@ -89,13 +89,8 @@ public sealed class DashboardPagesTests(DashboardFixture twin, ITestOutputHelper
         Assert.Equal(8, inventory.Count);
         Assert.Equal("0", inventory[0]);
         Assert.Contains(inventory[^1], new[] { "no_measurement", "consistent", "offset_or_shuttle", "active_material_loss", "q_li_configured_too_small", "lithium_inventory_shift" });
-        // Q_Li ± σ to the decimal place of σ's second significant digit, the same in the browser script as on the server
+        // Q_Li ± σ to the decimal place of σ's second significant digit (rendered on the server, as every value of the page)
         if (inventory[6] != "—") Assert.Matches(@"^\d+(\.\d+)? ± (0\.0*[1-9]\d|[1-9]\.\d|[1-9]\d+)$", inventory[6]);
-        foreach (var (v, sigma) in new (double V, double? Sigma)[] { (8.7321, 0.2712), (0.0043123, 0.000131), (5.0, null), (0.41, 0.0031), (12.5, 3.4) })
-        {
-            string js = await page.Page.EvaluateAsync<string>("([v, s]) => window.twinDashboard.fmt.bySigma(v, s)", new object?[] { v, sigma });
-            Assert.Equal(Twin.Dashboard.Components.Shared.Fmt.BySigma(v, sigma), js);
-        }
 
         // every chart fits inside its box, also after the window got narrower
         const string overflowing = @"() => [...document.querySelectorAll('.chart')].filter(el => {
@@ -313,5 +308,38 @@ public sealed class DashboardPagesTests(DashboardFixture twin, ITestOutputHelper
         Assert.Equal("operator", cells[2]);
         Assert.Contains("0.44", cells[5]);
         twin.AssertNoExternalRequests();
+    }
+
+    [Fact]
+    public async Task An_open_page_stops_and_asks_to_sign_in_when_its_session_is_signed_out_in_another_tab()
+    {
+        var context = await twin.SignedInContextAsync(DashboardFixture.ViewerName, DashboardFixture.ViewerPassword);
+        try
+        {
+            var page = await BrowserPage.OpenAsync(context, "/");
+            await page.WaitLiveAsync();
+            var other = await BrowserPage.OpenAsync(context, "/audit");
+            await other.Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+            await other.Page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/login");
+
+            // the open overview's circuit re-checks its session (CircuitSessionRevalidation.Interval) and sends the browser
+            // to the sign-in page, which then shows no live data
+            var wait = Twin.Dashboard.Auth.CircuitSessionRevalidation.Interval * 4;
+            try
+            {
+                await page.Page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/login", new() { Timeout = (float)wait.TotalMilliseconds });
+            }
+            catch (TimeoutException)
+            {
+                Assert.Fail($"the overview of a signed-out session is still at {page.Page.Url} after {wait.TotalSeconds:0} s");
+            }
+            Assert.Contains("returnUrl=%2F", page.Page.Url, StringComparison.Ordinal);
+            Assert.Equal(0, await page.Page.Locator("article.card").CountAsync());
+            Assert.Equal("read-only", await page.Page.InnerTextAsync("nav.top .user"));
+        }
+        finally
+        {
+            await context.CloseAsync();
+        }
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Twin.Core.Samples;
@@ -11,13 +10,14 @@ using IngestSnapshot = Twin.Service.Ingest.CellSnapshot;
 namespace Twin.Dashboard.Live;
 
 /// <summary>
-/// Turns the twin service's updates into SignalR pushes. Each applied batch marks its cell changed and adds
-/// its samples to the cell's <see cref="CellTimeline"/>; every <see cref="PushInterval"/> the changed cells are
-/// merged into every connected page's pending update, and each page that has acknowledged its previous update is
-/// sent one <c>update</c> message (<see cref="LiveUpdate"/>): the changed cards for an overview, the watched cell's
-/// news for a cell page. A browser thus gets at most one message per interval however many samples arrived (64
-/// cells at 10 Hz are 640 samples/s; an overview receives 20 messages/s), and a slow or stalled browser skips to the
-/// newest values without holding back any other page.
+/// The dashboard's live feed. Each applied batch marks its cell changed and adds its samples to the cell's
+/// <see cref="CellTimeline"/>; every <see cref="PushInterval"/> the changed cells are offered to every subscribed page
+/// (<see cref="LiveSubscription"/>, one per page component on a Blazor circuit): the changed cards to an overview, the
+/// watched cell's news to a cell page, alarm counts to every page when they changed. A page gets at most one push per
+/// interval however many samples arrived (64 cells at 10 Hz are 640 samples/s; an overview gets 20 pushes/s). A push
+/// never waits for a browser: the page stores the news and asks its circuit to render, and the circuit renders only
+/// as fast as its browser acknowledges render batches, so a slow or stalled browser skips to the newest values
+/// without holding back any other page.
 /// </summary>
 public sealed class LiveBroadcaster : BackgroundService
 {
@@ -26,23 +26,20 @@ public sealed class LiveBroadcaster : BackgroundService
 
     private readonly TwinIngestService _ingest;
     private readonly AlarmBook _alarms;
-    private readonly IHubContext<DashboardHub> _hub;
     private readonly ILogger<LiveBroadcaster> _log;
     private readonly Dictionary<string, Feed> _feeds = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<CellFeed> _changed = new();
-    private readonly ConcurrentDictionary<string, Viewer> _viewers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<LiveSubscription, byte> _subscribers = new(ReferenceEqualityComparer.Instance);
     private int _alarmsChanged;
 
-    /// <summary>Creates the broadcaster and starts listening to the service's updates.</summary>
+    /// <summary>Creates the feed and starts listening to the service's updates.</summary>
     /// <param name="ingest">The running cells.</param>
     /// <param name="alarms">The alarm book.</param>
-    /// <param name="hub">The hub to push through.</param>
     /// <param name="log">Logger.</param>
-    public LiveBroadcaster(TwinIngestService ingest, AlarmBook alarms, IHubContext<DashboardHub> hub, ILogger<LiveBroadcaster> log)
+    public LiveBroadcaster(TwinIngestService ingest, AlarmBook alarms, ILogger<LiveBroadcaster> log)
     {
         _ingest = ingest;
         _alarms = alarms;
-        _hub = hub;
         _log = log;
         // the cells share one budget of timeline points (see CellTimeline): memory follows the cell count, not a fixed 4,000 each
         int capacity = CellTimeline.CapacityFor(Math.Max(1, ingest.Cells.Count));
@@ -52,11 +49,19 @@ public sealed class LiveBroadcaster : BackgroundService
         alarms.Changed += OnAlarm;
     }
 
+    /// <summary>Pages subscribed now.</summary>
+    public int Subscribers => _subscribers.Count;
+
     /// <summary>Every cell's card now, in experiment order.</summary>
     /// <returns>The cards.</returns>
     public List<CellCard> AllCards() => [.. _feeds.Values.Select(CardOf)];
 
-    /// <summary>Everything a cell page starts with.</summary>
+    /// <summary>A cell's card now.</summary>
+    /// <param name="key">"site/cell" or a cell id.</param>
+    /// <returns>The card, or null for an unknown cell.</returns>
+    public CellCard? Card(string key) => FeedOf(key) is { } f ? CardOf(f) : null;
+
+    /// <summary>Everything a cell page's charts start with.</summary>
     /// <param name="key">"site/cell" or a cell id.</param>
     /// <returns>The snapshot, or null for an unknown cell.</returns>
     public CellSnapshot? Snapshot(string key)
@@ -67,6 +72,11 @@ public sealed class LiveBroadcaster : BackgroundService
         return new CellSnapshot(CardOf(f), points, patterns, CellCards.Model(f.Runtime));
     }
 
+    /// <summary>A cell's whole timeline and pattern marks now.</summary>
+    /// <param name="key">"site/cell" or a cell id.</param>
+    /// <returns>The points (oldest first) and marks; empty for an unknown cell.</returns>
+    public (TimelinePoint[] Points, PatternMark[] Patterns) Timeline(string key) => FeedOf(key) is { } f ? TimelineOf(f) : ([], []);
+
     /// <summary>Alarm counts now.</summary>
     /// <returns>Active-unacknowledged and open alarms.</returns>
     public AlarmCounts Counts()
@@ -75,58 +85,34 @@ public sealed class LiveBroadcaster : BackgroundService
         return new AlarmCounts(all.Count(a => a.Active && !a.Acknowledged), all.Count(a => a.Open));
     }
 
-    /// <summary>
-    /// Registers a connection as an overview page and gives it every cell's card. Nothing more is sent to it
-    /// until it acknowledges this reply (<see cref="Viewer.JoinSeq"/>); changes from now on wait for it.
-    /// </summary>
-    /// <param name="connectionId">SignalR connection id.</param>
-    /// <returns>The join reply.</returns>
-    public LiveUpdate JoinOverview(string connectionId)
-    {
-        _viewers[connectionId] = new Viewer(connectionId, ViewerPage.Overview);
-        return new LiveUpdate(Viewer.JoinSeq, AllCards(), null, null);
-    }
+    /// <summary>Subscribes an overview page: it is offered the changed cards and alarm counts.</summary>
+    /// <param name="onPush">Takes each push; must not block.</param>
+    /// <returns>The subscription (dispose it when the page goes).</returns>
+    public LiveSubscription SubscribeOverview(Action<LivePush> onPush) => Add(new LiveSubscription(this, ViewerPage.Overview, null, onPush));
 
     /// <summary>
-    /// Registers a connection as a cell page and gives it the card, the timeline points and patterns after
-    /// <paramref name="sinceMs"/> (what the page missed since it was rendered) and the open cycle's row.
+    /// Subscribes a cell page: it is offered the cell's card, new timeline points and patterns, the open cycle's row,
+    /// and alarm counts. Points taken from the feed before this call are in <see cref="Snapshot"/> or <see cref="Timeline"/>
+    /// read after it, so a page that subscribes first and reads its start second misses none.
     /// </summary>
-    /// <param name="connectionId">SignalR connection id.</param>
     /// <param name="key">"site/cell" or a cell id.</param>
-    /// <param name="sinceMs">Time of the newest point the page has, Unix ms (0: none).</param>
-    /// <returns>The join reply, or null for an unknown cell.</returns>
-    public LiveUpdate? JoinCell(string connectionId, string key, double sinceMs)
-    {
-        var f = FeedOf(key);
-        if (f is null) return null;
-        var card = CardOf(f);
-        _viewers[connectionId] = new Viewer(connectionId, ViewerPage.Cell, card.Key);
-        var (points, patterns) = TimelineOf(f);
-        var delta = new CellDelta(card, [.. points.Where(p => p.T > sinceMs)], [.. patterns.Where(p => p.TimeMs > sinceMs)],
-            CellCards.Row(f.Runtime.Twin.CurrentCycle));
-        return new LiveUpdate(Viewer.JoinSeq, null, delta, null);
-    }
+    /// <param name="onPush">Takes each push; must not block.</param>
+    /// <returns>The subscription, or null for an unknown cell.</returns>
+    public LiveSubscription? SubscribeCell(string key, Action<LivePush> onPush) =>
+        FeedOf(key) is { } f ? Add(new LiveSubscription(this, ViewerPage.Cell, f.Key, onPush)) : null;
 
-    /// <summary>Registers a connection as a page that shows neither the overview nor a cell: it is sent alarm counts.</summary>
-    /// <param name="connectionId">SignalR connection id.</param>
-    /// <returns>The join reply with the alarm counts now.</returns>
-    public LiveUpdate JoinOther(string connectionId)
-    {
-        _viewers[connectionId] = new Viewer(connectionId, ViewerPage.Other);
-        return new LiveUpdate(Viewer.JoinSeq, null, null, Counts());
-    }
+    /// <summary>Subscribes a page that shows neither the overview nor a cell: it is offered alarm counts.</summary>
+    /// <param name="onPush">Takes each push; must not block.</param>
+    /// <returns>The subscription.</returns>
+    public LiveSubscription SubscribeAlarmCounts(Action<LivePush> onPush) => Add(new LiveSubscription(this, ViewerPage.Other, null, onPush));
 
-    /// <summary>A page acknowledged an update; what is pending for it goes out now.</summary>
-    /// <param name="connectionId">SignalR connection id.</param>
-    /// <param name="seq">The update's sequence number.</param>
-    public void Acknowledge(string connectionId, long seq)
-    {
-        if (_viewers.TryGetValue(connectionId, out var v) && v.Acknowledge(seq)) Deliver(v);
-    }
+    internal void Unsubscribe(LiveSubscription s) => _subscribers.TryRemove(s, out _);
 
-    /// <summary>Forgets a connection (it closed).</summary>
-    /// <param name="connectionId">SignalR connection id.</param>
-    public void Leave(string connectionId) => _viewers.TryRemove(connectionId, out _);
+    private LiveSubscription Add(LiveSubscription s)
+    {
+        _subscribers[s] = 0;
+        return s;
+    }
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -160,19 +146,20 @@ public sealed class LiveBroadcaster : BackgroundService
         base.Dispose();
     }
 
-    private void Push(CancellationToken ct)
+    /// <summary>One push: takes every changed cell's news and offers it to the pages that show it.</summary>
+    internal void Push(CancellationToken ct)
     {
-        // Take every changed cell's pending points first, then look at who watches: a page that joined before a point
-        // was taken is then sure to be offered it (a page joining later has it in its join snapshot).
+        // Take every changed cell's pending points first, then look at who watches: a page that subscribed before a point
+        // was taken is then sure to be offered it (a page subscribing later reads it in its snapshot).
         var taken = CellFeed.TakeAll(() => _changed.TryDequeue(out var f) ? f : null);
         // Cards and cell deltas are built only for what some page shows: with nobody watching, a push only clears the
         // pending points (1,000 cells at 10 Hz cost no card when no browser is open).
         bool overview = false;
         HashSet<string>? watched = null;
-        foreach (var v in _viewers.Values)
+        foreach (var s in _subscribers.Keys)
         {
-            if (v.Page == ViewerPage.Overview) overview = true;
-            else if (v.CellKey is { } key) (watched ??= new(StringComparer.Ordinal)).Add(key);
+            if (s.Page == ViewerPage.Overview) overview = true;
+            else if (s.CellKey is { } key) (watched ??= new(StringComparer.Ordinal)).Add(key);
         }
         var cards = new List<CellCard>();
         var deltas = new Dictionary<string, CellDelta>(StringComparer.Ordinal);
@@ -187,32 +174,25 @@ public sealed class LiveBroadcaster : BackgroundService
             if (cellPage) deltas[card.Key] = new CellDelta(card, change.Points, change.Patterns, CellCards.Row(f.Runtime.Twin.CurrentCycle)) { Reset = change.Thinned };
         }
         var counts = Interlocked.Exchange(ref _alarmsChanged, 0) == 1 ? Counts() : null;
-        foreach (var v in _viewers.Values)
+        foreach (var s in _subscribers.Keys)
         {
             ct.ThrowIfCancellationRequested();
-            if (cards.Count > 0 || deltas.Count > 0 || counts is not null) v.Offer(cards, deltas, counts);
-            Deliver(v);
-        }
-    }
-
-    /// <summary>Sends a page its pending update unless one is in flight; never waits for the browser.</summary>
-    private void Deliver(Viewer v)
-    {
-        var update = v.TakeIfIdle(key => FeedOf(key) is { } f ? TimelineOf(f) : ([], []));
-        if (update is null) return;
-        _ = SendAsync(v, update);
-    }
-
-    private async Task SendAsync(Viewer v, LiveUpdate update)
-    {
-        try
-        {
-            await _hub.Clients.Client(v.ConnectionId).SendAsync("update", update).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            _log.LogDebug("dashboard update to {Connection} failed: {Error}", v.ConnectionId, e.Message);
-            v.SendFailed(update.Seq);
+            var push = s.Page switch
+            {
+                ViewerPage.Overview when cards.Count > 0 || counts is not null => new LivePush(cards.Count > 0 ? cards : null, null, counts),
+                ViewerPage.Cell when deltas.TryGetValue(s.CellKey!, out var d) => new LivePush(null, d, counts),
+                _ when counts is not null => new LivePush(null, null, counts),
+                _ => null,
+            };
+            if (push is null) continue;
+            try
+            {
+                s.Deliver(push);
+            }
+            catch (Exception e)
+            {
+                _log.LogWarning(e, "a dashboard page's live handler failed");
+            }
         }
     }
 

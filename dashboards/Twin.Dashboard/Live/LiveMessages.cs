@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Twin.Dashboard.Live;
 
 /// <summary>One cell as the overview shows it (also the head of the cell page).</summary>
@@ -83,28 +81,23 @@ public sealed record CycleRow(int Cycle, long Samples, double? MinCLi, double? M
     double? EndOfDischargeCLi = null, double? EndOfDischargeSigma = null, double? EndOfDischargeCounted = null,
     double? QLiAh = null, double? QLiSigmaAh = null, string? Diagnosis = null);
 
-/// <summary>What the cell page receives on each push: the card, the new timeline points, new patterns and the open cycle's row.</summary>
+/// <summary>What a cell page is offered on each push: the card, the new timeline points, new patterns and the open cycle's row.</summary>
 /// <param name="Card">The cell now.</param>
-/// <param name="Points">Timeline points since the previous push, oldest first (the page skips any it already has, by time).</param>
-/// <param name="Patterns">Patterns since the previous push (the page skips ids it already has).</param>
+/// <param name="Points">Timeline points since the previous push, oldest first.</param>
+/// <param name="Patterns">Patterns since the previous push.</param>
 /// <param name="CycleRow">The open cycle, or null.</param>
 public sealed record CellDelta(CellCard Card, IReadOnlyList<TimelinePoint> Points, IReadOnlyList<PatternMark> Patterns, CycleRow? CycleRow)
 {
-    /// <summary>True when <see cref="Points"/> and <see cref="Patterns"/> are the whole timeline, replacing what the page has
-    /// (sent when a page fell more than 4,000 points behind, and after the service thinned the timeline). Between the
-    /// service and the broadcaster it marks a thinning, with only the points kept since.</summary>
+    /// <summary>True when the service thinned the cell's timeline (every second point dropped once it is full):
+    /// <see cref="Points"/> are then only those kept since, and a page needs the whole timeline again.</summary>
     public bool Reset { get; init; }
 }
 
-/// <summary>
-/// One hub message <c>update</c> to a page (also the reply to joining). The page applies it and answers
-/// <c>Ack(seq)</c>; the next update waits for that answer, merged with everything newer.
-/// </summary>
-/// <param name="Seq">Sequence number of this update on its connection (the join reply is 1).</param>
+/// <summary>One push to a page.</summary>
 /// <param name="Cards">Overview: the cells whose card changed (newest card each), or null.</param>
 /// <param name="Cell">Cell page: the watched cell's news, or null.</param>
 /// <param name="Alarms">New alarm counts, or null when they did not change.</param>
-public sealed record LiveUpdate(long Seq, IReadOnlyList<CellCard>? Cards, CellDelta? Cell, AlarmCounts? Alarms);
+public sealed record LivePush(IReadOnlyList<CellCard>? Cards, CellDelta? Cell, AlarmCounts? Alarms);
 
 /// <summary>Alarm counts for the navigation bar.</summary>
 /// <param name="Active">Alarms still active and not acknowledged.</param>
@@ -125,15 +118,3 @@ public sealed record ModelCurves(double[] CLi, double[] A, double[] C, double[] 
 /// <param name="Patterns">Recent patterns.</param>
 /// <param name="Model">Model curves.</param>
 public sealed record CellSnapshot(CellCard Card, IReadOnlyList<TimelinePoint> Points, IReadOnlyList<PatternMark> Patterns, ModelCurves Model);
-
-/// <summary>Source-generated JSON (camelCase) for the hub messages and the data embedded in pages.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(CellCard))]
-[JsonSerializable(typeof(List<CellCard>))]
-[JsonSerializable(typeof(CellDelta))]
-[JsonSerializable(typeof(CellSnapshot))]
-[JsonSerializable(typeof(AlarmCounts))]
-[JsonSerializable(typeof(LiveUpdate))]
-[JsonSerializable(typeof(List<CycleRow>))]
-[JsonSerializable(typeof(string))]
-public sealed partial class DashboardJsonContext : JsonSerializerContext;

@@ -34,7 +34,10 @@ public sealed class AuditLog : IDisposable
         _file = new JsonLinesFile<AuditEntry>(path, SettingsJsonContext.Default.AuditEntry);
     }
 
-    /// <summary>Appends an entry and makes it durable.</summary>
+    /// <summary>Raised after an entry was written (on the writer's thread; handlers must not block or throw).</summary>
+    public event Action<AuditEntry>? Written;
+
+    /// <summary>Appends an entry and makes it durable, then raises <see cref="Written"/>.</summary>
     /// <param name="entry">The entry.</param>
     /// <exception cref="IOException">The entry could not be written.</exception>
     public void Write(AuditEntry entry)
@@ -44,6 +47,7 @@ public sealed class AuditLog : IDisposable
             _file.Append(entry);
             Keep(entry);
         }
+        Written?.Invoke(entry);
     }
 
     /// <summary>The most recent entries, newest first.</summary>

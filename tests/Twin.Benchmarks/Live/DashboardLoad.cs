@@ -72,7 +72,7 @@ internal static class DashboardLoad
         """;
 
     private const string ReadyScript =
-        "() => !!(window.twinDashboard && window.twinDashboard.connection() && window.twinDashboard.connection().state === 'Connected' && window.twinDashboard.latencies().length > 0)";
+        "() => !!(window.twinDashboard && window.twinDashboard.connected() && window.twinDashboard.latencies().length > 0)";
 
     private const string PaintScript = """
         async () => {
@@ -289,11 +289,11 @@ internal static class DashboardLoad
 
     /// <summary>
     /// Serves the files named by <c>TWIN_DASHBOARD_JS</c> / <c>TWIN_DASHBOARD_CSS</c> to the pages instead of the
-    /// service's <c>/assets/dashboard.js</c> / <c>dashboard.css</c>: a change to the page can be measured without rebuilding.
+    /// service's <c>/assets/live.js</c> / <c>dashboard.css</c>: a change to the page can be measured without rebuilding.
     /// </summary>
     private static async Task OverrideAssetsAsync(IPage page)
     {
-        foreach (var (asset, variable, type) in new[] { ("dashboard.js", "TWIN_DASHBOARD_JS", "text/javascript"), ("dashboard.css", "TWIN_DASHBOARD_CSS", "text/css") })
+        foreach (var (asset, variable, type) in new[] { ("live.js", "TWIN_DASHBOARD_JS", "text/javascript"), ("dashboard.css", "TWIN_DASHBOARD_CSS", "text/css") })
             if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } file)
                 await page.RouteAsync("**/assets/" + asset, r => r.FulfillAsync(new RouteFulfillOptions { Body = File.ReadAllText(file), ContentType = type }));
     }

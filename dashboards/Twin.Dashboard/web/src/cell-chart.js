@@ -1,12 +1,17 @@
 // The cell page's charts (uPlot): c_Li vs time — the estimate with its ±2σ band and c_Li from counting alone —
 // with the zones shaded and diffraction patterns marked, V and I vs time, and a, c, d_IL, anisotropic strain vs c_Li
 // with the model curve, the live point and each pattern's measured lattice point.
-// Starts from the snapshot the server rendered into data-snapshot; grows with the hub's "cell" pushes.
-(function () {
-  "use strict";
-  const root = document.getElementById("cell");
-  if (!root || typeof uPlot === "undefined") return;
-  const snap = JSON.parse(root.dataset.snapshot);
+// The cell page (a Blazor component) calls create() with the whole timeline once its circuit runs, then append()
+// with what arrived since, one call at a time.
+
+/**
+ * Draws the charts into the chart boxes under root.
+ * @param {HTMLElement} root the element holding #chart-cli and #chart-vi (the lattice charts are found in the document)
+ * @param {object} snap { card, points, patterns, model }
+ * @returns {{ append: (batch: { points: object[], patterns: object[], reset: boolean }, card: object) => void }}
+ */
+export function create(root, snap) {
+  if (typeof uPlot === "undefined") throw new Error("uPlot is not loaded");
   let card = snap.card;
   const model = snap.model;
 
@@ -66,7 +71,7 @@
   // time labels at least 110 px apart (the V/I chart is half as wide as the page)
   const timeAxis = () => ({ space: 110 });
 
-  const cliEl = document.getElementById("chart-cli");
+  const cliEl = root.querySelector("#chart-cli");
   const cliPlot = new uPlot({
     width: width(cliEl), height: 260,
     scales: { x: { time: true }, y: { range: (u, lo, hi) => [Math.min(0.2, lo), Math.max(1.0, hi)] } },
@@ -80,7 +85,7 @@
     hooks: { drawClear: [zoneBands], draw: [patternMarks] },
   }, [t, hi2, lo2, counted, cli], cliEl);
 
-  const viEl = document.getElementById("chart-vi");
+  const viEl = root.querySelector("#chart-vi");
   const viPlot = new uPlot({
     width: width(viEl), height: 220,
     scales: { x: { time: true }, V: { auto: true }, A: { auto: true } },
@@ -141,67 +146,24 @@
     }
   }
   redraw();
+  // the columns grow with every append; uPlot redraws from them at most four times a second
   setInterval(redraw, 250);
 
-  function cycleRow(r) {
-    const f = window.twinDashboard.fmt;
-    const cells = [r.cycle, r.samples, f.cli(r.minCLi), f.volts(r.minCLiVoltageV), f.duration(r.timeBelowCriticalS), f.volts(r.firstCrossingVoltageV),
-      r.worstZone, f.num(r.chargedAh, 6), f.num(r.dischargedAh, 6), f.num(r.strainDoseS, 3), f.volts(r.cutoffVoltageV)];
-    const body = document.querySelector("#cycles tbody");
-    let tr = body.querySelector('tr[data-cycle="' + r.cycle + '"]');
-    if (!tr) { tr = document.createElement("tr"); tr.dataset.cycle = r.cycle; body.appendChild(tr); }
-    tr.className = "zone-" + r.worstZone;
-    tr.innerHTML = "";
-    for (const x of cells) { const td = document.createElement("td"); td.textContent = x; tr.appendChild(td); }
-  }
-
-  // Lithium inventory of the cycle (docs/model.md §10): ends of charge and discharge with σ and counted c_Li beside,
-  // lithium lost since the last cycle with an end of discharge, Q_Li ± σ and the diagnosis.
-  function inventoryRow(r) {
-    const f = window.twinDashboard.fmt;
-    const pm = (v, s, d) => v == null ? "—" : s == null ? f.num(v, d) : v.toFixed(d) + " ± " + s.toFixed(d);
-    const body = document.querySelector("#inventory tbody");
-    let tr = body.querySelector('tr[data-cycle="' + r.cycle + '"]');
-    if (!tr) { tr = document.createElement("tr"); tr.dataset.cycle = r.cycle; body.appendChild(tr); }
-    let previousHigh = null;
-    for (const row of body.querySelectorAll("tr[data-high]")) {
-      if (+row.dataset.cycle < r.cycle && row.dataset.high !== "") previousHigh = +row.dataset.high;
-    }
-    const lost = previousHigh == null || r.endOfDischargeCLi == null ? null : previousHigh - r.endOfDischargeCLi;
-    tr.dataset.high = r.endOfDischargeCLi == null ? "" : String(r.endOfDischargeCLi);
-    const cells = [r.cycle, pm(r.endOfChargeCLi, r.endOfChargeSigma, 4), f.cli(r.endOfChargeCounted), pm(r.endOfDischargeCLi, r.endOfDischargeSigma, 4),
-      f.cli(r.endOfDischargeCounted), lost == null ? "—" : (lost >= 0 ? "+" : "") + lost.toFixed(4), f.bySigma(r.qLiAh, r.qLiSigmaAh), r.diagnosis || "—"];
-    tr.innerHTML = "";
-    for (const x of cells) { const td = document.createElement("td"); td.textContent = x; tr.appendChild(td); }
-  }
-
-  function patternRow(p) {
-    const f = window.twinDashboard.fmt;
-    const body = document.querySelector("#patterns tbody");
-    const tr = document.createElement("tr");
-    for (const x of [p.id, f.time(p.timeMs), f.cli(p.cLiMid), f.num(p.exposureS, 3), p.uri]) {
-      const td = document.createElement("td"); td.textContent = x; tr.appendChild(td);
-    }
-    tr.lastChild.className = "uri";
-    body.insertBefore(tr, body.firstChild);
-    while (body.children.length > 50) body.removeChild(body.lastChild);
-  }
-
-  document.addEventListener("twin:cell", e => {
-    const d = e.detail;
-    card = d.card;
-    // the whole timeline: the page fell behind, or the service thinned the timeline (every second point dropped
-    // once it is full), so the page holds exactly the points the service keeps and stays bounded
-    if (d.reset) clear();
-    d.points.forEach(push);
-    d.patterns.forEach(p => { if (!patternIds.has(p.id)) { patternIds.add(p.id); patterns.push(p); patternRow(p); } });
-    if (d.cycleRow && d.cycleRow.samples > 0) { cycleRow(d.cycleRow); inventoryRow(d.cycleRow); }
+  /** Adds what arrived since the last call; a reset replaces the timeline (the page fell behind, or the service
+   * thinned the timeline: every second point dropped once it is full), so the page holds exactly the points the
+   * service keeps and stays bounded. */
+  function append(batch, now) {
+    if (now) card = now;
+    if (batch.reset) clear();
+    batch.points.forEach(push);
+    batch.patterns.forEach(p => { if (!patternIds.has(p.id)) { patternIds.add(p.id); patterns.push(p); } });
     dirty = true;
-  });
+  }
 
   window.addEventListener("resize", () => {
     cliPlot.setSize({ width: width(cliEl), height: 260 });
     viPlot.setSize({ width: width(viEl), height: 220 });
     for (const l of lat) l.plot.setSize({ width: width(l.plot.root.parentElement), height: 200 });
   });
-})();
+  return { append };
+}
