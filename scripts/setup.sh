@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and running the product needs on a fresh Debian machine with the .NET SDK:
-# Node.js and npm (the offline report and the dashboard embed uPlot and the SignalR client from npm at build time).
+# Node.js and npm (the offline report and the dashboard embed uPlot from npm at build time).
 # Usage: scripts/setup.sh [--test]   (--test also installs what the tests need: Debian chromium, the
 # Mosquitto broker and clients, InfluxDB 1.x, VictoriaMetrics, socat, openssl, pyepics (EPICS base's Channel Access client
 # library, the real client of the Channel Access server's tests) and h5py (the HDF5 C library, the independent
@@ -39,11 +39,11 @@ if ((${#need[@]})); then
   rm -f /usr/sbin/policy-rc.d
 fi
 
-# uPlot for the report, uPlot and the SignalR client for the dashboard, from the committed lock files.
+# uPlot for the report and for the dashboard, from the committed lock files.
 here=$(cd "$(dirname "$0")/.." && pwd)
 if [[ ! -f "$here/dashboards/report/node_modules/uplot/package.json" ]]; then
   (cd "$here/dashboards/report" && npm ci --no-audit --no-fund --loglevel=error)
 fi
-if [[ ! -f "$here/dashboards/Twin.Dashboard/web/node_modules/@microsoft/signalr/package.json" ]]; then
+if [[ ! -f "$here/dashboards/Twin.Dashboard/web/node_modules/uplot/package.json" ]]; then
   (cd "$here/dashboards/Twin.Dashboard/web" && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -36,7 +36,7 @@ internal sealed class BrowserPage
         return page;
     }
 
-    /// <summary>Waits until the page's SignalR connection is up (the "live" indicator turned on).</summary>
+    /// <summary>Waits until the page runs live on its Blazor circuit (the "live" indicator turned on).</summary>
     /// <returns>A task completing when connected.</returns>
     public Task WaitLiveAsync() =>
         Page.WaitForSelectorAsync("#live-status.on", new PageWaitForSelectorOptions { Timeout = 15_000 });

@@ -6,9 +6,10 @@ namespace Twin.Drivers.Experiment;
 /// <summary>
 /// Triggers diffraction acquisitions while a run samples: asks the <see cref="PatternSchedule"/> at every reading
 /// (with the twin's c_Li and the experiment time), runs one acquisition at a time in the background so sampling
-/// never waits for a detector, fills c_Li at mid-exposure from the twin's recent states — waiting, for at most
-/// <see cref="TwinStateSamples"/> of the runner's readings, until the twin's states have passed the middle of the
-/// exposure — and hands the record on. What a trigger or a pattern file says about c_Li is never taken.
+/// never waits for a detector, fills c_Li at mid-exposure from the twin's recent states — waiting until the twin's
+/// states have passed the middle of the exposure, as long as the twin answers (a new state within
+/// <see cref="TwinStateSamples"/> of the runner's readings) — and hands the record on. What a trigger or a pattern file
+/// says about c_Li is never taken.
 /// </summary>
 /// <remarks>
 /// The wait counts readings rather than arming a timer: the runner reads on its own schedule, and a record that went
@@ -16,9 +17,10 @@ namespace Twin.Drivers.Experiment;
 /// </remarks>
 internal sealed class PatternAcquirer : IAsyncDisposable
 {
-    /// <summary>Readings after which a record still waiting for the twin's states to reach the middle of its exposure goes
-    /// out without c_Li (the twin service fills it then). The twin answers each reading within one or two; this only
-    /// bounds a silent twin.</summary>
+    /// <summary>Readings without a new twin state after which a record still waiting for the twin's states to reach the
+    /// middle of its exposure goes out without c_Li (the twin service fills it then). The twin answers each reading
+    /// within one or two; this bounds a silent twin only — a twin that answers late (a loaded machine, many readings
+    /// behind at a high simulation speed) is waited for.</summary>
     public const int TwinStateSamples = 20;
 
     private readonly PatternPlan _plan;
@@ -96,18 +98,25 @@ internal sealed class PatternAcquirer : IAsyncDisposable
         }
     }
 
-    /// <summary>The twin's c_Li at a time, once its states have passed that time (waiting at most
-    /// <see cref="TwinStateSamples"/> readings, and not at all once the acquirer is being disposed); null when no two
-    /// states bracket it.</summary>
+    /// <summary>The twin's c_Li at a time, once its states have passed that time (waiting while a new twin state comes
+    /// within <see cref="TwinStateSamples"/> readings, and not at all once the acquirer is being disposed); null when no
+    /// two states bracket it.</summary>
     private async Task<double?> TwinCLiAtAsync(long timeNs)
     {
         var stop = Task.Delay(Timeout.Infinite, _stopWaiting.Token);
+        long newest = long.MinValue;
         for (int readings = 0; ; readings++)
         {
             Task next;
             lock (_gate)
             {
                 if (_history.Last is { } last && last.Value.TimeNs >= timeNs) return CLiAtLocked(timeNs);
+                long latest = _history.Last?.Value.TimeNs ?? long.MinValue;
+                if (latest > newest)
+                {
+                    newest = latest;
+                    readings = 0;   // the twin answered: it is behind, not silent
+                }
                 next = _reading.Task;
             }
             if (readings >= TwinStateSamples || _stopWaiting.IsCancellationRequested) return null;

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Twin.Dashboard.Components.Shared;
 
-/// <summary>Number and time formats of the pages (the browser script formats pushed values the same way).</summary>
+/// <summary>Number and time formats of the pages (every value is formatted on the server, also on live pages).</summary>
 public static class Fmt
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -30,7 +30,7 @@ public static class Fmt
     /// <summary>
     /// A value with its standard deviation, both to the decimal place of the σ's second significant digit: "8.73 ± 0.27"
     /// for an A·h cell, "0.00431 ± 0.00013" for a coin cell; the value alone to four significant digits when σ is
-    /// missing; "—" when the value is. The browser script (<c>fmt.bySigma</c>) formats the same way.
+    /// missing; "—" when the value is.
     /// </summary>
     /// <param name="v">The value.</param>
     /// <param name="sigma">Its standard deviation.</param>
