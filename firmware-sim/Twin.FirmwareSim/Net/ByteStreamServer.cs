@@ -12,7 +12,9 @@ namespace Twin.FirmwareSim.Net;
 /// one wire; with <see cref="PtyBridge"/> the one client is socat). Link faults come from the
 /// <see cref="FaultInjector"/>: <see cref="FaultInjector.Blackhole"/> swallows received bytes and withholds output,
 /// <see cref="FaultInjector.SilentReplies"/> withholds output, <see cref="FaultInjector.Garbage"/> replaces the next N
-/// sent messages by as many random bytes, <see cref="FaultInjector.DropLinkNow"/> closes the connections.
+/// sent messages by as many random data bytes (0x00–0x7F: bytes that, without a command byte, no Firmata host can
+/// decode — fully random bytes would now and then form a valid analog report, which a host must take as a reading),
+/// <see cref="FaultInjector.DropLinkNow"/> closes the connections.
 /// </summary>
 public sealed class ByteStreamServer : IAsyncDisposable, IByteSink
 {
@@ -86,6 +88,7 @@ public sealed class ByteStreamServer : IAsyncDisposable, IByteSink
         {
             garbage = new byte[bytes.Length];
             Random.Shared.NextBytes(garbage);
+            for (int i = 0; i < garbage.Length; i++) garbage[i] &= 0x7F;
             bytes = garbage;
         }
         Socket[] open;
