@@ -160,6 +160,12 @@ public sealed class DashboardPagesTests(DashboardFixture twin, ITestOutputHelper
                 await p.Page.CloseAsync();
             }
 
+            // nor may such a visitor open a circuit (the pages' live connection); a signed-in viewer may
+            var refused = await context.APIRequest.PostAsync("/_blazor/negotiate?negotiateVersion=1");
+            Assert.True(refused.Status == 401, $"an anonymous negotiate of a circuit answered {refused.Status}, expected 401");
+            var allowed = await twin.Viewer.APIRequest.PostAsync("/_blazor/negotiate?negotiateVersion=1");
+            Assert.True(allowed.Status == 200, $"the viewer's negotiate of a circuit answered {allowed.Status}, expected 200");
+
             var page = await BrowserPage.OpenAsync(context, "/login");
             Assert.Equal(0, await page.Page.Locator("#login-error").CountAsync());
             await page.Page.FillAsync("input[name=user]", DashboardFixture.OperatorName);

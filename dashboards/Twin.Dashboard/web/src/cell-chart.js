@@ -4,14 +4,27 @@
 // The cell page (a Blazor component) calls create() with the whole timeline once its circuit runs, then append()
 // with what arrived since, one call at a time.
 
+// uPlot (embedded with the dashboard) is loaded by the first chart, not by every page
+let loading = null;
+function uPlotLoaded() {
+  if (typeof uPlot !== "undefined") return Promise.resolve();
+  return loading ??= new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = "/assets/lib/uPlot.iife.min.js";
+    script.onload = () => resolve();
+    script.onerror = () => reject(new Error("uPlot could not be loaded from " + script.src));
+    document.head.appendChild(script);
+  });
+}
+
 /**
  * Draws the charts into the chart boxes under root.
  * @param {HTMLElement} root the element holding #chart-cli and #chart-vi (the lattice charts are found in the document)
  * @param {object} snap { card, points, patterns, model }
  * @returns {{ append: (batch: { points: object[], patterns: object[], reset: boolean }, card: object) => void }}
  */
-export function create(root, snap) {
-  if (typeof uPlot === "undefined") throw new Error("uPlot is not loaded");
+export async function create(root, snap) {
+  await uPlotLoaded();
   let card = snap.card;
   const model = snap.model;
 
