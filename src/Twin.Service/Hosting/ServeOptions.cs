@@ -75,6 +75,10 @@ public sealed record ServeOptions(string ConfigPath, string DataDir, string Urls
     /// <summary>Time between writes of the NeXus file when something changed (default 30 s; it is also written when the service stops).</summary>
     public TimeSpan NexusFlushInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>At most this many twin states (all cells) wait for the NeXus file's next write; beyond, states are left out
+    /// of the file as a noted gap (see <see cref="Nexus.NexusWriteBudget"/>). Default 400,000 (about 50 MB).</summary>
+    public int NexusMaxPendingRows { get; init; } = Nexus.NexusWriteBudget.DefaultMaxPendingRows;
+
     /// <summary>The NeXus file this service keeps, or null when switched off.</summary>
     public string? ResolvedNexusPath => NexusPath == NexusOff ? null : NexusPath ?? Path.Combine(DataDir, "experiment.nxs");
 

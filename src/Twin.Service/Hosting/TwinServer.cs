@@ -147,7 +147,7 @@ public static class TwinServer
         {
             // Registered before the lifecycle: it follows the twin before start-up recovery re-applies samples, and it
             // stops after the twin, so its last write holds everything.
-            builder.Services.AddSingleton(sp => new NexusRecorder(nexus, options.NexusFlushInterval, sp.GetRequiredService<TwinIngestService>(), bus,
+            builder.Services.AddSingleton(sp => new NexusRecorder(nexus, new NexusWriteBudget(options.NexusFlushInterval, options.NexusMaxPendingRows), sp.GetRequiredService<TwinIngestService>(), bus,
                 options.Time ?? TimeProvider.System, loggerFactory.CreateLogger("Twin.Service.Nexus")));
             builder.Services.AddHostedService(sp => sp.GetRequiredService<NexusRecorder>());
         }

@@ -18,13 +18,18 @@ namespace Twin.Service.Nexus;
 /// the bus, the cycle table and every pattern record with its integrated data read from the pattern file. The file is
 /// written every <see cref="Hosting.ServeOptions.NexusFlushInterval"/> when something changed, and when the service stops; a
 /// crash leaves the last complete file. An existing file is read back at the start, so a restarted service extends it.
+/// A write costs time in proportion to the whole file, so the writer keeps to a <see cref="NexusWriteBudget"/>: it waits
+/// longer when writes take long, and twin states beyond the budget's backlog are left out of the file as a noted gap.
 /// </summary>
 public sealed class NexusRecorder : IHostedService
 {
     private readonly TwinIngestService _ingest;
     private readonly IMessageBus _bus;
     private readonly NexusExperiment _file;
-    private readonly TimeSpan _interval;
+    private readonly NexusWriteBudget _budget;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<NexusCellLog, long> _leftOutSince = new();
+    private long _pendingRows;
+    private TimeSpan _lastWrite;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly List<Task<IAsyncDisposable>> _subscriptions = [];
@@ -33,17 +38,18 @@ public sealed class NexusRecorder : IHostedService
 
     /// <summary>Opens the file (reading back an existing one; an unreadable one is moved aside and logged).</summary>
     /// <param name="path">The <c>.nxs</c> file.</param>
-    /// <param name="interval">Time between flushes.</param>
+    /// <param name="budget">Time between writes and the backlog of twin states kept for the next.</param>
     /// <param name="ingest">The twin.</param>
     /// <param name="bus">The bus the drivers publish their events on.</param>
     /// <param name="time">The service's clock.</param>
     /// <param name="log">Logger.</param>
     /// <exception cref="IOException">An unreadable file could not be moved aside.</exception>
-    public NexusRecorder(string path, TimeSpan interval, TwinIngestService ingest, IMessageBus bus, TimeProvider time, ILogger log)
+    public NexusRecorder(string path, NexusWriteBudget budget, TwinIngestService ingest, IMessageBus bus, TimeProvider time, ILogger log)
     {
+        ArgumentNullException.ThrowIfNull(budget);
         _ingest = ingest;
         _bus = bus;
-        _interval = interval;
+        _budget = budget;
         _time = time;
         _log = log;
         _file = NexusExperiment.Open(path, "twin " + typeof(NexusRecorder).Assembly.GetName().Version, out string? aside);
@@ -74,7 +80,7 @@ public sealed class NexusRecorder : IHostedService
         _ingest.Applied += OnApplied;
         _ingest.PatternStored += OnPattern;
         _flusher = FlushLoopAsync(_stop.Token);
-        _log.LogInformation("NeXus: experiment file {Path}, written every {Interval} s", _file.Path, _interval.TotalSeconds);
+        _log.LogInformation("NeXus: experiment file {Path}, written every {Interval} s", _file.Path, _budget.Interval.TotalSeconds);
         return Task.CompletedTask;
     }
 
@@ -86,8 +92,8 @@ public sealed class NexusRecorder : IHostedService
     {
         long? last = log.LastTimeUnixNs;
         if (s.LastTimeUnixNs == 0 || last >= s.LastTimeUnixNs) return;
-        string from = last is { } l ? DateTime.UnixEpoch.AddTicks(l / 100).ToString("O", CultureInfo.InvariantCulture) : "the first sample";
-        string to = DateTime.UnixEpoch.AddTicks(s.LastTimeUnixNs / 100).ToString("O", CultureInfo.InvariantCulture);
+        string from = last is { } l ? Iso(l) : "the first sample";
+        string to = Iso(s.LastTimeUnixNs);
         string text = $"the twin states after {from} up to {to} are not in this file (the service stopped before writing them); " +
             "their samples are in the service's store";
         log.AddEvent(new NexusNote(s.LastTimeUnixNs, "gap", text));
@@ -110,11 +116,17 @@ public sealed class NexusRecorder : IHostedService
     private static NexusCellInfo Info(ExperimentCell c) => new(c.Site, c.Config.CellId, c.Config.Material.Name, c.Config.QLiAh, c.Config.CLi0,
         c.Config.Limits.CautionCLi, c.Config.Limits.CriticalCLi, c.Config.Cutoff.CLiMin);
 
+    /// <summary>Twin states waiting for the next write, all cells together.</summary>
+    public long PendingRows => Interlocked.Read(ref _pendingRows);
+
+    /// <summary>How long the last write took (zero before the first).</summary>
+    public TimeSpan LastWriteDuration => _lastWrite;
+
     // Under the cell's lock: appends only, no I/O.
     private void OnApplied(CellSnapshot s, IngestBatch b)
     {
         var log = _file.Cell(Info(s.Cell));
-        foreach (var x in b.Samples) log.Append(NexusRow.From(x.StoreTimeUnixNs, x.Output, x.Sample.TemperatureC));
+        foreach (var x in b.Samples) AppendRow(log, NexusRow.From(x.StoreTimeUnixNs, x.Output, x.Sample.TemperatureC));
         foreach (var t in b.Transitions)
             log.AddAlarm(NexusNote.ZoneTransition(t.TimeUnixNs, t.From, t.To, t.CLi, t.VoltageV, t.Step));
         long last = b.Samples.Count > 0 ? b.Samples[^1].StoreTimeUnixNs : s.LastTimeUnixNs;
@@ -128,6 +140,28 @@ public sealed class NexusRecorder : IHostedService
             log.SetCycles([.. s.Cycles.Select(NexusCycle.From)]);
     }
 
+    /// <summary>Appends a twin state, or leaves it out while the backlog is full (noted once when a gap opens and once when it closes).</summary>
+    private void AppendRow(NexusCellLog log, in NexusRow row)
+    {
+        if (Interlocked.Read(ref _pendingRows) >= _budget.MaxPendingRows)
+        {
+            if (_leftOutSince.TryAdd(log, row.TimeUnixNs))
+                _log.LogWarning("NeXus: cell {Cell}: {Rows:N0} twin states wait for the file's next write (at most {Max:N0}); the next are left out of {Path} until it is written (their samples are in the service's store)",
+                    log.Info.CellId, PendingRows, _budget.MaxPendingRows, _file.Path);
+            return;
+        }
+        if (_leftOutSince.TryRemove(log, out long since))
+        {
+            string text = $"the twin states from {Iso(since)} up to {Iso(row.TimeUnixNs)} (excluded) are not in this file: the file's writer was behind " +
+                $"(at most {_budget.MaxPendingRows:N0} states wait for a write); their samples are in the service's store";
+            log.AddEvent(new NexusNote(since, "gap", text));
+            _log.LogWarning("NeXus: cell {Cell}: {Text}", log.Info.CellId, text);
+        }
+        if (log.Append(row)) Interlocked.Increment(ref _pendingRows);
+    }
+
+    private static string Iso(long unixNs) => DateTime.UnixEpoch.AddTicks(unixNs / 100).ToString("O", CultureInfo.InvariantCulture);
+
     private void OnPattern(CellSnapshot s, PatternRecord p) => _file.Cell(Info(s.Cell)).SetPattern(Pattern(p));
 
     private static NexusPattern Pattern(PatternRecord p) => new(p.PatternId, p.StartUnixNs, p.EndUnixNs, p.ExposureS,
@@ -140,7 +174,11 @@ public sealed class NexusRecorder : IHostedService
         {
             while (true)
             {
-                await Task.Delay(_interval, _time, ct).ConfigureAwait(false);
+                var wait = _budget.NextWait(_lastWrite);
+                if (wait > _budget.Interval)
+                    _log.LogInformation("NeXus: the last write of {Path} took {Took:0.0} s; the next waits {Wait:0} s instead of {Interval:0} s",
+                        _file.Path, _lastWrite.TotalSeconds, wait.TotalSeconds, _budget.Interval.TotalSeconds);
+                await Task.Delay(wait, _time, ct).ConfigureAwait(false);
                 await Task.Run(FlushNow, ct).ConfigureAwait(false);
             }
         }
@@ -165,7 +203,12 @@ public sealed class NexusRecorder : IHostedService
                     if (PatternData(uri) is { } d) log.SetPatternData(id, d);
                 }
             }
-            return _file.Flush();
+            long started = _time.GetTimestamp();
+            bool written = _file.Flush();
+            if (written) _lastWrite = _time.GetElapsedTime(started);
+            // Recounted from the cells (a state appended while they are counted may be missed: the budget is a bound, not a ledger).
+            Interlocked.Exchange(ref _pendingRows, _file.Cells.Sum(c => (long)c.PendingRows));
+            return written;
         }
         catch (Exception e)
         {

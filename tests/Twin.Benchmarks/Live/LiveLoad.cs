@@ -18,14 +18,15 @@ namespace Twin.Benchmarks.Live;
 /// </summary>
 /// <remarks>
 /// <c>dotnet run -c Release --project tests/Twin.Benchmarks -- live [cells] [hz] [seconds]</c> (default 1000 10 300);
-/// <c>-- live-ramp [cells] [seconds-per-step]</c> steps the rate up until the service falls behind.
+/// <c>-- live-ramp [cells] [seconds-per-step]</c> steps the rate up until the service falls behind. Arguments after a
+/// <c>--serve</c> go to <c>twin serve</c> as they are (e.g. <c>--serve --nexus none</c>).
 /// </remarks>
 internal static class LiveLoad
 {
     public static async Task<int> RunAsync(string[] args)
     {
         int cells = Arg(args, 1, 1000), hz = Arg(args, 2, 10), seconds = Arg(args, 3, 300);
-        var r = await RunOnceAsync(cells, hz, seconds, verifyInflux: true);
+        var r = await RunOnceAsync(cells, hz, seconds, verifyInflux: true, ServeArgs(args));
         Console.WriteLine(r.Table());
         bool ok = r.Lost == 0 && r.InfluxMissing == 0 && r.P99Ms <= 50 && r.PeakRssMiB <= 300;
         Console.WriteLine(ok ? "PASS: zero loss, p99 ≤ 50 ms, RSS ≤ 300 MiB" : "FAIL");
@@ -38,7 +39,7 @@ internal static class LiveLoad
         var results = new List<Result>();
         foreach (int hz in new[] { 10, 11, 12, 13, 14, 15, 20, 25, 30 })
         {
-            var r = await RunOnceAsync(cells, hz, seconds, verifyInflux: false);
+            var r = await RunOnceAsync(cells, hz, seconds, verifyInflux: false, ServeArgs(args));
             results.Add(r);
             Console.WriteLine(r.Table());
             if (r.Lost > 0 || r.P99Ms > 50 || r.AchievedRate < 0.97 * cells * hz) break;
@@ -53,6 +54,9 @@ internal static class LiveLoad
 
     private static int Arg(string[] args, int i, int fallback) => args.Length > i && int.TryParse(args[i], out int v) ? v : fallback;
 
+    /// <summary>The arguments after <c>--serve</c>, for <c>twin serve</c>.</summary>
+    private static string[] ServeArgs(string[] args) => args.SkipWhile(a => a != "--serve").Skip(1).ToArray();
+
     internal sealed record Result(int Cells, int Hz, int Seconds, double TargetRate, double AchievedRate, long Published, long StatesSeen, long Lost,
         double P50Ms, double P99Ms, double MaxMs, double PeakRssMiB, long InfluxMissing, string ServiceMetrics)
     {
@@ -61,7 +65,7 @@ internal static class LiveLoad
             $"latency p50 {P50Ms:0.0} ms, p99 {P99Ms:0.0} ms, max {MaxMs:0.0} ms | service peak RSS {PeakRssMiB:0} MiB | InfluxDB missing {InfluxMissing} |");
     }
 
-    private static async Task<Result> RunOnceAsync(int cells, int hz, int seconds, bool verifyInflux)
+    private static async Task<Result> RunOnceAsync(int cells, int hz, int seconds, bool verifyInflux, IReadOnlyList<string> serveArgs)
     {
         string root = BdfInMemory.FindRoot();
         string twinDll = Path.Combine(root, "src", "Twin.Cli", "bin", "Release", "net10.0", "twin.dll");
@@ -81,8 +85,9 @@ internal static class LiveLoad
         int apiPort = MosquittoBroker.FreePort();
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { twinDll, "serve", "--config", config, "--mqtt", broker.Url, "--influx", influx.BaseUri.ToString(), "--db", "twin",
-            "--data-dir", Path.Combine(dir, "data"), "--urls", $"http://127.0.0.1:{apiPort}", "--client-id", "twin-bench-service" })
+            "--data-dir", Path.Combine(dir, "data"), "--urls", $"http://127.0.0.1:{apiPort}", "--client-id", "twin-bench-service" }.Concat(serveArgs))
             psi.ArgumentList.Add(a);
+        if (serveArgs.Count > 0) Console.WriteLine("twin serve … " + string.Join(' ', serveArgs));
         using var serve = Process.Start(psi)!;
         // Whatever happens below, the service process does not outlive the benchmark.
         using var reaper = new ProcessReaper(serve);

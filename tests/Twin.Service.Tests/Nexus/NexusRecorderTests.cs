@@ -5,7 +5,9 @@ using Twin.Core.Materials;
 using Twin.Data.Readers;
 using Twin.Messaging.Bus;
 using Twin.Messaging.Contracts;
+using Microsoft.Extensions.DependencyInjection;
 using Twin.Service.Hosting;
+using Twin.Service.Nexus;
 using Twin.Testing;
 using Twin.Testing.Api;
 using Twin.Testing.Nexus;
@@ -35,10 +37,15 @@ public sealed class NexusRecorderTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private async Task<(Microsoft.AspNetCore.Builder.WebApplication App, InProcessBus Bus, HttpClient Http)> StartAsync()
+    private async Task<(Microsoft.AspNetCore.Builder.WebApplication App, InProcessBus Bus, HttpClient Http)> StartAsync(int maxPendingRows = NexusWriteBudget.DefaultMaxPendingRows)
     {
         var bus = new InProcessBus();
-        var app = TwinServer.Build(new ServeOptions(_config, Path.Combine(_dir, "data"), "http://127.0.0.1:0") { Bus = bus }, l => l.SetMinimumLevel(LogLevel.Warning));
+        var app = TwinServer.Build(new ServeOptions(_config, Path.Combine(_dir, "data"), "http://127.0.0.1:0")
+        {
+            Bus = bus,
+            NexusMaxPendingRows = maxPendingRows,
+            NexusFlushInterval = maxPendingRows == NexusWriteBudget.DefaultMaxPendingRows ? TimeSpan.FromSeconds(30) : TimeSpan.FromHours(1),
+        }, l => l.SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync();
         return (app, bus, TestApi.Client(app));
     }
@@ -84,4 +91,36 @@ public sealed class NexusRecorderTests : IAsyncLifetime
         Assert.Contains("cycle 1: Charge at C/5 until 4.2 V", ds.GetProperty("/lg-m50/events/message").GetProperty("values").EnumerateArray().Select(v => v.GetString()));
         Assert.True(ds.GetProperty("/lg-m50/cycles/cycle").GetProperty("shape")[0].GetInt32() >= 1);
     }
+
+    [Fact]
+    public async Task States_beyond_the_write_budget_are_left_out_as_a_noted_gap_and_recording_resumes_after_the_next_write()
+    {
+        var wire = EmbeddedServiceTests.LgM50Wire();
+        var (app, bus, http) = await StartAsync(maxPendingRows: 100);
+        var recorder = app.Services.GetRequiredService<NexusRecorder>();
+        await PublishAsync(bus, wire.Take(150), http, 149);
+        Assert.Equal(100, recorder.PendingRows); // the first 100 wait for the write, the next 50 are left out
+
+        Assert.True(recorder.FlushNow());
+        Assert.Equal(0, recorder.PendingRows);
+        await PublishAsync(bus, wire.Skip(150).Take(50), http, 199);
+        await app.StopAsync();
+        await app.DisposeAsync();
+
+        var ds = (await H5Py.DumpAsync(Path.Combine(_dir, "data", "experiment.nxs"))).GetProperty("datasets");
+        var voltage = ds.GetProperty("/lg-m50/electrochemistry/voltage").GetProperty("values").EnumerateArray().Select(v => v.GetDouble()).ToList();
+        Assert.Equal(wire.Take(100).Concat(wire.Skip(150).Take(50)).Select(w => (double)w.VoltageV!), voltage);
+        var gap = Assert.Single(ds.GetProperty("/lg-m50/events/message").GetProperty("values").EnumerateArray().Select(v => v.GetString()!),
+            m => m.Contains("are not in this file: the file's writer was behind", StringComparison.Ordinal));
+        Assert.Contains(DateTime.UnixEpoch.AddTicks(wire[100].TimeUnixNs / 100).ToString("O", System.Globalization.CultureInfo.InvariantCulture), gap);
+        Assert.Contains(DateTime.UnixEpoch.AddTicks(wire[150].TimeUnixNs / 100).ToString("O", System.Globalization.CultureInfo.InvariantCulture), gap);
+    }
+
+    [Theory]
+    [InlineData(0, 30)]
+    [InlineData(1, 30)]
+    [InlineData(2, 40)]
+    [InlineData(60, 1200)]
+    public void The_writer_waits_the_interval_or_twenty_times_its_last_write(double lastWriteS, double waitS) =>
+        Assert.Equal(TimeSpan.FromSeconds(waitS), new NexusWriteBudget(TimeSpan.FromSeconds(30)).NextWait(TimeSpan.FromSeconds(lastWriteS)));
 }
