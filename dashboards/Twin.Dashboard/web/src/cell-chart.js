@@ -4,11 +4,16 @@
 // The cell page (a Blazor component) calls create() with the whole timeline once its circuit runs, then append()
 // with what arrived since, one call at a time.
 
-// uPlot (embedded with the dashboard) is loaded by the first chart, not by every page
+// uPlot (embedded with the dashboard), its script and its style sheet, is loaded by the first chart, not by every page:
+// no other page waits for them before its first paint
 let loading = null;
 function uPlotLoaded() {
   if (typeof uPlot !== "undefined") return Promise.resolve();
   return loading ??= new Promise((resolve, reject) => {
+    const style = document.createElement("link");
+    style.rel = "stylesheet";
+    style.href = "/assets/lib/uPlot.min.css";
+    document.head.appendChild(style);
     const script = document.createElement("script");
     script.src = "/assets/lib/uPlot.iife.min.js";
     script.onload = () => resolve();
