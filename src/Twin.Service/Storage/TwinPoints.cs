@@ -23,7 +23,7 @@ public static class TwinPoints
         var c = batch.Cell;
         foreach (var (s, o, at) in batch.Samples)
         {
-            var t = Tagged("telemetry", c).Timestamp(at);
+            var t = Tagged("telemetry", c, TelemetryFields).Timestamp(at);
             if (!string.IsNullOrEmpty(batch.Instrument)) t.Tag("instrument", batch.Instrument);
             t.Field("voltage_V", s.VoltageV).Field("current_A", s.CurrentA).Field("seq", s.Seq)
              .Field("step", (long)s.Step).Field("cycle", (long)s.Cycle).Field("counter_segment", (long)s.CounterSegment);
@@ -32,7 +32,7 @@ public static class TwinPoints
             if (s.Kind.Name() is { } kind) t.Field("kind", kind);
             into.Add(t.Build());
 
-            var w = Tagged("twin", c).Timestamp(at)
+            var w = Tagged("twin", c, TwinFields).Timestamp(at)
                 .Field("c_li", o.CLi).Field("charge_Ah", o.ChargeAh).Field("a_A", o.AA).Field("c_A", o.CA)
                 .Field("d_il_A", o.DIlA).Field("d_tm_A", o.DTmA).Field("volume_A3", o.VolumeA3)
                 .Field("eps_a", o.EpsA).Field("eps_c", o.EpsC).Field("eps_aniso", o.EpsAniso)
@@ -118,6 +118,9 @@ public static class TwinPoints
         return b.Build();
     }
 
-    private static LinePointBuilder Tagged(string measurement, ExperimentCell c) =>
-        new LinePointBuilder(measurement).Tag("site", c.Site).Tag("cell", c.Config.CellId).Tag("material", c.Config.Material.Name);
+    // The most fields a telemetry and a twin point have: their builders never regrow (one point each per sample).
+    private const int TelemetryFields = 9, TwinFields = 21;
+
+    private static LinePointBuilder Tagged(string measurement, ExperimentCell c, int fields = 4) =>
+        new LinePointBuilder(measurement, fields).Tag("site", c.Site).Tag("cell", c.Config.CellId).Tag("material", c.Config.Material.Name);
 }

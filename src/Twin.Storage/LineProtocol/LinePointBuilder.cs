@@ -8,12 +8,25 @@ public sealed class LinePointBuilder
 {
     private readonly string _measurement;
     private readonly List<KeyValuePair<string, string>> _tags = new(4);
-    private readonly List<LineField> _fields = new(4);
+    private readonly List<LineField> _fields;
     private long _timestampNs;
 
     /// <summary>Starts a point of <paramref name="measurement"/> at timestamp 0.</summary>
     /// <param name="measurement">Measurement name.</param>
-    public LinePointBuilder(string measurement) => _measurement = measurement;
+    public LinePointBuilder(string measurement) : this(measurement, 4)
+    {
+    }
+
+    /// <summary>Starts a point of <paramref name="measurement"/> at timestamp 0 with room for <paramref name="fields"/> fields
+    /// (a point whose field count is known is then built without regrowing its list).</summary>
+    /// <param name="measurement">Measurement name.</param>
+    /// <param name="fields">Expected number of fields (more may be added).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="fields"/> is negative.</exception>
+    public LinePointBuilder(string measurement, int fields)
+    {
+        _measurement = measurement;
+        _fields = new List<LineField>(fields);
+    }
 
     /// <summary>Adds a tag.</summary>
     /// <param name="key">Tag key.</param>

@@ -18,7 +18,9 @@ public static class LineProtocolRules
     /// Keys InfluxDB refuses as tag or field keys: <c>time</c> (1.x answers "partial write: invalid tag key/field
     /// name") and the reserved <c>_measurement</c> and <c>_field</c>.
     /// </summary>
-    public static IReadOnlyList<string> ReservedKeys { get; } = ["time", "_measurement", "_field"];
+    public static IReadOnlyList<string> ReservedKeys => Reserved;
+
+    private static readonly string[] Reserved = ["time", "_measurement", "_field"];
 
     /// <summary>Nanoseconds since the Unix epoch of a UTC instant (100 ns resolution of <see cref="DateTimeOffset"/>).</summary>
     /// <param name="time">The instant.</param>
@@ -73,7 +75,7 @@ public static class LineProtocolRules
         {
             return "the measurement name starts with '#', which line protocol reads as a comment line";
         }
-        return CheckName(name, "measurement name", MeasurementSpecials);
+        return CheckName(name, "measurement name", null, MeasurementSpecials);
     }
 
     /// <summary>Checks a tag key; returns why it cannot be written, or null when it can.</summary>
@@ -88,7 +90,7 @@ public static class LineProtocolRules
         {
             return $"tag key '{key}' is reserved by InfluxDB";
         }
-        return CheckName(key, $"tag key '{key}'", KeySpecials);
+        return CheckName(key, "tag key '{0}'", key, KeySpecials);
     }
 
     /// <summary>
@@ -103,7 +105,7 @@ public static class LineProtocolRules
         {
             return $"tag '{key}' has a null value";
         }
-        return value.Length == 0 ? null : CheckName(value, $"the value of tag '{key}'", KeySpecials);
+        return value.Length == 0 ? null : CheckName(value, "the value of tag '{0}'", key, KeySpecials);
     }
 
     /// <summary>Checks a field key; returns why it cannot be written, or null when it can.</summary>
@@ -118,7 +120,7 @@ public static class LineProtocolRules
         {
             return $"field key '{key}' is reserved by InfluxDB";
         }
-        return CheckName(key, $"field key '{key}'", FieldKeySpecials);
+        return CheckName(key, "field key '{0}'", key, FieldKeySpecials);
     }
 
     /// <summary>Checks a field's value; returns why it cannot be written, or null when it can.</summary>
@@ -168,7 +170,7 @@ public static class LineProtocolRules
 
     private static bool IsReserved(string key)
     {
-        foreach (string r in ReservedKeys)
+        foreach (string r in Reserved)
         {
             if (string.Equals(r, key, StringComparison.Ordinal))
             {
@@ -180,32 +182,35 @@ public static class LineProtocolRules
 
     // Rules shared by measurement names, tag keys, tag values and field keys. InfluxDB reads a backslash as
     // literal unless it precedes a character the element escapes, so a name ending in a backslash or with a
-    // backslash right before such a character has no encoding that reads back the same: refuse it.
-    private static string? CheckName(string name, string what, char[] specials)
+    // backslash right before such a character has no encoding that reads back the same: refuse it. What the name is
+    // (`what`, with {0} for `key`) is put into words only for an error: a valid name costs no allocation.
+    private static string? CheckName(string name, string what, string? key, char[] specials)
     {
         if (name.AsSpan().IndexOfAny('\n', '\r') >= 0)
         {
-            return $"{what} contains a newline, which line protocol does not support";
+            return $"{Name(what, key)} contains a newline, which line protocol does not support";
         }
         if (!IsValidUtf16(name))
         {
-            return $"{what} contains an unpaired UTF-16 surrogate and cannot be encoded as UTF-8";
+            return $"{Name(what, key)} contains an unpaired UTF-16 surrogate and cannot be encoded as UTF-8";
         }
         int i = name.IndexOf('\\');
         while (i >= 0)
         {
             if (i == name.Length - 1)
             {
-                return $"{what} ends with a backslash, which line protocol cannot represent";
+                return $"{Name(what, key)} ends with a backslash, which line protocol cannot represent";
             }
             if (Array.IndexOf(specials, name[i + 1]) >= 0)
             {
-                return $"{what} has a backslash before '{name[i + 1]}', which line protocol cannot represent";
+                return $"{Name(what, key)} has a backslash before '{name[i + 1]}', which line protocol cannot represent";
             }
             i = name.IndexOf('\\', i + 1);
         }
         return null;
     }
+
+    private static string Name(string what, string? key) => key is null ? what : string.Format(System.Globalization.CultureInfo.InvariantCulture, what, key);
 
     internal static bool IsValidUtf16(string s)
     {

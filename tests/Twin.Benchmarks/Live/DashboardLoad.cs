@@ -180,6 +180,7 @@ internal static class DashboardLoad
 
         var phases = new List<Phase>();
         var paints = new List<(string Name, List<Paint?> Loads)>();
+        var baseline = new List<double>();
         IPlaywright? pw = null;
         IBrowser? browser = null;
         try
@@ -205,6 +206,7 @@ internal static class DashboardLoad
             await Task.Delay(TimeSpan.FromSeconds(warmup));
             phases.Add(await MeasureAsync("1 session", pages, renderer, seconds, clock, stateLatency, rss, serve, http, () => Interlocked.Read(ref published.Value)));
             paints.Add(("1 session open", await PaintLoadsAsync(browser, baseUrl)));
+            baseline = await BaselinePaintsAsync(browser, baseUrl);
 
             if (o.Stall)
             {
@@ -259,6 +261,12 @@ internal static class DashboardLoad
         Console.WriteLine("| while | first-contentful-paint median / max | first-paint median | responseEnd median / max | DOMContentLoaded median / max | load median | first live card median / max | HTML |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
         foreach (var (name, loads) in paints) Console.WriteLine(PaintRow(name, loads));
+        if (baseline.Count > 0)
+        {
+            double[] b = [.. baseline.Order()];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| the floor: a one-line page from the same origin (answered by the benchmark, no service), 1 session open | {P(b, 0.5):0} / {b[^1]:0} ms | | | | | | |"));
+        }
         Console.WriteLine();
 
         var measured = phases.Where(p => p.Pages > 0).ToList();
@@ -333,6 +341,47 @@ internal static class DashboardLoad
             mem.Length == 0 ? double.NaN : P(mem, 0.5), mem.Length == 0 ? double.NaN : mem[^1],
             Metric(metrics, "twin_process_resident_bytes"), Metric(metrics, "twin_gc_heap_bytes"), cpu1.Minus(cpu0),
             r0 is null || r1 is null ? null : r1.Minus(r0, t1 - t0));
+    }
+
+    /// <summary>
+    /// First contentful paint of a one-line page in a fresh browser context, <see cref="PaintLoads"/> times, answered by
+    /// the benchmark itself at the service's origin: what a new page costs the browser on this machine under the same load,
+    /// whatever the page — the floor under the overview's first paint.
+    /// </summary>
+    private static async Task<List<double>> BaselinePaintsAsync(IBrowser browser, string baseUrl)
+    {
+        var fcps = new List<double>();
+        for (int i = 0; i < PaintLoads; i++)
+        {
+            var context = await browser.NewContextAsync();
+            var page = await context.NewPageAsync();
+            await page.RouteAsync(baseUrl + "/bench-floor", r => r.FulfillAsync(new RouteFulfillOptions
+            {
+                Body = "<!DOCTYPE html><html><head><title>floor</title></head><body><p>one line</p></body></html>",
+                ContentType = "text/html",
+            }));
+            try
+            {
+                await page.GotoAsync(baseUrl + "/bench-floor", new PageGotoOptions { WaitUntil = WaitUntilState.Load, Timeout = 60_000 });
+                double fcp = await page.EvaluateAsync<double>("""
+                    () => new Promise(res => {
+                      const f = () => performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint');
+                      if (f()) return res(f().startTime);
+                      new PerformanceObserver((l, o) => { if (f()) { o.disconnect(); res(f().startTime); } }).observe({ type: 'paint', buffered: true });
+                      setTimeout(() => res(-1), 10000);
+                    })
+                    """);
+                if (fcp > 0) fcps.Add(fcp);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  floor {i + 1}: first contentful paint {fcp:0} ms"));
+            }
+            finally
+            {
+                await page.GotoAsync("about:blank");
+                await context.CloseAsync();
+            }
+            await Task.Delay(300);
+        }
+        return fcps;
     }
 
     /// <summary>Loads a fresh overview <see cref="PaintLoads"/> times; a load that does not finish within 60 s counts as failed (null).</summary>

@@ -28,6 +28,7 @@ internal static class LiveLoad
         int cells = Arg(args, 1, 1000), hz = Arg(args, 2, 10), seconds = Arg(args, 3, 300);
         var r = await RunOnceAsync(cells, hz, seconds, verifyInflux: true, ServeArgs(args));
         Console.WriteLine(r.Table());
+        Console.WriteLine(r.ServiceCosts());
         bool ok = r.Lost == 0 && r.InfluxMissing == 0 && r.P99Ms <= 50 && r.PeakRssMiB <= 300;
         Console.WriteLine(ok ? "PASS: zero loss, p99 ≤ 50 ms, RSS ≤ 300 MiB" : "FAIL");
         return ok ? 0 : 1;
@@ -63,6 +64,16 @@ internal static class LiveLoad
         public string Table() => string.Create(CultureInfo.InvariantCulture,
             $"| {Cells} cells × {Hz} Hz, {Seconds} s | target {TargetRate:N0}/s | achieved {AchievedRate:N0}/s | published {Published:N0} | lost {Lost} | " +
             $"latency p50 {P50Ms:0.0} ms, p99 {P99Ms:0.0} ms, max {MaxMs:0.0} ms | service peak RSS {PeakRssMiB:0} MiB | InfluxDB missing {InfluxMissing} |");
+
+        /// <summary>The service's allocations and collections over the whole run (warm-up included), from its <c>/metrics</c>.</summary>
+        public string ServiceCosts()
+        {
+            double Metric(string name) => ServiceMetrics.Split('\n').Where(l => l.StartsWith(name + " ", StringComparison.Ordinal))
+                .Select(l => double.Parse(l[(name.Length + 1)..], CultureInfo.InvariantCulture)).FirstOrDefault(double.NaN);
+            double allocated = Metric("twin_gc_allocated_bytes_total");
+            return string.Create(CultureInfo.InvariantCulture,
+                $"service over the run: {allocated / Published:N0} bytes allocated per sample, {Metric("twin_gc_collections_gen0_total"):N0} gen0 and {Metric("twin_gc_collections_gen2_total"):N0} gen2 collections, {Metric("twin_checkpoint_flushes_total"):N0} checkpoint fsyncs");
+        }
     }
 
     private static async Task<Result> RunOnceAsync(int cells, int hz, int seconds, bool verifyInflux, IReadOnlyList<string> serveArgs)
