@@ -27,7 +27,8 @@ public sealed class NexusRecorder : IHostedService
     private readonly IMessageBus _bus;
     private readonly NexusExperiment _file;
     private readonly NexusWriteBudget _budget;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<NexusCellLog, long> _leftOutSince = new();
+    // per cell with states left out now: the first and the last of them
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<NexusCellLog, (long First, long Last)> _leftOut = new();
     private long _pendingRows;
     private TimeSpan _lastWrite;
     private readonly TimeProvider _time;
@@ -145,19 +146,24 @@ public sealed class NexusRecorder : IHostedService
     {
         if (Interlocked.Read(ref _pendingRows) >= _budget.MaxPendingRows)
         {
-            if (_leftOutSince.TryAdd(log, row.TimeUnixNs))
+            long t = row.TimeUnixNs;
+            if (_leftOut.TryGetValue(log, out var gap)) _leftOut[log] = (gap.First, t); // under the cell's lock: one writer per cell
+            else if (_leftOut.TryAdd(log, (t, t)))
                 _log.LogWarning("NeXus: cell {Cell}: {Rows:N0} twin states wait for the file's next write (at most {Max:N0}); the next are left out of {Path} until it is written (their samples are in the service's store)",
                     log.Info.CellId, PendingRows, _budget.MaxPendingRows, _file.Path);
             return;
         }
-        if (_leftOutSince.TryRemove(log, out long since))
-        {
-            string text = $"the twin states from {Iso(since)} up to {Iso(row.TimeUnixNs)} (excluded) are not in this file: the file's writer was behind " +
-                $"(at most {_budget.MaxPendingRows:N0} states wait for a write); their samples are in the service's store";
-            log.AddEvent(new NexusNote(since, "gap", text));
-            _log.LogWarning("NeXus: cell {Cell}: {Text}", log.Info.CellId, text);
-        }
+        if (_leftOut.TryRemove(log, out var left)) NoteLeftOut(log, left);
         if (log.Append(row)) Interlocked.Increment(ref _pendingRows);
+    }
+
+    /// <summary>Puts a closed gap of left-out states into the file's events and the log.</summary>
+    private void NoteLeftOut(NexusCellLog log, (long First, long Last) left)
+    {
+        string text = $"the twin states from {Iso(left.First)} to {Iso(left.Last)} are not in this file: the file's writer was behind " +
+            $"(at most {_budget.MaxPendingRows:N0} states wait for a write); their samples are in the service's store";
+        log.AddEvent(new NexusNote(left.First, "gap", text));
+        _log.LogWarning("NeXus: cell {Cell}: {Text}", log.Info.CellId, text);
     }
 
     private static string Iso(long unixNs) => DateTime.UnixEpoch.AddTicks(unixNs / 100).ToString("O", CultureInfo.InvariantCulture);
@@ -255,6 +261,9 @@ public sealed class NexusRecorder : IHostedService
             }
         }
         await _flusher.ConfigureAwait(false);
+        // gaps still open (states left out since the last write) are closed in the last write
+        foreach (var log in _leftOut.Keys)
+            if (_leftOut.TryRemove(log, out var left)) NoteLeftOut(log, left);
         FlushNow();
     }
 }
