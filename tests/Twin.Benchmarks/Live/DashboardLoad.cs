@@ -74,15 +74,22 @@ internal static class DashboardLoad
     private const string ReadyScript =
         "() => !!(window.twinDashboard && window.twinDashboard.connected() && window.twinDashboard.latencies().length > 0)";
 
+    /// <summary>Resolves to the page's first contentful paint (ms since navigation start), −1 when none within 10 s.</summary>
+    private const string FcpScript = """
+        () => new Promise(res => {
+          const fcpEntry = () => performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint');
+          const e = fcpEntry();
+          if (e) return res(e.startTime);
+          new PerformanceObserver((l, o) => { const x = fcpEntry(); if (x) { o.disconnect(); res(x.startTime); } }).observe({ type: 'paint', buffered: true });
+          setTimeout(() => res(-1), 10000);
+        })
+        """;
+
     private const string PaintScript = """
         async () => {
-          const fcpEntry = () => performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint');
-          const fcp = await new Promise(res => {
-            const e = fcpEntry();
-            if (e) return res(e.startTime);
-            new PerformanceObserver((l, o) => { const x = fcpEntry(); if (x) { o.disconnect(); res(x.startTime); } }).observe({ type: 'paint', buffered: true });
-            setTimeout(() => res(-1), 10000);
-          });
+          const fcp = await (
+        """ + FcpScript + """
+          )();
           const live = await new Promise(res => {
             const tick = () => {
               if (window.twinDashboard && window.twinDashboard.latencies().length > 0) res(performance.now());
@@ -353,35 +360,38 @@ internal static class DashboardLoad
         var fcps = new List<double>();
         for (int i = 0; i < PaintLoads; i++)
         {
-            var context = await browser.NewContextAsync();
-            var page = await context.NewPageAsync();
-            await page.RouteAsync(baseUrl + "/bench-floor", r => r.FulfillAsync(new RouteFulfillOptions
+            double fcp = await InFreshPageAsync(browser, async page =>
             {
-                Body = "<!DOCTYPE html><html><head><title>floor</title></head><body><p>one line</p></body></html>",
-                ContentType = "text/html",
-            }));
-            try
-            {
+                await page.RouteAsync(baseUrl + "/bench-floor", r => r.FulfillAsync(new RouteFulfillOptions
+                {
+                    Body = "<!DOCTYPE html><html><head><title>floor</title></head><body><p>one line</p></body></html>",
+                    ContentType = "text/html",
+                }));
                 await page.GotoAsync(baseUrl + "/bench-floor", new PageGotoOptions { WaitUntil = WaitUntilState.Load, Timeout = 60_000 });
-                double fcp = await page.EvaluateAsync<double>("""
-                    () => new Promise(res => {
-                      const f = () => performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint');
-                      if (f()) return res(f().startTime);
-                      new PerformanceObserver((l, o) => { if (f()) { o.disconnect(); res(f().startTime); } }).observe({ type: 'paint', buffered: true });
-                      setTimeout(() => res(-1), 10000);
-                    })
-                    """);
-                if (fcp > 0) fcps.Add(fcp);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  floor {i + 1}: first contentful paint {fcp:0} ms"));
-            }
-            finally
-            {
-                await page.GotoAsync("about:blank");
-                await context.CloseAsync();
-            }
-            await Task.Delay(300);
+                return await page.EvaluateAsync<double>(FcpScript);
+            });
+            if (fcp > 0) fcps.Add(fcp);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  floor {i + 1}: first contentful paint {fcp:0} ms"));
         }
         return fcps;
+    }
+
+    /// <summary>Runs <paramref name="load"/> on a page of a fresh browser context, then leaves the page (a Blazor page's
+    /// context otherwise keeps its renderer running) and closes the context before returning.</summary>
+    private static async Task<T> InFreshPageAsync<T>(IBrowser browser, Func<IPage, Task<T>> load)
+    {
+        var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        try
+        {
+            return await load(page);
+        }
+        finally
+        {
+            // closed before the next load: a page left open keeps its live connection and its share of the CPU
+            await page.GotoAsync("about:blank");
+            await context.CloseAsync();
+        }
     }
 
     /// <summary>Loads a fresh overview <see cref="PaintLoads"/> times; a load that does not finish within 60 s counts as failed (null).</summary>
@@ -390,33 +400,28 @@ internal static class DashboardLoad
         var loads = new List<Paint?>();
         for (int i = 0; i < PaintLoads; i++)
         {
-            var context = await browser.NewContextAsync();
-            var page = await context.NewPageAsync();
-            await OverrideAssetsAsync(page);
-            var started = Stopwatch.StartNew();
-            try
+            loads.Add(await InFreshPageAsync(browser, async page =>
             {
-                await page.GotoAsync(baseUrl + "/", new PageGotoOptions { WaitUntil = WaitUntilState.Load, Timeout = 60_000 });
-                var r = await page.EvaluateAsync<JsonElement>(PaintScript);
-                var p = new Paint(r.GetProperty("fcp").GetDouble(), r.GetProperty("fp").GetDouble(), r.GetProperty("responseStart").GetDouble(),
-                    r.GetProperty("responseEnd").GetDouble(), r.GetProperty("dcl").GetDouble(), r.GetProperty("load").GetDouble(),
-                    r.GetProperty("live").GetDouble(), r.GetProperty("bytes").GetDouble(), r.GetProperty("cards").GetInt32());
-                if (p.Cards != Cells) throw new InvalidOperationException($"the overview shows {p.Cards} cards, expected {Cells}");
-                loads.Add(p);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  load {i + 1}: first contentful paint {p.Fcp:0} ms, first live card {p.Live:0} ms ({started.ElapsedMilliseconds} ms in all)"));
-            }
-            catch (TimeoutException e)
-            {
-                Console.Error.WriteLine("[paint] load failed: " + e.Message.Split('\n')[0]);
-                loads.Add(null);
-            }
-            finally
-            {
-                // closed before the next load: a page left open keeps its live connection and its share of the CPU
-                await page.GotoAsync("about:blank");
-                await context.CloseAsync();
-            }
+                await OverrideAssetsAsync(page);
+                var started = Stopwatch.StartNew();
+                try
+                {
+                    await page.GotoAsync(baseUrl + "/", new PageGotoOptions { WaitUntil = WaitUntilState.Load, Timeout = 60_000 });
+                    var r = await page.EvaluateAsync<JsonElement>(PaintScript);
+                    var p = new Paint(r.GetProperty("fcp").GetDouble(), r.GetProperty("fp").GetDouble(), r.GetProperty("responseStart").GetDouble(),
+                        r.GetProperty("responseEnd").GetDouble(), r.GetProperty("dcl").GetDouble(), r.GetProperty("load").GetDouble(),
+                        r.GetProperty("live").GetDouble(), r.GetProperty("bytes").GetDouble(), r.GetProperty("cards").GetInt32());
+                    if (p.Cards != Cells) throw new InvalidOperationException($"the overview shows {p.Cards} cards, expected {Cells}");
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  load {i + 1}: first contentful paint {p.Fcp:0} ms, first live card {p.Live:0} ms ({started.ElapsedMilliseconds} ms in all)"));
+                    return p;
+                }
+                catch (TimeoutException e)
+                {
+                    Console.Error.WriteLine("[paint] load failed: " + e.Message.Split('\n')[0]);
+                    return (Paint?)null;
+                }
+            }));
             await Task.Delay(300);
         }
         return loads;
