@@ -83,6 +83,7 @@ public sealed class ExperimentRunner
     {
         _twin = feedback;
         _watchdog.Feed();
+        _patterns?.OnTwinState(feedback);
     }
 
     /// <summary>The bus or the twin went away (e.g. its status turned offline): the watchdog fires at once.</summary>

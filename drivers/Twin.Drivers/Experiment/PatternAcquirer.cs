@@ -14,6 +14,9 @@ namespace Twin.Drivers.Experiment;
 /// <remarks>
 /// The wait counts readings rather than arming a timer: the runner reads on its own schedule, and a record that went
 /// out without c_Li would make the twin service wait for telemetry that, on the embedded bus, queues behind the record.
+/// Twin states reach the acquirer with the runner's readings and also on their own (<see cref="OnTwinState"/>): after
+/// the run's last reading only the latter come, and a record still waiting when the run ends is given the in-flight
+/// bound of <see cref="DisposeAsync"/> for the twin to catch up.
 /// </remarks>
 internal sealed class PatternAcquirer : IAsyncDisposable
 {
@@ -31,7 +34,10 @@ internal sealed class PatternAcquirer : IAsyncDisposable
     private readonly LinkedList<(long TimeNs, double CLi)> _history = new();
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stopWaiting = new();
-    private TaskCompletionSource _reading = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _news = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _readings;
+    private long _lastReadingNs = long.MinValue;
+    private bool _ending;
     private Task? _inFlight;
     private long _t0 = long.MinValue;
     private int _count;
@@ -55,15 +61,21 @@ internal sealed class PatternAcquirer : IAsyncDisposable
     public string? Request(string reason) =>
         Interlocked.CompareExchange(ref _requested, reason, null) is { } waiting ? $"a requested pattern is already waiting ({waiting})" : null;
 
+    /// <summary>A twin state arrived (between readings, and after the run's last one): a record waiting for the twin
+    /// looks again.</summary>
+    /// <param name="twin">The state.</param>
+    public void OnTwinState(TwinFeedback twin)
+    {
+        lock (_gate) AddLocked(twin, reading: false);
+    }
+
     public async Task OnSampleAsync(SmuReading r, TwinFeedback? twin, CancellationToken ct)
     {
         if (_t0 == long.MinValue) _t0 = r.TimeUnixNs;
         lock (_gate)
         {
-            if (twin is not null && (_history.Last is null || _history.Last.Value.TimeNs < twin.TimeUnixNs)) _history.AddLast((twin.TimeUnixNs, twin.CLi));
-            while (_history.Count > 4096) _history.RemoveFirst();
-            _reading.TrySetResult(); // a record waiting for the twin looks again
-            _reading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _lastReadingNs = r.TimeUnixNs;
+            AddLocked(twin, reading: true);
         }
         if (twin is null) return;
         if (_inFlight is { IsCompleted: false }) return;
@@ -78,6 +90,16 @@ internal sealed class PatternAcquirer : IAsyncDisposable
         string why = requested is null ? decision.Reason.ToString() : "requested by " + requested;
         await _emit(RunnerEventKinds.Pattern, 0, $"trigger {id} at c_Li {twin.CLi:0.0000} ({why})", ct).ConfigureAwait(false);
         _inFlight = AcquireAsync(id, ct);
+    }
+
+    /// <summary>Keeps a newer twin state and wakes a record waiting for the twin. Under <c>_gate</c>.</summary>
+    private void AddLocked(TwinFeedback? twin, bool reading)
+    {
+        if (reading) _readings++;
+        if (twin is not null && (_history.Last is null || _history.Last.Value.TimeNs < twin.TimeUnixNs)) _history.AddLast((twin.TimeUnixNs, twin.CLi));
+        while (_history.Count > 4096) _history.RemoveFirst();
+        _news.TrySetResult();
+        _news = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private async Task AcquireAsync(string id, CancellationToken ct)
@@ -99,13 +121,13 @@ internal sealed class PatternAcquirer : IAsyncDisposable
     }
 
     /// <summary>The twin's c_Li at a time, once its states have passed that time (waiting while a new twin state comes
-    /// within <see cref="TwinStateSamples"/> readings, and not at all once the acquirer is being disposed); null when no
-    /// two states bracket it.</summary>
+    /// within <see cref="TwinStateSamples"/> readings; once the run has ended, only for a time up to its last reading and
+    /// until the acquirer stops waiting); null when no two states bracket it.</summary>
     private async Task<double?> TwinCLiAtAsync(long timeNs)
     {
         var stop = Task.Delay(Timeout.Infinite, _stopWaiting.Token);
-        long newest = long.MinValue;
-        for (int readings = 0; ; readings++)
+        long newest = long.MinValue, readingsAtNewest = 0;
+        while (true)
         {
             Task next;
             lock (_gate)
@@ -115,11 +137,14 @@ internal sealed class PatternAcquirer : IAsyncDisposable
                 if (latest > newest)
                 {
                     newest = latest;
-                    readings = 0;   // the twin answered: it is behind, not silent
+                    readingsAtNewest = _readings;   // the twin answered: it is behind, not silent
                 }
-                next = _reading.Task;
+                // The twin's states carry the times of the readings: past the run's last reading none will come.
+                if (_ending && timeNs > _lastReadingNs) return null;
+                if (_readings - readingsAtNewest >= TwinStateSamples) return null;
+                next = _news.Task;
             }
-            if (readings >= TwinStateSamples || _stopWaiting.IsCancellationRequested) return null;
+            if (_stopWaiting.IsCancellationRequested) return null;
             await Task.WhenAny(next, stop).ConfigureAwait(false);
         }
     }
@@ -136,10 +161,24 @@ internal sealed class PatternAcquirer : IAsyncDisposable
         return null;
     }
 
+    /// <summary>Ends the acquirer at the run's end: a record still waiting for the twin gets up to the in-flight bound
+    /// (the longer of 5 s and twice the exposure in wall time) for the twin's states to pass its middle — they keep
+    /// arriving through <see cref="OnTwinState"/> — and then goes out without c_Li; the trigger is closed.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _stopWaiting.CancelAsync().ConfigureAwait(false); // a record waiting for the twin goes out now, without c_Li
-        if (_inFlight is not null) await Task.WhenAny(_inFlight, Task.Delay(TimeSpan.FromSeconds(Math.Max(5, 2 * _plan.ExposureS / _timeScale)), _time)).ConfigureAwait(false);
+        lock (_gate)
+        {
+            _ending = true;
+            _news.TrySetResult(); // a record waiting for a time after the last reading goes out now
+            _news = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        if (_inFlight is not null)
+        {
+            var bound = TimeSpan.FromSeconds(Math.Max(5, 2 * _plan.ExposureS / _timeScale));
+            await Task.WhenAny(_inFlight, Task.Delay(bound, _time)).ConfigureAwait(false);
+            await _stopWaiting.CancelAsync().ConfigureAwait(false); // still waiting: out without c_Li (the twin service fills it)
+            await Task.WhenAny(_inFlight, Task.Delay(bound, _time)).ConfigureAwait(false);
+        }
         await _plan.Trigger.DisposeAsync().ConfigureAwait(false);
         _stopWaiting.Dispose();
     }

@@ -38,6 +38,19 @@ internal sealed class TwinLoopSink : IRunnerSink
 
     private readonly Queue<TwinFeedback> _late = new();
 
+    /// <summary>The twin's states from this sample on are held back until <see cref="ReleaseHeld"/> (a twin that falls
+    /// behind and catches up later).</summary>
+    public long HoldFeedbackFromSeq { get; init; } = long.MaxValue;
+
+    private readonly Queue<TwinFeedback> _held = new();
+
+    /// <summary>Hands the held-back states to the runner, oldest first (the twin catching up).</summary>
+    public void ReleaseHeld()
+    {
+        lock (_held)
+            while (_held.TryDequeue(out var f)) Runner?.OnTwinState(f);
+    }
+
     /// <summary>The clock <see cref="LastFedAt"/> is read from (the runner's, so the two agree).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
@@ -69,7 +82,12 @@ internal sealed class TwinLoopSink : IRunnerSink
             {
                 _late.Enqueue(new TwinFeedback(o.CLi, s.TimeUnixNs, o.Decision, null, o.CLiLowerBound, _twin.Estimator.QLiAh,
                     _twin.Config.Cutoff.Enabled ? _twin.Config.Cutoff.CLiMin : null, o.CLiSigma, _twin.Estimator.QLiSigmaAh));
-                if (_late.Count > FeedbackLag) Runner?.OnTwinState(_late.Dequeue());
+                if (_late.Count > FeedbackLag)
+                {
+                    var f = _late.Dequeue();
+                    if (s.Seq >= HoldFeedbackFromSeq) lock (_held) _held.Enqueue(f);
+                    else Runner?.OnTwinState(f);
+                }
                 LastFedAt = Time.GetUtcNow();
             }
         }
