@@ -7,7 +7,7 @@ using Twin.Benchmarks;
 // dotnet run -c Release --project tests/Twin.Benchmarks -- live-ramp [cells] [seconds]  → highest sustained rate
 // dotnet run -c Release --project tests/Twin.Benchmarks -- scpi [seconds]           → SCPI round trips/s over TCP and a pty
 // dotnet run -c Release --project tests/Twin.Benchmarks -- jitter [seconds] [hz]     → sampling jitter of the runner
-// dotnet run -c Release --project tests/Twin.Benchmarks -- dashboard [seconds] [sessions] [warmup] → overview latency, first paint, memory
+// dotnet run -c Release --project tests/Twin.Benchmarks -- dashboard [seconds] [sessions] [warmup] [--hz N] → overview latency, first paint, memory
 // dotnet run -c Release --project tests/Twin.Benchmarks -- drain-large [MiB] [live MiB] → drainer memory and delay for one huge line (256 MiB heap)
 // dotnet run -c Release --project tests/Twin.Benchmarks -- writer-pair [points]      → our line-protocol writer vs InfluxDB.Client 5.1.0, same VictoriaMetrics
 // dotnet run -c Release --project tests/Twin.Benchmarks -- mqtt-pair [messages] [payload bytes] → our MQTT client vs MQTTnet 5, same Mosquitto

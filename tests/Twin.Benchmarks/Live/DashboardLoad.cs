@@ -22,8 +22,9 @@ namespace Twin.Benchmarks.Live;
 /// with 1 and with N sessions.
 /// </summary>
 /// <remarks>
-/// <c>dotnet run -c Release --project tests/Twin.Benchmarks -- dashboard [seconds] [sessions] [warmup-seconds] [--stall] [--browser-idle]</c>
-/// (default 60 20 15). Chromium: <c>/usr/bin/chromium</c> or <c>TWIN_CHROMIUM</c>. <c>--stall</c> adds a phase with a
+/// <c>dotnet run -c Release --project tests/Twin.Benchmarks -- dashboard [seconds] [sessions] [warmup-seconds] [--stall] [--browser-idle] [--hz N]</c>
+/// (default 60 20 15, 10 Hz; the latency target, p95 ≤ 100 ms, is for one overview at 10 Hz). <c>--hz</c> sets each
+/// cell's sample rate (e.g. 1, so that 20 live pages fit on a small machine for a memory measurement). Chromium: <c>/usr/bin/chromium</c> or <c>TWIN_CHROMIUM</c>. <c>--stall</c> adds a phase with a
 /// second overview whose page is paused (its connection stops reading) while the first is measured;
 /// <c>--browser-idle</c> runs Chromium under the SCHED_IDLE policy (<c>chrt --idle</c>; Chromium resets nice values
 /// itself): the browsers get only the CPU that the service, Mosquitto and the publisher leave, as on separate machines.
@@ -32,9 +33,8 @@ namespace Twin.Benchmarks.Live;
 internal static class DashboardLoad
 {
     private const int Cells = 64;
-    private const int Hz = 10;
     private const int PaintLoads = 10;
-    private const double LatencyTargetMs = 250;
+    private const double LatencyTargetMs = 100;
     private const double FirstPaintTargetMs = 1000;
 
     /// <summary>Seconds measured with no browser open (memory and state latency baseline).</summary>
@@ -108,10 +108,11 @@ internal static class DashboardLoad
 
     public static async Task<int> RunAsync(string[] args)
     {
-        string[] positional = [.. args.Where(a => !a.StartsWith("--", StringComparison.Ordinal))];
+        string[] positional = [.. args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || args[i - 1] != "--hz"))];
         var o = new Options(Arg(positional, 1, 60), Math.Max(1, Arg(positional, 2, 20)), Arg(positional, 3, 15),
             args.Contains("--browser-idle"),
-            args.Contains("--stall"));
+            args.Contains("--stall"),
+            HzArg(args));
         string chromium = Environment.GetEnvironmentVariable("TWIN_CHROMIUM") is { Length: > 0 } env ? env : "/usr/bin/chromium";
         if (!File.Exists(chromium)) throw new FileNotFoundException($"Chromium not found at {chromium}: install Debian's chromium or set TWIN_CHROMIUM");
         string twinDll = TwinDll();
@@ -136,9 +137,9 @@ internal static class DashboardLoad
 
     private static async Task<int> RunInAsync(string dir, string twinDll, string chromium, Options o)
     {
-        int seconds = o.Seconds, sessions = o.Sessions, warmup = o.Warmup;
+        int seconds = o.Seconds, sessions = o.Sessions, warmup = o.Warmup, hz = o.Hz;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"dashboard benchmark: {Cells} cells × {Hz} Hz over MQTT, {sessions} sessions, {warmup} s warm-up + {seconds} s per phase, {Environment.ProcessorCount} cores, Chromium {chromium}{(o.BrowserIdle ? " under SCHED_IDLE" : "")}"));
+            $"dashboard benchmark: {Cells} cells × {hz} Hz over MQTT, {sessions} sessions, {warmup} s warm-up + {seconds} s per phase, {Environment.ProcessorCount} cores, Chromium {chromium}{(o.BrowserIdle ? " under SCHED_IDLE" : "")}"));
         if (o.BrowserIdle)
         {
             // Chromium and all its processes under SCHED_IDLE: the service, Mosquitto and the publisher get the CPU first.
@@ -168,11 +169,11 @@ internal static class DashboardLoad
             return ValueTask.CompletedTask;
         });
 
-        // The load: every cell at Hz (BenchTelemetry), so that the cards change as on a real run.
+        // The load: every cell at hz (BenchTelemetry), so that the cards change as on a real run.
         using var stop = new CancellationTokenSource();
         var published = new StrongBox<long>();
         await using var publisher = await MqttClient.ConnectNewAsync(MqttClientOptions.Parse(broker.Url) with { ClientId = "dashboard-bench-instruments", OutboxCapacity = 100_000 });
-        var load = Task.Run(() => BenchTelemetry.RunAsync(publisher, "bench", Cells, Hz, published, stop.Token));
+        var load = Task.Run(() => BenchTelemetry.RunAsync(publisher, "bench", Cells, hz, published, stop.Token));
 
         // Resident memory of the service every 500 ms.
         var rss = new ConcurrentQueue<(double At, double MiB)>();
@@ -253,7 +254,7 @@ internal static class DashboardLoad
         }
 
         Console.WriteLine();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"## Dashboard under load: {Cells} cells × {Hz} Hz over MQTT, {Environment.ProcessorCount} cores shared by publisher, Mosquitto, service and Chromium"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"## Dashboard under load: {Cells} cells × {hz} Hz over MQTT, {Environment.ProcessorCount} cores shared by publisher, Mosquitto, service and Chromium"));
         Console.WriteLine();
         Console.WriteLine("| phase | window | published/s | cards/s per page | publish → DOM p50 / p95 / p99 / max (ms) | worst page p95 | oldest card's age p50 / p95 / max (ms) | publish → state (MQTT) p50 / p95 / p99 | ring gaps |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
@@ -277,11 +278,14 @@ internal static class DashboardLoad
         Console.WriteLine();
 
         var measured = phases.Where(p => p.Pages > 0).ToList();
-        bool latencyOk = measured.All(p => p.Dom.Length > 0 && P(p.Dom, 0.95) <= LatencyTargetMs);
+        // The target is for one overview at 10 Hz; the other phases are reported, not judged.
+        var judged = measured.Where(p => p.Pages == 1 && hz == 10).ToList();
+        bool latencyOk = judged.All(p => p.Dom.Length > 0 && P(p.Dom, 0.95) <= LatencyTargetMs);
         bool paintOk = paints.All(x => x.Loads.All(l => l is { Fcp: > 0 and < FirstPaintTargetMs }));
         foreach (var p in measured.Where(p => p.OldestAge.Length > 0 && p.OldestAge[^1] > 1000))
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"NOTE: '{p.Name}': a card showed a sample {p.OldestAge[^1] / 1000:0.0} s old (oldest card's age p95 {P(p.OldestAge, 0.95):0} ms): its updates stalled"));
-        Console.WriteLine(latencyOk ? $"PASS: publish → DOM p95 ≤ {LatencyTargetMs:0} ms in every phase" : $"FAIL: publish → DOM p95 > {LatencyTargetMs:0} ms");
+        Console.WriteLine(judged.Count == 0 ? $"publish → DOM not judged: the target (p95 ≤ {LatencyTargetMs:0} ms) is for one overview at 10 Hz"
+            : latencyOk ? $"PASS: publish → DOM p95 ≤ {LatencyTargetMs:0} ms with one overview" : $"FAIL: publish → DOM p95 > {LatencyTargetMs:0} ms with one overview");
         Console.WriteLine(paintOk ? $"PASS: every first contentful paint < {FirstPaintTargetMs:0} ms" : $"FAIL: a first contentful paint ≥ {FirstPaintTargetMs:0} ms");
         return latencyOk && paintOk ? 0 : 1;
     }
@@ -468,7 +472,17 @@ internal static class DashboardLoad
 
     private static int Arg(string[] args, int i, int fallback) => args.Length > i && int.TryParse(args[i], out int v) ? v : fallback;
 
-    private sealed record Options(int Seconds, int Sessions, int Warmup, bool BrowserIdle, bool Stall);
+    private sealed record Options(int Seconds, int Sessions, int Warmup, bool BrowserIdle, bool Stall, int Hz);
+
+    /// <summary>The sample rate per cell from <c>--hz N</c> (1–100), else 10.</summary>
+    /// <exception cref="ArgumentException"><c>--hz</c> without a whole number in 1–100 after it.</exception>
+    private static int HzArg(string[] args)
+    {
+        int i = Array.IndexOf(args, "--hz");
+        if (i < 0) return 10;
+        if (i + 1 < args.Length && int.TryParse(args[i + 1], out int hz) && hz is >= 1 and <= 100) return hz;
+        throw new ArgumentException("--hz needs a sample rate per cell in Hz, a whole number from 1 to 100 (e.g. --hz 1)");
+    }
 
     private sealed record Paint(double Fcp, double Fp, double ResponseStart, double ResponseEnd, double Dcl, double Load, double Live, double Bytes, int Cards);
 
