@@ -32,16 +32,19 @@ public class PatternRecordTests
 
         var patterns = sink.Patterns.ToArray();
         Assert.True(patterns.Length >= 4, $"{patterns.Length} patterns\n{sink.EventText}");
+        foreach (var p in patterns) AssertTwinCLiAtMidExposure(sink, p);
+    }
+
+    /// <summary>The record's c_Li is the twin's, interpolated between the twin's states that bracket mid-exposure.</summary>
+    private static void AssertTwinCLiAtMidExposure(TwinLoopSink sink, AcquiredPattern p)
+    {
+        Assert.True(p.CLiMid is not null, $"{p.PatternId}: no c_Li at mid-exposure\n{sink.EventText}");
         var samples = sink.Samples.ToDictionary(s => s.Seq, s => s.TimeUnixNs);
         var twin = sink.TwinCLi.Select(t => (TimeNs: samples[t.Seq], t.CLi)).ToArray();
-        foreach (var p in patterns)
-        {
-            Assert.True(p.CLiMid is not null, $"{p.PatternId}: no c_Li at mid-exposure\n{sink.EventText}");
-            int i = Array.FindIndex(twin, t => t.TimeNs >= p.MidUnixNs);
-            var (t0, c0) = twin[i - 1];
-            var (t1, c1) = twin[i];
-            Assert.Equal(c0 + (c1 - c0) * (p.MidUnixNs - t0) / (double)(t1 - t0), p.CLiMid!.Value, 9);
-        }
+        int i = Array.FindIndex(twin, t => t.TimeNs >= p.MidUnixNs);
+        var (t0, c0) = twin[i - 1];
+        var (t1, c1) = twin[i];
+        Assert.Equal(c0 + (c1 - c0) * (p.MidUnixNs - t0) / (double)(t1 - t0), p.CLiMid!.Value, 9);
     }
 
     [Fact]
@@ -50,13 +53,7 @@ public class PatternRecordTests
         var time = new SteppedClock();
         var (result, sink, pattern) = await RunWithTwinBehindAtTheEndAsync(time, releaseAfterLastReading: true);
         Assert.True(result.Outcome == RunOutcome.Completed, result.Message + "\n" + sink.EventText);
-        Assert.True(pattern.CLiMid is not null, $"{pattern.PatternId}: no c_Li at mid-exposure\n{sink.EventText}");
-        var samples = sink.Samples.ToDictionary(s => s.Seq, s => s.TimeUnixNs);
-        var twin = sink.TwinCLi.Select(t => (TimeNs: samples[t.Seq], t.CLi)).ToArray();
-        int i = Array.FindIndex(twin, t => t.TimeNs >= pattern.MidUnixNs);
-        var (t0, c0) = twin[i - 1];
-        var (t1, c1) = twin[i];
-        Assert.Equal(c0 + (c1 - c0) * (pattern.MidUnixNs - t0) / (double)(t1 - t0), pattern.CLiMid!.Value, 9);
+        AssertTwinCLiAtMidExposure(sink, pattern);
     }
 
     [Fact]
