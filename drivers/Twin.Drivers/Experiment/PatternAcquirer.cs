@@ -98,6 +98,12 @@ internal sealed class PatternAcquirer : IAsyncDisposable
         if (reading) _readings++;
         if (twin is not null && (_history.Last is null || _history.Last.Value.TimeNs < twin.TimeUnixNs)) _history.AddLast((twin.TimeUnixNs, twin.CLi));
         while (_history.Count > 4096) _history.RemoveFirst();
+        WakeLocked();
+    }
+
+    /// <summary>Wakes a record waiting for the twin, so that it looks again. Under <c>_gate</c>.</summary>
+    private void WakeLocked()
+    {
         _news.TrySetResult();
         _news = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
     }
@@ -169,8 +175,7 @@ internal sealed class PatternAcquirer : IAsyncDisposable
         lock (_gate)
         {
             _ending = true;
-            _news.TrySetResult(); // a record waiting for a time after the last reading goes out now
-            _news = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            WakeLocked(); // a record waiting for a time after the last reading goes out now
         }
         if (_inFlight is not null)
         {
